@@ -1,0 +1,1 @@
+//! Socle compiler (being written).
