@@ -218,7 +218,10 @@ pub enum MessagePart {
     /// A value rendered for a person (`86 ans`, `1 143,09 €`, `domicile`).
     Value(Expr, Ty),
     /// Text depending on the condition's outcome: `≥` when satisfied, `<` when not.
-    Choice { satisfied: String, failed: String },
+    Choice {
+        satisfied: String,
+        failed: String,
+    },
 }
 
 /// When `winner` is eligible, `excluded` is not (a motif names the winner).

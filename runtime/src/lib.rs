@@ -7,9 +7,9 @@
 //! println!("{}", decision.to_json());
 //! ```
 //!
-//! API sketch agreed between crates (the runtime helper implements it):
+//! API agreed between crates:
 //! - `Engine::new(Program) -> Result<Engine, ProgramError>` validates indices once
-//!   (so evaluation can index without bounds panics turning into crashes: use `.get()`).
+//!   (so evaluation never meets a dangling index; it still uses `.get()`).
 //! - `Engine::program(&self) -> &Program`
 //! - `Engine::decode_str(&self, &str) -> Result<Dossier, DossierError>` and
 //!   `Engine::decode_json(&self, &serde_json::Value) -> Result<Dossier, DossierError>`
@@ -17,5 +17,110 @@
 //! - `Decision::to_json(&self) -> serde_json::Value` in the CONTRACT.md shape.
 //! - `Engine::json_schema(&self) -> serde_json::Value` (JSON Schema of the dossier).
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod decision;
+mod decode;
+mod error;
+mod eval;
 pub mod ir;
+mod ops;
+pub mod render;
+mod trace;
+mod validate;
 pub mod value;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+pub use decision::{Decision, DispositifDecision, Motif, OutputValue};
+pub use decode::Dossier;
+pub use error::{DossierError, DossierErrorKind, EvalError, ProgramError};
+pub use ir::Program;
+pub use trace::{ParamTrace, TraceEntry};
+pub use value::Value;
+
+use eval::Eval;
+use trace::{NoTrace, Recorder};
+use validate::Layout;
+
+/// How to decide a dossier.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecideOptions {
+    /// The decision date; by default the dossier's `decision_date_input` field (`date_demande`).
+    pub date: Option<NaiveDate>,
+    /// Record how each value was obtained (`Decision` dispositifs get a `trace`).
+    pub explain: bool,
+}
+
+/// A validated program, ready to decide dossiers. Cheap to clone and to share between threads.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    program: Arc<Program>,
+    layout: Arc<Layout>,
+}
+
+impl Engine {
+    pub fn new(program: Program) -> Result<Engine, ProgramError> {
+        Engine::from_arc(Arc::new(program))
+    }
+
+    pub fn from_arc(program: Arc<Program>) -> Result<Engine, ProgramError> {
+        let layout = validate::validate(&program)?;
+        Ok(Engine {
+            program,
+            layout: Arc::new(layout),
+        })
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    pub fn decode_str(&self, text: &str) -> Result<Dossier, DossierError> {
+        decode::decode_str(&self.program, text)
+    }
+
+    pub fn decode_json(&self, json: &serde_json::Value) -> Result<Dossier, DossierError> {
+        decode::decode_json(&self.program, json)
+    }
+
+    /// JSON Schema (draft 2020-12) of the dossier fields this program reads.
+    pub fn json_schema(&self) -> serde_json::Value {
+        decode::json_schema(&self.program)
+    }
+
+    pub fn decide(
+        &self,
+        dossier: &Dossier,
+        options: &DecideOptions,
+    ) -> Result<Decision, EvalError> {
+        let date = self.decision_date(dossier, options)?;
+        let p = &*self.program;
+        let inputs = dossier.values();
+        if options.explain {
+            let recorder = Recorder::new(p.defs.len());
+            Eval::new(p, &self.layout, inputs, date, recorder).decide(self.program.clone())
+        } else {
+            Eval::new(p, &self.layout, inputs, date, NoTrace).decide(self.program.clone())
+        }
+    }
+
+    fn decision_date(
+        &self,
+        dossier: &Dossier,
+        options: &DecideOptions,
+    ) -> Result<NaiveDate, EvalError> {
+        if let Some(date) = options.date {
+            return Ok(date);
+        }
+        let slot = self.program.decision_date_input;
+        match slot.and_then(|s| dossier.get(s)) {
+            Some(Value::Date(date)) => Ok(*date),
+            _ => Err(EvalError::NoDecisionDate {
+                input: slot.and_then(|s| self.program.input_paths.get(s as usize).cloned()),
+            }),
+        }
+    }
+}

@@ -19,7 +19,10 @@ pub enum Value {
     /// A count of days or of months (years are 12 months).
     Duration(i64, DurationFamily),
     Text(Arc<str>),
-    Enum { ty: EnumId, variant: u32 },
+    Enum {
+        ty: EnumId,
+        variant: u32,
+    },
     List(Arc<[Value]>),
     /// An optional dossier field that was absent or `null`.
     Absent,

@@ -1,0 +1,578 @@
+//! Reading a dossier JSON into slot-indexed values, and describing it as a JSON Schema.
+//!
+//! Numbers are read from their exact JSON text (`arbitrary_precision`), never through `f64`.
+//! JSON paths are built only when an error is reported.
+
+use std::fmt::Write;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::{Map, Value as Json};
+
+use crate::error::{DossierError, DossierErrorKind};
+use crate::ir::{DurationFamily, EnumDef, InputField, InputKind, Period, Program, Ty};
+use crate::value::Value;
+
+/// A decoded dossier: one value per input slot of the program it was decoded for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dossier {
+    values: Vec<Value>,
+}
+
+impl Dossier {
+    /// A dossier built directly from slot values (tests, embedding applications). Slots the
+    /// program reads but `values` lacks make `decide` fail rather than panic.
+    pub fn from_values(values: Vec<Value>) -> Self {
+        Dossier { values }
+    }
+
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    pub fn get(&self, slot: u32) -> Option<&Value> {
+        self.values.get(slot as usize)
+    }
+}
+
+/// A JSON path kept on the stack while descending, rendered only for an error.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Field(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn render(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Field(parent, name) => {
+                parent.write(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            Path::Index(parent, i) => {
+                parent.write(out);
+                let _ = write!(out, "[{i}]");
+            }
+        }
+    }
+}
+
+/// What a field should hold, as a French noun phrase and its gender.
+#[derive(Clone, Copy)]
+enum Expected<'a> {
+    Bool,
+    Int,
+    Money,
+    Decimal,
+    Rate,
+    Date,
+    Duration(DurationFamily),
+    Text,
+    Enum(&'a EnumDef),
+    List,
+    Object,
+}
+
+impl Expected<'_> {
+    fn noun(&self) -> String {
+        match self {
+            Expected::Bool => "booléen (true ou false)".to_owned(),
+            Expected::Int => "entier".to_owned(),
+            Expected::Money => "montant (nombre ou texte comme \"1012.02\")".to_owned(),
+            Expected::Decimal => "nombre décimal".to_owned(),
+            Expected::Rate => "taux (nombre décimal, 0.25 pour 25 %)".to_owned(),
+            Expected::Date => "date AAAA-MM-JJ".to_owned(),
+            Expected::Duration(DurationFamily::Days) => "durée en jours (entier)".to_owned(),
+            Expected::Duration(DurationFamily::Months) => "durée en mois (entier)".to_owned(),
+            Expected::Text => "texte".to_owned(),
+            Expected::Enum(e) => format!("valeur parmi {}", e.variants.join(", ")),
+            Expected::List => "liste".to_owned(),
+            Expected::Object => "objet".to_owned(),
+        }
+    }
+
+    fn feminine(&self) -> bool {
+        matches!(
+            self,
+            Expected::Date | Expected::Duration(_) | Expected::Enum(_) | Expected::List
+        )
+    }
+}
+
+/// How a JSON value reads in an error message.
+fn describe(v: &Json) -> String {
+    match v {
+        Json::Null => "null".to_owned(),
+        Json::Bool(b) => format!("le booléen {b}"),
+        Json::Number(n) => format!("le nombre {}", n.as_str()),
+        Json::String(s) => format!("le texte {}", quoted(s)),
+        Json::Array(_) => "une liste".to_owned(),
+        Json::Object(_) => "un objet".to_owned(),
+    }
+}
+
+fn quoted(s: &str) -> String {
+    // JSON quoting shows control characters and quotes unambiguously.
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+fn wrong_type(path: &Path, expected: Expected, found: &Json) -> DossierError {
+    DossierError::new(
+        DossierErrorKind::WrongType,
+        path.render(),
+        expected.noun(),
+        expected.feminine(),
+        describe(found),
+    )
+}
+
+fn invalid(path: &Path, expected: Expected, found: String, detail: &str) -> DossierError {
+    DossierError::new(
+        DossierErrorKind::InvalidValue,
+        path.render(),
+        expected.noun(),
+        expected.feminine(),
+        found,
+    )
+    .with_detail(detail)
+}
+
+pub(crate) fn decode_str(p: &Program, text: &str) -> Result<Dossier, DossierError> {
+    let json: Json = serde_json::from_str(text).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "le texte s'arrête avant la fin du JSON",
+            _ => "syntaxe incorrecte",
+        };
+        DossierError::new(
+            DossierErrorKind::Syntax,
+            String::new(),
+            "objet JSON".to_owned(),
+            false,
+            format!("{what} (ligne {}, colonne {})", e.line(), e.column()),
+        )
+    })?;
+    decode_json(p, &json)
+}
+
+pub(crate) fn decode_json(p: &Program, json: &Json) -> Result<Dossier, DossierError> {
+    let Json::Object(root) = json else {
+        return Err(wrong_type(&Path::Root, Expected::Object, json));
+    };
+    let mut values = vec![Value::Absent; p.input_paths.len()];
+    let decoder = Decoder { enums: &p.enums };
+    decoder.fields(&p.inputs, root, &Path::Root, &mut values)?;
+    Ok(Dossier { values })
+}
+
+struct Decoder<'p> {
+    enums: &'p [EnumDef],
+}
+
+impl Decoder<'_> {
+    fn fields(
+        &self,
+        fields: &[InputField],
+        obj: &Map<String, Json>,
+        parent: &Path,
+        out: &mut [Value],
+    ) -> Result<(), DossierError> {
+        for field in fields {
+            let path = Path::Field(parent, &field.name);
+            let value = obj.get(&field.name);
+            let optional = field.optional
+                || matches!(
+                    &field.kind,
+                    InputKind::Leaf {
+                        ty: Ty::Optional(_),
+                        ..
+                    }
+                );
+            let value = match value {
+                None | Some(Json::Null) if optional => continue,
+                None | Some(Json::Null) => {
+                    let expected = match &field.kind {
+                        InputKind::Leaf { ty, .. } => self.expected(ty),
+                        InputKind::Record(_) => Expected::Object,
+                    };
+                    return Err(DossierError::new(
+                        DossierErrorKind::Missing,
+                        path.render(),
+                        expected.noun(),
+                        expected.feminine(),
+                        if value.is_some() {
+                            "null"
+                        } else {
+                            "champ absent"
+                        }
+                        .to_owned(),
+                    ));
+                }
+                Some(v) => v,
+            };
+            match &field.kind {
+                InputKind::Leaf { slot, ty } => {
+                    let decoded = self.leaf(ty, value, &path)?;
+                    if let Some(target) = out.get_mut(*slot as usize) {
+                        *target = decoded;
+                    }
+                }
+                InputKind::Record(sub) => match value {
+                    Json::Object(inner) => self.fields(sub, inner, &path, out)?,
+                    other => return Err(wrong_type(&path, Expected::Object, other)),
+                },
+            }
+        }
+        Ok(())
+    }
+
+    fn expected<'a>(&'a self, ty: &Ty) -> Expected<'a> {
+        match ty {
+            Ty::Bool => Expected::Bool,
+            Ty::Int => Expected::Int,
+            Ty::Decimal => Expected::Decimal,
+            Ty::Money(_) => Expected::Money,
+            Ty::Rate => Expected::Rate,
+            Ty::Date => Expected::Date,
+            Ty::Duration(f) => Expected::Duration(*f),
+            Ty::Text => Expected::Text,
+            Ty::Enum(id) => match self.enums.get(*id as usize) {
+                Some(e) => Expected::Enum(e),
+                None => Expected::Text,
+            },
+            Ty::List(_) => Expected::List,
+            Ty::Optional(inner) => self.expected(inner),
+        }
+    }
+
+    fn leaf(&self, ty: &Ty, v: &Json, path: &Path) -> Result<Value, DossierError> {
+        let expected = self.expected(ty);
+        match (ty, v) {
+            (Ty::Optional(_), Json::Null) => Ok(Value::Absent),
+            (Ty::Optional(inner), _) => self.leaf(inner, v, path),
+            (Ty::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
+            (Ty::Int, Json::Number(n)) => {
+                parse_int(n.as_str())
+                    .map(Value::Int)
+                    .map_err(|why| match why {
+                        IntError::NotInteger => wrong_type(path, expected, v),
+                        IntError::TooLarge => invalid(path, expected, describe(v), "hors limites"),
+                    })
+            }
+            (Ty::Duration(family), Json::Number(n)) => parse_int(n.as_str())
+                .map(|n| Value::Duration(n, *family))
+                .map_err(|why| match why {
+                    IntError::NotInteger => wrong_type(path, expected, v),
+                    IntError::TooLarge => invalid(path, expected, describe(v), "hors limites"),
+                }),
+            (Ty::Decimal | Ty::Money(_) | Ty::Rate, Json::Number(n)) => {
+                parse_decimal(n.as_str()).map(Value::Dec).ok_or_else(|| {
+                    invalid(
+                        path,
+                        expected,
+                        describe(v),
+                        "hors limites ou trop de décimales",
+                    )
+                })
+            }
+            (Ty::Decimal | Ty::Money(_) | Ty::Rate, Json::String(s)) => {
+                if !is_plain_decimal(s) {
+                    return Err(wrong_type(path, expected, v));
+                }
+                Decimal::from_str_exact(s).map(Value::Dec).map_err(|_| {
+                    invalid(
+                        path,
+                        expected,
+                        describe(v),
+                        "hors limites ou trop de décimales",
+                    )
+                })
+            }
+            (Ty::Date, Json::String(s)) => parse_date(s).map(Value::Date).map_err(|why| {
+                let detail = match why {
+                    DateError::Format => "format incorrect",
+                    DateError::Impossible => "date impossible",
+                };
+                invalid(path, expected, quoted(s), detail)
+            }),
+            (Ty::Text, Json::String(s)) => Ok(Value::Text(Arc::from(s.as_str()))),
+            (Ty::Enum(id), Json::String(s)) => {
+                let variants = self
+                    .enums
+                    .get(*id as usize)
+                    .map_or(&[][..], |e| e.variants.as_slice());
+                match variants.iter().position(|name| name == s) {
+                    Some(i) => Ok(Value::Enum {
+                        ty: *id,
+                        variant: u32::try_from(i).unwrap_or(u32::MAX),
+                    }),
+                    None => Err(DossierError::new(
+                        DossierErrorKind::UnknownValue,
+                        path.render(),
+                        variants.join(", "),
+                        true,
+                        quoted(s),
+                    )),
+                }
+            }
+            (Ty::List(inner), Json::Array(items)) => {
+                let mut values = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    values.push(self.leaf(inner, item, &Path::Index(path, i))?);
+                }
+                Ok(Value::List(Arc::from(values)))
+            }
+            _ => Err(wrong_type(path, expected, v)),
+        }
+    }
+}
+
+enum IntError {
+    NotInteger,
+    TooLarge,
+}
+
+/// A JSON integer: no fraction, no exponent (`3`, not `3.0` nor `3e0`).
+fn parse_int(text: &str) -> Result<i64, IntError> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(IntError::NotInteger);
+    }
+    text.parse().map_err(|_| IntError::TooLarge)
+}
+
+/// `-12`, `1012.02`: the only textual money the dossier accepts (the schema's pattern).
+fn is_plain_decimal(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let (whole, fraction) = match body.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (body, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
+}
+
+/// A JSON number's exact text as a decimal; `None` when it does not fit exactly.
+fn parse_decimal(text: &str) -> Option<Decimal> {
+    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
+        return Decimal::from_str_exact(text).ok();
+    };
+    let mut value = Decimal::from_str_exact(mantissa).ok()?;
+    let exponent: i64 = exponent
+        .strip_prefix('+')
+        .unwrap_or(exponent)
+        .parse()
+        .ok()?;
+    if exponent < 0 {
+        let scale = i64::from(value.scale()).checked_sub(exponent)?;
+        value.set_scale(u32::try_from(scale).ok()?).ok()?;
+    } else {
+        // A mantissa has at most 28 decimals and 29 digits: beyond 60 shifts nothing non-zero fits.
+        const MAX_SHIFT: i64 = 60;
+        for _ in 0..exponent.min(MAX_SHIFT) {
+            value = value.checked_mul(Decimal::TEN)?;
+        }
+        if exponent > MAX_SHIFT && !value.is_zero() {
+            return None;
+        }
+    }
+    Some(value)
+}
+
+enum DateError {
+    Format,
+    Impossible,
+}
+
+/// Strictly `AAAA-MM-JJ`, then checked against the calendar.
+fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shape_ok {
+        return Err(DateError::Format);
+    }
+    let number = |range: std::ops::Range<usize>| -> Result<u32, DateError> {
+        s.get(range)
+            .and_then(|t| u32::from_str(t).ok())
+            .ok_or(DateError::Format)
+    };
+    let year = i32::try_from(number(0..4)?).map_err(|_| DateError::Format)?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?).ok_or(DateError::Impossible)
+}
+
+pub(crate) fn json_schema(p: &Program) -> Json {
+    let mut schema = Map::new();
+    schema.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
+    schema.insert(
+        "title".into(),
+        format!("Dossier lu par {}", p.ruleset).into(),
+    );
+    schema.insert(
+        "description".into(),
+        "Champs du dossier que ce jeu de règles lit ; les autres champs sont ignorés.".into(),
+    );
+    let object = object_schema(&p.inputs, &p.enums);
+    if let Json::Object(body) = object {
+        schema.extend(body);
+    }
+    Json::Object(schema)
+}
+
+fn object_schema(fields: &[InputField], enums: &[EnumDef]) -> Json {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in fields {
+        let (inner, optional) = match &field.kind {
+            InputKind::Leaf {
+                ty: Ty::Optional(inner),
+                ..
+            } => (ty_schema(inner, enums), true),
+            InputKind::Leaf { ty, .. } => (ty_schema(ty, enums), field.optional),
+            InputKind::Record(sub) => (object_schema(sub, enums), field.optional),
+        };
+        if optional {
+            properties.insert(field.name.clone(), nullable(inner));
+        } else {
+            required.push(Json::String(field.name.clone()));
+            properties.insert(field.name.clone(), inner);
+        }
+    }
+    serde_json::json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+    })
+}
+
+fn nullable(schema: Json) -> Json {
+    serde_json::json!({ "anyOf": [schema, { "type": "null" }] })
+}
+
+fn ty_schema(ty: &Ty, enums: &[EnumDef]) -> Json {
+    use serde_json::json;
+    let decimal = |description: String| {
+        json!({
+            "anyOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" }
+            ],
+            "description": description,
+        })
+    };
+    match ty {
+        Ty::Bool => json!({ "type": "boolean" }),
+        Ty::Int => json!({ "type": "integer" }),
+        Ty::Decimal => decimal("nombre décimal".to_owned()),
+        Ty::Rate => decimal("taux : 0.25 pour 25 %".to_owned()),
+        Ty::Money(period) => decimal(format!(
+            "montant en euros{}",
+            match period {
+                None => "",
+                Some(Period::Heure) => " par heure",
+                Some(Period::Jour) => " par jour",
+                Some(Period::Mois) => " par mois",
+                Some(Period::An) => " par an",
+            }
+        )),
+        Ty::Date => json!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        }),
+        Ty::Duration(DurationFamily::Days) => {
+            json!({ "type": "integer", "description": "durée en jours" })
+        }
+        Ty::Duration(DurationFamily::Months) => {
+            json!({ "type": "integer", "description": "durée en mois" })
+        }
+        Ty::Text => json!({ "type": "string" }),
+        Ty::Enum(id) => match enums.get(*id as usize) {
+            Some(e) => json!({ "type": "string", "enum": e.variants, "title": e.name }),
+            None => json!({ "type": "string" }),
+        },
+        Ty::List(inner) => json!({ "type": "array", "items": ty_schema(inner, enums) }),
+        Ty::Optional(inner) => nullable(ty_schema(inner, enums)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn decimals_from_json_text() {
+        let cases = [
+            ("0.1", Some("0.1")),
+            ("1012.02", Some("1012.02")),
+            ("-3", Some("-3")),
+            ("1e3", Some("1000")),
+            ("1.5E-2", Some("0.015")),
+            ("2.5e+1", Some("25.0")),
+            ("1e40", None),
+            ("123456789012345678901234567890", None),
+            ("0.12345678901234567890123456789", None),
+            ("1e-40", None),
+            ("0e99999999999", Some("0")),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                parse_decimal(text).map(|d| d.to_string()),
+                expected.map(str::to_owned),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_decimal_strings() {
+        for ok in ["0", "-1", "1012.02", "007.50"] {
+            assert!(is_plain_decimal(ok), "{ok}");
+        }
+        for bad in ["", "-", "1.", ".5", "1,5", "1 012", "1e3", "+1", "1.2.3"] {
+            assert!(!is_plain_decimal(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert!(parse_date("2024-02-29").is_ok());
+        assert!(matches!(
+            parse_date("2023-02-29"),
+            Err(DateError::Impossible)
+        ));
+        assert!(matches!(
+            parse_date("2024-13-01"),
+            Err(DateError::Impossible)
+        ));
+        assert!(matches!(parse_date("2024-2-03"), Err(DateError::Format)));
+        assert!(matches!(parse_date("03/02/2024"), Err(DateError::Format)));
+        assert!(matches!(
+            parse_date("2024-02-03T00:00"),
+            Err(DateError::Format)
+        ));
+    }
+}

@@ -1,0 +1,362 @@
+//! Rendering values: for a person reading a motif (`1 143,09 €/mois`, `86 ans`, `12/04/1938`)
+//! and for the decision JSON (`"1143.09"`, `"86 ans"`, `"1938-04-12"`). The static type says how a
+//! decimal reads: money, rate or plain number.
+
+use std::fmt::Write;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::ir::{DurationFamily, EnumDef, Period, Ty};
+use crate::value::Value;
+
+/// The value as a caseworker reads it to the applicant.
+pub fn render_human(value: &Value, ty: &Ty, enums: &[EnumDef]) -> String {
+    let mut out = String::new();
+    write_human(&mut out, value, ty, enums);
+    out
+}
+
+/// Appends the human rendering to `out` (no intermediate allocation).
+pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) {
+    let ty = strip_optional(ty);
+    match value {
+        Value::Bool(b) => out.push_str(if *b { "oui" } else { "non" }),
+        Value::Int(i) => match ty {
+            Ty::Money(period) => write_money_human(out, Decimal::from(*i), *period),
+            Ty::Rate => write_rate_human(out, Decimal::from(*i)),
+            _ => push_display(out, i),
+        },
+        Value::Dec(d) => match ty {
+            Ty::Money(period) => write_money_human(out, *d, *period),
+            Ty::Rate => write_rate_human(out, *d),
+            _ => push_display(out, &d.normalize().to_string().replace('.', ",")),
+        },
+        Value::Date(date) => push_display(out, &date.format("%d/%m/%Y")),
+        Value::Duration(n, family) => write_duration(out, *n, *family),
+        Value::Text(t) => out.push_str(t),
+        Value::Enum { ty: id, variant } => match variant_name(enums, *id, *variant) {
+            Some(name) => {
+                for c in name.chars() {
+                    out.push(if c == '_' { ' ' } else { c });
+                }
+            }
+            None => push_display(out, variant),
+        },
+        Value::List(items) => {
+            if items.is_empty() {
+                out.push_str("aucun");
+            }
+            let item_ty = match ty {
+                Ty::List(inner) => inner.as_ref(),
+                other => other,
+            };
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_human(out, item, item_ty, enums);
+            }
+        }
+        Value::Absent => out.push_str("non renseigné"),
+    }
+}
+
+/// The value in the decision JSON (LANGUAGE.md §7).
+pub fn value_to_json(value: &Value, ty: &Ty, enums: &[EnumDef]) -> serde_json::Value {
+    use serde_json::Value as J;
+    let ty = strip_optional(ty);
+    match value {
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => match ty {
+            Ty::Money(_) => J::String(money_json(Decimal::from(*i))),
+            Ty::Rate | Ty::Decimal => J::String(i.to_string()),
+            _ => J::Number((*i).into()),
+        },
+        Value::Dec(d) => match ty {
+            Ty::Money(_) => J::String(money_json(*d)),
+            _ => J::String(d.normalize().to_string()),
+        },
+        Value::Date(date) => J::String(date.to_string()),
+        Value::Duration(n, family) => {
+            let mut out = String::new();
+            write_duration(&mut out, *n, *family);
+            J::String(out)
+        }
+        Value::Text(t) => J::String(t.to_string()),
+        Value::Enum { ty: id, variant } => match variant_name(enums, *id, *variant) {
+            Some(name) => J::String(name.to_owned()),
+            None => J::Number((*variant).into()),
+        },
+        Value::List(items) => {
+            let item_ty = match ty {
+                Ty::List(inner) => inner.as_ref(),
+                other => other,
+            };
+            J::Array(
+                items
+                    .iter()
+                    .map(|item| value_to_json(item, item_ty, enums))
+                    .collect(),
+            )
+        }
+        Value::Absent => J::Null,
+    }
+}
+
+/// Money in JSON: exactly two decimals, half away from zero (display only).
+pub fn money_json(amount: Decimal) -> String {
+    let mut out = String::new();
+    match cents(amount) {
+        Some((negative, units, cents)) => {
+            if negative {
+                out.push('-');
+            }
+            push_display(&mut out, &units);
+            let _ = write!(out, ".{cents:02}");
+        }
+        None => push_display(&mut out, &amount),
+    }
+    out
+}
+
+fn strip_optional(ty: &Ty) -> &Ty {
+    match ty {
+        Ty::Optional(inner) => strip_optional(inner),
+        other => other,
+    }
+}
+
+fn variant_name(enums: &[EnumDef], id: u32, variant: u32) -> Option<&str> {
+    enums
+        .get(usize::try_from(id).ok()?)?
+        .variants
+        .get(usize::try_from(variant).ok()?)
+        .map(String::as_str)
+}
+
+fn push_display(out: &mut String, value: &dyn std::fmt::Display) {
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{value}");
+}
+
+/// Sign, whole units and cents of an amount rounded to the cent; `None` when the amount is too
+/// large to carry two decimals.
+fn cents(amount: Decimal) -> Option<(bool, u128, u128)> {
+    let mut rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(2);
+    if rounded.scale() != 2 {
+        return None;
+    }
+    let mantissa = rounded.mantissa().unsigned_abs();
+    Some((
+        rounded.is_sign_negative() && mantissa != 0,
+        mantissa / 100,
+        mantissa % 100,
+    ))
+}
+
+/// `1 143,09 €/mois`: French grouping with a plain space, decimal comma.
+fn write_money_human(out: &mut String, amount: Decimal, period: Option<Period>) {
+    match cents(amount) {
+        Some((negative, units, cents)) => {
+            if negative {
+                out.push('-');
+            }
+            write_grouped(out, units);
+            let _ = write!(out, ",{cents:02}");
+        }
+        None => push_display(out, &amount),
+    }
+    out.push_str(" €");
+    out.push_str(match period {
+        None => "",
+        Some(Period::Heure) => "/heure",
+        Some(Period::Jour) => "/jour",
+        Some(Period::Mois) => "/mois",
+        Some(Period::An) => "/an",
+    });
+}
+
+fn write_grouped(out: &mut String, n: u128) {
+    // u128::MAX has 39 digits; digits are produced right to left into a stack buffer.
+    let mut digits = [0u8; 40];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        if let Some(slot) = digits.get_mut(len) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        if let Some(d) = digits.get(i) {
+            out.push(char::from(*d));
+        }
+        if i > 0 && i % 3 == 0 {
+            out.push(' ');
+        }
+    }
+}
+
+/// `25 %`, `0,5 %`.
+fn write_rate_human(out: &mut String, rate: Decimal) {
+    let percent = rate
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .map(|p| p.normalize().to_string())
+        .unwrap_or_else(|| rate.to_string());
+    out.push_str(&percent.replace('.', ","));
+    out.push_str(" %");
+}
+
+/// `86 ans`, `86 ans et 3 mois`, `3 mois`, `12 jours`.
+fn write_duration(out: &mut String, n: i64, family: DurationFamily) {
+    if n < 0 {
+        out.push('-');
+    }
+    let n = n.unsigned_abs();
+    let plural = |k: u64, one: &str, many: &str, out: &mut String| {
+        let _ = write!(out, "{k} {}", if k == 1 { one } else { many });
+    };
+    match family {
+        DurationFamily::Days => plural(n, "jour", "jours", out),
+        DurationFamily::Months => {
+            let (years, months) = (n / 12, n % 12);
+            if years == 0 {
+                let _ = write!(out, "{months} mois");
+            } else {
+                plural(years, "an", "ans", out);
+                if months != 0 {
+                    let _ = write!(out, " et {months} mois");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::str::FromStr;
+    use std::sync::Arc;
+
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn dec(s: &str) -> Value {
+        Value::Dec(Decimal::from_str(s).unwrap())
+    }
+
+    #[test]
+    fn human_rendering() {
+        let enums = vec![EnumDef {
+            name: "lieu_de_vie".into(),
+            variants: vec!["domicile".into(), "residence_autonomie".into()],
+        }];
+        let month = Ty::Money(Some(Period::Mois));
+        let cases: Vec<(Value, Ty, &str)> = vec![
+            (dec("1143.09"), Ty::Money(None), "1 143,09 €"),
+            (dec("1143.09"), month.clone(), "1 143,09 €/mois"),
+            (dec("26.3"), Ty::Money(Some(Period::Heure)), "26,30 €/heure"),
+            (dec("1234567.005"), Ty::Money(None), "1 234 567,01 €"),
+            (dec("-0.004"), Ty::Money(None), "0,00 €"),
+            (dec("-12.5"), Ty::Money(None), "-12,50 €"),
+            (dec("999"), Ty::Money(None), "999,00 €"),
+            (dec("0.25"), Ty::Rate, "25 %"),
+            (dec("0.005"), Ty::Rate, "0,5 %"),
+            (dec("1.700"), Ty::Decimal, "1,7"),
+            (Value::Int(3), Ty::Int, "3"),
+            (
+                Value::Date(NaiveDate::from_ymd_opt(1938, 4, 12).unwrap()),
+                Ty::Date,
+                "12/04/1938",
+            ),
+            (
+                Value::Duration(86 * 12, DurationFamily::Months),
+                Ty::Duration(DurationFamily::Months),
+                "86 ans",
+            ),
+            (
+                Value::Duration(12, DurationFamily::Months),
+                Ty::Duration(DurationFamily::Months),
+                "1 an",
+            ),
+            (
+                Value::Duration(86 * 12 + 3, DurationFamily::Months),
+                Ty::Duration(DurationFamily::Months),
+                "86 ans et 3 mois",
+            ),
+            (
+                Value::Duration(3, DurationFamily::Months),
+                Ty::Duration(DurationFamily::Months),
+                "3 mois",
+            ),
+            (
+                Value::Duration(12, DurationFamily::Days),
+                Ty::Duration(DurationFamily::Days),
+                "12 jours",
+            ),
+            (
+                Value::Duration(1, DurationFamily::Days),
+                Ty::Duration(DurationFamily::Days),
+                "1 jour",
+            ),
+            (
+                Value::Enum { ty: 0, variant: 1 },
+                Ty::Enum(0),
+                "residence autonomie",
+            ),
+            (Value::Bool(true), Ty::Bool, "oui"),
+            (Value::Bool(false), Ty::Bool, "non"),
+            (
+                Value::Absent,
+                Ty::Optional(Box::new(Ty::Text)),
+                "non renseigné",
+            ),
+            (Value::Text(Arc::from("95")), Ty::Text, "95"),
+            (
+                Value::List(Arc::from(vec![
+                    Value::Enum { ty: 0, variant: 0 },
+                    Value::Enum { ty: 0, variant: 1 },
+                ])),
+                Ty::List(Box::new(Ty::Enum(0))),
+                "domicile, residence autonomie",
+            ),
+        ];
+        for (value, ty, expected) in cases {
+            assert_eq!(render_human(&value, &ty, &enums), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn json_rendering() {
+        let cases: Vec<(Value, Ty, serde_json::Value)> = vec![
+            (dec("1143.09"), Ty::Money(None), "1143.09".into()),
+            (dec("0"), Ty::Money(None), "0.00".into()),
+            (dec("1143.085"), Ty::Money(None), "1143.09".into()),
+            (dec("-1143.085"), Ty::Money(None), "-1143.09".into()),
+            (dec("12"), Ty::Money(Some(Period::An)), "12.00".into()),
+            (dec("0.250"), Ty::Rate, "0.25".into()),
+            (dec("1.5"), Ty::Decimal, "1.5".into()),
+            (Value::Int(3), Ty::Int, 3.into()),
+            (
+                Value::Duration(86 * 12, DurationFamily::Months),
+                Ty::Duration(DurationFamily::Months),
+                "86 ans".into(),
+            ),
+            (
+                Value::Absent,
+                Ty::Optional(Box::new(Ty::Int)),
+                serde_json::Value::Null,
+            ),
+        ];
+        for (value, ty, expected) in cases {
+            assert_eq!(value_to_json(&value, &ty, &[]), expected, "{value:?}");
+        }
+    }
+}
