@@ -1,0 +1,92 @@
+//! Validity periods of parameters and barèmes: sorted, `until` filled, overlaps rejected (E0401).
+
+use socle_grammar::ast::{Ident, Validity};
+use socle_grammar::Span;
+
+use crate::codes;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::hir::Version;
+use crate::typeck::Ctx;
+
+fn date_text(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Checks the versions' periods and builds each version's value with `value` (by index in
+/// the declaration). Versions whose value is invalid are left out (already reported).
+pub(crate) fn versions<T>(
+    ctx: &mut Ctx<'_>,
+    file: FileId,
+    name: &Ident,
+    validities: Vec<(&Validity, Span)>,
+    mut value: impl FnMut(&mut Ctx<'_>, usize) -> Option<T>,
+) -> Vec<Version<T>> {
+    let mut order: Vec<usize> = (0..validities.len()).collect();
+    order.sort_by_key(|i| validities.get(*i).map(|(v, _)| v.from));
+    for (i, (v, _)) in validities.iter().enumerate() {
+        if let Some((until, span)) = v.until {
+            if until < v.from {
+                ctx.push(Diagnostic::error(
+                    codes::VALIDITY_OVERLAP,
+                    file,
+                    span,
+                    format!(
+                        "la version {} de `{}` se termine le {} avant de commencer le {}",
+                        i + 1,
+                        name.name,
+                        date_text(until),
+                        date_text(v.from)
+                    ),
+                ));
+            }
+        }
+    }
+    for pair in order.windows(2) {
+        let [a, b] = pair else { continue };
+        let (Some((va, sa)), Some((vb, _))) = (validities.get(*a), validities.get(*b)) else {
+            continue;
+        };
+        let overlap = match va.until {
+            Some((until, _)) => until >= vb.from,
+            None => va.from == vb.from,
+        };
+        if overlap {
+            let d = Diagnostic::error(
+                codes::VALIDITY_OVERLAP,
+                file,
+                vb.from_span,
+                format!(
+                    "deux versions de `{}` s'appliquent le {}",
+                    name.name,
+                    date_text(vb.from)
+                ),
+            )
+            .with_primary_message("cette version commence ici")
+            .with_label(file, *sa, "alors que cette version est encore valable")
+            .with_note("une version vaut de sa date « à partir du » jusqu'à sa date « jusqu'au », sinon jusqu'à la veille de la version suivante");
+            ctx.push(d);
+        }
+    }
+    let mut out = Vec::new();
+    for (pos, i) in order.iter().enumerate() {
+        let Some((v, _)) = validities.get(*i) else {
+            continue;
+        };
+        let next_from = order
+            .get(pos + 1)
+            .and_then(|n| validities.get(*n))
+            .map(|(n, _)| n.from);
+        let until = match v.until {
+            Some((u, _)) => Some(u),
+            None => next_from.and_then(|d| d.pred_opt()),
+        };
+        if let Some(value) = value(ctx, *i) {
+            out.push(Version {
+                from: v.from,
+                until,
+                value,
+            });
+        }
+    }
+    out
+}

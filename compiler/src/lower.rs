@@ -1,0 +1,787 @@
+//! Lowering a checked ruleset (and what it uses of its imports) to the runtime IR:
+//! names become slots, functions are inlined with fresh local slots per call site.
+
+use std::collections::{HashMap, VecDeque};
+
+use socle_grammar::ast::{self, Period};
+use socle_runtime::ir::{
+    self, Bareme, BaremeVersion, Condition, Cumul, Def, DefId, Dispositif, DurationFamily, EnumDef,
+    ExceptionBranch, Expr, InputField, InputKind, LocalSlot, Output, Param, ParamVersion, Program,
+    Ty,
+};
+use socle_runtime::value::Value;
+
+use crate::codes;
+use crate::db::{self, Db, Ruleset};
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::hir::{Checked, Const, DefKey, ParamData, TExpr, TKind, TMessagePart, ValueKind};
+use crate::message::{auto_message, Part};
+use crate::typeck::MAX_DEPTH;
+use crate::types::{QName, Type};
+
+enum Failure {
+    TooDeep,
+    /// Something the checker should have rejected; reported rather than panicking.
+    Internal(String),
+}
+
+type Lowered<T> = Result<T, Failure>;
+
+struct Lowerer<'a> {
+    all: HashMap<String, &'a Checked>,
+    defs: Vec<Option<Def>>,
+    def_ids: HashMap<DefKey, DefId>,
+    def_queue: VecDeque<DefKey>,
+    params: Vec<Param>,
+    param_ids: HashMap<QName, u32>,
+    baremes: Vec<Bareme>,
+    bareme_ids: HashMap<QName, u32>,
+    enums: Vec<EnumDef>,
+    enum_ids: HashMap<QName, u32>,
+    inputs: Vec<InputField>,
+    input_paths: Vec<String>,
+    input_slots: HashMap<String, u32>,
+    locals: u32,
+    dispositifs: Vec<Option<Dispositif>>,
+    dispositif_ids: HashMap<QName, u32>,
+    dispositif_queue: VecDeque<QName>,
+}
+
+fn index(n: usize) -> Lowered<u32> {
+    u32::try_from(n).map_err(|_| Failure::Internal("programme trop grand".to_owned()))
+}
+
+fn period(p: Period) -> ir::Period {
+    match p {
+        Period::Heure => ir::Period::Heure,
+        Period::Jour => ir::Period::Jour,
+        Period::Mois => ir::Period::Mois,
+        Period::An => ir::Period::An,
+    }
+}
+
+fn round_mode(m: ast::RoundMode) -> ir::RoundMode {
+    match m {
+        ast::RoundMode::CentimeNearest => ir::RoundMode::CentimeNearest,
+        ast::RoundMode::CentimeDown => ir::RoundMode::CentimeDown,
+        ast::RoundMode::CentimeUp => ir::RoundMode::CentimeUp,
+        ast::RoundMode::EuroNearest => ir::RoundMode::EuroNearest,
+        ast::RoundMode::EuroDown => ir::RoundMode::EuroDown,
+        ast::RoundMode::EuroUp => ir::RoundMode::EuroUp,
+    }
+}
+
+pub fn lower(db: &dyn Db, r: Ruleset) -> Result<Program, Vec<Diagnostic>> {
+    let root = db::checked_ruleset(db, r);
+    let mut all: HashMap<String, &Checked> = HashMap::new();
+    for &dep in db::import_closure(db, r) {
+        let c = db::checked_ruleset(db, dep);
+        all.insert(c.ident.clone(), c);
+    }
+    all.insert(root.ident.clone(), root);
+    let mut l = Lowerer {
+        all,
+        defs: Vec::new(),
+        def_ids: HashMap::new(),
+        def_queue: VecDeque::new(),
+        params: Vec::new(),
+        param_ids: HashMap::new(),
+        baremes: Vec::new(),
+        bareme_ids: HashMap::new(),
+        enums: Vec::new(),
+        enum_ids: HashMap::new(),
+        inputs: Vec::new(),
+        input_paths: Vec::new(),
+        input_slots: HashMap::new(),
+        locals: 0,
+        dispositifs: Vec::new(),
+        dispositif_ids: HashMap::new(),
+        dispositif_queue: VecDeque::new(),
+    };
+    let mut errors = Vec::new();
+    match l.run(root, &mut errors) {
+        Ok(program) if errors.is_empty() => Ok(Program {
+            ruleset: r.name(db).clone(),
+            ..program
+        }),
+        Ok(_) => Err(errors),
+        Err(f) => {
+            // Not tied to one definition: anchored at the start of the ruleset's first file.
+            if let Some(&file) = r.files(db).first() {
+                errors.push(failure_diagnostic(f, FileId(file), Default::default()));
+            }
+            Err(errors)
+        }
+    }
+}
+
+fn failure_diagnostic(f: Failure, file: FileId, span: socle_grammar::Span) -> Diagnostic {
+    match f {
+        Failure::TooDeep => Diagnostic::error(
+            codes::TOO_DEEP,
+            file,
+            span,
+            format!(
+                "expression trop imbriquée après dépliage des fonctions (plus de {MAX_DEPTH} niveaux)"
+            ),
+        ),
+        Failure::Internal(msg) => Diagnostic::error(
+            codes::WRONG_KIND,
+            file,
+            span,
+            format!("erreur interne du compilateur : {msg}"),
+        ),
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    fn run(&mut self, root: &'a Checked, errors: &mut Vec<Diagnostic>) -> Lowered<Program> {
+        for d in &root.dispositifs {
+            self.dispositif_id(&QName::new(&root.ident, &d.name.name))?;
+        }
+        for v in root.values.values() {
+            self.def_id(&v.key)?;
+        }
+        loop {
+            if let Some(q) = self.dispositif_queue.pop_front() {
+                self.lower_dispositif(&q, errors)?;
+            } else if let Some(k) = self.def_queue.pop_front() {
+                self.lower_def(&k, errors)?;
+            } else {
+                break;
+            }
+        }
+        let mut decision_date_input = None;
+        let date_declared = std::iter::once(root)
+            .chain(self.all.values().copied())
+            .any(|c| matches!(c.inputs.get("date_demande"), Some(Type::Date)));
+        if date_declared {
+            let seg = crate::hir::InputSegment {
+                name: "date_demande".to_owned(),
+                optional: false,
+                ty: Type::Date,
+            };
+            decision_date_input = Some(self.input_slot(&[seg])?);
+        }
+        let defs: Vec<Def> = std::mem::take(&mut self.defs)
+            .into_iter()
+            .collect::<Option<Vec<Def>>>()
+            .ok_or_else(|| Failure::Internal("définition non abaissée".to_owned()))?;
+        let mut dispositifs: Vec<Dispositif> = std::mem::take(&mut self.dispositifs)
+            .into_iter()
+            .collect::<Option<Vec<Dispositif>>>()
+            .ok_or_else(|| Failure::Internal("dispositif non abaissé".to_owned()))?;
+        for d in &mut dispositifs {
+            let roots: Vec<DefId> = d
+                .conditions
+                .iter()
+                .map(|c| c.def)
+                .chain(d.outputs.iter().map(|o| o.def))
+                .chain(d.trace_defs.iter().copied())
+                .collect();
+            d.trace_defs = trace_order(&defs, &roots);
+        }
+        let mut cumuls = Vec::new();
+        for c in &root.cumuls {
+            let (winner, excluded) = match c.kind {
+                ast::CumulKind::Exclut => (&c.left, &c.right),
+                ast::CumulKind::Subsidiaire => (&c.right, &c.left),
+                ast::CumulKind::Cumulable => continue,
+            };
+            cumuls.push(Cumul {
+                winner: self.dispositif_id(winner)?,
+                excluded: self.dispositif_id(excluded)?,
+            });
+        }
+        Ok(Program {
+            ruleset: String::new(),
+            inputs: std::mem::take(&mut self.inputs),
+            input_paths: std::mem::take(&mut self.input_paths),
+            decision_date_input,
+            enums: std::mem::take(&mut self.enums),
+            params: std::mem::take(&mut self.params),
+            baremes: std::mem::take(&mut self.baremes),
+            defs,
+            locals: self.locals,
+            dispositifs,
+            cumuls,
+        })
+    }
+
+    fn checked(&self, ruleset: &str) -> Lowered<&'a Checked> {
+        self.all
+            .get(ruleset)
+            .copied()
+            .ok_or_else(|| Failure::Internal(format!("jeu de règles `{ruleset}` absent")))
+    }
+
+    fn def_id(&mut self, key: &DefKey) -> Lowered<DefId> {
+        if let Some(id) = self.def_ids.get(key) {
+            return Ok(*id);
+        }
+        let id = index(self.defs.len())?;
+        self.defs.push(None);
+        self.def_ids.insert(key.clone(), id);
+        self.def_queue.push_back(key.clone());
+        Ok(id)
+    }
+
+    fn dispositif_id(&mut self, q: &QName) -> Lowered<u32> {
+        if let Some(id) = self.dispositif_ids.get(q) {
+            return Ok(*id);
+        }
+        let id = index(self.dispositifs.len())?;
+        self.dispositifs.push(None);
+        self.dispositif_ids.insert(q.clone(), id);
+        self.dispositif_queue.push_back(q.clone());
+        Ok(id)
+    }
+
+    fn lower_dispositif(&mut self, q: &QName, errors: &mut Vec<Diagnostic>) -> Lowered<()> {
+        let c = self.checked(&q.ruleset)?;
+        let d = c
+            .dispositif(&q.name)
+            .ok_or_else(|| Failure::Internal(format!("dispositif `{q}` absent")))?;
+        let mut conditions = Vec::new();
+        let mut outputs = Vec::new();
+        let mut lets = Vec::new();
+        for item in &d.items {
+            let def = self.def_id(&item.key)?;
+            match item.kind {
+                ValueKind::Condition => {
+                    let parts: Vec<Part<'_>> = match &item.message {
+                        Some(parts) => parts
+                            .iter()
+                            .map(|p| match p {
+                                TMessagePart::Text(t) => Part::Text(t.clone()),
+                                TMessagePart::Value(e) => Part::Value(e),
+                            })
+                            .collect(),
+                        None => auto_message(&item.name.name, &item.expr),
+                    };
+                    let message = match self.message(parts) {
+                        Ok(m) => m,
+                        Err(f) => {
+                            errors.push(failure_diagnostic(f, item.file, item.name.span));
+                            ir::Message { parts: Vec::new() }
+                        }
+                    };
+                    conditions.push(Condition {
+                        id: item.name.name.clone(),
+                        def,
+                        message,
+                    });
+                }
+                ValueKind::Value => outputs.push(Output {
+                    name: item.name.name.clone(),
+                    def,
+                    ty: self.ty(&item.ty)?,
+                }),
+                ValueKind::Let => lets.push(def),
+            }
+        }
+        let id = self.dispositif_id(q)?;
+        if let Some(slot) = usize::try_from(id)
+            .ok()
+            .and_then(|i| self.dispositifs.get_mut(i))
+        {
+            *slot = Some(Dispositif {
+                name: q.name.clone(),
+                title: d.title.clone(),
+                conditions,
+                outputs,
+                // Filled with the full dependency order once every def is lowered.
+                trace_defs: lets,
+            });
+        }
+        Ok(())
+    }
+
+    fn message(&mut self, parts: Vec<Part<'_>>) -> Lowered<ir::Message> {
+        let mut out = Vec::new();
+        for p in parts {
+            out.push(match p {
+                Part::Text(t) => ir::MessagePart::Text(t),
+                Part::Choice { satisfied, failed } => ir::MessagePart::Choice { satisfied, failed },
+                Part::Value(e) => {
+                    let ty = self.ty(&e.ty)?;
+                    ir::MessagePart::Value(self.expr(e, &[], 0)?, ty)
+                }
+            });
+        }
+        Ok(ir::Message { parts: out })
+    }
+
+    fn lower_def(&mut self, key: &DefKey, errors: &mut Vec<Diagnostic>) -> Lowered<()> {
+        let ruleset = match key {
+            DefKey::Top(q) => &q.ruleset,
+            DefKey::Item { dispositif, .. } => &dispositif.ruleset,
+        };
+        let c = self.checked(ruleset)?;
+        let item = c.value(key).ok_or_else(|| {
+            Failure::Internal(format!("définition `{}` absente", key.trace_name()))
+        })?;
+        let lowered = (|| -> Lowered<Def> {
+            let expr = self.expr(&item.expr, &[], 0)?;
+            let mut exceptions = Vec::new();
+            for ex in &item.exceptions {
+                exceptions.push(ExceptionBranch {
+                    label: ex.label.clone(),
+                    condition: self.expr(&ex.condition, &[], 0)?,
+                    value: self.expr(&ex.value, &[], 0)?,
+                });
+            }
+            Ok(Def {
+                name: key.trace_name(),
+                ty: self.ty(&item.ty)?,
+                expr,
+                exceptions,
+            })
+        })();
+        let def = match lowered {
+            Ok(d) => d,
+            Err(f) => {
+                errors.push(failure_diagnostic(f, item.file, item.name.span));
+                Def {
+                    name: key.trace_name(),
+                    ty: Ty::Bool,
+                    expr: Expr::Const(Value::Bool(false)),
+                    exceptions: Vec::new(),
+                }
+            }
+        };
+        let id = self.def_id(key)?;
+        if let Some(slot) = usize::try_from(id).ok().and_then(|i| self.defs.get_mut(i)) {
+            *slot = Some(def);
+        }
+        Ok(())
+    }
+
+    fn enum_id(&mut self, q: &QName) -> Lowered<u32> {
+        if let Some(id) = self.enum_ids.get(q) {
+            return Ok(*id);
+        }
+        let c = self.checked(&q.ruleset)?;
+        let e = c
+            .enums
+            .get(&q.name)
+            .ok_or_else(|| Failure::Internal(format!("énumération `{q}` absente")))?;
+        let id = index(self.enums.len())?;
+        self.enums.push(EnumDef {
+            name: q.name.clone(),
+            variants: e.variants.clone(),
+        });
+        self.enum_ids.insert(q.clone(), id);
+        Ok(id)
+    }
+
+    fn ty(&mut self, t: &Type) -> Lowered<Ty> {
+        Ok(match t {
+            Type::Bool => Ty::Bool,
+            Type::Int => Ty::Int,
+            Type::Decimal => Ty::Decimal,
+            Type::Money(p) => Ty::Money(p.map(period)),
+            Type::Rate => Ty::Rate,
+            Type::Date => Ty::Date,
+            // A `durée` whose family nothing fixes is read in months (ages, years).
+            Type::Duration(f) => Ty::Duration(f.unwrap_or(DurationFamily::Months)),
+            Type::Text => Ty::Text,
+            Type::Enum(q) => Ty::Enum(self.enum_id(q)?),
+            Type::List(inner) => Ty::List(Box::new(self.ty(inner)?)),
+            Type::Optional(inner) => Ty::Optional(Box::new(self.ty(inner)?)),
+            Type::Struct(q) => {
+                return Err(Failure::Internal(format!(
+                    "structure `{q}` utilisée comme valeur"
+                )))
+            }
+            Type::Error => return Err(Failure::Internal("type en erreur".to_owned())),
+        })
+    }
+
+    fn constant(&mut self, c: &Const) -> Lowered<Value> {
+        Ok(match c {
+            Const::Value(v) => v.clone(),
+            Const::Variant(q, variant) => Value::Enum {
+                ty: self.enum_id(q)?,
+                variant: *variant,
+            },
+        })
+    }
+
+    fn param_id(&mut self, q: &QName) -> Lowered<u32> {
+        if let Some(id) = self.param_ids.get(q) {
+            return Ok(*id);
+        }
+        let c = self.checked(&q.ruleset)?;
+        let p = c
+            .params
+            .get(&q.name)
+            .ok_or_else(|| Failure::Internal(format!("paramètre `{q}` absent")))?;
+        let mut versions = Vec::new();
+        for v in &p.versions {
+            let value = match &v.value {
+                ParamData::Scalar(c) => ir::ParamValue::Scalar(self.constant(c)?),
+                ParamData::Table(entries) => {
+                    let mut out = Vec::new();
+                    for (k, val) in entries {
+                        out.push((self.constant(k)?, self.constant(val)?));
+                    }
+                    ir::ParamValue::Table(out)
+                }
+            };
+            versions.push(ParamVersion {
+                from: v.from,
+                until: v.until,
+                value,
+            });
+        }
+        let param = Param {
+            name: q.to_string(),
+            ty: self.ty(&p.ty)?,
+            key_ty: p.key_ty.as_ref().map(|k| self.ty(k)).transpose()?,
+            versions,
+        };
+        let id = index(self.params.len())?;
+        self.params.push(param);
+        self.param_ids.insert(q.clone(), id);
+        Ok(id)
+    }
+
+    fn bareme_id(&mut self, q: &QName) -> Lowered<u32> {
+        if let Some(id) = self.bareme_ids.get(q) {
+            return Ok(*id);
+        }
+        let c = self.checked(&q.ruleset)?;
+        let b = c
+            .baremes
+            .get(&q.name)
+            .ok_or_else(|| Failure::Internal(format!("barème `{q}` absent")))?;
+        let mut versions = Vec::new();
+        for v in &b.versions {
+            let mut rows = Vec::new();
+            for row in &v.value {
+                rows.push(ir::BaremeRow {
+                    number: row.number,
+                    intervals: row.intervals.clone(),
+                    value: self.constant(&row.value)?,
+                });
+            }
+            versions.push(BaremeVersion {
+                from: v.from,
+                until: v.until,
+                rows,
+            });
+        }
+        let bareme = Bareme {
+            name: q.to_string(),
+            input_ty: self.ty(&b.input_ty)?,
+            output_ty: self.ty(&b.output_ty)?,
+            columns: b.columns.as_ref().map(|c| self.enum_id(c)).transpose()?,
+            versions,
+        };
+        let id = index(self.baremes.len())?;
+        self.baremes.push(bareme);
+        self.bareme_ids.insert(q.clone(), id);
+        Ok(id)
+    }
+
+    fn input_slot(&mut self, path: &[crate::hir::InputSegment]) -> Lowered<u32> {
+        let key = path
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(".");
+        if let Some(slot) = self.input_slots.get(&key) {
+            return Ok(*slot);
+        }
+        let slot = index(self.input_paths.len())?;
+        let leaf_ty = match path.last() {
+            Some(last) => self.ty(last.ty.strip_optional())?,
+            None => return Err(Failure::Internal("chemin d'entrée vide".to_owned())),
+        };
+        let mut fields = &mut self.inputs;
+        let n = path.len();
+        for (i, seg) in path.iter().enumerate() {
+            let pos = match fields.iter().position(|f| f.name == seg.name) {
+                Some(p) => p,
+                None => {
+                    let kind = if i + 1 == n {
+                        InputKind::Leaf {
+                            slot,
+                            ty: leaf_ty.clone(),
+                        }
+                    } else {
+                        InputKind::Record(Vec::new())
+                    };
+                    fields.push(InputField {
+                        name: seg.name.clone(),
+                        optional: seg.optional,
+                        kind,
+                    });
+                    fields.len() - 1
+                }
+            };
+            if i + 1 == n {
+                break;
+            }
+            match fields.get_mut(pos).map(|f| &mut f.kind) {
+                Some(InputKind::Record(children)) => fields = children,
+                _ => {
+                    return Err(Failure::Internal(format!(
+                        "entrée `{key}` à la fois champ et structure"
+                    )))
+                }
+            }
+        }
+        self.input_paths.push(key.clone());
+        self.input_slots.insert(key, slot);
+        Ok(slot)
+    }
+
+    fn boxed(&mut self, e: &TExpr, env: &[LocalSlot], depth: usize) -> Lowered<Box<Expr>> {
+        Ok(Box::new(self.expr(e, env, depth)?))
+    }
+
+    fn opt(
+        &mut self,
+        e: &Option<Box<TExpr>>,
+        env: &[LocalSlot],
+        depth: usize,
+    ) -> Lowered<Option<Box<Expr>>> {
+        e.as_ref().map(|x| self.boxed(x, env, depth)).transpose()
+    }
+
+    fn list(&mut self, es: &[TExpr], env: &[LocalSlot], depth: usize) -> Lowered<Vec<Expr>> {
+        es.iter().map(|x| self.expr(x, env, depth)).collect()
+    }
+
+    /// `env` maps the current function's local numbers to slots; `depth` is the nesting of
+    /// the expression being built, inlined calls included.
+    fn expr(&mut self, e: &TExpr, env: &[LocalSlot], depth: usize) -> Lowered<Expr> {
+        if depth > MAX_DEPTH {
+            return Err(Failure::TooDeep);
+        }
+        let d = depth + 1;
+        Ok(match &e.kind {
+            TKind::Const(c) => Expr::Const(self.constant(c)?),
+            TKind::Input(path) => Expr::Input(self.input_slot(path)?),
+            TKind::Def(k) => Expr::Def(self.def_id(k)?),
+            TKind::Local(i) => Expr::Local(
+                usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| env.get(i))
+                    .copied()
+                    .ok_or_else(|| {
+                        Failure::Internal("variable locale hors de portée".to_owned())
+                    })?,
+            ),
+            TKind::DecisionDate => Expr::DecisionDate,
+            TKind::Param { param, at } => Expr::Param {
+                param: self.param_id(param)?,
+                at: self.opt(at, env, d)?,
+            },
+            TKind::TableGet { param, key, at } => Expr::TableGet {
+                param: self.param_id(param)?,
+                key: self.boxed(key, env, d)?,
+                at: self.opt(at, env, d)?,
+            },
+            TKind::Bareme {
+                bareme,
+                x,
+                column,
+                at,
+                want,
+            } => Expr::Bareme {
+                bareme: self.bareme_id(bareme)?,
+                x: self.boxed(x, env, d)?,
+                column: self.opt(column, env, d)?,
+                at: self.opt(at, env, d)?,
+                want: *want,
+            },
+            TKind::Call(b, args) => Expr::Call(*b, self.list(args, env, d)?),
+            TKind::FnCall(q, args) => self.inline(q, args, env, depth)?,
+            TKind::Unary(op, a) => Expr::Unary(*op, self.boxed(a, env, d)?),
+            TKind::Binary(op, a, b) => {
+                Expr::Binary(*op, self.boxed(a, env, d)?, self.boxed(b, env, d)?)
+            }
+            TKind::And(a, b) => Expr::And(self.boxed(a, env, d)?, self.boxed(b, env, d)?),
+            TKind::Or(a, b) => Expr::Or(self.boxed(a, env, d)?, self.boxed(b, env, d)?),
+            TKind::If(c, a, b) => Expr::If(
+                self.boxed(c, env, d)?,
+                self.boxed(a, env, d)?,
+                self.boxed(b, env, d)?,
+            ),
+            TKind::InRange(x, lo, hi) => Expr::InRange {
+                x: self.boxed(x, env, d)?,
+                lo: self.boxed(lo, env, d)?,
+                hi: self.boxed(hi, env, d)?,
+            },
+            TKind::InSet(x, set) => Expr::InSet {
+                x: self.boxed(x, env, d)?,
+                set: self.list(set, env, d)?,
+            },
+            TKind::Contains(list, x) => Expr::Contains {
+                list: self.boxed(list, env, d)?,
+                x: self.boxed(x, env, d)?,
+            },
+            TKind::ContainsAny(list, set) => Expr::ContainsAny {
+                list: self.boxed(list, env, d)?,
+                set: self.list(set, env, d)?,
+            },
+            TKind::Round(x, mode) => Expr::Round(self.boxed(x, env, d)?, round_mode(*mode)),
+            TKind::Eligible(q) => Expr::Eligible(self.dispositif_id(q)?),
+            TKind::DispositifOutput(q, name) => Expr::DispositifOutput {
+                dispositif: self.dispositif_id(q)?,
+                def: self.def_id(&DefKey::Item {
+                    dispositif: q.clone(),
+                    name: name.clone(),
+                })?,
+            },
+            TKind::Error => return Err(Failure::Internal("expression en erreur".to_owned())),
+        })
+    }
+
+    /// `f(a, b)` becomes `let p1 = a in let p2 = b in let s1 = … in result`, with slots
+    /// of its own so that nested and repeated calls never share a local.
+    fn inline(
+        &mut self,
+        q: &QName,
+        args: &[TExpr],
+        env: &[LocalSlot],
+        depth: usize,
+    ) -> Lowered<Expr> {
+        let c = self.checked(&q.ruleset)?;
+        let f = c
+            .functions
+            .get(&q.name)
+            .ok_or_else(|| Failure::Internal(format!("fonction `{q}` absente")))?;
+        let n = f.params.len() + f.lets.len();
+        let base = self.locals;
+        self.locals = base
+            .checked_add(index(n)?)
+            .ok_or_else(|| Failure::Internal("trop de variables locales".to_owned()))?;
+        let slots: Vec<LocalSlot> = (0..index(n)?).map(|i| base + i).collect();
+        let mut values = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            values.push(self.expr(a, env, depth + 1 + i)?);
+        }
+        let after_params = depth + 1 + args.len();
+        for (j, (_, _, e)) in f.lets.iter().enumerate() {
+            values.push(self.expr(e, &slots, after_params + j)?);
+        }
+        let mut body = self.expr(&f.result, &slots, after_params + f.lets.len())?;
+        for (slot, value) in slots.iter().zip(values).rev() {
+            body = Expr::Let {
+                slot: *slot,
+                value: Box::new(value),
+                body: Box::new(body),
+            };
+        }
+        Ok(body)
+    }
+}
+
+/// The defs an expression reads directly.
+fn def_refs(e: &Expr, out: &mut Vec<DefId>) {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Const(_)
+            | Expr::Input(_)
+            | Expr::Local(_)
+            | Expr::DecisionDate
+            | Expr::Eligible(_) => {}
+            Expr::Def(id) => out.push(*id),
+            Expr::DispositifOutput { def, .. } => out.push(*def),
+            Expr::Let { value, body, .. } => {
+                stack.push(value);
+                stack.push(body);
+            }
+            Expr::Param { at, .. } => stack.extend(at.as_deref()),
+            Expr::TableGet { key, at, .. } => {
+                stack.push(key);
+                stack.extend(at.as_deref());
+            }
+            Expr::Bareme { x, column, at, .. } => {
+                stack.push(x);
+                stack.extend(column.as_deref());
+                stack.extend(at.as_deref());
+            }
+            Expr::Unary(_, a) | Expr::Round(a, _) => stack.push(a),
+            Expr::Binary(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            Expr::If(a, b, c) => {
+                stack.push(a);
+                stack.push(b);
+                stack.push(c);
+            }
+            Expr::InRange { x, lo, hi } => {
+                stack.push(x);
+                stack.push(lo);
+                stack.push(hi);
+            }
+            Expr::InSet { x, set } => {
+                stack.push(x);
+                stack.extend(set.iter());
+            }
+            Expr::Contains { list, x } => {
+                stack.push(list);
+                stack.push(x);
+            }
+            Expr::ContainsAny { list, set } => {
+                stack.push(list);
+                stack.extend(set.iter());
+            }
+            Expr::Call(_, args) => stack.extend(args.iter()),
+        }
+    }
+}
+
+/// Every def reachable from `roots`, dependencies before their dependents.
+fn trace_order(defs: &[Def], roots: &[DefId]) -> Vec<DefId> {
+    let deps = |id: DefId| -> Vec<DefId> {
+        let mut out = Vec::new();
+        if let Some(def) = usize::try_from(id).ok().and_then(|i| defs.get(i)) {
+            def_refs(&def.expr, &mut out);
+            for ex in &def.exceptions {
+                def_refs(&ex.condition, &mut out);
+                def_refs(&ex.value, &mut out);
+            }
+        }
+        out
+    };
+    let mut visited = vec![false; defs.len()];
+    let mut order = Vec::new();
+    for &root in roots {
+        let seen = |v: &mut Vec<bool>, id: DefId| -> bool {
+            match usize::try_from(id).ok().and_then(|i| v.get_mut(i)) {
+                Some(flag) if !*flag => {
+                    *flag = true;
+                    false
+                }
+                _ => true,
+            }
+        };
+        if seen(&mut visited, root) {
+            continue;
+        }
+        let mut stack: Vec<(DefId, Vec<DefId>)> = vec![(root, deps(root))];
+        while let Some((id, pending)) = stack.last_mut() {
+            match pending.pop() {
+                Some(next) => {
+                    if !seen(&mut visited, next) {
+                        let d = deps(next);
+                        stack.push((next, d));
+                    }
+                }
+                None => {
+                    order.push(*id);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    order
+}
