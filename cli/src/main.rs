@@ -1,1 +1,100 @@
-fn main() {}
+//! The `socle` command. Exit codes and JSON shapes follow `shared/CONTRACT.md`.
+
+mod batch;
+mod check;
+mod debug;
+mod decide;
+mod discover;
+mod exit;
+mod schema;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "socle",
+    version,
+    about = "Socle : règles d'aide sociale aux personnes âgées, écrites comme du code"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse les jeux de règles (syntaxe, noms, types et unités, barèmes).
+    Check {
+        /// Dossiers de jeux de règles, fichiers .socle, ou dossiers de jeux de règles.
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Décide un dossier (JSON) avec un jeu de règles.
+    Decide {
+        ruleset: PathBuf,
+        /// Fichier JSON du dossier, ou `-` pour l'entrée standard.
+        #[arg(long)]
+        dossier: PathBuf,
+        /// Date de décision AAAA-MM-JJ (par défaut : `date_demande` du dossier).
+        #[arg(long)]
+        date: Option<String>,
+        /// Ajoute la trace : comment chaque valeur a été obtenue.
+        #[arg(long)]
+        explain: bool,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// Décide un fichier JSON Lines de dossiers, une décision par ligne.
+    Batch {
+        ruleset: PathBuf,
+        /// Fichier JSON Lines, ou `-` pour l'entrée standard.
+        #[arg(long)]
+        dossiers: PathBuf,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Affiche le schéma JSON du dossier que lit le jeu de règles.
+    Schema { ruleset: PathBuf },
+    /// Commandes de mise au point (AST, IR).
+    #[command(hide = true)]
+    Debug {
+        #[arg(value_enum)]
+        what: debug::What,
+        ruleset: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check { paths, format } => check::run(&paths, format),
+        Command::Decide {
+            ruleset,
+            dossier,
+            date,
+            explain,
+            format,
+        } => decide::run(&ruleset, &dossier, date.as_deref(), explain, format),
+        Command::Batch {
+            ruleset,
+            dossiers,
+            date,
+            explain,
+        } => batch::run(&ruleset, &dossiers, date.as_deref(), explain),
+        Command::Schema { ruleset } => schema::run(&ruleset),
+        Command::Debug { what, ruleset } => debug::run(what, &ruleset),
+    };
+    code.into()
+}

@@ -1,0 +1,54 @@
+//! `socle batch`: JSON Lines in, one decision (or error) per line out, in input order.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use serde_json::json;
+use socle_runtime::DecideOptions;
+
+use crate::check::compile_single;
+use crate::decide::{decide_text, parse_date, read_input};
+use crate::exit::{usage_error, Status};
+
+pub fn run(ruleset: &Path, dossiers: &Path, date: Option<&str>, explain: bool) -> Status {
+    let date = match parse_date(date) {
+        Ok(d) => d,
+        Err(status) => return status,
+    };
+    let engine = match compile_single(ruleset) {
+        Ok(e) => e,
+        Err(status) => return status,
+    };
+    let text = match read_input(dossiers) {
+        Ok(t) => t,
+        Err(status) => return status,
+    };
+    let options = DecideOptions { date, explain };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut invalid = 0usize;
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value = match decide_text(&engine, line, &options) {
+            Ok(decision) => decision.to_json(),
+            Err(refusal) => {
+                invalid += 1;
+                json!({ "ligne": index + 1, "erreur": refusal.message(), "detail": refusal.to_json() })
+            }
+        };
+        if let Err(e) = writeln!(out, "{value}") {
+            return usage_error(format!("écriture impossible : {e}"));
+        }
+    }
+    if let Err(e) = out.flush() {
+        return usage_error(format!("écriture impossible : {e}"));
+    }
+    if invalid > 0 {
+        eprintln!("{invalid} dossier(s) invalide(s)");
+        Status::Failure
+    } else {
+        Status::Ok
+    }
+}

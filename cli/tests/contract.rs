@@ -1,0 +1,291 @@
+//! The command-line contract of `shared/CONTRACT.md`: exit codes, JSON shapes, errors named by
+//! JSON path. Runs the real binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value as Json;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn socle(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_socle"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("socle runs")
+}
+
+fn socle_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("socle runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("socle ends")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally, not by a signal")
+}
+
+fn json(out: &Output) -> Json {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn example_dossier() -> Json {
+    let text = std::fs::read_to_string(root().join("examples/dossier-apa.json")).expect("example");
+    serde_json::from_str(&text).expect("example is JSON")
+}
+
+/// A scratch directory unique to one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("socle-contract-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[test]
+fn check_shipped_rulesets_succeeds() {
+    let out = socle(&["check", "rulesets/national", "rulesets/val-doise"]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let out = socle(&["check", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+    let report = json(&out);
+    assert_eq!(report["erreurs"], 0);
+    assert!(report["diagnostics"].is_array());
+}
+
+#[test]
+fn check_reports_errors_with_exit_1_and_positions() {
+    let dir = scratch("broken").join("essai");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("regles.socle"),
+        "valeur a : montant = 10 € + 5 %\n\nvaleur b : entier = inconnu + 1\n",
+    )
+    .expect("write");
+    let path = dir.to_string_lossy().to_string();
+    let out = socle(&["check", &path]);
+    assert_eq!(code(&out), 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("E0201"), "{stderr}");
+    assert!(stderr.contains("E0101"), "{stderr}");
+    let out = socle(&["check", "--format", "json", &path]);
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    assert_eq!(report["erreurs"], 2, "{report:#}");
+    let first = &report["diagnostics"][0];
+    assert_eq!(first["code"], "E0201");
+    assert_eq!(first["severite"], "erreur");
+    assert_eq!(first["ligne"], 1);
+    assert!(first["colonne"].as_u64().is_some());
+}
+
+#[test]
+fn check_missing_path_is_usage_error() {
+    let out = socle(&["check", "rulesets/nexiste-pas"]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("introuvable"));
+}
+
+#[test]
+fn decide_prints_the_contract_decision() {
+    let out = socle(&[
+        "decide",
+        "rulesets/val-doise",
+        "--dossier",
+        "examples/dossier-apa.json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let decision = json(&out);
+    assert_eq!(decision["ruleset"], "val-doise");
+    assert_eq!(decision["date"], "2024-11-19");
+    let apa = &decision["dispositifs"]["apa_domicile"];
+    assert_eq!(apa["eligible"], true);
+    for name in ["plafond", "plan_retenu", "participation", "montant"] {
+        let value = apa["valeurs"][name]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: {apa:#}"));
+        let (_, cents) = value.split_once('.').expect("two decimals");
+        assert_eq!(cents.len(), 2, "{name} = {value}");
+    }
+    assert_eq!(apa["valeurs"]["plafond"], "1143.09");
+    let motifs = apa["motifs"].as_array().expect("motifs");
+    assert!(!motifs.is_empty());
+    for motif in motifs {
+        assert!(motif["id"].is_string());
+        assert_eq!(motif["satisfaite"], true);
+        assert!(!motif["message"].as_str().unwrap_or("").is_empty());
+    }
+    assert!(apa.get("trace").is_none());
+}
+
+#[test]
+fn decide_explain_adds_a_trace_naming_parameter_versions() {
+    let out = socle(&[
+        "decide",
+        "rulesets/val-doise",
+        "--dossier",
+        "examples/dossier-apa.json",
+        "--explain",
+    ]);
+    assert_eq!(code(&out), 0);
+    let decision = json(&out);
+    let trace = decision["dispositifs"]["apa_domicile"]["trace"]
+        .as_array()
+        .expect("trace");
+    let text = serde_json::to_string(trace).expect("json");
+    assert!(text.contains("mtp"), "{text}");
+    assert!(
+        text.contains("2023-04-01"),
+        "the MTP version of 1 April 2023: {text}"
+    );
+}
+
+#[test]
+fn decide_reads_stdin_and_honours_date() {
+    let dossier = example_dossier().to_string();
+    let out = socle_stdin(
+        &[
+            "decide",
+            "rulesets/val-doise",
+            "--dossier",
+            "-",
+            "--date",
+            "2023-06-01",
+        ],
+        &dossier,
+    );
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let decision = json(&out);
+    assert_eq!(decision["date"], "2023-06-01");
+    let out = socle(&[
+        "decide",
+        "rulesets/val-doise",
+        "--dossier",
+        "examples/dossier-apa.json",
+        "--date",
+        "2023-02-30",
+    ]);
+    assert_eq!(code(&out), 2);
+}
+
+/// Each invalid dossier exits 1 and names the JSON path, never a panic.
+#[test]
+fn invalid_dossiers_are_named_by_path() {
+    let mut missing = example_dossier();
+    missing["demandeur"]
+        .as_object_mut()
+        .expect("demandeur")
+        .remove("gir");
+    let mut wrong_type = example_dossier();
+    wrong_type["demandeur"]["gir"] = Json::from("trois");
+    let mut unknown_enum = example_dossier();
+    unknown_enum["demandeur"]["lieu_de_vie"] = Json::from("chateau");
+    let mut impossible_date = example_dossier();
+    impossible_date["demandeur"]["date_naissance"] = Json::from("1938-02-30");
+    let mut bad_money = example_dossier();
+    bad_money["plan_aide"]["montant_mensuel"] = Json::from("beaucoup");
+    let cases = [
+        (missing, "demandeur.gir"),
+        (wrong_type, "demandeur.gir"),
+        (unknown_enum, "demandeur.lieu_de_vie"),
+        (impossible_date, "demandeur.date_naissance"),
+        (bad_money, "plan_aide.montant_mensuel"),
+    ];
+    for (dossier, path) in cases {
+        let out = socle_stdin(
+            &["decide", "rulesets/val-doise", "--dossier", "-"],
+            &dossier.to_string(),
+        );
+        assert_eq!(
+            code(&out),
+            1,
+            "{path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let error = json(&out);
+        assert_eq!(error["erreur"]["chemin"], path, "{error:#}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(path));
+    }
+    let out = socle_stdin(
+        &["decide", "rulesets/val-doise", "--dossier", "-"],
+        "{ pas du json",
+    );
+    assert_eq!(code(&out), 1);
+}
+
+#[test]
+fn decide_with_a_broken_ruleset_exits_2() {
+    let dir = scratch("broken-decide").join("casse");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("a.socle"),
+        "dispositif x\n  condition c : 1 + vrai\n",
+    )
+    .expect("write");
+    let out = socle(&[
+        "decide",
+        &dir.to_string_lossy(),
+        "--dossier",
+        "examples/dossier-apa.json",
+    ]);
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn schema_describes_the_dossier() {
+    let out = socle(&["schema", "rulesets/val-doise"]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let schema = json(&out);
+    assert!(
+        schema["properties"]["demandeur"]["properties"]["gir"].is_object(),
+        "{schema:#}"
+    );
+}
+
+#[test]
+fn batch_keeps_order_and_reports_invalid_lines() {
+    let good = example_dossier().to_string();
+    let input = format!("{good}\n{{\"date_demande\": 3}}\n{good}\n");
+    let out = socle_stdin(&["batch", "rulesets/val-doise", "--dossiers", "-"], &input);
+    assert_eq!(code(&out), 1);
+    let lines: Vec<Json> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["ruleset"], "val-doise");
+    assert_eq!(lines[1]["ligne"], 2);
+    assert!(lines[1]["erreur"].is_string());
+    assert_eq!(lines[2]["ruleset"], "val-doise");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(code(&socle(&["nimporte-quoi"])), 2);
+    assert_eq!(code(&socle(&["decide", "rulesets/val-doise"])), 2);
+}
