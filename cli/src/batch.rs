@@ -3,27 +3,15 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use serde_json::json;
-use socle_runtime::DecideOptions;
-
-use crate::check::compile_single;
-use crate::decide::{decide_text, parse_date, read_input};
+use crate::decide::{decide_text, prepare};
 use crate::exit::{usage_error, Status};
+use serde_json::json;
 
 pub fn run(ruleset: &Path, dossiers: &Path, date: Option<&str>, explain: bool) -> Status {
-    let date = match parse_date(date) {
-        Ok(d) => d,
+    let (engine, text, options) = match prepare(ruleset, dossiers, date, explain) {
+        Ok(prepared) => prepared,
         Err(status) => return status,
     };
-    let engine = match compile_single(ruleset) {
-        Ok(e) => e,
-        Err(status) => return status,
-    };
-    let text = match read_input(dossiers) {
-        Ok(t) => t,
-        Err(status) => return status,
-    };
-    let options = DecideOptions { date, explain };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut invalid = 0usize;

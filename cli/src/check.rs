@@ -17,6 +17,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> Status {
     };
     let mut session = Session::new();
     let mut rulesets = Vec::new();
+    let mut case_dirs = Vec::new();
     for path in paths {
         let targets = match discover::targets(path) {
             Ok(t) => t,
@@ -24,13 +25,23 @@ pub fn run(paths: &[PathBuf], format: Format) -> Status {
         };
         for target in targets {
             match discover::load(&mut session, &target) {
-                Ok(r) if !rulesets.contains(&r) => rulesets.push(r),
+                Ok(r) if !rulesets.contains(&r) => {
+                    if let discover::Target::RulesetDir(dir) = &target {
+                        case_dirs.push((r, dir.clone()));
+                    }
+                    rulesets.push(r);
+                }
                 Ok(_) => {}
                 Err(e) => return usage_error(e),
             }
         }
     }
-    let diagnostics: Vec<Diagnostic> = rulesets.iter().flat_map(|r| session.check(*r)).collect();
+    let mut diagnostics: Vec<Diagnostic> =
+        rulesets.iter().flat_map(|r| session.check(*r)).collect();
+    // A ruleset's test cases (docs/TESTS.md) are checked with it.
+    for (r, dir) in &case_dirs {
+        diagnostics.extend(socle_golden::check_cases(&mut session, *r, dir));
+    }
     let errors = count(&diagnostics, Severity::Error);
     let warnings = count(&diagnostics, Severity::Warning);
     match format {

@@ -23,14 +23,22 @@ pub fn parse_date(date: Option<&str>) -> Result<Option<NaiveDate>, Status> {
 }
 
 pub fn read_input(path: &Path) -> Result<String, Status> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     let result = if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::read_to_string(path).map(|t| text = t)
+        std::fs::read(path).map(|b| bytes = b)
     };
     result.map_err(|e| usage_error(format!("{} : lecture impossible ({e})", path.display())))?;
-    Ok(text)
+    // Text that is not UTF-8 is an invalid dossier (exit 1), not an I/O failure.
+    String::from_utf8(bytes).map_err(|e| {
+        eprintln!(
+            "erreur : dossier {} : le texte n'est pas encodé en UTF-8 (octet n° {} illisible)",
+            path.display(),
+            e.utf8_error().valid_up_to() + 1
+        );
+        Status::Failure
+    })
 }
 
 /// Why a dossier could not be decided, as CONTRACT.md's JSON error.
@@ -75,6 +83,20 @@ pub fn decide_text(
         .map_err(Refusal::Evaluation)
 }
 
+/// What `decide` and `batch` both need before deciding: the options, the compiled ruleset and
+/// the input text — in that order, so a bad `--date` is reported before any work.
+pub fn prepare(
+    ruleset: &Path,
+    input: &Path,
+    date: Option<&str>,
+    explain: bool,
+) -> Result<(Engine, String, DecideOptions), Status> {
+    let date = parse_date(date)?;
+    let engine = compile_single(ruleset)?;
+    let text = read_input(input)?;
+    Ok((engine, text, DecideOptions { date, explain }))
+}
+
 pub fn run(
     ruleset: &Path,
     dossier: &Path,
@@ -82,19 +104,10 @@ pub fn run(
     explain: bool,
     format: Format,
 ) -> Status {
-    let date = match parse_date(date) {
-        Ok(d) => d,
+    let (engine, text, options) = match prepare(ruleset, dossier, date, explain) {
+        Ok(prepared) => prepared,
         Err(status) => return status,
     };
-    let engine = match compile_single(ruleset) {
-        Ok(e) => e,
-        Err(status) => return status,
-    };
-    let text = match read_input(dossier) {
-        Ok(t) => t,
-        Err(status) => return status,
-    };
-    let options = DecideOptions { date, explain };
     match decide_text(&engine, &text, &options) {
         Ok(decision) => {
             let out = decision.to_json();

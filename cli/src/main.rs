@@ -6,7 +6,11 @@ mod debug;
 mod decide;
 mod discover;
 mod exit;
+mod explain;
+mod fmt_cmd;
+mod lsp_cmd;
 mod schema;
+mod test_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +71,37 @@ enum Command {
     },
     /// Affiche le schéma JSON du dossier que lit le jeu de règles.
     Schema { ruleset: PathBuf },
+    /// Lance les tests des jeux de règles (cas écrits à la main et instantanés, docs/TESTS.md).
+    Test {
+        /// Dossiers de jeux de règles, ou dossiers de jeux de règles (par défaut : rulesets/).
+        paths: Vec<PathBuf>,
+        /// Ne lance que les cas dont le nom (id, ou id@date) contient ce texte.
+        #[arg(long)]
+        filter: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: test_cmd::TestFormat,
+        /// Ajoute la couverture des règles : conditions, tranches, exceptions, versions.
+        #[arg(long)]
+        coverage: bool,
+        /// Réécrit les instantanés avec les décisions obtenues (à relire avant de valider).
+        #[arg(long)]
+        bless: bool,
+    },
+    /// Met en forme les fichiers .socle (disposition canonique), en place.
+    Fmt {
+        /// Fichiers .socle ou dossiers (par défaut : rulesets/).
+        paths: Vec<PathBuf>,
+        /// Ne modifie rien : code 1 si un fichier serait modifié.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Serveur de langage (LSP) sur l'entrée et la sortie standard, pour les éditeurs.
+    Lsp,
+    /// Explique un code d'erreur (E0203…) avec un exemple de correction ; sans code, les liste.
+    Explain {
+        /// Code d'erreur ou d'avertissement, par exemple E0203.
+        code: Option<String>,
+    },
     /// Commandes de mise au point (AST, IR).
     #[command(hide = true)]
     Debug {
@@ -94,7 +129,23 @@ fn main() -> ExitCode {
             explain,
         } => batch::run(&ruleset, &dossiers, date.as_deref(), explain),
         Command::Schema { ruleset } => schema::run(&ruleset),
+        Command::Test {
+            paths,
+            filter,
+            format,
+            coverage,
+            bless,
+        } => test_cmd::run(test_cmd::TestArgs {
+            paths,
+            filter,
+            format,
+            coverage,
+            bless,
+        }),
         Command::Debug { what, ruleset } => debug::run(what, &ruleset),
+        Command::Explain { code } => explain::run(code.as_deref()),
+        Command::Fmt { paths, check } => fmt_cmd::run(&paths, check),
+        Command::Lsp => lsp_cmd::run(),
     };
     code.into()
 }

@@ -27,6 +27,15 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("E0404", "barème mal formé"),
     ("E0405", "clé de table en double"),
     ("E0601", "règles de cumul contradictoires"),
+    ("E0801", "fichier de cas de test illisible (TOML invalide)"),
+    ("E0802", "cas de test mal formé"),
+    ("E0803", "dispositif inconnu dans un cas de test"),
+    ("E0804", "valeur de dispositif inconnue dans un cas de test"),
+    ("E0805", "valeur attendue d'un mauvais type"),
+    ("E0806", "motif inconnu dans un cas de test"),
+    ("E0807", "identifiant de cas de test en double"),
+    ("E0808", "dates d'un cas de test incohérentes"),
+    ("E0809", "dossier d'un cas de test invalide"),
     ("W0406", "table sans valeur pour certaines variantes"),
     ("W0501", "définition inutilisée"),
     ("W0702", "deux exceptions avec la même condition"),
@@ -61,6 +70,15 @@ pub const TRANCHE_OVERLAP: &str = "E0403";
 pub const MALFORMED_BAREME: &str = "E0404";
 pub const DUPLICATE_KEY: &str = "E0405";
 pub const CUMUL_CONTRADICTION: &str = "E0601";
+pub const CASE_TOML: &str = "E0801";
+pub const CASE_MALFORMED: &str = "E0802";
+pub const CASE_UNKNOWN_DISPOSITIF: &str = "E0803";
+pub const CASE_UNKNOWN_OUTPUT: &str = "E0804";
+pub const CASE_VALUE_TYPE: &str = "E0805";
+pub const CASE_UNKNOWN_MOTIF: &str = "E0806";
+pub const CASE_DUPLICATE_ID: &str = "E0807";
+pub const CASE_DATES: &str = "E0808";
+pub const CASE_DOSSIER: &str = "E0809";
 pub const MISSING_VARIANTS: &str = "W0406";
 pub const UNUSED: &str = "W0501";
 pub const SAME_EXCEPTION: &str = "W0702";

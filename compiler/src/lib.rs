@@ -16,9 +16,12 @@ mod check_unused;
 pub mod codes;
 mod db;
 mod diagnostic;
+pub mod explain;
 mod hir;
+pub mod ide;
 mod lower;
 mod message;
+mod read;
 mod render;
 mod resolve;
 mod typeck;
@@ -52,6 +55,17 @@ pub enum LoadError {
     NoSocleFiles(PathBuf),
     #[error("« {0} » n'est pas un fichier .socle")]
     NotASocleFile(PathBuf),
+    #[error("« {path} » dépasse la taille maximale d'un fichier .socle ({max} octets)")]
+    TooLarge { path: PathBuf, max: u64 },
+    #[error(
+        "« {path} » n'est pas encodé en UTF-8 (premier caractère illisible ligne {line}, \
+         colonne {column}) : enregistrez-le en UTF-8 depuis votre éditeur"
+    )]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
 }
 
 /// Owns the incremental database and the files and rulesets loaded into it.
@@ -172,7 +186,7 @@ impl Session {
         paths.sort();
         let mut files = Vec::new();
         for p in &paths {
-            let text = std::fs::read_to_string(p).map_err(io_error(p))?;
+            let text = read::read_source(p)?;
             files.push(self.file(p, text));
         }
         let name = dir
@@ -217,7 +231,7 @@ impl Session {
             return Err(LoadError::NotASocleFile(path.to_path_buf()));
         }
         let path = path.canonicalize().map_err(io_error(path))?;
-        let text = std::fs::read_to_string(&path).map_err(io_error(&path))?;
+        let text = read::read_source(&path)?;
         let file = self.file(&path, text);
         let existing = self
             .rulesets()
@@ -274,6 +288,12 @@ impl Session {
     /// The current text of a file.
     pub fn file_text(&self, file: FileId) -> String {
         file.0.text(&self.db).clone()
+    }
+
+    /// Registers a file that belongs to no ruleset (a ruleset's test cases), so that
+    /// diagnostics about it render like the compiler's.
+    pub fn add_data_file(&mut self, path: &Path, text: String) -> FileId {
+        FileId(self.file(path, text))
     }
 
     /// Every diagnostic located in this ruleset's own files, sorted by file then position.

@@ -660,24 +660,43 @@ impl<'a> Lowerer<'a> {
         self.locals = base
             .checked_add(index(n)?)
             .ok_or_else(|| Failure::Internal("trop de variables locales".to_owned()))?;
-        let slots: Vec<LocalSlot> = (0..index(n)?).map(|i| base + i).collect();
-        let mut values = Vec::new();
+        let mut slots: Vec<LocalSlot> = (0..index(n)?).map(|i| base + i).collect();
+        // A parameter or `soit` bound to another local is that local: reading it in place
+        // saves a copy per call. The aliased slot is bound by an enclosing `Let` whose scope
+        // covers this whole body, and slots are never shared between call sites.
+        let mut values: Vec<Option<Expr>> = Vec::with_capacity(n);
         for (i, a) in args.iter().enumerate() {
-            values.push(self.expr(a, env, depth + 1 + i)?);
+            let value = self.expr(a, env, depth + 1 + i)?;
+            values.push(alias(&mut slots, i, value));
         }
         let after_params = depth + 1 + args.len();
         for (j, (_, _, e)) in f.lets.iter().enumerate() {
-            values.push(self.expr(e, &slots, after_params + j)?);
+            let value = self.expr(e, &slots, after_params + j)?;
+            values.push(alias(&mut slots, args.len() + j, value));
         }
         let mut body = self.expr(&f.result, &slots, after_params + f.lets.len())?;
         for (slot, value) in slots.iter().zip(values).rev() {
-            body = Expr::Let {
-                slot: *slot,
-                value: Box::new(value),
-                body: Box::new(body),
-            };
+            if let Some(value) = value {
+                body = Expr::Let {
+                    slot: *slot,
+                    value: Box::new(value),
+                    body: Box::new(body),
+                };
+            }
         }
         Ok(body)
+    }
+}
+
+/// Points local `i` at `value`'s slot when `value` is a local (no `Let` needed, `None`);
+/// otherwise returns the value to bind.
+fn alias(slots: &mut [LocalSlot], i: usize, value: Expr) -> Option<Expr> {
+    match (value, slots.get_mut(i)) {
+        (Expr::Local(source), Some(slot)) => {
+            *slot = source;
+            None
+        }
+        (value, _) => Some(value),
     }
 }
 

@@ -9,6 +9,8 @@
 pub mod ast;
 mod build;
 mod diagnose;
+pub mod format;
+pub mod lexemes;
 mod lexer;
 
 mod parser {

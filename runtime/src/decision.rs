@@ -1,12 +1,13 @@
 //! The result of deciding one dossier, and its JSON form (CONTRACT.md, « Decision »).
 
+use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value as Json};
 
-use crate::ir::{Program, Ty};
-use crate::render::value_to_json;
+use crate::ir::{EnumDef, Expr, Message, MessagePart, Program, Ty};
+use crate::render::{render_human, value_to_json, write_human};
 use crate::trace::TraceEntry;
 use crate::value::Value;
 
@@ -43,11 +44,181 @@ pub struct OutputValue {
     pub ty: Ty,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a dispositif is (not) granted. The message is rendered when read (`message()`,
+/// `Decision::to_json`): deciding keeps only the values it shows, so a caller that reads
+/// eligibility and amounts alone never pays for French number formatting.
+#[derive(Clone)]
 pub struct Motif {
-    pub id: Arc<str>,
     pub satisfaite: bool,
-    pub message: String,
+    text: MotifText,
+}
+
+#[derive(Clone)]
+enum MotifText {
+    /// A condition's message and the values computed for its `{…}` parts, in order (`None`
+    /// when a value could not be computed).
+    Condition {
+        template: Arc<MotifTemplate>,
+        values: Shown,
+    },
+    /// A cumul rule's exclusion: identifier and message are fixed per program.
+    Cumul { id: Arc<str>, message: Arc<str> },
+}
+
+/// The values of one message, in order. Messages rarely show more than two values: those are
+/// kept in place, so that deciding does not allocate for them.
+#[derive(Clone, Default)]
+pub(crate) struct Shown {
+    head: [Option<Value>; 2],
+    more: Vec<Option<Value>>,
+    len: usize,
+}
+
+impl Shown {
+    pub(crate) fn push(&mut self, value: Option<Value>) {
+        match self.head.get_mut(self.len) {
+            Some(slot) => *slot = value,
+            None => self.more.push(value),
+        }
+        self.len += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Option<Value>> {
+        self.head.iter().take(self.len).chain(&self.more)
+    }
+}
+
+/// A condition's message prepared once per program: constant values already rendered,
+/// neighbouring texts merged.
+#[derive(Debug)]
+pub(crate) struct MotifTemplate {
+    id: Arc<str>,
+    pieces: Vec<Piece>,
+    /// A lower bound of the rendered length, to allocate the message once.
+    text_len: usize,
+    enums: Arc<[EnumDef]>,
+}
+
+#[derive(Debug)]
+enum Piece {
+    Text(String),
+    Value(Ty),
+    Choice { satisfied: String, failed: String },
+}
+
+impl MotifTemplate {
+    pub(crate) fn new(id: &str, message: &Message, enums: Arc<[EnumDef]>) -> Self {
+        let mut pieces: Vec<Piece> = Vec::with_capacity(message.parts.len());
+        let push_text = |pieces: &mut Vec<Piece>, text: &str| match pieces.last_mut() {
+            Some(Piece::Text(last)) => last.push_str(text),
+            _ => pieces.push(Piece::Text(text.to_owned())),
+        };
+        if message.parts.is_empty() {
+            push_text(&mut pieces, "condition ");
+            push_text(&mut pieces, id);
+            pieces.push(Piece::Choice {
+                satisfied: " satisfaite".to_owned(),
+                failed: " non satisfaite".to_owned(),
+            });
+        }
+        for part in &message.parts {
+            match part {
+                MessagePart::Text(text) => push_text(&mut pieces, text),
+                MessagePart::Value(Expr::Const(value), ty) => {
+                    push_text(&mut pieces, &render_human(value, ty, &enums))
+                }
+                MessagePart::Value(_, ty) => pieces.push(Piece::Value(ty.clone())),
+                MessagePart::Choice { satisfied, failed } => pieces.push(Piece::Choice {
+                    satisfied: satisfied.clone(),
+                    failed: failed.clone(),
+                }),
+            }
+        }
+        let text_len = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.len(),
+                Piece::Value(_) => 16,
+                Piece::Choice { satisfied, failed } => satisfied.len().max(failed.len()),
+            })
+            .sum();
+        MotifTemplate {
+            id: Arc::from(id),
+            pieces,
+            text_len,
+            enums,
+        }
+    }
+
+    fn render(&self, held: bool, values: &Shown) -> String {
+        let mut out = String::with_capacity(self.text_len);
+        let mut values = values.iter();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Choice { satisfied, failed } => {
+                    out.push_str(if held { satisfied } else { failed })
+                }
+                Piece::Value(ty) => match values.next() {
+                    Some(Some(value)) => write_human(&mut out, value, ty, &self.enums),
+                    _ => out.push_str("(non calculable)"),
+                },
+            }
+        }
+        out
+    }
+}
+
+impl Motif {
+    pub(crate) fn condition(template: Arc<MotifTemplate>, satisfaite: bool, values: Shown) -> Self {
+        Motif {
+            satisfaite,
+            text: MotifText::Condition { template, values },
+        }
+    }
+
+    pub(crate) fn cumul(id: Arc<str>, message: Arc<str>) -> Self {
+        Motif {
+            satisfaite: false,
+            text: MotifText::Cumul { id, message },
+        }
+    }
+
+    /// The condition identifier (`age_minimum`), or `cumul_<dispositif>` for an exclusion.
+    pub fn id(&self) -> &str {
+        match &self.text {
+            MotifText::Condition { template, .. } => &template.id,
+            MotifText::Cumul { id, .. } => id,
+        }
+    }
+
+    /// The sentence shown to the applicant (`âge 86 ans ≥ 60 ans`).
+    pub fn message(&self) -> String {
+        match &self.text {
+            MotifText::Condition { template, values } => template.render(self.satisfaite, values),
+            MotifText::Cumul { message, .. } => message.to_string(),
+        }
+    }
+}
+
+impl PartialEq for Motif {
+    fn eq(&self, other: &Self) -> bool {
+        self.satisfaite == other.satisfaite
+            && self.id() == other.id()
+            && self.message() == other.message()
+    }
+}
+
+impl Eq for Motif {}
+
+impl fmt::Debug for Motif {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Motif")
+            .field("id", &self.id())
+            .field("satisfaite", &self.satisfaite)
+            .field("message", &self.message())
+            .finish()
+    }
 }
 
 impl Decision {
@@ -98,11 +269,11 @@ impl Decision {
             .motifs
             .iter()
             .map(|m| {
-                serde_json::json!({
-                    "id": &*m.id,
-                    "satisfaite": m.satisfaite,
-                    "message": m.message,
-                })
+                let mut motif = Map::new();
+                motif.insert("id".into(), Json::String(m.id().to_owned()));
+                motif.insert("satisfaite".into(), Json::Bool(m.satisfaite));
+                motif.insert("message".into(), Json::String(m.message()));
+                Json::Object(motif)
             })
             .collect();
         let mut out = Map::new();
@@ -162,6 +333,83 @@ impl DispositifDecision {
     }
 
     pub fn motif(&self, id: &str) -> Option<&Motif> {
-        self.motifs.iter().find(|m| &*m.id == id)
+        self.motifs.iter().find(|m| m.id() == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::ir::{DurationFamily, Period};
+
+    fn template(parts: Vec<MessagePart>) -> Arc<MotifTemplate> {
+        let enums: Arc<[EnumDef]> = Arc::from(vec![EnumDef {
+            name: "lieu_de_vie".into(),
+            variants: vec!["domicile".into(), "residence_autonomie".into()],
+        }]);
+        Arc::new(MotifTemplate::new("age_minimum", &Message { parts }, enums))
+    }
+
+    fn shown(values: Vec<Option<Value>>) -> Shown {
+        let mut shown = Shown::default();
+        for v in values {
+            shown.push(v);
+        }
+        shown
+    }
+
+    #[test]
+    fn messages_render_values_in_order_with_constants_prerendered() {
+        let months = Ty::Duration(DurationFamily::Months);
+        let t = template(vec![
+            MessagePart::Text("âge ".into()),
+            MessagePart::Value(Expr::Input(0), months.clone()),
+            MessagePart::Choice {
+                satisfied: " ≥ ".into(),
+                failed: " < ".into(),
+            },
+            MessagePart::Value(
+                Expr::Const(Value::Duration(720, DurationFamily::Months)),
+                months,
+            ),
+            MessagePart::Text(", lieu : ".into()),
+            MessagePart::Value(Expr::Input(1), Ty::Enum(0)),
+            MessagePart::Text(", plan : ".into()),
+            MessagePart::Value(Expr::Input(2), Ty::Money(Some(Period::Mois))),
+            MessagePart::Text(", ressources : ".into()),
+            MessagePart::Value(Expr::Input(3), Ty::Money(None)),
+        ]);
+        // Four computed values: two kept in place, two beyond; one could not be computed.
+        let values = vec![
+            Some(Value::Duration(86 * 12 + 7, DurationFamily::Months)),
+            Some(Value::Enum { ty: 0, variant: 1 }),
+            Some(Value::Dec(Decimal::new(114309, 2))),
+            None,
+        ];
+        let held = Motif::condition(t.clone(), true, shown(values.clone()));
+        assert_eq!(held.id(), "age_minimum");
+        assert_eq!(
+            held.message(),
+            "âge 86 ans et 7 mois ≥ 60 ans, lieu : residence autonomie, \
+             plan : 1 143,09 €/mois, ressources : (non calculable)"
+        );
+        let failed = Motif::condition(t, false, shown(values));
+        assert!(failed
+            .message()
+            .starts_with("âge 86 ans et 7 mois < 60 ans"));
+        assert_ne!(held, failed);
+    }
+
+    #[test]
+    fn a_condition_without_message_names_itself() {
+        let t = template(Vec::new());
+        let held = Motif::condition(t.clone(), true, Shown::default());
+        let failed = Motif::condition(t, false, Shown::default());
+        assert_eq!(held.message(), "condition age_minimum satisfaite");
+        assert_eq!(failed.message(), "condition age_minimum non satisfaite");
     }
 }

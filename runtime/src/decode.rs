@@ -15,6 +15,10 @@ use crate::error::{DossierError, DossierErrorKind};
 use crate::ir::{DurationFamily, EnumDef, InputField, InputKind, Period, Program, Ty};
 use crate::value::Value;
 
+mod strict;
+
+pub use strict::{MAX_DEPTH, MAX_LIST_LEN, MAX_TEXT_BYTES};
+
 /// A decoded dossier: one value per input slot of the program it was decoded for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dossier {
@@ -151,7 +155,22 @@ fn invalid(path: &Path, expected: Expected, found: String, detail: &str) -> Doss
 }
 
 pub(crate) fn decode_str(p: &Program, text: &str) -> Result<Dossier, DossierError> {
-    let json: Json = serde_json::from_str(text).map_err(|e| {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(limit(
+            &Path::Root,
+            format!("texte de {} octets", text.len()),
+            format!("{MAX_TEXT_BYTES} octets au plus"),
+        ));
+    }
+    // RFC 8259 lets a parser ignore a byte order mark; Windows tools often write one.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    // The first pass decides alone whether the text is refused: parsing a text it refused
+    // for its depth would only hit serde_json's recursion limit and report a vaguer error.
+    let checked = strict::check(text).and_then(|rules| match rules {
+        Ok(()) => serde_json::from_str::<Json>(text).map(Ok),
+        Err(violation) => Ok(Err(violation)),
+    });
+    let parsed = checked.map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Eof => "le texte s'arrête avant la fin du JSON",
             _ => "syntaxe incorrecte",
@@ -164,7 +183,34 @@ pub(crate) fn decode_str(p: &Program, text: &str) -> Result<Dossier, DossierErro
             format!("{what} (ligne {}, colonne {})", e.line(), e.column()),
         )
     })?;
+    let json = parsed.map_err(|violation| match violation {
+        strict::Violation::DuplicateKey { path } => DossierError::new(
+            DossierErrorKind::DuplicateKey,
+            path,
+            "une seule fois chaque champ".to_owned(),
+            false,
+            "le même champ deux fois dans un objet".to_owned(),
+        ),
+        strict::Violation::TooDeep { path } => DossierError::new(
+            DossierErrorKind::Limit,
+            path,
+            format!("{MAX_DEPTH} niveaux d'imbrication au plus"),
+            false,
+            "objets ou listes imbriqués trop profondément".to_owned(),
+        ),
+        strict::Violation::TooLong { path, len } => DossierError::new(
+            DossierErrorKind::Limit,
+            path,
+            format!("{MAX_LIST_LEN} éléments au plus"),
+            false,
+            format!("liste de plus de {} éléments", len.saturating_sub(1)),
+        ),
+    })?;
     decode_json(p, &json)
+}
+
+fn limit(path: &Path, found: String, bound: String) -> DossierError {
+    DossierError::new(DossierErrorKind::Limit, path.render(), bound, false, found)
 }
 
 pub(crate) fn decode_json(p: &Program, json: &Json) -> Result<Dossier, DossierError> {
@@ -328,6 +374,13 @@ impl Decoder<'_> {
                 }
             }
             (Ty::List(inner), Json::Array(items)) => {
+                if items.len() > MAX_LIST_LEN {
+                    return Err(limit(
+                        path,
+                        format!("liste de {} éléments", items.len()),
+                        format!("{MAX_LIST_LEN} éléments au plus"),
+                    ));
+                }
                 let mut values = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     values.push(self.leaf(inner, item, &Path::Index(path, i))?);

@@ -53,6 +53,10 @@ pub enum DossierErrorKind {
     InvalidValue,
     /// An enumeration value that is not one of the variants.
     UnknownValue,
+    /// A key given twice in one JSON object: which value was meant is unknowable.
+    DuplicateKey,
+    /// The dossier exceeds a size limit (text size, nesting depth, list length).
+    Limit,
 }
 
 /// An invalid dossier: the JSON path of the field, what was expected and what was found.
@@ -136,6 +140,12 @@ impl fmt::Display for DossierError {
                 "valeur inconnue {} ; valeurs possibles : {}",
                 self.found, self.expected
             )?,
+            DossierErrorKind::DuplicateKey => f.write_str(
+                "champ donné deux fois dans le même objet : impossible de savoir quelle valeur retenir",
+            )?,
+            DossierErrorKind::Limit => {
+                write!(f, "limite dépassée : {} ({})", self.found, self.expected)?
+            }
             DossierErrorKind::WrongType | DossierErrorKind::InvalidValue => {
                 write!(f, "{} {agreed}, trouvé {}", self.expected, self.found)?
             }

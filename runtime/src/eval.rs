@@ -2,6 +2,7 @@
 //! and outputs. Everything is reached by index; names are read only to build errors, motifs
 //! and traces.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::mem;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::decision::{Decision, DispositifDecision, Motif, OutputValue};
+use crate::decision::{Decision, DispositifDecision, Motif, OutputValue, Shown};
 use crate::error::EvalError;
 use crate::ir::{
     Bareme, BaremeWant, BinOp, Builtin, Def, DefId, DispositifId, DurationFamily, Expr, Interval,
@@ -68,6 +69,38 @@ pub(crate) struct Eval<'a, T: Tracer> {
     tracer: T,
 }
 
+/// The per-decision state arrays, kept between the decisions of a thread: deciding then
+/// allocates only what the decision returns.
+#[derive(Default)]
+struct Scratch {
+    memo: Vec<Memo>,
+    locals: Vec<Value>,
+    eligibility: Vec<Eligibility>,
+    conditions: Vec<CondState>,
+}
+
+thread_local! {
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
+}
+
+impl<T: Tracer> Drop for Eval<'_, T> {
+    fn drop(&mut self) {
+        // Emptied now, so that no dossier value outlives its decision.
+        let mut scratch = Scratch {
+            memo: mem::take(&mut self.memo),
+            locals: mem::take(&mut self.locals),
+            eligibility: mem::take(&mut self.eligibility),
+            conditions: mem::take(&mut self.conditions),
+        };
+        scratch.memo.clear();
+        scratch.locals.clear();
+        scratch.eligibility.clear();
+        scratch.conditions.clear();
+        // `try_with`: a decision made while the thread shuts down simply frees its arrays.
+        let _ = SCRATCH.try_with(|cell| cell.set(scratch));
+    }
+}
+
 impl<'a, T: Tracer> Eval<'a, T> {
     pub(crate) fn new(
         p: &'a Program,
@@ -76,15 +109,24 @@ impl<'a, T: Tracer> Eval<'a, T> {
         date: NaiveDate,
         tracer: T,
     ) -> Self {
+        let mut scratch = SCRATCH.with(Cell::take);
+        scratch.memo.resize(p.defs.len(), Memo::Pending);
+        scratch.locals.resize(p.locals as usize, Value::Absent);
+        scratch
+            .eligibility
+            .resize(p.dispositifs.len(), Eligibility::Pending);
+        scratch
+            .conditions
+            .resize(layout.condition_count, CondState::Pending);
         Eval {
             p,
             layout,
             inputs,
             date,
-            memo: vec![Memo::Pending; p.defs.len()],
-            locals: vec![Value::Absent; p.locals as usize],
-            eligibility: vec![Eligibility::Pending; p.dispositifs.len()],
-            conditions: vec![CondState::Pending; layout.condition_count],
+            memo: scratch.memo,
+            locals: scratch.locals,
+            eligibility: scratch.eligibility,
+            conditions: scratch.conditions,
             current: None,
             deciding: None,
             rules_computed: 0,
@@ -123,36 +165,24 @@ impl<'a, T: Tracer> Eval<'a, T> {
         let (eligible, excluded_by) = self.eligibility(d)?;
 
         let mut motifs = Vec::with_capacity(disp.conditions.len() + 1);
-        for (i, (condition, id)) in disp.conditions.iter().zip(&names.conditions).enumerate() {
+        for (i, (condition, template)) in disp.conditions.iter().zip(&names.conditions).enumerate()
+        {
             let held = match self.conditions.get(offset + i) {
                 Some(CondState::Held) => true,
                 Some(CondState::Failed) => false,
                 Some(CondState::Skipped) => continue,
                 _ => return Err(self.internal("condition non évaluée")),
             };
-            let message = self.message(&condition.message, &condition.id, held);
-            motifs.push(Motif {
-                id: id.clone(),
-                satisfaite: held,
-                message,
-            });
+            let values = self.message_values(&condition.message);
+            motifs.push(Motif::condition(template.clone(), held, values));
         }
         if let Some(w) = excluded_by {
-            let winner = self
-                .layout
-                .winners
-                .get(d as usize)
-                .and_then(|ws| ws.get(w))
-                .and_then(|w| p.dispositifs.get(*w as usize));
-            let (Some(winner), Some(id)) = (winner, names.cumul_motifs.get(w)) else {
+            let (Some(id), Some(message)) =
+                (names.cumul_motifs.get(w), names.cumul_messages.get(w))
+            else {
                 return Err(self.internal("règle de cumul inconnue"));
             };
-            let label = winner.title.as_deref().unwrap_or(&winner.name);
-            motifs.push(Motif {
-                id: id.clone(),
-                satisfaite: false,
-                message: format!("non cumulable avec {label}, pour lequel le dossier est éligible"),
-            });
+            motifs.push(Motif::cumul(id.clone(), message.clone()));
         }
 
         let mut valeurs = Vec::new();
@@ -262,38 +292,33 @@ impl<'a, T: Tracer> Eval<'a, T> {
         Ok((true, None))
     }
 
-    /// A motif's text. A value that cannot be computed for the message is shown as such rather
-    /// than failing a decision that its conditions already settled.
-    fn message(&mut self, message: &Message, id: &str, held: bool) -> String {
-        let mut out = String::with_capacity(48);
-        if message.parts.is_empty() {
-            out.push_str("condition ");
-            out.push_str(id);
-            out.push_str(if held {
-                " satisfaite"
-            } else {
-                " non satisfaite"
-            });
-            return out;
-        }
+    /// The values a motif's message shows, rendered only when the message is read. A value that
+    /// cannot be computed is kept as `None` (« non calculable ») rather than failing a decision
+    /// that its conditions already settled. Constants were rendered with the template.
+    fn message_values(&mut self, message: &Message) -> Shown {
+        let mut values = Shown::default();
         for part in &message.parts {
-            match part {
-                MessagePart::Text(text) => out.push_str(text),
-                MessagePart::Choice { satisfied, failed } => {
-                    out.push_str(if held { satisfied } else { failed })
+            if let MessagePart::Value(expr, _) = part {
+                if !matches!(expr, Expr::Const(_)) {
+                    values.push(self.eval(expr).ok());
                 }
-                MessagePart::Value(expr, ty) => match self.eval(expr) {
-                    Ok(value) => write_human(&mut out, &value, ty, &self.p.enums),
-                    Err(_) => out.push_str("(non calculable)"),
-                },
             }
         }
-        out
+        values
     }
 
-    /// A rule's value, computed at most once per dossier.
+    /// A rule's value, computed at most once per dossier. Most reads find it computed.
+    #[inline]
     fn def(&mut self, id: DefId) -> R<Value> {
         self.tracer.used_def(id);
+        match self.memo.get(id as usize) {
+            Some(Memo::Done(v)) => Ok(v.clone()),
+            _ => self.compute_def(id),
+        }
+    }
+
+    #[inline(never)]
+    fn compute_def(&mut self, id: DefId) -> R<Value> {
         let p = self.p;
         let Some(def) = p.defs.get(id as usize) else {
             return Err(self.internal("règle inconnue"));
@@ -328,6 +353,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
         }
     }
 
+    #[inline]
     fn set_memo(&mut self, id: DefId, state: Memo) {
         if let Some(slot) = self.memo.get_mut(id as usize) {
             *slot = state;
@@ -441,7 +467,28 @@ impl<'a, T: Tracer> Eval<'a, T> {
         }
     }
 
+    /// Leaves are read in place: about half the nodes of a rule are constants, inputs and
+    /// locals, and reading one costs less than the call that `eval_node` would be.
+    #[inline(always)]
     fn eval(&mut self, e: &Expr) -> R<Value> {
+        match e {
+            Expr::Const(v) => Ok(v.clone()),
+            Expr::Local(slot) => match self.locals.get(*slot as usize) {
+                Some(v) => Ok(v.clone()),
+                None => Err(self.internal("variable locale inconnue")),
+            },
+            Expr::Input(slot) => {
+                self.tracer.read_input(*slot);
+                match self.inputs.get(*slot as usize) {
+                    Some(v) => Ok(v.clone()),
+                    None => Err(self.internal("donnée du dossier manquante")),
+                }
+            }
+            _ => self.eval_node(e),
+        }
+    }
+
+    fn eval_node(&mut self, e: &Expr) -> R<Value> {
         match e {
             Expr::Const(v) => Ok(v.clone()),
             Expr::Input(slot) => {

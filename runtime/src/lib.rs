@@ -19,6 +19,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod coverage;
 mod decision;
 mod decode;
 mod error;
@@ -34,8 +35,11 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+pub use coverage::Coverage;
 pub use decision::{Decision, DispositifDecision, Motif, OutputValue};
-pub use decode::Dossier;
+pub use decode::{
+    Dossier, MAX_DEPTH as MAX_DOSSIER_DEPTH, MAX_LIST_LEN, MAX_TEXT_BYTES as MAX_DOSSIER_BYTES,
+};
 pub use error::{DossierError, DossierErrorKind, EvalError, ProgramError};
 pub use ir::Program;
 pub use trace::{ParamTrace, TraceEntry};

@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::decision::MotifTemplate;
 use crate::error::ProgramError;
 use crate::ir::{
-    Builtin, Def, Expr, InputField, InputKind, Message, MessagePart, ParamValue, Program, Ty,
+    Builtin, Def, EnumDef, Expr, InputField, InputKind, Message, MessagePart, ParamValue, Program,
+    Ty,
 };
 use crate::value::Value;
 
@@ -20,10 +22,13 @@ pub(crate) const MAX_DEPTH: u32 = 200;
 pub(crate) struct DispositifNames {
     pub id: Arc<str>,
     pub title: Option<Arc<str>>,
-    pub conditions: Vec<Arc<str>>,
+    /// Each condition's identifier and motif message, parallel to `Dispositif::conditions`.
+    pub conditions: Vec<Arc<MotifTemplate>>,
     pub outputs: Vec<Arc<str>>,
     /// `cumul_<winner>` motif identifiers, parallel to `Layout::winners`.
     pub cumul_motifs: Vec<Arc<str>>,
+    /// The exclusion message naming each winner, parallel to `Layout::winners`.
+    pub cumul_messages: Vec<Arc<str>>,
 }
 
 /// Facts derived from the program once.
@@ -68,6 +73,7 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
             list.push(cumul.winner);
         }
     }
+    let enums: Arc<[EnumDef]> = Arc::from(p.enums.as_slice());
     let names = p
         .dispositifs
         .iter()
@@ -78,7 +84,7 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
             conditions: d
                 .conditions
                 .iter()
-                .map(|c| Arc::from(c.id.as_str()))
+                .map(|c| Arc::new(MotifTemplate::new(&c.id, &c.message, enums.clone())))
                 .collect(),
             outputs: d
                 .outputs
@@ -93,6 +99,18 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
                         .get(*w as usize)
                         .map_or("", |w| w.name.as_str());
                     Arc::from(format!("cumul_{winner}"))
+                })
+                .collect(),
+            cumul_messages: winners
+                .iter()
+                .map(|w| {
+                    let label = p
+                        .dispositifs
+                        .get(*w as usize)
+                        .map_or("", |w| w.title.as_deref().unwrap_or(&w.name));
+                    Arc::from(format!(
+                        "non cumulable avec {label}, pour lequel le dossier est éligible"
+                    ))
                 })
                 .collect(),
         })

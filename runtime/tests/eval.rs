@@ -827,16 +827,16 @@ fn cumul_exclusion() {
     assert!(menage.valeurs.is_empty());
     assert_eq!(menage.motifs.len(), 2);
     assert!(menage.motifs[0].satisfaite);
-    assert_eq!(menage.motifs[0].message, "condition toujours satisfaite");
+    assert_eq!(menage.motifs[0].message(), "condition toujours satisfaite");
     let cumul = menage.motif("cumul_apa").unwrap();
     assert!(!cumul.satisfaite);
     assert_eq!(
-        cumul.message,
+        cumul.message(),
         "non cumulable avec Allocation personnalisée d'autonomie, pour lequel le dossier est éligible"
     );
     let portage = decision.dispositif("portage").unwrap();
     assert_eq!(portage.valeur("quart"), Some(&d("125")));
-    assert_eq!(portage.motifs[0].message, "bénéficiaire de l'APA");
+    assert_eq!(portage.motifs[0].message(), "bénéficiaire de l'APA");
     assert_eq!(
         decision.dispositif("repas").unwrap().valeur("moitie"),
         Some(&d("250"))
@@ -867,14 +867,14 @@ fn cumul_winner_ineligible() {
     let decision = decide_gir(&engine, 5).unwrap();
     let apa = decision.dispositif("apa").unwrap();
     assert!(!apa.eligible);
-    assert_eq!(apa.motifs[0].message, "GIR 5");
+    assert_eq!(apa.motifs[0].message(), "GIR 5");
     let menage = decision.dispositif("menage").unwrap();
     assert!(menage.eligible);
     assert_eq!(menage.motifs.len(), 1);
     assert_eq!(menage.valeur("taux"), Some(&d("20")));
     let portage = decision.dispositif("portage").unwrap();
     assert!(!portage.eligible);
-    assert_eq!(portage.motifs[0].message, "non bénéficiaire de l'APA");
+    assert_eq!(portage.motifs[0].message(), "non bénéficiaire de l'APA");
 }
 
 #[test]
@@ -981,7 +981,7 @@ fn failing_condition_after_a_failed_one_is_left_out() {
     let decision = decide_gir(&engine, 5).unwrap();
     let apa = &decision.dispositifs[0];
     assert!(!apa.eligible);
-    let ids: Vec<&str> = apa.motifs.iter().map(|m| &*m.id).collect();
+    let ids: Vec<&str> = apa.motifs.iter().map(|m| m.id()).collect();
     assert_eq!(ids, ["gir_eligible"]);
     // Its premises held for GIR 4: both motifs are reported.
     let decision = decide_gir(&engine, 4).unwrap();

@@ -1,0 +1,419 @@
+//! Hover, completion, outline and colouring, on the source map of `index`.
+
+use chrono::NaiveDate;
+use socle_grammar::ast::{self, DeclKind, Meta, ParamValue};
+use socle_grammar::lexemes::{lexemes, LexemeKind};
+use socle_grammar::Span;
+
+use super::index::{DefKind, Index};
+use crate::db::{self, Ruleset, SourceFile};
+use crate::diagnostic::FileId;
+use crate::hir::DefKey;
+use crate::types::QName;
+use crate::Session;
+
+/// Markdown shown over a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    pub span: Span,
+    pub markdown: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    /// `None` for a keyword.
+    pub kind: Option<DefKind>,
+    pub detail: String,
+}
+
+/// An outline entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    pub kind: DefKind,
+    pub span: Span,
+    pub name_span: Span,
+    pub container: Option<String>,
+    pub children: Vec<Symbol>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HighlightClass {
+    Keyword,
+    Number,
+    Str,
+    Comment,
+    Unit,
+    /// A resolved name, coloured by what it denotes.
+    Name(DefKind),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HighlightToken {
+    pub span: Span,
+    pub class: HighlightClass,
+}
+
+const UNIT_WORDS: &[&str] = &["mois", "an", "ans", "jour", "jours", "heure"];
+
+fn slice(text: &str, span: Span) -> &str {
+    text.get(span.range()).unwrap_or("")
+}
+
+/// The declaration (top level) or item whose span is `span`, with its metadata.
+enum Found<'a> {
+    Decl(&'a ast::Decl),
+    Item(&'a ast::DispositifItem),
+    Field(&'a ast::Field),
+    None,
+}
+
+fn find<'a>(file: &'a ast::File, span: Span) -> Found<'a> {
+    for decl in &file.decls {
+        if decl.span == span {
+            return Found::Decl(decl);
+        }
+        match &decl.kind {
+            DeclKind::Dispositif(d) => {
+                if let Some(item) = d.items.iter().find(|i| i.span == span) {
+                    return Found::Item(item);
+                }
+            }
+            DeclKind::Struct(s) => {
+                if let Some(field) = s.fields.iter().find(|f| f.span == span) {
+                    return Found::Field(field);
+                }
+            }
+            _ => {}
+        }
+    }
+    Found::None
+}
+
+fn push_meta(out: &mut String, meta: &Meta) {
+    if let Some(doc) = &meta.doc {
+        out.push_str("\n\n");
+        out.push_str(doc);
+    }
+    for s in &meta.sources {
+        out.push_str("\n\nSource : « ");
+        out.push_str(&s.text);
+        out.push_str(" »");
+        if let Some(refs) = &s.refs {
+            out.push_str(&format!(" ({refs})"));
+        }
+    }
+}
+
+fn period(from: NaiveDate, until: Option<NaiveDate>) -> String {
+    match until {
+        Some(u) => format!("du {from} au {u}"),
+        None => format!("à partir du {from}"),
+    }
+}
+
+/// The versions of a dated parameter with their inclusive end (the `jusqu'au`, or the day
+/// before the next version), sorted by start date.
+fn param_versions(text: &str, p: &ast::ParamDecl) -> Vec<(NaiveDate, Option<NaiveDate>, String)> {
+    let mut versions: Vec<(NaiveDate, Option<NaiveDate>, String)> = p
+        .versions
+        .iter()
+        .map(|v| {
+            let value = match &v.value {
+                ParamValue::Scalar(e) => slice(text, e.span).to_owned(),
+                ParamValue::Table(entries) => entries
+                    .iter()
+                    .map(|e| slice(text, e.span))
+                    .collect::<Vec<_>>()
+                    .join(" ; "),
+            };
+            (
+                v.validity.from,
+                v.validity.until.as_ref().map(|u| u.0),
+                value,
+            )
+        })
+        .collect();
+    versions.sort_by_key(|v| v.0);
+    let starts: Vec<NaiveDate> = versions.iter().map(|v| v.0).collect();
+    for (i, v) in versions.iter_mut().enumerate() {
+        if v.1.is_none() {
+            v.1 = starts.get(i + 1).and_then(|next| next.pred_opt());
+        }
+    }
+    versions
+}
+
+fn type_of_value(session: &Session, r: Ruleset, index: &Index, def: usize) -> Option<String> {
+    let d = index.defs.get(def)?;
+    let checked = db::checked_ruleset(&session.db, r);
+    let key = match d.parent.and_then(|p| index.defs.get(p)) {
+        Some(p) if p.kind == DefKind::Dispositif => DefKey::Item {
+            dispositif: QName::new(&checked.ident, &p.name),
+            name: d.name.clone(),
+        },
+        _ => DefKey::Top(QName::new(&checked.ident, &d.name)),
+    };
+    checked.value(&key).map(|v| v.ty.to_string())
+}
+
+pub(super) fn hover(
+    session: &Session,
+    index: &Index,
+    def: usize,
+    span: Span,
+    today: NaiveDate,
+) -> Option<Hover> {
+    let d = index.defs.get(def)?;
+    let db = &session.db;
+    let mut md = format!("**{}** `{}`", d.kind.label(), d.name);
+    if d.kind == DefKind::Ruleset {
+        md.push_str(&format!("\n\n`{}`", d.ruleset.dir(db).display()));
+        return Some(Hover { span, markdown: md });
+    }
+    let text = d.file.0.text(db);
+    let parsed = db::parse_file(db, d.file.0);
+    match find(&parsed.ast, d.full_span) {
+        Found::Decl(decl) => {
+            let ty = match &decl.kind {
+                DeclKind::Input(i) => Some(slice(text, i.ty.span).to_owned()),
+                DeclKind::Param(p) => Some(match &p.key {
+                    Some(k) => format!(
+                        "table {} -> {}",
+                        slice(text, k.span),
+                        slice(text, p.ty.span)
+                    ),
+                    None => slice(text, p.ty.span).to_owned(),
+                }),
+                DeclKind::Bareme(b) => Some(format!(
+                    "tranches sur {} -> {}",
+                    slice(text, b.input_ty.span),
+                    slice(text, b.output_ty.span)
+                )),
+                DeclKind::Value(_) | DeclKind::Condition(_) => {
+                    type_of_value(session, d.ruleset, index, def)
+                }
+                DeclKind::Function(f) => Some(format!(
+                    "({}) : {}",
+                    f.params
+                        .iter()
+                        .map(|p| slice(text, p.span).to_owned())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    slice(text, f.ret.span)
+                )),
+                DeclKind::Enum(e) => Some(
+                    e.variants
+                        .iter()
+                        .map(|v| v.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                ),
+                DeclKind::Dispositif(dd) => dd.title.clone(),
+                _ => None,
+            };
+            if let Some(ty) = ty {
+                md.push_str(&format!(" : `{ty}`"));
+            }
+            push_meta(&mut md, &decl.meta);
+            if let DeclKind::Param(p) = &decl.kind {
+                let versions = param_versions(text, p);
+                let current = versions
+                    .iter()
+                    .find(|v| v.0 <= today && v.1.is_none_or(|u| today <= u));
+                match current {
+                    Some(v) => md.push_str(&format!(
+                        "\n\n**Au {today}** : `{}` ({})",
+                        v.2,
+                        period(v.0, v.1)
+                    )),
+                    None => md.push_str(&format!("\n\n**Au {today}** : aucune valeur en vigueur")),
+                }
+                md.push_str("\n\nVersions :");
+                for v in &versions {
+                    md.push_str(&format!("\n- {} : `{}`", period(v.0, v.1), v.2));
+                }
+            }
+        }
+        Found::Item(item) => {
+            if let Some(ty) = type_of_value(session, d.ruleset, index, def) {
+                md.push_str(&format!(" : `{ty}`"));
+            }
+            push_meta(&mut md, &item.meta);
+        }
+        Found::Field(field) => {
+            md.push_str(&format!(" : `{}`", slice(text, field.ty.span)));
+            push_meta(&mut md, &field.meta);
+        }
+        Found::None => {
+            let whole = slice(text, d.full_span).lines().next().unwrap_or("").trim();
+            if !whole.is_empty() && whole != d.name {
+                md.push_str(&format!("\n\n`{whole}`"));
+            }
+        }
+    }
+    if let Some(parent) = d.parent.and_then(|p| index.defs.get(p)) {
+        md.push_str(&format!("\n\n({} `{}`)", parent.kind.label(), parent.name));
+    }
+    Some(Hover { span, markdown: md })
+}
+
+pub(super) fn completion(
+    session: &Session,
+    index: &Index,
+    file: SourceFile,
+    rulesets: &[Ruleset],
+    offset: usize,
+) -> Vec<CompletionItem> {
+    let db = &session.db;
+    let text = file.text(db);
+    let before = text.get(..offset.min(text.len())).unwrap_or("");
+    let prefix_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let ahead = before.get(..prefix_start).unwrap_or("");
+    let item = |id: usize| {
+        index.defs.get(id).map(|d| CompletionItem {
+            label: d.name.clone(),
+            kind: Some(d.kind),
+            detail: d.kind.label().to_owned(),
+        })
+    };
+    if let Some(base_text) = ahead.strip_suffix('.') {
+        // `demandeur.` / `national.` / `apa_domicile.`: members of the path before the dot.
+        let path: String = base_text
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let mut segments = path.split('.');
+        let first = segments.next().unwrap_or("");
+        let mut base = rulesets.iter().find_map(|&r| {
+            index
+                .visible(db, r)
+                .into_iter()
+                .find(|&id| index.defs.get(id).is_some_and(|d| d.name == first))
+        });
+        for seg in segments {
+            base = base.and_then(|b| {
+                if index
+                    .defs
+                    .get(b)
+                    .is_some_and(|d| d.kind == DefKind::Ruleset)
+                {
+                    index
+                        .members(b)
+                        .into_iter()
+                        .find(|&m| index.defs.get(m).is_some_and(|d| d.name == seg))
+                } else {
+                    index.member_of(b, seg)
+                }
+            });
+        }
+        return base
+            .map(|b| index.members(b).into_iter().filter_map(item).collect())
+            .unwrap_or_default();
+    }
+    let mut out: Vec<CompletionItem> = socle_grammar::KEYWORDS
+        .iter()
+        .map(|k| CompletionItem {
+            label: (*k).to_owned(),
+            kind: None,
+            detail: "mot-clé".to_owned(),
+        })
+        .collect();
+    for &r in rulesets {
+        out.extend(index.visible(db, r).into_iter().filter_map(item));
+    }
+    // Locals and dispositif items of the declaration around the cursor.
+    let enclosing = index.defs.iter().enumerate().find(|(_, d)| {
+        d.file.0 == file
+            && matches!(d.kind, DefKind::Function | DefKind::Dispositif)
+            && (d.full_span.start as usize) <= offset
+            && offset <= d.full_span.end as usize
+    });
+    if let Some((id, _)) = enclosing {
+        out.extend(index.members(id).into_iter().filter_map(item));
+    }
+    out.dedup_by(|a, b| a.label == b.label && a.kind == b.kind);
+    out
+}
+
+pub(super) fn document_symbols(index: &Index, file: FileId) -> Vec<Symbol> {
+    let symbol = |id: usize| {
+        index.defs.get(id).map(|d| Symbol {
+            name: d.name.clone(),
+            kind: d.kind,
+            span: d.full_span,
+            name_span: d.span,
+            container: None,
+            children: Vec::new(),
+        })
+    };
+    index
+        .defs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.file == file && d.parent.is_none() && d.kind != DefKind::Ruleset)
+        .filter_map(|(id, _)| {
+            let mut s = symbol(id)?;
+            s.children = index.members(id).into_iter().filter_map(symbol).collect();
+            for c in &mut s.children {
+                c.container = Some(s.name.clone());
+            }
+            Some(s)
+        })
+        .collect()
+}
+
+pub(super) fn highlight(index: &Index, file: FileId, text: &str) -> Vec<HighlightToken> {
+    let mut names: Vec<(Span, DefKind)> = index
+        .refs
+        .iter()
+        .filter(|r| r.file == file)
+        .filter_map(|r| index.defs.get(r.def).map(|d| (r.span, d.kind)))
+        .chain(
+            index
+                .defs
+                .iter()
+                .filter(|d| d.file == file && d.kind != DefKind::Ruleset)
+                .map(|d| (d.span, d.kind)),
+        )
+        .collect();
+    names.sort_by_key(|(s, _)| s.start);
+    let mut previous_punct: Option<&str> = None;
+    let mut out = Vec::new();
+    for (kind, span) in lexemes(text) {
+        let word = slice(text, span);
+        let class = match kind {
+            LexemeKind::Keyword => Some(HighlightClass::Keyword),
+            LexemeKind::Number => Some(HighlightClass::Number),
+            LexemeKind::Str => Some(HighlightClass::Str),
+            LexemeKind::Comment | LexemeKind::DocComment => Some(HighlightClass::Comment),
+            LexemeKind::Punct if matches!(word, "€" | "%") => Some(HighlightClass::Unit),
+            LexemeKind::Punct => None,
+            LexemeKind::Word => {
+                let at = names.binary_search_by_key(&span.start, |(s, _)| s.start);
+                match at.ok().and_then(|i| names.get(i)) {
+                    Some((_, k)) => Some(HighlightClass::Name(*k)),
+                    None if previous_punct == Some("/") && UNIT_WORDS.contains(&word) => {
+                        Some(HighlightClass::Unit)
+                    }
+                    None => None,
+                }
+            }
+        };
+        previous_punct = (kind == LexemeKind::Punct).then_some(word);
+        if let Some(class) = class {
+            out.push(HighlightToken { span, class });
+        }
+    }
+    out
+}

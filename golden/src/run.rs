@@ -1,0 +1,372 @@
+//! Running one case: decide the dossier at each date, compare with the hand-written
+//! expectation, then with the snapshot. Both are always checked: an accepted snapshot is never
+//! the only oracle.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde_json::Value as Json;
+use socle_runtime::{Coverage, DecideOptions, Engine};
+
+use crate::case::{Case, Expected};
+use crate::expect::{matches, type_expected};
+use crate::snapshot::{self, SnapshotStatus};
+
+/// The outcome of one case at one date (or of a case that could not run).
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// `id`, or `id@date` in a sweep.
+    pub name: String,
+    pub case_id: String,
+    pub source: String,
+    pub path: PathBuf,
+    pub date: Option<NaiveDate>,
+    pub failures: Vec<Failure>,
+    /// `None` when no decision was made.
+    pub snapshot: Option<SnapshotStatus>,
+}
+
+impl RunResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && !self.snapshot.as_ref().is_some_and(|s| s.is_failure())
+    }
+}
+
+/// One way a case failed. Every text is French: a policy officer reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// `socle check` finds errors in the case itself (rendered diagnostics).
+    Invalid {
+        diagnostics: String,
+    },
+    /// The dossier does not decode with this ruleset.
+    Dossier {
+        message: String,
+    },
+    /// Evaluation failed (a parameter without a version at that date…).
+    Evaluation {
+        message: String,
+    },
+    MissingDispositif {
+        dispositif: String,
+    },
+    Eligible {
+        dispositif: String,
+        expected: bool,
+        actual: bool,
+        /// The motifs the decision gives, `id : message`.
+        motifs: Vec<String>,
+    },
+    Value {
+        dispositif: String,
+        name: String,
+        expected: String,
+        actual: String,
+        /// How the actual value was obtained, from the decision's trace.
+        trace: Vec<String>,
+    },
+    Motifs {
+        dispositif: String,
+        expected: Vec<String>,
+        actual: Vec<String>,
+    },
+    /// The snapshot file could not be read or written.
+    SnapshotIo {
+        message: String,
+    },
+}
+
+impl Failure {
+    /// A one-line summary (JUnit's `message`, JSON's `resume`).
+    pub fn summary(&self) -> String {
+        match self {
+            Failure::Invalid { .. } => "cas invalide (voir socle check)".into(),
+            Failure::Dossier { message } => format!("dossier invalide : {message}"),
+            Failure::Evaluation { message } => format!("décision impossible : {message}"),
+            Failure::MissingDispositif { dispositif } => {
+                format!("{dispositif} : absent de la décision")
+            }
+            Failure::Eligible {
+                dispositif,
+                expected,
+                actual,
+                ..
+            } => format!("{dispositif}.eligible : attendu {expected}, obtenu {actual}"),
+            Failure::Value {
+                dispositif,
+                name,
+                expected,
+                actual,
+                ..
+            } => format!("{dispositif}.{name} : attendu {expected}, obtenu {actual}"),
+            Failure::Motifs {
+                dispositif,
+                expected,
+                actual,
+            } => format!(
+                "{dispositif}.motifs_non_satisfaits : attendu [{}], obtenu [{}]",
+                expected.join(", "),
+                actual.join(", ")
+            ),
+            Failure::SnapshotIo { message } => format!("instantané : {message}"),
+        }
+    }
+
+    /// The summary and its details (trace, motifs, diagnostics), indented by `indent`.
+    pub fn details(&self, indent: &str) -> String {
+        let mut out = format!("{indent}{}\n", self.summary());
+        let lines: Vec<&str> = match self {
+            Failure::Invalid { diagnostics } => diagnostics.lines().collect(),
+            Failure::Eligible { motifs, .. } => motifs.iter().map(String::as_str).collect(),
+            Failure::Value { trace, .. } => trace.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        };
+        for line in lines {
+            let _ = writeln!(out, "{indent}  {line}");
+        }
+        out
+    }
+}
+
+/// Decides `case` at each of its dates, adding to `coverage`, and checks each decision
+/// against the expectation and the snapshot (rewritten first with `bless`).
+pub fn run_case(
+    engine: &Engine,
+    case: &Case,
+    ruleset_dir: &Path,
+    coverage: &mut Coverage,
+    bless: bool,
+) -> Vec<RunResult> {
+    case.dates
+        .iter()
+        .map(|dated| {
+            let (mut result, decision) = run_date(engine, case, dated.date, coverage);
+            if let Some(decision) = decision {
+                let path = snapshot::snapshot_path(ruleset_dir, &result.name);
+                match snapshot::check(&path, &snapshot::snapshot_contents(&decision), bless) {
+                    Ok(status) => result.snapshot = Some(status),
+                    Err(e) => result.failures.push(Failure::SnapshotIo {
+                        message: format!("{} : {e}", path.display()),
+                    }),
+                }
+            }
+            result
+        })
+        .collect()
+}
+
+/// Decides `case` at `date` (with the trace) and compares the decision with the hand-written
+/// expectation only; the decision JSON is returned for the snapshot check.
+pub fn run_date(
+    engine: &Engine,
+    case: &Case,
+    date: NaiveDate,
+    coverage: &mut Coverage,
+) -> (RunResult, Option<Json>) {
+    let mut result = RunResult {
+        name: case.run_name(date),
+        case_id: case.id.clone(),
+        source: case.source.clone(),
+        path: case.path.clone(),
+        date: Some(date),
+        failures: Vec::new(),
+        snapshot: None,
+    };
+    let dossier = match engine.decode_json(&case.dossier) {
+        Ok(d) => d,
+        Err(e) => {
+            result.failures.push(Failure::Dossier {
+                message: e.to_string(),
+            });
+            return (result, None);
+        }
+    };
+    let options = DecideOptions {
+        date: Some(date),
+        explain: true,
+    };
+    let decision = match engine.decide_covered(&dossier, &options, coverage) {
+        Ok(d) => d.to_json(),
+        Err(e) => {
+            result.failures.push(Failure::Evaluation {
+                message: e.to_string(),
+            });
+            return (result, None);
+        }
+    };
+    for expected in case.expected_at(date) {
+        compare(engine, &expected, &decision, &mut result.failures);
+    }
+    (result, Some(decision))
+}
+
+fn compare(engine: &Engine, expected: &Expected<'_>, decision: &Json, out: &mut Vec<Failure>) {
+    let dispositif = expected.dispositif;
+    let null = Json::Null;
+    let got = decision
+        .get("dispositifs")
+        .and_then(|d| d.get(dispositif))
+        .unwrap_or(&null);
+    if got.is_null() {
+        out.push(Failure::MissingDispositif {
+            dispositif: dispositif.to_owned(),
+        });
+        return;
+    }
+    let actual_eligible = got["eligible"].as_bool().unwrap_or(false);
+    if let Some(want) = expected.eligible {
+        if want != actual_eligible {
+            let motifs = got["motifs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| {
+                    let mark = if m["satisfaite"].as_bool() == Some(true) {
+                        "remplie"
+                    } else {
+                        "NON remplie"
+                    };
+                    format!(
+                        "motif {} ({mark}) : {}",
+                        m["id"].as_str().unwrap_or("?"),
+                        m["message"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+            out.push(Failure::Eligible {
+                dispositif: dispositif.to_owned(),
+                expected: want,
+                actual: actual_eligible,
+                motifs,
+            });
+        }
+    }
+    let program = engine.program();
+    let outputs = program
+        .dispositifs
+        .iter()
+        .find(|d| d.name == dispositif)
+        .map(|d| &d.outputs[..])
+        .unwrap_or(&[]);
+    for value in &expected.valeurs {
+        let name = &value.name.name;
+        let Some(output) = outputs.iter().find(|o| o.name == *name) else {
+            out.push(Failure::Value {
+                dispositif: dispositif.to_owned(),
+                name: name.clone(),
+                expected: value.literal.describe(),
+                actual: "valeur inconnue de ce dispositif".into(),
+                trace: Vec::new(),
+            });
+            continue;
+        };
+        let typed = match type_expected(&value.literal, &output.ty, &program.enums) {
+            Ok(t) => t,
+            Err(reason) => {
+                out.push(Failure::Value {
+                    dispositif: dispositif.to_owned(),
+                    name: name.clone(),
+                    expected: value.literal.describe(),
+                    actual: format!("(valeur attendue mal typée : {reason})"),
+                    trace: Vec::new(),
+                });
+                continue;
+            }
+        };
+        let actual = got
+            .get("valeurs")
+            .and_then(|v| v.get(name.as_str()))
+            .unwrap_or(&null);
+        if !matches(&typed, actual) {
+            let actual_text = if actual.is_null() && !actual_eligible {
+                "aucune valeur (non éligible)".to_owned()
+            } else {
+                actual.to_string()
+            };
+            out.push(Failure::Value {
+                dispositif: dispositif.to_owned(),
+                name: name.clone(),
+                expected: typed.to_string(),
+                actual: actual_text,
+                trace: trace_lines(&got["trace"], &format!("{dispositif}.{name}")),
+            });
+        }
+    }
+    if let Some(want) = expected.motifs_non_satisfaits {
+        let want: Vec<String> = want.iter().map(|m| m.name.clone()).collect();
+        let failed: Vec<String> = got["motifs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["satisfaite"].as_bool() == Some(false))
+            .filter_map(|m| m["id"].as_str().map(str::to_owned))
+            .collect();
+        if want != failed {
+            out.push(Failure::Motifs {
+                dispositif: dispositif.to_owned(),
+                expected: want,
+                actual: failed,
+            });
+        }
+    }
+}
+
+/// The trace entry of `rule`, for a person: its value, the rules it used (with their values),
+/// the parameters and dated versions it read, the dossier fields, the exception applied.
+fn trace_lines(trace: &Json, rule: &str) -> Vec<String> {
+    let entries = trace.as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let find = |name: &str| entries.iter().find(|e| e["regle"].as_str() == Some(name));
+    let Some(entry) = find(rule) else {
+        return vec![format!("trace : {rule} n'a pas été calculée")];
+    };
+    let mut lines = vec![format!("trace : {rule} = {}", entry["valeur"])];
+    let uses: Vec<String> = entry["utilise"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Json::as_str)
+        .map(|name| match find(name) {
+            Some(e) => format!("{name} = {}", e["valeur"]),
+            None => name.to_owned(),
+        })
+        .collect();
+    if !uses.is_empty() {
+        lines.push(format!("  utilise : {}", uses.join(", ")));
+    }
+    for p in entry["parametres"].as_array().into_iter().flatten() {
+        let mut line = format!(
+            "  paramètre : {} (version du {}",
+            p["parametre"].as_str().unwrap_or("?"),
+            p["version"].as_str().unwrap_or("?")
+        );
+        if let Some(until) = p["jusqu_au"].as_str() {
+            let _ = write!(line, " au {until}");
+        }
+        line.push(')');
+        if !p["cle"].is_null() {
+            let _ = write!(line, ", clé {}", p["cle"]);
+        }
+        if !p["tranche"].is_null() {
+            let _ = write!(line, ", tranche {}", p["tranche"]);
+        }
+        if let Some(column) = p["colonne"].as_str() {
+            let _ = write!(line, ", colonne {column}");
+        }
+        let _ = write!(line, " = {}", p["valeur"]);
+        lines.push(line);
+    }
+    let inputs: Vec<&str> = entry["entrees"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Json::as_str)
+        .collect();
+    if !inputs.is_empty() {
+        lines.push(format!("  entrées du dossier : {}", inputs.join(", ")));
+    }
+    if let Some(exception) = entry["exception"].as_str() {
+        lines.push(format!("  exception appliquée : sauf si {exception}"));
+    }
+    lines
+}

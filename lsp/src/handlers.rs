@@ -1,0 +1,450 @@
+//! One function per LSP method, converting between LSP types and the `ide` façade.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use lsp_server::{ErrorCode, Notification, Request};
+use lsp_types::notification::{self as notif, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::{
+    CompletionItemKind, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
+    DocumentSymbol, GotoDefinitionResponse, Hover, HoverContents, Location, MarkupContent,
+    MarkupKind, NumberOrString, PublishDiagnosticsParams, SemanticToken, SemanticTokenType,
+    SemanticTokens, SymbolInformation, SymbolKind, TextDocumentPositionParams, TextEdit, Url,
+    WorkspaceEdit,
+};
+use serde_json::Value;
+use socle_compiler::ide::{DefKind, HighlightClass};
+
+use crate::convert::LineIndex;
+use crate::Server;
+
+type Answer = Result<Value, (ErrorCode, String)>;
+
+/// The semantic token legend (indices used by [`token_type`]).
+pub const TOKEN_TYPES: &[SemanticTokenType] = &[
+    SemanticTokenType::KEYWORD,
+    SemanticTokenType::NUMBER,
+    SemanticTokenType::STRING,
+    SemanticTokenType::COMMENT,
+    SemanticTokenType::TYPE,
+    SemanticTokenType::PARAMETER,
+    SemanticTokenType::PROPERTY,
+    SemanticTokenType::VARIABLE,
+    SemanticTokenType::FUNCTION,
+    SemanticTokenType::ENUM,
+    SemanticTokenType::ENUM_MEMBER,
+    SemanticTokenType::STRUCT,
+    SemanticTokenType::NAMESPACE,
+    SemanticTokenType::CLASS,
+];
+
+fn token_type(class: HighlightClass) -> u32 {
+    match class {
+        HighlightClass::Keyword => 0,
+        HighlightClass::Number => 1,
+        HighlightClass::Str => 2,
+        HighlightClass::Comment => 3,
+        // Units (`€/mois`, `%`) are the type-like part of a literal.
+        HighlightClass::Unit => 4,
+        HighlightClass::Name(kind) => match kind {
+            DefKind::Param | DefKind::Bareme => 5,
+            DefKind::Input | DefKind::Field => 6,
+            DefKind::Value
+            | DefKind::Condition
+            | DefKind::FunctionParam
+            | DefKind::Local
+            | DefKind::DispositifValue
+            | DefKind::DispositifCondition
+            | DefKind::DispositifLet => 7,
+            DefKind::Function => 8,
+            DefKind::Enum => 9,
+            DefKind::Variant => 10,
+            DefKind::Struct => 11,
+            DefKind::Ruleset => 12,
+            DefKind::Dispositif => 13,
+        },
+    }
+}
+
+fn symbol_kind(kind: DefKind) -> SymbolKind {
+    match kind {
+        DefKind::Ruleset => SymbolKind::NAMESPACE,
+        DefKind::Enum => SymbolKind::ENUM,
+        DefKind::Variant => SymbolKind::ENUM_MEMBER,
+        DefKind::Struct => SymbolKind::STRUCT,
+        DefKind::Field => SymbolKind::FIELD,
+        DefKind::Input => SymbolKind::PROPERTY,
+        DefKind::Param | DefKind::Bareme => SymbolKind::CONSTANT,
+        DefKind::Value | DefKind::DispositifValue => SymbolKind::VARIABLE,
+        DefKind::Condition | DefKind::DispositifCondition => SymbolKind::BOOLEAN,
+        DefKind::Function => SymbolKind::FUNCTION,
+        DefKind::FunctionParam | DefKind::Local | DefKind::DispositifLet => SymbolKind::VARIABLE,
+        DefKind::Dispositif => SymbolKind::CLASS,
+    }
+}
+
+fn completion_kind(kind: Option<DefKind>) -> CompletionItemKind {
+    match kind {
+        None => CompletionItemKind::KEYWORD,
+        Some(DefKind::Variant) => CompletionItemKind::ENUM_MEMBER,
+        Some(DefKind::Enum) => CompletionItemKind::ENUM,
+        Some(DefKind::Struct) => CompletionItemKind::STRUCT,
+        Some(DefKind::Field | DefKind::Input) => CompletionItemKind::FIELD,
+        Some(DefKind::Function) => CompletionItemKind::FUNCTION,
+        Some(DefKind::Param | DefKind::Bareme) => CompletionItemKind::CONSTANT,
+        Some(DefKind::Ruleset) => CompletionItemKind::MODULE,
+        Some(DefKind::Dispositif) => CompletionItemKind::CLASS,
+        Some(_) => CompletionItemKind::VARIABLE,
+    }
+}
+
+fn path_of(uri: &Url) -> Option<PathBuf> {
+    uri.to_file_path().ok()
+}
+
+fn uri_of(path: &Path) -> Option<Url> {
+    Url::from_file_path(path).ok()
+}
+
+fn invalid(message: impl Into<String>) -> (ErrorCode, String) {
+    (ErrorCode::InvalidParams, message.into())
+}
+
+fn to_value(v: impl serde::Serialize) -> Answer {
+    serde_json::to_value(v).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+}
+
+/// Applies a document notification; returns the document whose diagnostics may have changed.
+pub(crate) fn notification(server: &mut Server, n: &Notification) -> Option<Url> {
+    match n.method.as_str() {
+        notif::DidOpenTextDocument::METHOD => {
+            let p: lsp_types::DidOpenTextDocumentParams =
+                serde_json::from_value(n.params.clone()).ok()?;
+            let doc = p.text_document;
+            update(server, doc.uri, doc.version, doc.text)
+        }
+        notif::DidChangeTextDocument::METHOD => {
+            let p: lsp_types::DidChangeTextDocumentParams =
+                serde_json::from_value(n.params.clone()).ok()?;
+            // Full synchronisation: the last change holds the whole text.
+            let text = p.content_changes.into_iter().last()?.text;
+            update(server, p.text_document.uri, p.text_document.version, text)
+        }
+        notif::DidCloseTextDocument::METHOD => {
+            let p: lsp_types::DidCloseTextDocumentParams =
+                serde_json::from_value(n.params.clone()).ok()?;
+            let (path, _) = server.docs.remove(&p.text_document.uri)?;
+            // Back to the text on disk.
+            let text = std::fs::read_to_string(&path).ok()?;
+            server.host.set_file(&path, text).ok()?;
+            Some(p.text_document.uri)
+        }
+        _ => None,
+    }
+}
+
+fn update(server: &mut Server, uri: Url, version: i32, text: String) -> Option<Url> {
+    let path = path_of(&uri)?;
+    if server.host.set_file(&path, text).is_err() {
+        return None;
+    }
+    server.docs.insert(uri.clone(), (path, version));
+    Some(uri)
+}
+
+/// The diagnostics of every file of the rulesets holding `uri`.
+pub(crate) fn diagnostics(server: &Server, uri: &Url) -> Vec<PublishDiagnosticsParams> {
+    let Some(path) = path_of(uri) else {
+        return Vec::new();
+    };
+    let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    let mut text_of = |p: &Path| -> String {
+        texts
+            .entry(p.to_path_buf())
+            .or_insert_with(|| server.host.text(p).unwrap_or_default())
+            .clone()
+    };
+    let mut out = Vec::new();
+    for (file, diags) in server.host.diagnostics(&path) {
+        let Some(file_uri) = uri_of(&file) else {
+            continue;
+        };
+        let text = text_of(&file);
+        let lines = LineIndex::new(&text);
+        let version = server
+            .docs
+            .iter()
+            .find(|(_, (p, _))| *p == file)
+            .map(|(_, (_, v))| *v);
+        let diagnostics = diags
+            .into_iter()
+            .map(|d| {
+                let mut message = d.message.clone();
+                for detail in &d.details {
+                    message.push('\n');
+                    message.push_str(detail);
+                }
+                let related: Vec<DiagnosticRelatedInformation> = d
+                    .related
+                    .iter()
+                    .filter_map(|(loc, msg)| {
+                        let t = text_of(&loc.path);
+                        Some(DiagnosticRelatedInformation {
+                            location: Location::new(
+                                uri_of(&loc.path)?,
+                                LineIndex::new(&t).range(loc.span),
+                            ),
+                            message: if msg.is_empty() {
+                                d.message.clone()
+                            } else {
+                                msg.clone()
+                            },
+                        })
+                    })
+                    .collect();
+                Diagnostic {
+                    range: lines.range(d.span),
+                    severity: Some(if d.error {
+                        DiagnosticSeverity::ERROR
+                    } else {
+                        DiagnosticSeverity::WARNING
+                    }),
+                    code: Some(NumberOrString::String(d.code.to_owned())),
+                    source: Some("socle".to_owned()),
+                    message,
+                    related_information: (!related.is_empty()).then_some(related),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        out.push(PublishDiagnosticsParams {
+            uri: file_uri,
+            diagnostics,
+            version,
+        });
+    }
+    out
+}
+
+/// The path, current text and byte offset of a position.
+fn locate(
+    server: &Server,
+    p: &TextDocumentPositionParams,
+) -> Result<(PathBuf, String, usize), (ErrorCode, String)> {
+    let path = path_of(&p.text_document.uri).ok_or_else(|| invalid("URI de fichier attendue"))?;
+    let text = server
+        .host
+        .text(&path)
+        .ok_or_else(|| invalid("document inconnu : ouvrez-le d'abord"))?;
+    let offset = LineIndex::new(&text).offset(p.position);
+    Ok((path, text, offset))
+}
+
+fn location(server: &Server, loc: &socle_compiler::ide::Location) -> Option<Location> {
+    let text = server.host.text(&loc.path)?;
+    Some(Location::new(
+        uri_of(&loc.path)?,
+        LineIndex::new(&text).range(loc.span),
+    ))
+}
+
+pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
+    let params = r.params;
+    match r.method.as_str() {
+        req::HoverRequest::METHOD => {
+            let p: lsp_types::HoverParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, text, offset) = locate(server, &p.text_document_position_params)?;
+            let hover = server
+                .host
+                .hover(&path, offset, server.today)
+                .map(|h| Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: h.markdown,
+                    }),
+                    range: Some(LineIndex::new(&text).range(h.span)),
+                });
+            to_value(hover)
+        }
+        req::GotoDefinition::METHOD => {
+            let p: lsp_types::GotoDefinitionParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, _, offset) = locate(server, &p.text_document_position_params)?;
+            let target = server
+                .host
+                .definition(&path, offset)
+                .and_then(|l| location(server, &l))
+                .map(GotoDefinitionResponse::Scalar);
+            to_value(target)
+        }
+        req::References::METHOD => {
+            let p: lsp_types::ReferenceParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, _, offset) = locate(server, &p.text_document_position)?;
+            let locations: Vec<Location> = server
+                .host
+                .references(&path, offset, p.context.include_declaration)
+                .iter()
+                .filter_map(|l| location(server, l))
+                .collect();
+            to_value(locations)
+        }
+        req::Completion::METHOD => {
+            let p: lsp_types::CompletionParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, _, offset) = locate(server, &p.text_document_position)?;
+            let items: Vec<lsp_types::CompletionItem> = server
+                .host
+                .completion(&path, offset)
+                .into_iter()
+                .map(|c| lsp_types::CompletionItem {
+                    label: c.label,
+                    kind: Some(completion_kind(c.kind)),
+                    detail: Some(c.detail),
+                    ..Default::default()
+                })
+                .collect();
+            to_value(items)
+        }
+        req::DocumentSymbolRequest::METHOD => {
+            let p: lsp_types::DocumentSymbolParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let path =
+                path_of(&p.text_document.uri).ok_or_else(|| invalid("URI de fichier attendue"))?;
+            let text = server.host.text(&path).unwrap_or_default();
+            let lines = LineIndex::new(&text);
+            #[allow(deprecated)] // `deprecated` is a required field of the struct.
+            fn convert(lines: &LineIndex<'_>, s: socle_compiler::ide::Symbol) -> DocumentSymbol {
+                DocumentSymbol {
+                    name: s.name,
+                    detail: Some(s.kind.label().to_owned()),
+                    kind: symbol_kind(s.kind),
+                    tags: None,
+                    deprecated: None,
+                    range: lines.range(s.span),
+                    selection_range: lines.range(s.name_span),
+                    children: Some(s.children.into_iter().map(|c| convert(lines, c)).collect()),
+                }
+            }
+            let symbols: Vec<DocumentSymbol> = server
+                .host
+                .document_symbols(&path)
+                .into_iter()
+                .map(|s| convert(&lines, s))
+                .collect();
+            to_value(symbols)
+        }
+        req::WorkspaceSymbolRequest::METHOD => {
+            let p: lsp_types::WorkspaceSymbolParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let found = server.host.workspace_symbols(&p.query);
+            #[allow(deprecated)] // `deprecated` is a required field of the struct.
+            let symbols: Vec<SymbolInformation> = found
+                .into_iter()
+                .filter_map(|(s, path)| {
+                    let loc = location(
+                        server,
+                        &socle_compiler::ide::Location {
+                            path,
+                            span: s.name_span,
+                        },
+                    )?;
+                    Some(SymbolInformation {
+                        name: s.name,
+                        kind: symbol_kind(s.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: loc,
+                        container_name: s.container,
+                    })
+                })
+                .collect();
+            to_value(symbols)
+        }
+        req::Rename::METHOD => {
+            let p: lsp_types::RenameParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, _, offset) = locate(server, &p.text_document_position)?;
+            let edits = server
+                .host
+                .rename(&path, offset, &p.new_name)
+                .map_err(invalid)?;
+            let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
+            for e in edits {
+                let Some(text) = server.host.text(&e.path) else {
+                    continue;
+                };
+                let Some(uri) = uri_of(&e.path) else {
+                    continue;
+                };
+                changes.entry(uri).or_default().push(TextEdit::new(
+                    LineIndex::new(&text).range(e.span),
+                    e.new_text,
+                ));
+            }
+            to_value(WorkspaceEdit::new(changes))
+        }
+        req::Formatting::METHOD => {
+            let p: lsp_types::DocumentFormattingParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let path =
+                path_of(&p.text_document.uri).ok_or_else(|| invalid("URI de fichier attendue"))?;
+            let text = server.host.text(&path).unwrap_or_default();
+            let edits = server
+                .host
+                .format(&path)
+                .filter(|f| *f != text)
+                .map(|formatted| {
+                    let lines = LineIndex::new(&text);
+                    vec![TextEdit::new(
+                        lines.range(socle_grammar::Span::new(0, text.len())),
+                        formatted,
+                    )]
+                });
+            to_value(edits)
+        }
+        req::SemanticTokensFullRequest::METHOD => {
+            let p: lsp_types::SemanticTokensParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let path =
+                path_of(&p.text_document.uri).ok_or_else(|| invalid("URI de fichier attendue"))?;
+            let text = server.host.text(&path).unwrap_or_default();
+            let lines = LineIndex::new(&text);
+            let mut data = Vec::new();
+            let (mut line, mut start) = (0u32, 0u32);
+            for t in server.host.highlight(&path) {
+                let from = lines.position(t.span.start as usize);
+                let to = lines.position(t.span.end as usize);
+                // LSP tokens are single-line: every Socle token is.
+                if to.line != from.line {
+                    continue;
+                }
+                let delta_line = from.line - line;
+                let delta_start = if delta_line == 0 {
+                    from.character - start
+                } else {
+                    from.character
+                };
+                data.push(SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: to.character - from.character,
+                    token_type: token_type(t.class),
+                    token_modifiers_bitset: 0,
+                });
+                line = from.line;
+                start = from.character;
+            }
+            to_value(lsp_types::SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data,
+            }))
+        }
+        other => Err((
+            ErrorCode::MethodNotFound,
+            format!("méthode non prise en charge : {other}"),
+        )),
+    }
+}

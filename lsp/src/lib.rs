@@ -1,0 +1,191 @@
+//! The Socle language server: LSP over stdio (`socle lsp`) on the compiler's incremental
+//! database, through `socle_compiler::ide`. The only crate that knows LSP types.
+//!
+//! Messages are handled in batches: every message already waiting is read, edits are applied
+//! in order, cancelled requests are answered as cancelled, and diagnostics are published once
+//! per batch for the latest version of each document. Each request runs under
+//! `catch_unwind`: a bug answers with an error, it never stops the server.
+
+mod convert;
+mod handlers;
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{self as notif, Notification as _};
+use lsp_types::{
+    OneOf, SemanticTokensFullOptions, SemanticTokensLegend, SemanticTokensOptions,
+    ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
+};
+use socle_compiler::ide::Host;
+
+pub use handlers::TOKEN_TYPES;
+
+/// Runs the server on stdin/stdout until the client asks it to exit.
+pub fn run_stdio() -> anyhow::Result<()> {
+    let (connection, threads) = Connection::stdio();
+    run(&connection)?;
+    threads.join()?;
+    Ok(())
+}
+
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec![".".to_owned()]),
+            ..Default::default()
+        }),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(
+            SemanticTokensOptions {
+                legend: SemanticTokensLegend {
+                    token_types: TOKEN_TYPES.to_vec(),
+                    token_modifiers: Vec::new(),
+                },
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                ..Default::default()
+            }
+            .into(),
+        ),
+        ..Default::default()
+    }
+}
+
+/// The open documents and the analysis.
+pub struct Server {
+    host: Host,
+    /// Open documents: URI → (path, version).
+    docs: HashMap<Url, (PathBuf, i32)>,
+    /// Today's date, for parameter values in hovers (the server is the edge that has a clock).
+    today: chrono::NaiveDate,
+}
+
+impl Server {
+    pub fn new(today: chrono::NaiveDate) -> Server {
+        Server {
+            host: Host::new(),
+            docs: HashMap::new(),
+            today,
+        }
+    }
+}
+
+/// Initialises and serves `connection` until `exit`.
+pub fn run(connection: &Connection) -> anyhow::Result<()> {
+    run_at(connection, chrono::Local::now().date_naive())
+}
+
+/// [`run`] with a fixed "today" (hovers show parameter values at that date).
+pub fn run_at(connection: &Connection, today: chrono::NaiveDate) -> anyhow::Result<()> {
+    let caps = serde_json::to_value(capabilities())?;
+    connection.initialize(caps)?;
+    serve(connection, &mut Server::new(today))
+}
+
+/// The message loop, after initialisation.
+pub fn serve(connection: &Connection, server: &mut Server) -> anyhow::Result<()> {
+    while let Ok(first) = connection.receiver.recv() {
+        let mut batch = vec![first];
+        batch.extend(connection.receiver.try_iter());
+        let cancelled: HashSet<RequestId> = batch
+            .iter()
+            .filter_map(|m| match m {
+                Message::Notification(n) if n.method == notif::Cancel::METHOD => {
+                    serde_json::from_value::<lsp_types::CancelParams>(n.params.clone())
+                        .ok()
+                        .map(|p| match p.id {
+                            lsp_types::NumberOrString::Number(n) => RequestId::from(n),
+                            lsp_types::NumberOrString::String(s) => RequestId::from(s),
+                        })
+                }
+                _ => None,
+            })
+            .collect();
+        let mut touched: Vec<Url> = Vec::new();
+        for message in batch {
+            match message {
+                Message::Request(req) => {
+                    if connection.handle_shutdown(&req)? {
+                        return Ok(());
+                    }
+                    publish(connection, server, &mut touched)?;
+                    let response = if cancelled.contains(&req.id) {
+                        Response::new_err(
+                            req.id,
+                            ErrorCode::RequestCanceled as i32,
+                            "requête annulée".to_owned(),
+                        )
+                    } else {
+                        guarded(server, req)
+                    };
+                    connection.sender.send(Message::Response(response))?;
+                }
+                Message::Notification(n) => {
+                    if n.method == notif::Exit::METHOD {
+                        return Ok(());
+                    }
+                    let result =
+                        catch_unwind(AssertUnwindSafe(|| handlers::notification(server, &n)));
+                    if let Ok(Some(uri)) = result {
+                        if !touched.contains(&uri) {
+                            touched.push(uri);
+                        }
+                    }
+                }
+                Message::Response(_) => {}
+            }
+        }
+        publish(connection, server, &mut touched)?;
+    }
+    Ok(())
+}
+
+/// One request under `catch_unwind`: a panic becomes an error response.
+fn guarded(server: &mut Server, req: Request) -> Response {
+    let id = req.id.clone();
+    match catch_unwind(AssertUnwindSafe(|| handlers::request(server, req))) {
+        Ok(Ok(value)) => Response {
+            id,
+            result: Some(value),
+            error: None,
+        },
+        Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
+        Err(_) => Response::new_err(
+            id,
+            ErrorCode::InternalError as i32,
+            "erreur interne du serveur Socle sur cette requête (le serveur continue)".to_owned(),
+        ),
+    }
+}
+
+/// Publishes the diagnostics of the rulesets of the documents edited since the last call.
+fn publish(
+    connection: &Connection,
+    server: &mut Server,
+    touched: &mut Vec<Url>,
+) -> anyhow::Result<()> {
+    let mut sent: HashSet<Url> = HashSet::new();
+    for uri in touched.drain(..) {
+        let result = catch_unwind(AssertUnwindSafe(|| handlers::diagnostics(server, &uri)));
+        let Ok(params) = result else {
+            continue;
+        };
+        for p in params {
+            if sent.insert(p.uri.clone()) {
+                let n = Notification::new(notif::PublishDiagnostics::METHOD.to_owned(), p);
+                connection.sender.send(Message::Notification(n))?;
+            }
+        }
+    }
+    Ok(())
+}
