@@ -3,12 +3,12 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use crate::decide::{decide_text, prepare};
+use crate::decide::{prepare, DecideArgs};
 use crate::exit::{usage_error, Status};
 use serde_json::json;
 
-pub fn run(ruleset: &Path, dossiers: &Path, date: Option<&str>, explain: bool) -> Status {
-    let (engine, text, options) = match prepare(ruleset, dossiers, date, explain) {
+pub fn run(ruleset: &Path, dossiers: &Path, args: &DecideArgs) -> Status {
+    let (decider, text) = match prepare(ruleset, dossiers, args) {
         Ok(prepared) => prepared,
         Err(status) => return status,
     };
@@ -19,8 +19,14 @@ pub fn run(ruleset: &Path, dossiers: &Path, date: Option<&str>, explain: bool) -
         if line.trim().is_empty() {
             continue;
         }
-        let value = match decide_text(&engine, line, &options) {
-            Ok(decision) => decision.to_json(),
+        let value = match decider.decide(line) {
+            Ok(decision) => {
+                // Partly decided: the decision is written, and the run reports it in its status.
+                if decision.errors().next().is_some() {
+                    invalid += 1;
+                }
+                decision.to_json()
+            }
             Err(refusal) => {
                 invalid += 1;
                 json!({ "ligne": index + 1, "erreur": refusal.message(), "detail": refusal.to_json() })
@@ -34,7 +40,7 @@ pub fn run(ruleset: &Path, dossiers: &Path, date: Option<&str>, explain: bool) -
         return usage_error(format!("écriture impossible : {e}"));
     }
     if invalid > 0 {
-        eprintln!("{invalid} dossier(s) invalide(s)");
+        eprintln!("{invalid} dossier(s) invalide(s) ou incomplètement décidé(s)");
         Status::Failure
     } else {
         Status::Ok

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
-use socle_runtime::{DecideOptions, Engine};
+use socle_runtime::{DecideOptions, Engine, Selection};
 
 use crate::check::compile_single;
 use crate::exit::{usage_error, Status};
@@ -72,50 +72,95 @@ impl Refusal {
     }
 }
 
-pub fn decide_text(
-    engine: &Engine,
-    text: &str,
-    options: &DecideOptions,
-) -> Result<socle_runtime::Decision, Refusal> {
-    let dossier = engine.decode_str(text).map_err(Refusal::Invalid)?;
-    engine
-        .decide(&dossier, options)
-        .map_err(Refusal::Evaluation)
+/// The options shared by `decide` and `batch`.
+#[derive(clap::Args, Debug)]
+pub struct DecideArgs {
+    /// Date de décision AAAA-MM-JJ (par défaut : `date_demande` du dossier).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Ajoute la trace : comment chaque valeur a été obtenue.
+    #[arg(long)]
+    pub explain: bool,
+    /// Ne décide que ce dispositif (option répétable ; par défaut : tous ceux du jeu de règles).
+    #[arg(long = "dispositif", value_name = "DISPOSITIF")]
+    pub dispositifs: Vec<String>,
 }
 
-/// What `decide` and `batch` both need before deciding: the options, the compiled ruleset and
-/// the input text — in that order, so a bad `--date` is reported before any work.
+/// A compiled ruleset with everything needed to decide dossiers the same way.
+pub struct Decider {
+    engine: Engine,
+    options: DecideOptions,
+    selection: Option<Selection>,
+}
+
+impl Decider {
+    pub fn decide(&self, text: &str) -> Result<socle_runtime::Decision, Refusal> {
+        let dossier = self.engine.decode_str(text).map_err(Refusal::Invalid)?;
+        match &self.selection {
+            Some(selection) => self
+                .engine
+                .decide_selected(&dossier, &self.options, selection),
+            None => self.engine.decide(&dossier, &self.options),
+        }
+        .map_err(Refusal::Evaluation)
+    }
+}
+
+/// What `decide` and `batch` both need before deciding, checked in that order so a bad
+/// `--date` or `--dispositif` is reported before reading the input.
 pub fn prepare(
     ruleset: &Path,
     input: &Path,
-    date: Option<&str>,
-    explain: bool,
-) -> Result<(Engine, String, DecideOptions), Status> {
-    let date = parse_date(date)?;
+    args: &DecideArgs,
+) -> Result<(Decider, String), Status> {
+    let date = parse_date(args.date.as_deref())?;
     let engine = compile_single(ruleset)?;
+    let selection = if args.dispositifs.is_empty() {
+        None
+    } else {
+        Some(engine.selection(&args.dispositifs).map_err(usage_error)?)
+    };
     let text = read_input(input)?;
-    Ok((engine, text, DecideOptions { date, explain }))
+    let options = DecideOptions {
+        date,
+        explain: args.explain,
+    };
+    Ok((
+        Decider {
+            engine,
+            options,
+            selection,
+        },
+        text,
+    ))
 }
 
-pub fn run(
-    ruleset: &Path,
-    dossier: &Path,
-    date: Option<&str>,
-    explain: bool,
-    format: Format,
-) -> Status {
-    let (engine, text, options) = match prepare(ruleset, dossier, date, explain) {
+pub fn run(ruleset: &Path, dossier: &Path, args: &DecideArgs, format: Format) -> Status {
+    let (decider, text) = match prepare(ruleset, dossier, args) {
         Ok(prepared) => prepared,
         Err(status) => return status,
     };
-    match decide_text(&engine, &text, &options) {
+    match decider.decide(&text) {
         Ok(decision) => {
+            let undecided: Vec<String> = decision
+                .errors()
+                .map(|(id, e)| format!("{id} : {e}"))
+                .collect();
             let out = decision.to_json();
             match format {
                 Format::Json => println!("{}", pretty(&out)),
                 Format::Human => print!("{}", crate::decide::human(&out)),
             }
-            Status::Ok
+            // The other dispositifs are decided, but a script must not take this dossier
+            // as fully decided.
+            for line in &undecided {
+                eprintln!("erreur : dispositif non décidé, {line}");
+            }
+            if undecided.is_empty() {
+                Status::Ok
+            } else {
+                Status::Failure
+            }
         }
         Err(refusal) => {
             eprintln!(
@@ -143,15 +188,17 @@ pub fn human(decision: &Json) -> String {
     out.push_str(&format!("Jeu de règles {ruleset}, décision au {date}\n"));
     if let Some(dispositifs) = decision["dispositifs"].as_object() {
         for (id, d) in dispositifs {
-            let eligible = d["eligible"].as_bool().unwrap_or(false);
-            out.push_str(&format!(
-                "\n{id} : {}\n",
-                if eligible {
-                    "éligible"
-                } else {
-                    "non éligible"
-                }
-            ));
+            let status = if d.get("erreur").is_some() {
+                "non décidé"
+            } else if d["eligible"].as_bool().unwrap_or(false) {
+                "éligible"
+            } else {
+                "non éligible"
+            };
+            out.push_str(&format!("\n{id} : {status}\n"));
+            if let Some(error) = d["erreur"].as_str() {
+                out.push_str(&format!("  ! {error}\n"));
+            }
             for motif in d["motifs"].as_array().into_iter().flatten() {
                 let mark = if motif["satisfaite"].as_bool().unwrap_or(false) {
                     "✓"

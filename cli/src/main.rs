@@ -49,12 +49,8 @@ enum Command {
         /// Fichier JSON du dossier, ou `-` pour l'entrée standard.
         #[arg(long)]
         dossier: PathBuf,
-        /// Date de décision AAAA-MM-JJ (par défaut : `date_demande` du dossier).
-        #[arg(long)]
-        date: Option<String>,
-        /// Ajoute la trace : comment chaque valeur a été obtenue.
-        #[arg(long)]
-        explain: bool,
+        #[command(flatten)]
+        args: decide::DecideArgs,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
@@ -64,10 +60,8 @@ enum Command {
         /// Fichier JSON Lines, ou `-` pour l'entrée standard.
         #[arg(long)]
         dossiers: PathBuf,
-        #[arg(long)]
-        date: Option<String>,
-        #[arg(long)]
-        explain: bool,
+        #[command(flatten)]
+        args: decide::DecideArgs,
     },
     /// Affiche le schéma JSON du dossier que lit le jeu de règles.
     Schema { ruleset: PathBuf },
@@ -118,16 +112,14 @@ fn main() -> ExitCode {
         Command::Decide {
             ruleset,
             dossier,
-            date,
-            explain,
+            args,
             format,
-        } => decide::run(&ruleset, &dossier, date.as_deref(), explain, format),
+        } => decide::run(&ruleset, &dossier, &args, format),
         Command::Batch {
             ruleset,
             dossiers,
-            date,
-            explain,
-        } => batch::run(&ruleset, &dossiers, date.as_deref(), explain),
+            args,
+        } => batch::run(&ruleset, &dossiers, &args),
         Command::Schema { ruleset } => schema::run(&ruleset),
         Command::Test {
             paths,

@@ -289,3 +289,56 @@ fn usage_errors_exit_2() {
     assert_eq!(code(&socle(&["nimporte-quoi"])), 2);
     assert_eq!(code(&socle(&["decide", "rulesets/val-doise"])), 2);
 }
+
+#[test]
+fn decide_can_select_dispositifs() {
+    let out = socle(&[
+        "decide",
+        "rulesets/val-doise",
+        "--dossier",
+        "examples/dossier-apa.json",
+        "--dispositif",
+        "apa_domicile",
+    ]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let decision = json(&out);
+    let ids: Vec<&String> = decision["dispositifs"]
+        .as_object()
+        .expect("dispositifs")
+        .keys()
+        .collect();
+    assert_eq!(ids, ["apa_domicile"]);
+    let out = socle(&[
+        "decide",
+        "rulesets/val-doise",
+        "--dossier",
+        "examples/dossier-apa.json",
+        "--dispositif",
+        "pch",
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("apa_domicile"));
+}
+
+/// A dispositif without parameter values at the date says so; the others are still decided,
+/// and the exit status tells a script the dossier is not fully decided.
+#[test]
+fn undecidable_dispositif_is_reported_not_hidden() {
+    let out = socle(&[
+        "decide",
+        "rulesets/val-doise",
+        "--dossier",
+        "examples/dossier-apa.json",
+        "--date",
+        "2017-05-02",
+    ]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let decision = json(&out);
+    let menage = &decision["dispositifs"]["aide_menagere"];
+    assert_eq!(menage["eligible"], false);
+    assert!(menage["erreur"]
+        .as_str()
+        .is_some_and(|e| e.contains("plafond_aspa")));
+    assert_eq!(decision["dispositifs"]["apa_domicile"]["eligible"], true);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("aide_menagere"));
+}

@@ -214,6 +214,12 @@ fn compare(engine: &Engine, expected: &Expected<'_>, decision: &Json, out: &mut 
         });
         return;
     }
+    if let Some(error) = got.get("erreur").and_then(Json::as_str) {
+        out.push(Failure::Evaluation {
+            message: format!("{dispositif} : {error}"),
+        });
+        return;
+    }
     let actual_eligible = got["eligible"].as_bool().unwrap_or(false);
     if let Some(want) = expected.eligible {
         if want != actual_eligible {

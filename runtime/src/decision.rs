@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde_json::{Map, Value as Json};
 
+use crate::error::EvalError;
 use crate::ir::{EnumDef, Expr, Message, MessagePart, Program, Ty};
 use crate::render::{render_human, value_to_json, write_human};
 use crate::trace::TraceEntry;
@@ -35,6 +36,10 @@ pub struct DispositifDecision {
     pub motifs: Vec<Motif>,
     /// Present when the decision was made with `explain`.
     pub trace: Option<Vec<TraceEntry>>,
+    /// Why this dispositif could not be decided (e.g. no parameter version at the decision
+    /// date). It is then not eligible, without motifs nor values; the other dispositifs of the
+    /// ruleset are still decided.
+    pub erreur: Option<EvalError>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -238,6 +243,22 @@ impl Decision {
         }
     }
 
+    /// The dispositifs that could not be decided, with the reason.
+    pub fn errors(&self) -> impl Iterator<Item = (&str, &EvalError)> {
+        self.dispositifs
+            .iter()
+            .filter_map(|d| d.erreur.as_ref().map(|e| (&*d.id, e)))
+    }
+
+    /// Fails with the first dispositif error: for callers that need every dispositif decided.
+    pub fn complete(self) -> Result<Decision, EvalError> {
+        let first = self.errors().next().map(|(_, e)| e.clone());
+        match first {
+            Some(e) => Err(e),
+            None => Ok(self),
+        }
+    }
+
     pub fn dispositif(&self, id: &str) -> Option<&DispositifDecision> {
         self.dispositifs.iter().find(|d| &*d.id == id)
     }
@@ -280,6 +301,9 @@ impl Decision {
         out.insert("eligible".into(), Json::Bool(d.eligible));
         out.insert("valeurs".into(), Json::Object(valeurs));
         out.insert("motifs".into(), Json::Array(motifs));
+        if let Some(error) = &d.erreur {
+            out.insert("erreur".into(), Json::String(error.to_string()));
+        }
         if let Some(trace) = &d.trace {
             let entries = trace.iter().map(|e| self.trace_json(e)).collect();
             out.insert("trace".into(), Json::Array(entries));
@@ -324,6 +348,18 @@ impl Decision {
 }
 
 impl DispositifDecision {
+    pub(crate) fn undecided(id: Arc<str>, title: Option<Arc<str>>, error: EvalError) -> Self {
+        DispositifDecision {
+            id,
+            title,
+            eligible: false,
+            valeurs: Vec::new(),
+            motifs: Vec::new(),
+            trace: None,
+            erreur: Some(error),
+        }
+    }
+
     /// The value of a named output, if the dispositif is eligible.
     pub fn valeur(&self, name: &str) -> Option<&Value> {
         self.valeurs

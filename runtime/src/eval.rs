@@ -134,14 +134,34 @@ impl<'a, T: Tracer> Eval<'a, T> {
         }
     }
 
-    /// Decides every dispositif, in program order.
-    pub(crate) fn decide(mut self, program: Arc<Program>) -> Result<Decision, EvalError> {
+    /// Decides every dispositif, or those of `only`, in program order.
+    pub(crate) fn decide(
+        mut self,
+        program: Arc<Program>,
+        only: Option<&[DispositifId]>,
+    ) -> Result<Decision, EvalError> {
         let p = self.p;
         let mut dispositifs = Vec::with_capacity(p.dispositifs.len());
         for index in 0..p.dispositifs.len() {
             let d = u32::try_from(index).unwrap_or(u32::MAX);
+            if only.is_some_and(|only| !only.contains(&d)) {
+                continue;
+            }
             self.deciding = Some(d);
-            dispositifs.push(self.dispositif(d).map_err(|e| *e)?);
+            // One dispositif that cannot be decided (a parameter without a version at this
+            // date…) must not hide the decisions on the others.
+            let decided = match self.dispositif(d) {
+                Ok(decided) => decided,
+                Err(e) => {
+                    let names = self.layout.names.get(index);
+                    DispositifDecision::undecided(
+                        names.map_or_else(|| Arc::from(""), |n| n.id.clone()),
+                        names.and_then(|n| n.title.clone()),
+                        *e,
+                    )
+                }
+            };
+            dispositifs.push(decided);
         }
         Ok(Decision::new(
             program,
@@ -204,6 +224,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
             valeurs,
             motifs,
             trace: self.tracer.entries(p, &disp.trace_defs),
+            erreur: None,
         })
     }
 

@@ -46,6 +46,7 @@ pub use trace::{ParamTrace, TraceEntry};
 pub use value::Value;
 
 use eval::Eval;
+use ir::DispositifId;
 use trace::{NoTrace, Recorder};
 use validate::Layout;
 
@@ -56,6 +57,17 @@ pub struct DecideOptions {
     pub date: Option<NaiveDate>,
     /// Record how each value was obtained (`Decision` dispositifs get a `trace`).
     pub explain: bool,
+}
+
+/// Some dispositifs of a program, resolved once by [`Engine::selection`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection(Vec<DispositifId>);
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("dispositif inconnu : `{name}` ; dispositifs de ce jeu de règles : {}", known.join(", "))]
+pub struct UnknownDispositif {
+    pub name: String,
+    pub known: Vec<String>,
 }
 
 /// A validated program, ready to decide dossiers. Cheap to clone and to share between threads.
@@ -95,19 +107,67 @@ impl Engine {
         decode::json_schema(&self.program)
     }
 
+    /// Decides every dispositif of the ruleset. A dispositif that cannot be decided (no
+    /// parameter version at the date…) carries its error in the decision; `Err` is for what
+    /// prevents any decision (no decision date).
     pub fn decide(
         &self,
         dossier: &Dossier,
         options: &DecideOptions,
+    ) -> Result<Decision, EvalError> {
+        self.decide_only(dossier, options, None)
+    }
+
+    /// Decides only the selected dispositifs (what they depend on, cumul rules included, is
+    /// still evaluated): for an application that needs one aid of a larger ruleset.
+    pub fn decide_selected(
+        &self,
+        dossier: &Dossier,
+        options: &DecideOptions,
+        selection: &Selection,
+    ) -> Result<Decision, EvalError> {
+        self.decide_only(dossier, options, Some(&selection.0))
+    }
+
+    /// The dispositifs named, for [`Engine::decide_selected`]; an unknown name is an error
+    /// listing the known ones.
+    pub fn selection<S: AsRef<str>>(&self, names: &[S]) -> Result<Selection, UnknownDispositif> {
+        let mut ids = Vec::with_capacity(names.len());
+        for name in names {
+            let name = name.as_ref();
+            let position = self.program.dispositifs.iter().position(|d| d.name == name);
+            match position.and_then(|i| u32::try_from(i).ok()) {
+                Some(id) => ids.push(id),
+                None => {
+                    return Err(UnknownDispositif {
+                        name: name.to_owned(),
+                        known: self
+                            .program
+                            .dispositifs
+                            .iter()
+                            .map(|d| d.name.clone())
+                            .collect(),
+                    })
+                }
+            }
+        }
+        Ok(Selection(ids))
+    }
+
+    fn decide_only(
+        &self,
+        dossier: &Dossier,
+        options: &DecideOptions,
+        only: Option<&[DispositifId]>,
     ) -> Result<Decision, EvalError> {
         let date = self.decision_date(dossier, options)?;
         let p = &*self.program;
         let inputs = dossier.values();
         if options.explain {
             let recorder = Recorder::new(p.defs.len());
-            Eval::new(p, &self.layout, inputs, date, recorder).decide(self.program.clone())
+            Eval::new(p, &self.layout, inputs, date, recorder).decide(self.program.clone(), only)
         } else {
-            Eval::new(p, &self.layout, inputs, date, NoTrace).decide(self.program.clone())
+            Eval::new(p, &self.layout, inputs, date, NoTrace).decide(self.program.clone(), only)
         }
     }
 

@@ -9,6 +9,27 @@ use socle_runtime::ir::{
 };
 use socle_runtime::{DecideOptions, Decision, Engine, EvalError, Value};
 
+/// These tests look at evaluation errors: a dispositif that cannot be decided fails the call
+/// (`Engine::decide` itself reports it inside the decision, next to the other dispositifs).
+trait DecideStrict {
+    fn decide_strict(
+        &self,
+        dossier: &socle_runtime::Dossier,
+        options: &DecideOptions,
+    ) -> Result<socle_runtime::Decision, socle_runtime::EvalError>;
+}
+
+impl DecideStrict for socle_runtime::Engine {
+    fn decide_strict(
+        &self,
+        dossier: &socle_runtime::Dossier,
+        options: &DecideOptions,
+    ) -> Result<socle_runtime::Decision, socle_runtime::EvalError> {
+        self.decide(dossier, options)
+            .and_then(socle_runtime::Decision::complete)
+    }
+}
+
 fn on(day: &str) -> DecideOptions {
     DecideOptions {
         date: Some(date(day)),
@@ -27,7 +48,7 @@ fn eval_in(
     b.dispositif("t", None, vec![], vec![("v", v)], vec![v]);
     let engine = b.engine();
     let dossier = engine.decode_json(&dossier).unwrap();
-    let decision = engine.decide(&dossier, &on("2024-11-19"))?;
+    let decision = engine.decide_strict(&dossier, &on("2024-11-19"))?;
     Ok(decision.dispositifs[0].valeurs[0].value.clone())
 }
 
@@ -411,7 +432,7 @@ fn age_from_the_dossier() {
         let dossier = engine
             .decode_json(&serde_json::json!({"demandeur": {"date_naissance": birth}}))
             .unwrap();
-        let decision = engine.decide(&dossier, &on(on_day)).unwrap();
+        let decision = engine.decide_strict(&dossier, &on(on_day)).unwrap();
         decision.to_json()["dispositifs"]["t"]["valeurs"]["v"].clone()
     };
     // Complete years: the day before the birthday is still the previous age.
@@ -452,8 +473,55 @@ fn param_on(expr: impl Fn(u32, u32) -> Expr, on_day: &str) -> Result<Value, Eval
     let engine = b.engine();
     let dossier = engine.decode_json(&serde_json::json!({})).unwrap();
     engine
-        .decide(&dossier, &on(on_day))
+        .decide_strict(&dossier, &on(on_day))
         .map(|d| d.dispositifs[0].valeurs[0].value.clone())
+}
+
+/// A dispositif that cannot be decided at this date says why, and the others are still decided.
+#[test]
+fn one_undecidable_dispositif_does_not_hide_the_others() {
+    let (mut b, mtp, gappy) = params();
+    let a = b.def("a", monthly(), param(mtp));
+    let g = b.def("g", Ty::Int, param(gappy));
+    b.dispositif("apa", None, vec![], vec![("a", a)], vec![]);
+    b.dispositif("menage", None, vec![], vec![("g", g)], vec![]);
+    let engine = b.engine();
+    let dossier = engine.decode_json(&serde_json::json!({})).unwrap();
+    let decision = engine.decide(&dossier, &on("2024-11-19")).unwrap();
+    let json = decision.to_json();
+    assert_eq!(json["dispositifs"]["apa"]["valeurs"]["a"], "1266.60");
+    assert!(json["dispositifs"]["apa"].get("erreur").is_none());
+    let menage = &json["dispositifs"]["menage"];
+    assert_eq!(menage["eligible"], false);
+    assert_eq!(menage["valeurs"], serde_json::json!({}));
+    assert!(menage["erreur"].as_str().unwrap().contains("gappy"), "{menage}");
+    let errors: Vec<&str> = decision.errors().map(|(id, _)| id).collect();
+    assert_eq!(errors, ["menage"]);
+    assert!(decision.complete().is_err());
+}
+
+/// A selection decides the named dispositifs only; an unknown name lists the known ones.
+#[test]
+fn selected_dispositifs_only() {
+    let (mut b, mtp, gappy) = params();
+    let a = b.def("a", monthly(), param(mtp));
+    let g = b.def("g", Ty::Int, param(gappy));
+    b.dispositif("apa", None, vec![], vec![("a", a)], vec![]);
+    b.dispositif("menage", None, vec![], vec![("g", g)], vec![]);
+    let engine = b.engine();
+    let dossier = engine.decode_json(&serde_json::json!({})).unwrap();
+    let only_apa = engine.selection(&["apa"]).unwrap();
+    let decision = engine
+        .decide_selected(&dossier, &on("2024-11-19"), &only_apa)
+        .unwrap();
+    let ids: Vec<&str> = decision.dispositifs.iter().map(|d| &*d.id).collect();
+    assert_eq!(ids, ["apa"]);
+    assert!(decision.complete().is_ok());
+    let unknown = engine.selection(&["apa", "pch"]).unwrap_err();
+    assert_eq!(
+        unknown.to_string(),
+        "dispositif inconnu : `pch` ; dispositifs de ce jeu de règles : apa, menage"
+    );
 }
 
 #[test]
@@ -676,7 +744,7 @@ fn exceptions(second: i64, inapte: bool, taux: &str) -> Result<Decision, EvalErr
         .decode_json(&serde_json::json!({"demandeur": {
             "inaptitude_travail": inapte, "taux_incapacite": taux}}))
         .unwrap();
-    engine.decide(
+    engine.decide_strict(
         &dossier,
         &DecideOptions {
             date: Some(date("2024-11-19")),
@@ -815,7 +883,7 @@ fn decide_gir(engine: &Engine, gir: i64) -> Result<Decision, EvalError> {
     let dossier = engine
         .decode_json(&serde_json::json!({"demandeur": {"gir": gir}}))
         .unwrap();
-    engine.decide(&dossier, &on("2024-11-19"))
+    engine.decide_strict(&dossier, &on("2024-11-19"))
 }
 
 #[test]
@@ -913,7 +981,7 @@ fn each_rule_is_computed_once() {
     let engine = b.engine();
     let dossier = engine.decode_json(&serde_json::json!({"x": 5})).unwrap();
     let decision = engine
-        .decide(
+        .decide_strict(
             &dossier,
             &DecideOptions {
                 date: Some(date("2024-01-01")),
@@ -1025,7 +1093,7 @@ fn decision_date_is_required() {
     b.dispositif("t", None, vec![], vec![("v", v)], vec![]);
     let engine = b.engine();
     let none = engine.decode_json(&serde_json::json!({})).unwrap();
-    let err = engine.decide(&none, &DecideOptions::default()).unwrap_err();
+    let err = engine.decide_strict(&none, &DecideOptions::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
         "aucune date de décision : indiquez --date ou renseignez `date_demande` dans le dossier"
@@ -1033,10 +1101,10 @@ fn decision_date_is_required() {
     let given = engine
         .decode_json(&serde_json::json!({"date_demande": "2024-11-19"}))
         .unwrap();
-    let decision = engine.decide(&given, &DecideOptions::default()).unwrap();
+    let decision = engine.decide_strict(&given, &DecideOptions::default()).unwrap();
     assert_eq!(decision.date, date("2024-11-19"));
     // `--date` wins over the dossier's date.
-    let decision = engine.decide(&given, &on("2025-01-01")).unwrap();
+    let decision = engine.decide_strict(&given, &on("2025-01-01")).unwrap();
     assert_eq!(
         decision.dispositifs[0].valeur("v"),
         Some(&Value::Date(date("2025-01-01")))
@@ -1052,7 +1120,7 @@ fn short_dossier_is_an_error_not_a_panic() {
     let engine = b.engine();
     let dossier = socle_runtime::Dossier::from_values(vec![]);
     assert!(matches!(
-        engine.decide(&dossier, &on("2024-01-01")),
+        engine.decide_strict(&dossier, &on("2024-01-01")),
         Err(EvalError::Internal { .. })
     ));
 }
@@ -1066,7 +1134,7 @@ fn rule_cycle_is_an_error() {
     let engine = b.engine();
     let dossier = engine.decode_json(&serde_json::json!({})).unwrap();
     assert_eq!(
-        engine.decide(&dossier, &on("2024-01-01")).unwrap_err(),
+        engine.decide_strict(&dossier, &on("2024-01-01")).unwrap_err(),
         EvalError::Cycle { def: "a".into() }
     );
 }
