@@ -36,6 +36,7 @@ fuzz_target!(|steps: Vec<Step>| {
     )));
     let mut version = 0;
     let mut id = 0;
+    let mut last_version = None;
     for step in steps.into_iter().take(50) {
         id += 1;
         let position = |line: u8, character: u8| {
@@ -71,13 +72,15 @@ fuzz_target!(|steps: Vec<Step>| {
                     assert!(r.error.as_ref().is_none_or(|e| e.code != -32603), "{r:?}");
                     break;
                 }
+                Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                    last_version = n.params["version"].as_i64();
+                }
                 _ => {}
             }
         }
     }
     id += 1;
     send(Message::Request(Request::new(RequestId::from(id), "workspace/symbol".into(), json!({ "query": "" }))));
-    let mut last_version = None;
     loop {
         match client.receiver.recv().expect("server alive") {
             Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
@@ -88,7 +91,7 @@ fuzz_target!(|steps: Vec<Step>| {
         }
     }
     if version > 0 {
-        assert_eq!(last_version, Some(version));
+        assert_eq!(last_version, Some(i64::from(version)));
     }
     send(Message::Request(Request::new(RequestId::from(id + 1), "shutdown".into(), json!(null))));
     send(Message::Notification(Notification::new("exit".into(), json!(null))));

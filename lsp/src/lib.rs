@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as notif, Notification as _};
+use lsp_types::request::Request as _;
 use lsp_types::{
     OneOf, SemanticTokensFullOptions, SemanticTokensLegend, SemanticTokensOptions,
     ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
@@ -94,6 +95,7 @@ pub fn run_at(connection: &Connection, today: chrono::NaiveDate) -> anyhow::Resu
 
 /// The message loop, after initialisation.
 pub fn serve(connection: &Connection, server: &mut Server) -> anyhow::Result<()> {
+    let mut shutting_down = false;
     while let Ok(first) = connection.receiver.recv() {
         let mut batch = vec![first];
         batch.extend(connection.receiver.try_iter());
@@ -115,11 +117,19 @@ pub fn serve(connection: &Connection, server: &mut Server) -> anyhow::Result<()>
         for message in batch {
             match message {
                 Message::Request(req) => {
-                    if connection.handle_shutdown(&req)? {
-                        return Ok(());
-                    }
                     publish(connection, server, &mut touched)?;
-                    let response = if cancelled.contains(&req.id) {
+                    // `Connection::handle_shutdown` would wait for an `exit` this batch may
+                    // already hold: shutdown is answered here, `exit` ends the loop below.
+                    let response = if shutting_down {
+                        Response::new_err(
+                            req.id,
+                            ErrorCode::InvalidRequest as i32,
+                            "le serveur s'arrête".to_owned(),
+                        )
+                    } else if req.method == lsp_types::request::Shutdown::METHOD {
+                        shutting_down = true;
+                        Response::new_ok(req.id, ())
+                    } else if cancelled.contains(&req.id) {
                         Response::new_err(
                             req.id,
                             ErrorCode::RequestCanceled as i32,

@@ -178,12 +178,35 @@ fn diagnostics_on_open_break_and_repair() {
         .unwrap()
         .contains("Groupe iso-ressources"));
 
+    // Inside a declaration that no longer parses, the last good analysis answers.
+    let unclosed = good.replace("plafond)\n", "plafond\n");
+    c.change("dept/aide.socle", 3, &unclosed);
+    let diags = c.diagnostics("dept/aide.socle");
+    assert!(diags.iter().any(|d| d["code"] == "E0001"), "{diags:?}");
+    let hover = c.at(
+        "textDocument/hover",
+        "dept/aide.socle",
+        "demandeur.|gir",
+        json!({}),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("Groupe iso-ressources"));
+    let def = c.at(
+        "textDocument/definition",
+        "dept/aide.socle",
+        "demandeur.|gir",
+        json!({}),
+    );
+    assert_eq!(def["uri"], uri("base/dossier.socle").as_str());
+
     // A type error names its code; an unknown name too.
     let typo = good.replace(
         "min(demandeur.ressources_mensuelles, plafond)",
         "plafond + 1 %",
     );
-    c.change("dept/aide.socle", 3, &typo);
+    c.change("dept/aide.socle", 4, &typo);
     let diags = c.diagnostics("dept/aide.socle");
     let error = diags.iter().find(|d| d["code"] == "E0201").expect("E0201");
     assert_eq!(error["severity"], 1);
@@ -193,7 +216,7 @@ fn diagnostics_on_open_break_and_repair() {
     );
     assert_eq!(error["relatedInformation"].as_array().unwrap().len(), 2);
 
-    c.change("dept/aide.socle", 4, &good);
+    c.change("dept/aide.socle", 5, &good);
     assert_eq!(c.diagnostics("dept/aide.socle"), Vec::<Value>::new());
 }
 

@@ -494,7 +494,10 @@ fn one_undecidable_dispositif_does_not_hide_the_others() {
     let menage = &json["dispositifs"]["menage"];
     assert_eq!(menage["eligible"], false);
     assert_eq!(menage["valeurs"], serde_json::json!({}));
-    assert!(menage["erreur"].as_str().unwrap().contains("gappy"), "{menage}");
+    assert!(
+        menage["erreur"].as_str().unwrap().contains("gappy"),
+        "{menage}"
+    );
     let errors: Vec<&str> = decision.errors().map(|(id, _)| id).collect();
     assert_eq!(errors, ["menage"]);
     assert!(decision.complete().is_err());
@@ -1093,7 +1096,9 @@ fn decision_date_is_required() {
     b.dispositif("t", None, vec![], vec![("v", v)], vec![]);
     let engine = b.engine();
     let none = engine.decode_json(&serde_json::json!({})).unwrap();
-    let err = engine.decide_strict(&none, &DecideOptions::default()).unwrap_err();
+    let err = engine
+        .decide_strict(&none, &DecideOptions::default())
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "aucune date de décision : indiquez --date ou renseignez `date_demande` dans le dossier"
@@ -1101,7 +1106,9 @@ fn decision_date_is_required() {
     let given = engine
         .decode_json(&serde_json::json!({"date_demande": "2024-11-19"}))
         .unwrap();
-    let decision = engine.decide_strict(&given, &DecideOptions::default()).unwrap();
+    let decision = engine
+        .decide_strict(&given, &DecideOptions::default())
+        .unwrap();
     assert_eq!(decision.date, date("2024-11-19"));
     // `--date` wins over the dossier's date.
     let decision = engine.decide_strict(&given, &on("2025-01-01")).unwrap();
@@ -1134,7 +1141,9 @@ fn rule_cycle_is_an_error() {
     let engine = b.engine();
     let dossier = engine.decode_json(&serde_json::json!({})).unwrap();
     assert_eq!(
-        engine.decide_strict(&dossier, &on("2024-01-01")).unwrap_err(),
+        engine
+            .decide_strict(&dossier, &on("2024-01-01"))
+            .unwrap_err(),
         EvalError::Cycle { def: "a".into() }
     );
 }
