@@ -127,6 +127,16 @@ fn decide_text(engine: &Engine, text: &str) -> Outcome {
         }
     };
     match engine.decide(&dossier, &DecideOptions::default()) {
+        // As `socle decide`: a dispositif that cannot be decided is reported in the decision,
+        // next to the others, and the status says the dossier is not fully decided.
+        Ok(decision) if decision.errors().next().is_some() => Outcome {
+            code: 1,
+            report: decision
+                .errors()
+                .map(|(id, e)| format!("{id} non décidé : {e}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        },
         Ok(decision) => Outcome {
             code: 0,
             report: summary(&decision.to_json()),
