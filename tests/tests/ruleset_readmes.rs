@@ -48,7 +48,10 @@ fn every_catalogue_rule_is_traced_in_a_ruleset_readme() {
         .filter(|id| !tables.contains(id.as_str()))
         .collect();
     missing.dedup();
-    assert!(missing.is_empty(), "règles absentes des README : {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "règles absentes des README : {missing:?}"
+    );
 }
 
 /// The declaration (a column-0 line and its indented lines) around line `n` (1-based).
