@@ -1,6 +1,7 @@
 //! The salsa database: inputs (source files, rulesets, the registry of loaded rulesets) and
 //! the tracked queries. salsa stays in this module; every query returns plain data with its
-//! diagnostics, so one file's edit re-parses that file only.
+//! diagnostics, so an edit re-parses only the declarations it touches (parses are cached per
+//! declaration text, see [`parse_chunk`]).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -8,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use socle_grammar::ast::{self, DeclKind};
-use socle_grammar::Span;
+use socle_grammar::{Shift as _, Span};
 use socle_runtime::ir::Program;
 
 use crate::codes;
@@ -111,9 +112,37 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The text of one declaration with the doc comment lines above it. Equal texts parse
+/// equally wherever they sit in a file, so keying parses by text lets an edit re-parse only
+/// the declaration it touches (and moving a declaration re-parses nothing).
+#[salsa::interned(debug)]
+pub struct ChunkText<'db> {
+    #[returns(ref)]
+    pub text: String,
+}
+
+/// One declaration parsed on its own, spans relative to its [`ChunkText`].
+#[salsa::tracked(returns(ref))]
+pub fn parse_chunk<'db>(db: &'db dyn Db, chunk: ChunkText<'db>) -> socle_grammar::ParsedChunk {
+    socle_grammar::parse_chunk(chunk.text(db))
+}
+
+/// A file's syntax tree, assembled from its declarations' cached parses: the same result as
+/// [`socle_grammar::parse`] on the whole text.
 #[salsa::tracked(returns(ref))]
 pub fn parse_file(db: &dyn Db, file: SourceFile) -> Parsed {
-    let (ast, errors) = socle_grammar::parse(file.text(db));
+    let text = file.text(db);
+    let chunks = socle_grammar::chunks(text);
+    let (comments, mut errors) = socle_grammar::parse_preamble(text, &chunks);
+    let mut ast = ast::File {
+        decls: Vec::with_capacity(chunks.len()),
+        comments,
+    };
+    for chunk in &chunks {
+        let mut parsed = parse_chunk(db, ChunkText::new(db, chunk.context(text))).clone();
+        parsed.shift(chunk.context_start_u32());
+        parsed.append_to(&mut ast, &mut errors);
+    }
     let diagnostics = errors
         .into_iter()
         .map(|e| Diagnostic::error(codes::SYNTAX, FileId(file), e.span, e.message))
@@ -325,6 +354,65 @@ pub fn compiled(db: &dyn Db, r: Ruleset) -> (Option<Program>, Vec<Diagnostic>) {
         Err(errors) => {
             diags.extend(errors);
             (None, diags)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use salsa::Setter as _;
+
+    use super::*;
+
+    const TEXT: &str = "# en-tête\n## Le premier.\nvaleur a : entier = 1\n\n\
+                        ## Le deuxième,\n  ## sur deux lignes.\nvaleur b : entier = a + 1\n  \
+                        sauf si a > 3 : 2 # trop\n\nvaleur c : entier = b +\n\
+                        valeur d : entier = c\n";
+
+    fn chunk_parses(db: &Database) -> usize {
+        let log = db.executed.as_ref().unwrap().lock().unwrap();
+        log.iter().filter(|e| e.starts_with("parse_chunk")).count()
+    }
+
+    /// Each edit re-parses only the declaration it touches (and for a doc comment, the
+    /// declaration above, whose text ends with it); the assembled tree is the whole-file
+    /// parse, spans included.
+    #[test]
+    fn an_edit_reparses_only_its_declaration() {
+        let mut db = Database::with_log();
+        let file = SourceFile::new(&db, PathBuf::from("a.socle"), TEXT.to_owned());
+        let whole = |text: &str| {
+            let (ast, errors) = socle_grammar::parse(text);
+            let spans: Vec<Span> = errors.iter().map(|e| e.span).collect();
+            (ast, spans)
+        };
+        let assembled = |db: &Database| {
+            let parsed = parse_file(db, file);
+            let spans: Vec<Span> = parsed.diagnostics.iter().map(|d| d.primary.span).collect();
+            (parsed.ast.clone(), spans)
+        };
+        assert_eq!(assembled(&db), whole(TEXT));
+        assert_eq!(chunk_parses(&db), 4);
+
+        let edits = [
+            // Same length, in `b`'s exception.
+            (TEXT.replace("a > 3", "a > 4"), 1),
+            // Longer: every later span moves, but only `a` is parsed again.
+            (TEXT.replace("= 1\n", "= 100\n"), 1),
+            // `b`'s doc comment, also the last lines of `a`'s text.
+            (TEXT.replace("sur deux", "sur 2"), 2),
+            // Repairing `c`, and inserting a declaration.
+            (TEXT.replace("b +\n", "b + 1\nvaleur e : entier = 5\n"), 2),
+        ];
+        for (text, reparsed) in edits {
+            db.executed.as_ref().unwrap().lock().unwrap().clear();
+            file.set_text(&mut db).to(text.clone());
+            assert_eq!(assembled(&db), whole(&text), "{text}");
+            assert_eq!(chunk_parses(&db), reparsed, "{text}");
+            file.set_text(&mut db).to(TEXT.to_owned());
+            assert_eq!(assembled(&db), whole(TEXT));
         }
     }
 }
