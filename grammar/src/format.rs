@@ -324,6 +324,13 @@ mod tests {
         assert_eq!(format(&once).unwrap(), once, "not idempotent");
     }
 
+    /// Found by the `format` fuzz target: a line holding only invisible characters (a stray
+    /// U+FEFF, a narrow no-break space) is a blank line, and blank lines are normalised away.
+    #[test]
+    fn lines_of_invisible_characters_are_blank_lines() {
+        check("#\n\u{202F}\n\u{FEFF}\n\n", "#\n");
+    }
+
     #[test]
     fn reindents_by_nesting_level() {
         check(
