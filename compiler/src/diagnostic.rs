@@ -83,6 +83,18 @@ impl Diagnostic {
         self
     }
 
+    /// Adds « vouliez-vous dire `x` ? » when one of `candidates` is a likely typo of `name`.
+    pub fn with_suggestion<'c>(
+        self,
+        name: &str,
+        candidates: impl Iterator<Item = &'c str>,
+    ) -> Self {
+        match crate::resolve::suggest(name, candidates) {
+            Some(s) => self.with_note(format!("vouliez-vous dire `{s}` ?")),
+            None => self,
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -23,7 +23,7 @@ use crate::hir::{
     Checked, Const, CumulItem, DefKey, DispositifItem, EnumItem, FunctionItem, InputSegment,
     StructItem, TException, TExpr, TKind, TMessagePart, ValueItem, ValueKind,
 };
-use crate::resolve::{suggest, Target};
+use crate::resolve::Target;
 use crate::types::{self, QName, Type};
 
 /// Nesting limit of an expression as written (lowering re-checks after inlining).
@@ -571,9 +571,7 @@ impl<'a> Ctx<'a> {
             id.span,
             format!("type inconnu : `{}`", id.name),
         );
-        if let Some(s) = suggest(&id.name, candidates.iter().map(String::as_str)) {
-            d = d.with_note(format!("vouliez-vous dire `{s}` ?"));
-        }
+        d = d.with_suggestion(&id.name, candidates.iter().map(String::as_str));
         self.push(d);
         Type::Error
     }
@@ -645,9 +643,7 @@ impl<'a> Ctx<'a> {
                                 format!("`{}` n'est pas une variante de `{}`", n.name, q.name),
                             );
                             if let Some(vs) = self.enum_variants(q) {
-                                if let Some(s) = suggest(&n.name, vs.iter().map(String::as_str)) {
-                                    d = d.with_note(format!("vouliez-vous dire `{s}` ?"));
-                                }
+                                d = d.with_suggestion(&n.name, vs.iter().map(String::as_str));
                             }
                             self.push(d);
                             return None;
@@ -996,17 +992,13 @@ impl<'a> Ctx<'a> {
         for id in [&c.left, &c.right] {
             if !self.local_dispositifs.contains_key(&id.name) {
                 ok = false;
-                let mut d = Diagnostic::error(
+                let d = Diagnostic::error(
                     codes::UNKNOWN_NAME,
                     file,
                     id.span,
                     format!("dispositif inconnu : `{}`", id.name),
-                );
-                if let Some(s) =
-                    suggest(&id.name, self.local_dispositifs.keys().map(String::as_str))
-                {
-                    d = d.with_note(format!("vouliez-vous dire `{s}` ?"));
-                }
+                )
+                .with_suggestion(&id.name, self.local_dispositifs.keys().map(String::as_str));
                 self.push(d);
             }
         }
@@ -1851,9 +1843,7 @@ impl<'a> Ctx<'a> {
         };
         if found.is_empty() {
             let candidates = self.names_in_scope(scope, expected);
-            if let Some(s) = suggest(name, candidates.iter().map(String::as_str)) {
-                d = d.with_note(format!("vouliez-vous dire `{s}` ?"));
-            }
+            d = d.with_suggestion(name, candidates.iter().map(String::as_str));
         }
         self.push(d);
         TExpr::error(span)
@@ -2052,9 +2042,7 @@ impl<'a> Ctx<'a> {
                         );
                         if let Some(c) = self.all.get(&q.name) {
                             let names = crate::resolve::declared_names(c);
-                            if let Some(s) = suggest(&f.name, names.iter().map(String::as_str)) {
-                                d = d.with_note(format!("vouliez-vous dire `{s}` ?"));
-                            }
+                            d = d.with_suggestion(&f.name, names.iter().map(String::as_str));
                         }
                         self.push(d);
                         TExpr::error(span)
@@ -2090,9 +2078,7 @@ impl<'a> Ctx<'a> {
                         );
                         let mut candidates = outputs;
                         candidates.push("éligible".to_owned());
-                        if let Some(s) = suggest(&f.name, candidates.iter().map(String::as_str)) {
-                            d = d.with_note(format!("vouliez-vous dire `{s}` ?"));
-                        }
+                        d = d.with_suggestion(&f.name, candidates.iter().map(String::as_str));
                         self.push(d);
                         TExpr::error(span)
                     }
@@ -2170,9 +2156,7 @@ impl<'a> Ctx<'a> {
                         struct_q.name, f.name
                     ),
                 );
-                if let Some(s) = suggest(&f.name, names.iter().map(String::as_str)) {
-                    d = d.with_note(format!("vouliez-vous dire `{s}` ?"));
-                }
+                d = d.with_suggestion(&f.name, names.iter().map(String::as_str));
                 self.push(d);
                 TExpr::error(span)
             }
@@ -2401,9 +2385,7 @@ impl<'a> Ctx<'a> {
                 n.span,
                 format!("fonction inconnue : `{}`", n.name),
             );
-            if let Some(s) = suggest(&n.name, candidates.iter().map(String::as_str)) {
-                d = d.with_note(format!("vouliez-vous dire `{s}` ?"));
-            }
+            d = d.with_suggestion(&n.name, candidates.iter().map(String::as_str));
             self.push(d);
             return TExpr::error(span);
         };
