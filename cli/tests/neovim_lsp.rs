@@ -1,6 +1,8 @@
 //! A real editor as client: Neovim headless, its built-in LSP client attached to `socle lsp`,
 //! opens a ruleset with an error and reports the diagnostic, a hover and a definition.
-//! `nvim` is required (`.ci/run` installs it): its absence fails this test.
+//! `nvim` comes from Debian's `neovim`, which `scripts/test` installs when missing. Under
+//! `scripts/test` with every tool present (`SOCLE_EXIGER_OUTILS=1`) its absence fails this test;
+//! a bare `cargo test` on a machine without Neovim prints « ignoré » and says why.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -39,10 +41,14 @@ vim.cmd('qa!')
 #[test]
 fn neovim_shows_diagnostics_hover_and_definition() {
     let nvim = Command::new("nvim").arg("--version").output();
-    assert!(
-        nvim.is_ok_and(|o| o.status.success()),
-        "nvim est introuvable : installez le paquet Debian `neovim` (.ci/run le fait)"
-    );
+    if !nvim.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("SOCLE_EXIGER_OUTILS").is_none(),
+            "nvim est introuvable alors que SOCLE_EXIGER_OUTILS est défini : installez le paquet Debian `neovim`"
+        );
+        eprintln!("ignoré : nvim introuvable (paquet Debian `neovim` ; scripts/test l'installe)");
+        return;
+    }
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lsp/tests/fixtures");
     let dir = std::env::temp_dir().join(format!("socle-nvim-{}", std::process::id()));
     for ruleset in ["base", "dept"] {
