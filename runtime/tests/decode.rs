@@ -1,3 +1,4 @@
+//! Dossier decoding: exact money, JSON-path errors for every wrong field, limits on size and depth.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;

@@ -1,3 +1,4 @@
+//! Evaluation of compiled programs: operators, built-ins, dated parameters, barèmes, exceptions, cumuls and traces.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
