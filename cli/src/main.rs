@@ -1,4 +1,4 @@
-//! The `socle` command. Exit codes and JSON shapes follow `shared/CONTRACT.md`.
+//! The `socle` command. Exit codes and JSON shapes follow `docs/CONTRACT.md`.
 
 mod batch;
 mod check;

@@ -1,4 +1,4 @@
-//! The command-line contract of `shared/CONTRACT.md`: exit codes, JSON shapes, errors named by
+//! The command-line contract of `docs/CONTRACT.md`: exit codes, JSON shapes, errors named by
 //! JSON path. Runs the real binary.
 
 use std::io::Write;

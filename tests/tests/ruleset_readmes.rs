@@ -1,6 +1,7 @@
-//! The rulesets' READMEs are their traceability tables (issue 4): every rule id of the shared
-//! catalogue appears in one, and every `file.socle:N` reference points into the declaration
-//! that carries the quoted seed passage — formatting or editing a ruleset must keep them true.
+//! The rulesets' READMEs are their traceability tables (issue 4): every rule id of the index of
+//! sources and rules (`docs/SOURCES.md`, which carries the seed catalogue into the repository)
+//! appears in one, and every `file.socle:N` reference points into the declaration that carries
+//! the quoted seed passage — formatting or editing a ruleset must keep them true.
 
 use std::path::{Path, PathBuf};
 
@@ -35,7 +36,7 @@ fn rule_ids(text: &str) -> Vec<String> {
 
 #[test]
 fn every_catalogue_rule_is_traced_in_a_ruleset_readme() {
-    let catalogue_path = workspace_root().join("../shared/RULES-CATALOGUE.md");
+    let catalogue_path = workspace_root().join("docs/SOURCES.md");
     let Ok(catalogue) = std::fs::read_to_string(&catalogue_path) else {
         panic!("{} introuvable", catalogue_path.display());
     };
