@@ -257,3 +257,23 @@ fn the_tutorial_ruleset_compiles_and_passes_its_golden_tests() {
     assert!(failed.is_empty(), "{}", failed.join("\n"));
     assert_eq!(outcome.results.len(), 5, "the tutorial's five test runs");
 }
+
+/// What the tutorial shows as the final files is what examples/tutoriel/ holds, byte for byte.
+#[test]
+fn the_tutorial_shows_the_committed_example_files() {
+    let tutorial_blocks: Vec<String> = blocks("docs/TUTORIEL.md")
+        .into_iter()
+        .map(|b| b.text)
+        .collect();
+    for file in [
+        "examples/tutoriel/mon-departement/teleassistance.socle",
+        "examples/tutoriel/mon-departement/tests/teleassistance.toml",
+        "examples/tutoriel/dossier-teleassistance.json",
+    ] {
+        let text = std::fs::read_to_string(workspace_root().join(file)).expect(file);
+        assert!(
+            tutorial_blocks.contains(&text),
+            "docs/TUTORIEL.md must show {file} exactly as committed"
+        );
+    }
+}
