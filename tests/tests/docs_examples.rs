@@ -13,7 +13,11 @@ use socle_golden::validate::case_diagnostics;
 use socle_runtime::{Coverage, Engine};
 use socle_tests::workspace_root;
 
-const DOCS: &[&str] = &["docs/REFERENCE.md", "docs/GUIDE-TESTS.md", "docs/TUTORIEL.md"];
+const DOCS: &[&str] = &[
+    "docs/REFERENCE.md",
+    "docs/GUIDE-TESTS.md",
+    "docs/TUTORIEL.md",
+];
 
 /// A fenced code block of a Markdown file.
 struct Block {
@@ -202,7 +206,12 @@ fn every_case_block_of_the_french_docs_holds_on_its_ruleset() {
             for dated in &case.dates {
                 let (result, _) = run_date(&engine, case, dated.date, &mut coverage);
                 for f in &result.failures {
-                    failures.push(format!("{} {} :\n{}", b.place(), result.name, f.details("  ")));
+                    failures.push(format!(
+                        "{} {} :\n{}",
+                        b.place(),
+                        result.name,
+                        f.details("  ")
+                    ));
                 }
                 checked += 1;
             }
@@ -241,12 +250,19 @@ fn the_tutorial_ruleset_compiles_and_passes_its_golden_tests() {
     let teleassistance = &decision["dispositifs"]["teleassistance"];
     assert_eq!(teleassistance["eligible"], true, "{decision:#}");
     // 25 % × 189,90 € = 47,475 € → 47,48 € (au centime le plus proche).
-    assert_eq!(teleassistance["valeurs"]["aide_appareil"], "47.48", "{decision:#}");
+    assert_eq!(
+        teleassistance["valeurs"]["aide_appareil"], "47.48",
+        "{decision:#}"
+    );
 
     let ruleset = session.load_ruleset_dir(&dir).expect("loaded");
     let outcome = socle_golden::test_ruleset(&mut session, ruleset, &dir, &Default::default());
     let _ = std::fs::remove_dir_all(&root);
-    assert!(outcome.compile_errors.is_none(), "{:?}", outcome.compile_errors);
+    assert!(
+        outcome.compile_errors.is_none(),
+        "{:?}",
+        outcome.compile_errors
+    );
     assert!(outcome.file_errors.is_empty(), "{:?}", outcome.file_errors);
     let failed: Vec<String> = outcome
         .results
