@@ -38,7 +38,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> Status {
     }
     let mut diagnostics: Vec<Diagnostic> =
         rulesets.iter().flat_map(|r| session.check(*r)).collect();
-    // A ruleset's test cases (docs/TESTS.md) are checked with it.
+    // A ruleset's test cases (docs/GUIDE-TESTS.md) are checked with it.
     for (r, dir) in &case_dirs {
         diagnostics.extend(socle_golden::check_cases(&mut session, *r, dir));
     }

@@ -65,7 +65,7 @@ enum Command {
     },
     /// Affiche le schéma JSON du dossier que lit le jeu de règles.
     Schema { ruleset: PathBuf },
-    /// Lance les tests des jeux de règles (cas écrits à la main et instantanés, docs/TESTS.md).
+    /// Lance les tests des jeux de règles (cas écrits à la main et instantanés, docs/GUIDE-TESTS.md).
     Test {
         /// Dossiers de jeux de règles, ou dossiers de jeux de règles (par défaut : rulesets/).
         paths: Vec<PathBuf>,

@@ -1,4 +1,4 @@
-//! `socle test`: the golden tests of rulesets (docs/TESTS.md). The last line of the human
+//! `socle test`: the golden tests of rulesets (docs/GUIDE-TESTS.md). The last line of the human
 //! report is exactly `N passed, N failed`; with `--format json|junit` stdout holds only the
 //! document and that line goes to stderr.
 

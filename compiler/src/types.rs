@@ -1,4 +1,4 @@
-//! Static types with units (LANGUAGE.md §3) and the unit rules of every operation.
+//! Static types with units (docs/REFERENCE.md §4–5) and the unit rules of every operation.
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! A test case as read from its TOML file (docs/TESTS.md §2), with the spans `socle check`
+//! A test case as read from its TOML file (docs/GUIDE-TESTS.md §2), with the spans `socle check`
 //! points at.
 
 use std::path::PathBuf;

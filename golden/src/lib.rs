@@ -1,4 +1,4 @@
-//! Golden tests of Socle rulesets (docs/TESTS.md): TOML case files with hand-written
+//! Golden tests of Socle rulesets (docs/GUIDE-TESTS.md): TOML case files with hand-written
 //! expectations, checked by `socle check`; run by `socle test` and by `cargo test`, which also
 //! compare each decision and its trace with an insta snapshot; rule coverage; human, JSON and
 //! JUnit reports.

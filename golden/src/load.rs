@@ -222,7 +222,7 @@ impl Reader<'_> {
             None => {
                 reader.malformed(
                     case_span,
-                    format!("ce cas n'a pas de `{key}` (obligatoire : voir docs/TESTS.md)"),
+                    format!("ce cas n'a pas de `{key}` (obligatoire : voir docs/GUIDE-TESTS.md)"),
                 );
                 None
             }

@@ -61,7 +61,7 @@ pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) 
     }
 }
 
-/// The value in the decision JSON (LANGUAGE.md §7).
+/// The value in the decision JSON (docs/REFERENCE.md §13).
 pub fn value_to_json(value: &Value, ty: &Ty, enums: &[EnumDef]) -> serde_json::Value {
     use serde_json::Value as J;
     let ty = strip_optional(ty);

@@ -1,4 +1,4 @@
-//! Every ruleset's golden cases (docs/TESTS.md) under `cargo test`: first the hand-written
+//! Every ruleset's golden cases (docs/GUIDE-TESTS.md) under `cargo test`: first the hand-written
 //! expectation of each case at each date — computed from the texts, never by Socle, so these
 //! tests can fail — then the decision with its trace against the insta snapshot of
 //! `rulesets/<r>/tests/snapshots/`, the same files `socle test` reads.
