@@ -26,12 +26,16 @@ impl Examples {
                 .iter()
                 .any(|e| e.dispositif == dispositif && (!granted || e.eligible == Some(true)))
         };
+        // A case file named after the dispositif holds its own cases: those come first.
+        let own_file = |c: &&Case| c.path.file_stem().is_some_and(|s| s == dispositif);
         let order = [(false, true), (true, true), (false, false), (true, false)];
-        order.iter().find_map(|&(sweep, granted)| {
-            self.cases
-                .iter()
-                .filter(|c| c.sweep == sweep)
-                .find(|c| mentions(c, granted))
+        [true, false].iter().find_map(|&own| {
+            order.iter().find_map(|&(sweep, granted)| {
+                self.cases
+                    .iter()
+                    .filter(|c| c.sweep == sweep && own_file(c) == own)
+                    .find(|c| mentions(c, granted))
+            })
         })
     }
 
@@ -111,7 +115,7 @@ impl Examples {
             }
         ));
         if !d.valeurs.is_empty() {
-            out.push_str("<table class=\"valeurs\"><thead><tr><th>Valeur</th><th>Montant</th></tr></thead><tbody>\n");
+            out.push_str("<table class=\"valeurs\"><thead><tr><th>Valeur</th><th>Résultat</th></tr></thead><tbody>\n");
             for v in &d.valeurs {
                 out.push_str(&format!(
                     "<tr><td><code>{}</code></td><td class=\"nombre\">{}</td></tr>\n",

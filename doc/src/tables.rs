@@ -28,6 +28,15 @@ fn literal_number(expr: &Expr) -> Option<f64> {
     }
 }
 
+/// Rates are drawn in percent, as written (`25 %` at 25).
+fn percent_note(ty: &socle_grammar::ast::TypeExpr) -> &'static str {
+    if ty.kind == socle_grammar::ast::TypeExprKind::Taux {
+        " en %"
+    } else {
+        ""
+    }
+}
+
 /// The last day each version is in force: its `jusqu'au`, else the day before the next
 /// version; `None` when it is still in force.
 fn ends(validities: &[&Validity]) -> Vec<Option<NaiveDate>> {
@@ -123,14 +132,16 @@ pub fn param_history(item: Item<'_>, p: &ParamDecl) -> String {
     if plottable && !p.versions.is_empty() {
         let chart = history_chart(item.name(), &series, &keys);
         out.push_str(&format!(
-            "<figure class=\"graphique\">{chart}<figcaption>Évolution de {} dans le temps{}.\
-             </figcaption></figure>\n",
+            "<figure class=\"graphique\">{chart}<figcaption>Évolution de {} dans le temps{}, \
+             en ordonnée : {}{}.</figcaption></figure>\n",
             esc(item.name()),
             if keys.is_empty() {
                 ""
             } else {
                 " (une ligne par clé)"
-            }
+            },
+            esc(item.text(p.ty.span)),
+            percent_note(&p.ty)
         ));
     }
     out
@@ -178,26 +189,27 @@ fn history_chart(
     .render()
 }
 
-fn bound_text(item: Item<'_>, bound: Option<&Bound>, lower: bool) -> String {
+fn bound_text(item: Item<'_>, bound: Option<&Bound>) -> String {
     match bound {
         None => "sans limite".to_owned(),
         Some(b) => format!(
             "{} {}",
             item.text(b.value.span),
-            match (lower, b.inclusive) {
-                (_, true) => "inclus",
-                (_, false) => "exclu",
-            }
+            if b.inclusive { "inclus" } else { "exclu" }
         ),
     }
 }
 
 fn interval_cell(item: Item<'_>, i: &Interval) -> String {
+    let lower = bound_text(item, Some(&i.lower));
+    let reading = match &i.upper {
+        Some(upper) => format!("de {lower} à {}", bound_text(item, Some(upper))),
+        None => format!("à partir de {lower}, sans limite"),
+    };
     format!(
-        "<td><code>{}</code><br>de {} à {}</td>",
+        "<td><code>{}</code><br>{}</td>",
         esc(item.text(i.span)),
-        esc(&bound_text(item, Some(&i.lower), true)),
-        esc(&bound_text(item, i.upper.as_ref(), false))
+        esc(&reading)
     )
 }
 
@@ -250,10 +262,14 @@ pub fn bareme_tables(item: Item<'_>, b: &BaremeDecl, heading: &str) -> String {
         for (n, column) in columns.iter().enumerate() {
             if let Some(chart) = column_chart(item, v, n, column) {
                 out.push_str(&format!(
-                    "<figure class=\"graphique\">{chart}<figcaption>Tranches de {} : colonne {} \
-                     (point plein : borne incluse, point creux : borne exclue).</figcaption></figure>\n",
+                    "<figure class=\"graphique\">{chart}<figcaption>Tranches de {} : colonne {} ; \
+                     en abscisse : {}, en ordonnée : {}{} (point plein : borne incluse, point creux : \
+                     borne exclue).</figcaption></figure>\n",
                     esc(item.name()),
-                    esc(column)
+                    esc(column),
+                    esc(item.text(b.input_ty.span)),
+                    esc(item.text(b.output_ty.span)),
+                    percent_note(&b.output_ty)
                 ));
             }
         }
