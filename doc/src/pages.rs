@@ -12,6 +12,11 @@ use crate::model::{column_of, dedent, Catalog, Item};
 use crate::sources::{doc_comment, sources_list};
 use crate::tables::{bareme_tables, embedded, header_line, param_history};
 
+/// The documented ruleset's name, which every page's navigation leads back to.
+fn site_name(catalog: &Catalog) -> String {
+    catalog.main().map(|r| r.name.clone()).unwrap_or_default()
+}
+
 /// The page kind of a declaration, if it has a page.
 pub fn kind_of(item: Item<'_>) -> Option<Kind> {
     match &item.decl.kind {
@@ -201,7 +206,7 @@ pub fn dispositif(
         None => body
             .push_str("<p>Pas d'exemple : ce jeu de règles importé n'est pas décidé seul.</p>\n"),
     }
-    page(&item.ruleset.name, &title, &body)
+    page(&site_name(catalog), &title, &body)
 }
 
 fn kind_label(kind: Kind) -> &'static str {
@@ -233,14 +238,14 @@ pub fn parameter(catalog: &Catalog, item: Item<'_>, p: &socle_grammar::ast::Para
     body.push_str(&code_block(&header_line(item)));
     body.push_str("<h2>Historique des valeurs</h2>\n");
     body.push_str(&param_history(item, p));
-    page(&item.ruleset.name, &title, &body)
+    page(&site_name(catalog), &title, &body)
 }
 
 pub fn bareme(catalog: &Catalog, item: Item<'_>, b: &socle_grammar::ast::BaremeDecl) -> String {
     let (title, mut body) = heading(catalog, item, Kind::Bareme);
     body.push_str(&code_block(&header_line(item)));
     body.push_str(&bareme_tables(item, b, "h2"));
-    page(&item.ruleset.name, &title, &body)
+    page(&site_name(catalog), &title, &body)
 }
 
 /// A top-level value, condition or function: its formula as written and what it reads.
@@ -269,7 +274,7 @@ pub fn rule(catalog: &Catalog, item: Item<'_>, kind: Kind) -> String {
         ));
     }
     body.push_str(&reads_section(catalog, item, false));
-    page(&item.ruleset.name, &title, &body)
+    page(&site_name(catalog), &title, &body)
 }
 
 fn type_text(item: Item<'_>, ty: &socle_grammar::ast::TypeExpr) -> String {
@@ -280,14 +285,27 @@ fn type_text(item: Item<'_>, ty: &socle_grammar::ast::TypeExpr) -> String {
 /// enumerations a field may take.
 pub fn fields(catalog: &Catalog) -> String {
     let ruleset = catalog.main().map(|r| r.name.clone()).unwrap_or_default();
+    let readers: Vec<(String, Vec<String>)> = catalog
+        .main()
+        .into_iter()
+        .flat_map(|r| r.items())
+        .filter(|i| matches!(i.decl.kind, DeclKind::Dispositif(_)))
+        .map(|i| {
+            let fields = catalog.transitive_reads(i).fields.into_iter().collect();
+            (i.name().to_owned(), fields)
+        })
+        .collect();
     let mut body = String::from(
-        "<p>Les champs du dossier JSON que lisent les règles, avec leur type et leur source.</p>\n\
-         <table class=\"champs\"><thead><tr><th>Champ</th><th>Type</th><th>Description</th></tr></thead><tbody>\n",
+        "<p>Les champs du dossier JSON déclarés par les règles, avec leur type, leur source et les \
+         dispositifs de ce jeu de règles qui les lisent.</p>\n\
+         <table class=\"champs\"><thead><tr><th>Champ</th><th>Type</th><th>Description</th>\
+         <th>Lu par</th></tr></thead><tbody>\n",
     );
     for item in catalog.items() {
         if let DeclKind::Input(input) = &item.decl.kind {
             field_rows(
                 catalog,
+                &readers,
                 item,
                 item.name(),
                 &input.ty,
@@ -316,8 +334,10 @@ pub fn fields(catalog: &Catalog) -> String {
     page(&ruleset, "Champs du dossier", &body)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn field_rows(
     catalog: &Catalog,
+    readers: &[(String, Vec<String>)],
     owner: Item<'_>,
     path: &str,
     ty: &socle_grammar::ast::TypeExpr,
@@ -325,15 +345,31 @@ fn field_rows(
     out: &mut String,
     depth: usize,
 ) {
-    let description = format!(
-        "{}{}",
-        meta.doc.as_deref().map(esc).unwrap_or_default(),
-        crate::sources::citations(&meta.sources)
-    );
+    let mut description = meta.doc.as_deref().map(esc).unwrap_or_default();
+    if !meta.sources.is_empty() {
+        if !description.is_empty() {
+            description.push_str("<br>");
+        }
+        description.push_str(&format!(
+            "<span class=\"source\">Source : {}</span>",
+            crate::sources::citations(&meta.sources)
+        ));
+    }
+    // A field is read when a dispositif reads it, or reads a field inside it.
+    let read_by: Vec<String> = readers
+        .iter()
+        .filter(|(_, fields)| {
+            fields
+                .iter()
+                .any(|f| f == path || f.starts_with(&format!("{path}.")))
+        })
+        .map(|(d, _)| link(catalog, &site_name(catalog), d))
+        .collect();
     out.push_str(&format!(
-        "<tr id=\"champ-{p}\"><td><code>{p}</code></td><td><code>{}</code></td><td>{}</td></tr>\n",
+        "<tr id=\"champ-{p}\"><td><code>{p}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
         esc(&type_text(owner, ty)),
         description,
+        read_by.join(", "),
         p = esc(path)
     ));
     let mut inner = ty;
@@ -345,7 +381,16 @@ fn field_rows(
             if let DeclKind::Struct(s) = &target.decl.kind {
                 for f in &s.fields {
                     let sub = format!("{path}.{}", f.name.name);
-                    field_rows(catalog, target, &sub, &f.ty, &f.meta, out, depth + 1);
+                    field_rows(
+                        catalog,
+                        readers,
+                        target,
+                        &sub,
+                        &f.ty,
+                        &f.meta,
+                        out,
+                        depth + 1,
+                    );
                 }
             }
         }

@@ -3,11 +3,12 @@
 use socle_grammar::ast::{Meta, Source};
 
 use crate::html::esc;
+
 use crate::legifrance::link_citation;
 
 fn citation(s: &Source) -> String {
     match &s.refs {
-        Some(refs) => format!("{} ({})", link_citation(&s.text), esc(refs)),
+        Some(refs) => format!("{} ({})", link_citation(&s.text), link_citation(refs)),
         None => link_citation(&s.text),
     }
 }
