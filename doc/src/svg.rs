@@ -253,3 +253,51 @@ pub fn amount_ticks(values: &[f64]) -> Vec<(f64, String)> {
         .map(|(_, x)| (*x, number(*x)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_steps_are_round() {
+        for (raw, step) in [
+            (0.3, 0.5),
+            (1.0, 1.0),
+            (1.7, 2.0),
+            (2.4, 2.5),
+            (3.0, 5.0),
+            (85.75, 100.0),
+            (7.0, 10.0),
+        ] {
+            assert!(
+                (nice_step(raw) - step).abs() < 1e-9,
+                "{raw} → {}",
+                nice_step(raw)
+            );
+        }
+    }
+
+    #[test]
+    fn labels_are_french_numbers() {
+        for (v, text) in [
+            (1200.0, "1200"),
+            (0.5, "0,50"),
+            (1.615, "1,615"),
+            (601.95, "601,95"),
+        ] {
+            assert_eq!(number(v), text);
+        }
+    }
+
+    #[test]
+    fn a_chart_without_finite_values_is_empty() {
+        let chart = Chart {
+            title: "vide".to_owned(),
+            segments: Vec::new(),
+            x_ticks: Vec::new(),
+            connect: true,
+            legend: Vec::new(),
+        };
+        assert_eq!(chart.render(), "");
+    }
+}
