@@ -114,5 +114,7 @@ svg .grille { stroke: #e1e3ea; stroke-width: 1; }
 svg .marche { stroke: var(--bleu); stroke-width: 2.5; fill: none; }
 svg .point { fill: var(--bleu); }
 ul.index { columns: 2; }
+nav.sommaire { background: none; padding: 0; margin: .4rem 0 1rem; font-size: .92rem; }
+nav.sommaire a { color: var(--bleu); font-weight: normal; text-decoration: underline; }
 footer { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; font-size: .8rem; color: #666; }
 "#;

@@ -149,6 +149,30 @@ fn dispositif_item(item: Item<'_>, di: &DispositifItem) -> String {
     )
 }
 
+/// The `cumul` rules of the documented ruleset that name this dispositif, as written.
+fn cumuls(catalog: &Catalog, item: Item<'_>) -> String {
+    let name = item.name();
+    let rules: Vec<String> = catalog
+        .main()
+        .into_iter()
+        .flat_map(|r| r.files.iter())
+        .flat_map(|f| f.ast.decls.iter().map(move |d| (f, d)))
+        .filter_map(|(f, d)| match &d.kind {
+            DeclKind::Cumul(c) if c.left.name == name || c.right.name == name => Some(format!(
+                "{}{}",
+                code_block(f.slice(d.span).lines().next().unwrap_or("")),
+                sources_list(&d.meta.sources)
+            )),
+            _ => None,
+        })
+        .collect();
+    if rules.is_empty() {
+        "<p>Aucune règle de cumul ne nomme ce dispositif.</p>\n".to_owned()
+    } else {
+        rules.concat()
+    }
+}
+
 pub fn dispositif(
     catalog: &Catalog,
     item: Item<'_>,
@@ -169,7 +193,12 @@ pub fn dispositif(
         .iter()
         .filter(|i| !matches!(i.kind, DispositifItemKind::Condition(_)))
         .collect();
-    body.push_str("<h2>Conditions</h2>\n");
+    body.push_str(
+        "<nav class=\"sommaire\"><a href=\"#conditions\">Conditions</a> · <a href=\"#valeurs\">Valeurs</a> · \
+         <a href=\"#cumuls\">Cumuls</a> · <a href=\"#lectures\">Ce que lit le dispositif</a> · \
+         <a href=\"#parametres\">Paramètres et barèmes</a> · <a href=\"#exemple\">Exemple</a></nav>\n",
+    );
+    body.push_str("<h2 id=\"conditions\">Conditions</h2>\n");
     if conditions.is_empty() {
         body.push_str("<p>Aucune condition : le dispositif est toujours accordé.</p>\n");
     } else {
@@ -178,14 +207,16 @@ pub fn dispositif(
     for c in conditions {
         body.push_str(&dispositif_item(item, c));
     }
-    body.push_str("<h2>Valeurs</h2>\n");
+    body.push_str("<h2 id=\"valeurs\">Valeurs</h2>\n");
     if values.is_empty() {
         body.push_str("<p>Aucune valeur calculée.</p>\n");
     }
     for v in values {
         body.push_str(&dispositif_item(item, v));
     }
-    body.push_str("<h2>Ce que lit le dispositif</h2>\n");
+    body.push_str("<h2 id=\"cumuls\">Cumuls</h2>\n");
+    body.push_str(&cumuls(catalog, item));
+    body.push_str("<h2 id=\"lectures\">Ce que lit le dispositif</h2>\n");
     body.push_str(&reads_section(catalog, item, true));
     let reads = catalog.transitive_reads(item);
     let embedded_tables: Vec<String> = reads
@@ -194,13 +225,15 @@ pub fn dispositif(
         .filter_map(|(r, n)| catalog.ruleset(r).and_then(|r| r.find(n)))
         .filter_map(|target| link_of(target).and_then(|href| embedded(target, &href)))
         .collect();
-    if !embedded_tables.is_empty() {
-        body.push_str("<h2>Paramètres et barèmes utilisés</h2>\n");
+    body.push_str("<h2 id=\"parametres\">Paramètres et barèmes utilisés</h2>\n");
+    if embedded_tables.is_empty() {
+        body.push_str("<p>Aucun paramètre ni barème.</p>\n");
+    } else {
         for t in embedded_tables {
             body.push_str(&t);
         }
     }
-    body.push_str("<h2>Exemple</h2>\n");
+    body.push_str("<h2 id=\"exemple\">Exemple</h2>\n");
     match examples {
         Some(e) => body.push_str(&e.section(item.name())),
         None => body

@@ -186,6 +186,6 @@ fn the_site_renders_in_chromium() {
         dom.contains("aria-label=\"Historique de mtp\""),
         "graphique de la MTP"
     );
-    assert!(dom.contains("<h2>Exemple</h2>") && dom.contains("Trace du calcul"));
+    assert!(dom.contains("<h2 id=\"exemple\">Exemple</h2>") && dom.contains("Trace du calcul"));
     let _ = std::fs::remove_dir_all(&profile);
 }

@@ -21,22 +21,36 @@ fn every_page_of_the_fixture_site() {
     }
 }
 
-/// Every link between pages points to a generated file or to Légifrance: the site is read
+/// Every link between pages points to a generated file (and anchor) or to Légifrance: the site is read
 /// offline, from the file system.
 #[test]
 fn links_are_relative_and_resolve() {
-    let site = fixture();
+    let val_doise = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rulesets/val-doise");
+    for site in [fixture(), socle_doc::build(&val_doise).unwrap()] {
+        check_links(&site);
+    }
+}
+
+fn check_links(site: &socle_doc::Site) {
     for (name, content) in &site.files {
         for href in content.split("href=\"").skip(1) {
             let target = href.split('"').next().unwrap();
             if target.starts_with("https://www.legifrance.gouv.fr/") {
                 continue;
             }
-            let file = target.split('#').next().unwrap();
+            let (file, fragment) = target.split_once('#').unwrap_or((target, ""));
+            let file = if file.is_empty() { name } else { file };
+            let page = site.get(file);
             assert!(
-                site.get(file).is_some(),
+                page.is_some(),
                 "{name} links to {target}, which is not generated"
             );
+            if !fragment.is_empty() {
+                assert!(
+                    page.unwrap().contains(&format!("id=\"{fragment}\"")),
+                    "{name} links to {target}, which has no such anchor"
+                );
+            }
         }
         assert!(!content.contains("<script"), "{name} has a script");
     }
