@@ -34,9 +34,19 @@ pub fn link_of(item: Item<'_>) -> Option<String> {
 }
 
 /// The source text from `start` to `end` of the item's file, re-indented.
+///
+/// Comment lines (notes for rule writers, in English) and `source` lines (shown as citations
+/// below the formula) are left out of the quote.
 fn quote(item: Item<'_>, start: u32, end: u32) -> String {
     let span = socle_grammar::Span { start, end };
-    dedent(item.text(span), column_of(&item.file.text, start as usize))
+    let text = dedent(item.text(span), column_of(&item.file.text, start as usize));
+    text.lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !t.starts_with('#') && !t.starts_with("source \"")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn value_end(v: &ValueDecl) -> u32 {
@@ -108,6 +118,11 @@ fn reads_section(catalog: &Catalog, item: Item<'_>, transitive: bool) -> String 
 
 fn condition_block(item: Item<'_>, c: &ConditionDecl, start: u32) -> String {
     let mut out = code_block(&quote(item, start, c.expr.span.end));
+    if c.message.is_none() {
+        out.push_str(
+            "<p>Motif affiché : la condition elle-même, avec les valeurs du dossier.</p>\n",
+        );
+    }
     if let Some(m) = &c.message {
         out.push_str(&format!(
             "<p>Motif affiché : <q>{}</q></p>\n",
