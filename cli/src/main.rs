@@ -5,6 +5,7 @@ mod check;
 mod debug;
 mod decide;
 mod discover;
+mod doc_cmd;
 mod exit;
 mod explain;
 mod fmt_cmd;
@@ -65,6 +66,14 @@ enum Command {
     },
     /// Affiche le schéma JSON du dossier que lit le jeu de règles.
     Schema { ruleset: PathBuf },
+    /// Génère le site de documentation d'un jeu de règles (HTML statique, lisible hors ligne).
+    Doc {
+        /// Dossier du jeu de règles.
+        ruleset: PathBuf,
+        /// Dossier où écrire le site (créé s'il n'existe pas ; ses fichiers sont remplacés).
+        #[arg(long)]
+        sortie: PathBuf,
+    },
     /// Lance les tests des jeux de règles (cas écrits à la main et instantanés, docs/GUIDE-TESTS.md).
     Test {
         /// Dossiers de jeux de règles, ou dossiers de jeux de règles (par défaut : rulesets/).
@@ -121,6 +130,7 @@ fn main() -> ExitCode {
             args,
         } => batch::run(&ruleset, &dossiers, &args),
         Command::Schema { ruleset } => schema::run(&ruleset),
+        Command::Doc { ruleset, sortie } => doc_cmd::run(&ruleset, &sortie),
         Command::Test {
             paths,
             filter,
