@@ -120,7 +120,9 @@ fn nothing_reads_or_links_outside_the_repository() {
     // Built at run time so that this file does not match itself.
     let outside = ["..", "/shared"].concat();
     let mut found = Vec::new();
-    for ext in ["rs", "md", "toml", "socle", "sh", "lua", "json", "yml", "yaml"] {
+    for ext in [
+        "rs", "md", "toml", "socle", "sh", "lua", "json", "yml", "yaml",
+    ] {
         for path in files(ext) {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             for (n, line) in text.lines().enumerate() {
