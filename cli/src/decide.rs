@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
-use socle_runtime::{DecideOptions, Engine, Selection};
+use socle_runtime::{published, DecideOptions, Engine, Selection};
 
 use crate::check::compile_single;
 use crate::exit::{usage_error, Status};
@@ -146,10 +146,9 @@ pub fn run(ruleset: &Path, dossier: &Path, args: &DecideArgs, format: Format) ->
                 .errors()
                 .map(|(id, e)| format!("{id} : {e}"))
                 .collect();
-            let out = decision.to_json();
             match format {
-                Format::Json => println!("{}", pretty(&out)),
-                Format::Human => print!("{}", crate::decide::human(&out)),
+                Format::Json => println!("{}", pretty(&decision.to_json())),
+                Format::Human => print!("{}", human(&decision.published())),
             }
             // The other dispositifs are decided, but a script must not take this dossier
             // as fully decided.
@@ -181,43 +180,33 @@ fn pretty(value: &Json) -> String {
 }
 
 /// A decision as a caseworker reads it.
-pub fn human(decision: &Json) -> String {
-    let mut out = String::new();
-    let ruleset = decision["ruleset"].as_str().unwrap_or("?");
-    let date = decision["date"].as_str().unwrap_or("?");
-    out.push_str(&format!("Jeu de règles {ruleset}, décision au {date}\n"));
-    if let Some(dispositifs) = decision["dispositifs"].as_object() {
-        for (id, d) in dispositifs {
-            let status = if d.get("erreur").is_some() {
-                "non décidé"
-            } else if d["eligible"].as_bool().unwrap_or(false) {
-                "éligible"
-            } else {
-                "non éligible"
-            };
-            out.push_str(&format!("\n{id} : {status}\n"));
-            if let Some(error) = d["erreur"].as_str() {
-                out.push_str(&format!("  ! {error}\n"));
-            }
-            for motif in d["motifs"].as_array().into_iter().flatten() {
-                let mark = if motif["satisfaite"].as_bool().unwrap_or(false) {
-                    "✓"
-                } else {
-                    "✗"
-                };
-                out.push_str(&format!(
-                    "  {mark} {} : {}\n",
-                    motif["id"].as_str().unwrap_or("?"),
-                    motif["message"].as_str().unwrap_or("")
-                ));
-            }
-            for (name, value) in d["valeurs"].as_object().into_iter().flatten() {
-                let shown = value
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| value.to_string());
-                out.push_str(&format!("    {name} = {shown}\n"));
-            }
+pub fn human(decision: &published::Decision) -> String {
+    let mut out = format!(
+        "Jeu de règles {}, décision au {}\n",
+        decision.jeu_de_regles, decision.date
+    );
+    for (id, d) in &decision.dispositifs {
+        let status = if d.erreur.is_some() {
+            "non décidé"
+        } else if d.eligible {
+            "éligible"
+        } else {
+            "non éligible"
+        };
+        out.push_str(&format!("\n{id} : {status}\n"));
+        if let Some(error) = &d.erreur {
+            out.push_str(&format!("  ! {error}\n"));
+        }
+        for motif in &d.motifs {
+            let mark = if motif.satisfaite { "✓" } else { "✗" };
+            out.push_str(&format!("  {mark} {} : {}\n", motif.id, motif.message));
+        }
+        for (name, value) in &d.valeurs {
+            let shown = value
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| value.to_string());
+            out.push_str(&format!("    {name} = {shown}\n"));
         }
     }
     out

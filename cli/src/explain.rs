@@ -1,15 +1,15 @@
 //! `socle explain [CODE]`: what a diagnostic code means and how to fix it, like
 //! `rustc --explain`. Without a code, the list of every code with its title.
 
-use socle_compiler::codes::CATALOGUE;
+use socle_compiler::codes;
 use socle_compiler::explain::explanation;
 
 use crate::exit::{usage_error, Status};
 
 pub fn run(code: Option<&str>) -> Status {
     let Some(code) = code else {
-        for (code, title) in CATALOGUE {
-            println!("{code}  {title}");
+        for code in codes::ALL {
+            println!("{}  {}", code.id, code.title);
         }
         println!("\nsocle explain CODE affiche l'explication d'un code, avec un exemple corrigé.");
         return Status::Ok;

@@ -111,6 +111,32 @@ fn check_missing_path_is_usage_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("introuvable"));
 }
 
+/// The caseworker's reading of a decision: every dispositif with its status, motifs and
+/// values, none of them shown as "?" (the human output reads the typed published decision).
+#[test]
+fn decide_prints_a_readable_decision() {
+    let out = socle(&[
+        "decide",
+        "rulesets/val-doise",
+        "--dossier",
+        "examples/dossier-apa.json",
+        "--format",
+        "human",
+    ]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("Jeu de règles val-doise, décision au 2024-11-19\n"),
+        "{text}"
+    );
+    assert!(text.contains("\napa_domicile : éligible\n"), "{text}");
+    assert!(text.contains("\naide_menagere : non éligible\n"), "{text}");
+    assert!(text.contains("  ✓ age_minimum : âge "), "{text}");
+    assert!(text.contains("  ✗ ressources_plafond : "), "{text}");
+    assert!(text.contains("\n    plafond = 1143.09\n"), "{text}");
+    assert!(!text.contains('?'), "{text}");
+}
+
 #[test]
 fn decide_prints_the_contract_decision() {
     let out = socle(&[

@@ -51,7 +51,8 @@ fn every_malformed_input_exits_with_its_contract_code() {
 
 #[test]
 fn explain_knows_every_code() {
-    for (code, title) in socle_compiler::codes::CATALOGUE {
+    for code in socle_compiler::codes::ALL {
+        let (code, title) = (code.id, code.title);
         let out = Command::new(env!("CARGO_BIN_EXE_socle"))
             .args(["explain", &code.to_lowercase()])
             .output()

@@ -1,100 +1,128 @@
-//! The stable catalogue of diagnostic codes. Codes never change meaning once published:
+//! The stable registry of diagnostic codes. Codes never change meaning once published:
 //! CI pipelines and editors filter on them.
+//!
+//! Each code is declared once, in the table below: its constant (used where diagnostics are
+//! made), its severity, its short French title and its explanation, read from
+//! `explanations/CODE.md` next to this file so that policy officers can also read it on the
+//! forge. A code without its file does not compile.
 
-/// Every code with its short French title (shown by `socle check --format json` consumers and docs).
-pub const CATALOGUE: &[(&str, &str)] = &[
-    ("E0001", "erreur de syntaxe"),
-    ("E0101", "nom inconnu"),
-    ("E0102", "champ, valeur de dispositif ou variante inconnu"),
-    ("E0103", "définition en double"),
-    ("E0104", "jeu de règles importé introuvable"),
-    ("E0105", "cycle d'importations"),
-    ("E0106", "mauvaise sorte de nom"),
-    ("E0107", "trop de déclarations dans un jeu de règles"),
-    ("E0201", "types ou unités incompatibles"),
-    ("E0202", "type différent du type déclaré"),
-    ("E0203", "mauvais arguments"),
-    ("E0204", "condition qui n'est pas un booléen"),
-    (
-        "E0205",
-        "constante de paramètre, de table ou de barème invalide",
-    ),
-    ("E0301", "cycle entre définitions"),
-    ("E0302", "expression trop profonde"),
-    ("E0401", "périodes de validité qui se chevauchent"),
-    ("E0402", "trou entre deux tranches"),
-    ("E0403", "tranches qui se chevauchent"),
-    ("E0404", "barème mal formé"),
-    ("E0405", "clé de table en double"),
-    ("E0601", "règles de cumul contradictoires"),
-    ("E0801", "fichier de cas de test illisible (TOML invalide)"),
-    ("E0802", "cas de test mal formé"),
-    ("E0803", "dispositif inconnu dans un cas de test"),
-    ("E0804", "valeur de dispositif inconnue dans un cas de test"),
-    ("E0805", "valeur attendue d'un mauvais type"),
-    ("E0806", "motif inconnu dans un cas de test"),
-    ("E0807", "identifiant de cas de test en double"),
-    ("E0808", "dates d'un cas de test incohérentes"),
-    ("E0809", "dossier d'un cas de test invalide"),
-    ("W0406", "table sans valeur pour certaines variantes"),
-    ("W0501", "définition inutilisée"),
-    ("W0702", "deux exceptions avec la même condition"),
-];
+use crate::Severity;
 
-/// The French title of a code, if it is in the catalogue.
-pub fn title(code: &str) -> Option<&'static str> {
-    CATALOGUE
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, title)| *title)
+/// One diagnostic code of the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    /// The stable identifier (`E0203`): `E` for errors, `W` for warnings, four digits.
+    pub id: &'static str,
+    /// The severity of every diagnostic with this code.
+    pub severity: Severity,
+    /// The short French title, shown by `socle explain` and in the docs.
+    pub title: &'static str,
+    /// The French explanation in Markdown, with an example and its correction.
+    pub explanation: &'static str,
 }
 
-pub const SYNTAX: &str = "E0001";
-pub const UNKNOWN_NAME: &str = "E0101";
-pub const UNKNOWN_MEMBER: &str = "E0102";
-pub const DUPLICATE: &str = "E0103";
-pub const IMPORT_NOT_FOUND: &str = "E0104";
-pub const IMPORT_CYCLE: &str = "E0105";
-pub const WRONG_KIND: &str = "E0106";
-pub const TOO_MANY_DECLS: &str = "E0107";
-pub const TYPE_MISMATCH: &str = "E0201";
-pub const DECLARED_TYPE: &str = "E0202";
-pub const BAD_ARGUMENTS: &str = "E0203";
-pub const NOT_BOOLEAN: &str = "E0204";
-pub const BAD_CONSTANT: &str = "E0205";
-pub const DEFINITION_CYCLE: &str = "E0301";
-pub const TOO_DEEP: &str = "E0302";
-pub const VALIDITY_OVERLAP: &str = "E0401";
-pub const TRANCHE_GAP: &str = "E0402";
-pub const TRANCHE_OVERLAP: &str = "E0403";
-pub const MALFORMED_BAREME: &str = "E0404";
-pub const DUPLICATE_KEY: &str = "E0405";
-pub const CUMUL_CONTRADICTION: &str = "E0601";
-pub const CASE_TOML: &str = "E0801";
-pub const CASE_MALFORMED: &str = "E0802";
-pub const CASE_UNKNOWN_DISPOSITIF: &str = "E0803";
-pub const CASE_UNKNOWN_OUTPUT: &str = "E0804";
-pub const CASE_VALUE_TYPE: &str = "E0805";
-pub const CASE_UNKNOWN_MOTIF: &str = "E0806";
-pub const CASE_DUPLICATE_ID: &str = "E0807";
-pub const CASE_DATES: &str = "E0808";
-pub const CASE_DOSSIER: &str = "E0809";
-pub const MISSING_VARIANTS: &str = "W0406";
-pub const UNUSED: &str = "W0501";
-pub const SAME_EXCEPTION: &str = "W0702";
+macro_rules! registry {
+    ($($name:ident = $id:literal, $severity:ident, $title:literal;)*) => {
+        $(
+            #[doc = concat!("`", $id, "` : ", $title, ".")]
+            pub const $name: &str = $id;
+        )*
+
+        /// Every code, in identifier order.
+        pub const ALL: &[Code] = &[$(Code {
+            id: $id,
+            severity: Severity::$severity,
+            title: $title,
+            explanation: include_str!(concat!("explanations/", $id, ".md")),
+        }),*];
+    };
+}
+
+registry! {
+    SYNTAX = "E0001", Error, "erreur de syntaxe";
+    UNKNOWN_NAME = "E0101", Error, "nom inconnu";
+    UNKNOWN_MEMBER = "E0102", Error, "champ, valeur de dispositif ou variante inconnu";
+    DUPLICATE = "E0103", Error, "définition en double";
+    IMPORT_NOT_FOUND = "E0104", Error, "jeu de règles importé introuvable";
+    IMPORT_CYCLE = "E0105", Error, "cycle d'importations";
+    WRONG_KIND = "E0106", Error, "mauvaise sorte de nom";
+    TOO_MANY_DECLS = "E0107", Error, "trop de déclarations dans un jeu de règles";
+    TYPE_MISMATCH = "E0201", Error, "types ou unités incompatibles";
+    DECLARED_TYPE = "E0202", Error, "type différent du type déclaré";
+    BAD_ARGUMENTS = "E0203", Error, "mauvais arguments";
+    NOT_BOOLEAN = "E0204", Error, "condition qui n'est pas un booléen";
+    BAD_CONSTANT = "E0205", Error, "constante de paramètre, de table ou de barème invalide";
+    DEFINITION_CYCLE = "E0301", Error, "cycle entre définitions";
+    TOO_DEEP = "E0302", Error, "expression trop profonde";
+    VALIDITY_OVERLAP = "E0401", Error, "périodes de validité qui se chevauchent";
+    TRANCHE_GAP = "E0402", Error, "trou entre deux tranches";
+    TRANCHE_OVERLAP = "E0403", Error, "tranches qui se chevauchent";
+    MALFORMED_BAREME = "E0404", Error, "barème mal formé";
+    DUPLICATE_KEY = "E0405", Error, "clé de table en double";
+    CUMUL_CONTRADICTION = "E0601", Error, "règles de cumul contradictoires";
+    CASE_TOML = "E0801", Error, "fichier de cas de test illisible (TOML invalide)";
+    CASE_MALFORMED = "E0802", Error, "cas de test mal formé";
+    CASE_UNKNOWN_DISPOSITIF = "E0803", Error, "dispositif inconnu dans un cas de test";
+    CASE_UNKNOWN_OUTPUT = "E0804", Error, "valeur de dispositif inconnue dans un cas de test";
+    CASE_VALUE_TYPE = "E0805", Error, "valeur attendue d'un mauvais type";
+    CASE_UNKNOWN_MOTIF = "E0806", Error, "motif inconnu dans un cas de test";
+    CASE_DUPLICATE_ID = "E0807", Error, "identifiant de cas de test en double";
+    CASE_DATES = "E0808", Error, "dates d'un cas de test incohérentes";
+    CASE_DOSSIER = "E0809", Error, "dossier d'un cas de test invalide";
+    MISSING_VARIANTS = "W0406", Warning, "table sans valeur pour certaines variantes";
+    UNUSED = "W0501", Warning, "définition inutilisée";
+    SAME_EXCEPTION = "W0702", Warning, "deux exceptions avec la même condition";
+}
+
+/// The registry entry of a code (`E0203`), if there is one.
+pub fn lookup(id: &str) -> Option<&'static Code> {
+    ALL.iter().find(|code| code.id == id)
+}
+
+/// The French title of a code, if it is in the registry.
+pub fn title(id: &str) -> Option<&'static str> {
+    lookup(id).map(|code| code.title)
+}
 
 #[cfg(test)]
 mod tests {
-    use super::CATALOGUE;
+    use super::{lookup, Severity, ALL};
 
     #[test]
-    fn codes_are_unique_and_well_formed() {
+    fn ids_are_unique_and_well_formed() {
         let mut seen = std::collections::BTreeSet::new();
-        for (code, title) in CATALOGUE {
-            assert!(seen.insert(*code), "{code} en double");
-            assert_eq!(code.len(), 5);
-            assert!(code.starts_with('E') || code.starts_with('W'));
-            assert!(!title.is_empty());
+        for code in ALL {
+            let id = code.id;
+            assert!(seen.insert(id), "{id} en double");
+            let (prefix, digits) = id.split_at(1);
+            let expected = match code.severity {
+                Severity::Error => "E",
+                Severity::Warning => "W",
+            };
+            assert_eq!(prefix, expected, "{id}");
+            assert!(
+                digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()),
+                "{id}"
+            );
+            assert!(!code.title.is_empty(), "{id}");
         }
+        // `socle explain` lists the codes in this order.
+        assert!(ALL.windows(2).all(|w| matches!(w, [a, b] if a.id < b.id)));
+    }
+
+    #[test]
+    fn every_explanation_file_belongs_to_a_code() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/explanations");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            panic!("{} illisible", dir.display())
+        };
+        let mut files = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let id = name.strip_suffix(".md").unwrap_or(&name);
+            assert!(lookup(id).is_some(), "{name} ne correspond à aucun code");
+            files += 1;
+        }
+        assert_eq!(files, ALL.len());
     }
 }

@@ -1,46 +1,11 @@
 //! `socle explain CODE`: a French explanation and an example of the fix for every code of
-//! [`crate::codes::CATALOGUE`]. The texts live in `explanations/CODE.md`, next to this file,
-//! so that policy officers can also read them on the forge.
+//! the [`crate::codes::ALL`] registry, which reads them from `explanations/CODE.md`.
 
-/// The Markdown explanation of a code (`E0203`), if the catalogue has it.
+use crate::codes;
+
+/// The Markdown explanation of a code (`E0203`), if the registry has it.
 pub fn explanation(code: &str) -> Option<&'static str> {
-    let text = match code {
-        "E0001" => include_str!("explanations/E0001.md"),
-        "E0101" => include_str!("explanations/E0101.md"),
-        "E0102" => include_str!("explanations/E0102.md"),
-        "E0103" => include_str!("explanations/E0103.md"),
-        "E0104" => include_str!("explanations/E0104.md"),
-        "E0105" => include_str!("explanations/E0105.md"),
-        "E0106" => include_str!("explanations/E0106.md"),
-        "E0107" => include_str!("explanations/E0107.md"),
-        "E0201" => include_str!("explanations/E0201.md"),
-        "E0202" => include_str!("explanations/E0202.md"),
-        "E0203" => include_str!("explanations/E0203.md"),
-        "E0204" => include_str!("explanations/E0204.md"),
-        "E0205" => include_str!("explanations/E0205.md"),
-        "E0301" => include_str!("explanations/E0301.md"),
-        "E0302" => include_str!("explanations/E0302.md"),
-        "E0401" => include_str!("explanations/E0401.md"),
-        "E0402" => include_str!("explanations/E0402.md"),
-        "E0403" => include_str!("explanations/E0403.md"),
-        "E0404" => include_str!("explanations/E0404.md"),
-        "E0405" => include_str!("explanations/E0405.md"),
-        "E0601" => include_str!("explanations/E0601.md"),
-        "E0801" => include_str!("explanations/E0801.md"),
-        "E0802" => include_str!("explanations/E0802.md"),
-        "E0803" => include_str!("explanations/E0803.md"),
-        "E0804" => include_str!("explanations/E0804.md"),
-        "E0805" => include_str!("explanations/E0805.md"),
-        "E0806" => include_str!("explanations/E0806.md"),
-        "E0807" => include_str!("explanations/E0807.md"),
-        "E0808" => include_str!("explanations/E0808.md"),
-        "E0809" => include_str!("explanations/E0809.md"),
-        "W0406" => include_str!("explanations/W0406.md"),
-        "W0501" => include_str!("explanations/W0501.md"),
-        "W0702" => include_str!("explanations/W0702.md"),
-        _ => return None,
-    };
-    Some(text)
+    codes::lookup(code).map(|c| c.explanation)
 }
 
 /// The `socle` code blocks of an explanation: the faulty example first, then its correction.
@@ -60,12 +25,12 @@ pub fn socle_examples(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::CATALOGUE;
+    use crate::codes::ALL;
 
     #[test]
-    fn every_code_has_an_explanation_titled_with_its_code() {
-        for (code, title) in CATALOGUE {
-            let text = explanation(code).unwrap_or_else(|| panic!("{code} sans explication"));
+    fn every_explanation_is_titled_with_its_code() {
+        for code in ALL {
+            let (text, title, code) = (code.explanation, code.title, code.id);
             let first = text.lines().next().unwrap_or("");
             assert_eq!(first, format!("# {code} — {title}"), "{code}");
             assert!(text.contains("\n## Exemple\n"), "{code}");
@@ -120,8 +85,8 @@ mod tests {
         }
         let mut checked = 0;
         let mut wrong = Vec::new();
-        for (code, _) in CATALOGUE {
-            let text = explanation(code).unwrap_or_default();
+        for code in ALL {
+            let (text, code) = (code.explanation, code.id);
             let examples = socle_examples(text);
             let [bad, good] = examples.as_slice() else {
                 assert!(examples.is_empty(), "{code}: 0 ou 2 blocs socle attendus");
@@ -141,21 +106,5 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
         assert!(checked >= 20, "{checked}");
-    }
-
-    #[test]
-    fn every_explanation_file_is_in_the_catalogue() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/explanations");
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            panic!("{} illisible", dir.display())
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let code = name.trim_end_matches(".md");
-            assert!(
-                CATALOGUE.iter().any(|(c, _)| *c == code),
-                "{name} ne correspond à aucun code"
-            );
-        }
     }
 }

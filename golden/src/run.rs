@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde_json::Value as Json;
-use socle_runtime::{Coverage, DecideOptions, Engine};
+use socle_runtime::{published, Coverage, DecideOptions, Engine};
 
 use crate::case::{Case, Expected};
 use crate::expect::{matches, type_expected};
@@ -157,13 +157,13 @@ pub fn run_case(
 }
 
 /// Decides `case` at `date` (with the trace) and compares the decision with the hand-written
-/// expectation only; the decision JSON is returned for the snapshot check.
+/// expectation only; the published decision is returned for the snapshot check.
 pub fn run_date(
     engine: &Engine,
     case: &Case,
     date: NaiveDate,
     coverage: &mut Coverage,
-) -> (RunResult, Option<Json>) {
+) -> (RunResult, Option<published::Decision>) {
     let mut result = RunResult {
         name: case.run_name(date),
         case_id: case.id.clone(),
@@ -187,7 +187,7 @@ pub fn run_date(
         explain: true,
     };
     let decision = match engine.decide_covered(&dossier, &options, coverage) {
-        Ok(d) => d.to_json(),
+        Ok(d) => d.published(),
         Err(e) => {
             result.failures.push(Failure::Evaluation {
                 message: e.to_string(),
@@ -201,49 +201,43 @@ pub fn run_date(
     (result, Some(decision))
 }
 
-fn compare(engine: &Engine, expected: &Expected<'_>, decision: &Json, out: &mut Vec<Failure>) {
+fn compare(
+    engine: &Engine,
+    expected: &Expected<'_>,
+    decision: &published::Decision,
+    out: &mut Vec<Failure>,
+) {
     let dispositif = expected.dispositif;
-    let null = Json::Null;
-    let got = decision
-        .get("dispositifs")
-        .and_then(|d| d.get(dispositif))
-        .unwrap_or(&null);
-    if got.is_null() {
+    let Some(got) = decision.dispositifs.get(dispositif) else {
         out.push(Failure::MissingDispositif {
             dispositif: dispositif.to_owned(),
         });
         return;
-    }
-    if let Some(error) = got.get("erreur").and_then(Json::as_str) {
+    };
+    if let Some(error) = &got.erreur {
         out.push(Failure::Evaluation {
             message: format!("{dispositif} : {error}"),
         });
         return;
     }
-    let actual_eligible = got["eligible"].as_bool().unwrap_or(false);
     if let Some(want) = expected.eligible {
-        if want != actual_eligible {
-            let motifs = got["motifs"]
-                .as_array()
-                .into_iter()
-                .flatten()
+        if want != got.eligible {
+            let motifs = got
+                .motifs
+                .iter()
                 .map(|m| {
-                    let mark = if m["satisfaite"].as_bool() == Some(true) {
+                    let mark = if m.satisfaite {
                         "remplie"
                     } else {
                         "NON remplie"
                     };
-                    format!(
-                        "motif {} ({mark}) : {}",
-                        m["id"].as_str().unwrap_or("?"),
-                        m["message"].as_str().unwrap_or("")
-                    )
+                    format!("motif {} ({mark}) : {}", m.id, m.message)
                 })
                 .collect();
             out.push(Failure::Eligible {
                 dispositif: dispositif.to_owned(),
                 expected: want,
-                actual: actual_eligible,
+                actual: got.eligible,
                 motifs,
             });
         }
@@ -280,12 +274,9 @@ fn compare(engine: &Engine, expected: &Expected<'_>, decision: &Json, out: &mut 
                 continue;
             }
         };
-        let actual = got
-            .get("valeurs")
-            .and_then(|v| v.get(name.as_str()))
-            .unwrap_or(&null);
+        let actual = got.valeurs.get(name.as_str()).unwrap_or(&Json::Null);
         if !matches(&typed, actual) {
-            let actual_text = if actual.is_null() && !actual_eligible {
+            let actual_text = if actual.is_null() && !got.eligible {
                 "aucune valeur (non éligible)".to_owned()
             } else {
                 actual.to_string()
@@ -295,18 +286,20 @@ fn compare(engine: &Engine, expected: &Expected<'_>, decision: &Json, out: &mut 
                 name: name.clone(),
                 expected: typed.to_string(),
                 actual: actual_text,
-                trace: trace_lines(&got["trace"], &format!("{dispositif}.{name}")),
+                trace: trace_lines(
+                    got.trace.as_deref().unwrap_or(&[]),
+                    &format!("{dispositif}.{name}"),
+                ),
             });
         }
     }
     if let Some(want) = expected.motifs_non_satisfaits {
         let want: Vec<String> = want.iter().map(|m| m.name.clone()).collect();
-        let failed: Vec<String> = got["motifs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|m| m["satisfaite"].as_bool() == Some(false))
-            .filter_map(|m| m["id"].as_str().map(str::to_owned))
+        let failed: Vec<String> = got
+            .motifs
+            .iter()
+            .filter(|m| !m.satisfaite)
+            .map(|m| m.id.clone())
             .collect();
         if want != failed {
             out.push(Failure::Motifs {
@@ -320,58 +313,48 @@ fn compare(engine: &Engine, expected: &Expected<'_>, decision: &Json, out: &mut 
 
 /// The trace entry of `rule`, for a person: its value, the rules it used (with their values),
 /// the parameters and dated versions it read, the dossier fields, the exception applied.
-fn trace_lines(trace: &Json, rule: &str) -> Vec<String> {
-    let entries = trace.as_array().map(Vec::as_slice).unwrap_or(&[]);
-    let find = |name: &str| entries.iter().find(|e| e["regle"].as_str() == Some(name));
+fn trace_lines(trace: &[published::TraceStep], rule: &str) -> Vec<String> {
+    let find = |name: &str| trace.iter().find(|e| e.regle == name);
     let Some(entry) = find(rule) else {
         return vec![format!("trace : {rule} n'a pas été calculée")];
     };
-    let mut lines = vec![format!("trace : {rule} = {}", entry["valeur"])];
-    let uses: Vec<String> = entry["utilise"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
+    let mut lines = vec![format!("trace : {rule} = {}", entry.valeur)];
+    let uses: Vec<String> = entry
+        .utilise
+        .iter()
         .map(|name| match find(name) {
-            Some(e) => format!("{name} = {}", e["valeur"]),
-            None => name.to_owned(),
+            Some(e) => format!("{name} = {}", e.valeur),
+            None => name.clone(),
         })
         .collect();
     if !uses.is_empty() {
         lines.push(format!("  utilise : {}", uses.join(", ")));
     }
-    for p in entry["parametres"].as_array().into_iter().flatten() {
-        let mut line = format!(
-            "  paramètre : {} (version du {}",
-            p["parametre"].as_str().unwrap_or("?"),
-            p["version"].as_str().unwrap_or("?")
-        );
-        if let Some(until) = p["jusqu_au"].as_str() {
+    for p in &entry.parametres {
+        let mut line = format!("  paramètre : {} (version du {}", p.parametre, p.version);
+        if let Some(until) = p.jusqu_au {
             let _ = write!(line, " au {until}");
         }
         line.push(')');
-        if !p["cle"].is_null() {
-            let _ = write!(line, ", clé {}", p["cle"]);
+        if let Some(key) = &p.cle {
+            let _ = write!(line, ", clé {key}");
         }
-        if !p["tranche"].is_null() {
-            let _ = write!(line, ", tranche {}", p["tranche"]);
+        if let Some(tranche) = p.tranche {
+            let _ = write!(line, ", tranche {tranche}");
         }
-        if let Some(column) = p["colonne"].as_str() {
+        if let Some(column) = &p.colonne {
             let _ = write!(line, ", colonne {column}");
         }
-        let _ = write!(line, " = {}", p["valeur"]);
+        let _ = write!(line, " = {}", p.valeur);
         lines.push(line);
     }
-    let inputs: Vec<&str> = entry["entrees"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
-        .collect();
-    if !inputs.is_empty() {
-        lines.push(format!("  entrées du dossier : {}", inputs.join(", ")));
+    if !entry.entrees.is_empty() {
+        lines.push(format!(
+            "  entrées du dossier : {}",
+            entry.entrees.join(", ")
+        ));
     }
-    if let Some(exception) = entry["exception"].as_str() {
+    if let Some(exception) = &entry.exception {
         lines.push(format!("  exception appliquée : sauf si {exception}"));
     }
     lines

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use similar::{ChangeTag, TextDiff};
+use socle_runtime::published;
 
 /// The test that checks snapshots under `cargo test`; insta records it in each file's header.
 pub const INSTA_SOURCE: &str = "tests/tests/golden.rs";
@@ -20,7 +21,7 @@ pub fn snapshot_path(ruleset_dir: &Path, run_name: &str) -> PathBuf {
 
 /// What a run is compared with: the decision with its trace, as `socle decide --explain`
 /// prints it.
-pub fn snapshot_contents(decision: &serde_json::Value) -> String {
+pub fn snapshot_contents(decision: &published::Decision) -> String {
     serde_json::to_string_pretty(decision).unwrap_or_else(|e| format!("{e}"))
 }
 

@@ -4,10 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use crate::error::EvalError;
 use crate::ir::{EnumDef, Expr, Message, MessagePart, Program, Ty};
+use crate::published;
 use crate::render::{render_human, value_to_json, write_human};
 use crate::trace::TraceEntry;
 use crate::value::Value;
@@ -268,82 +269,72 @@ impl Decision {
         value_to_json(value, ty, &self.program.enums)
     }
 
+    /// The published JSON form (CONTRACT.md): [`Decision::published`] serialised.
     pub fn to_json(&self) -> Json {
-        let mut dispositifs = Map::new();
-        for d in &self.dispositifs {
-            dispositifs.insert(d.id.to_string(), self.dispositif_json(d));
-        }
-        let mut root = Map::new();
-        root.insert("ruleset".into(), Json::String(self.ruleset.to_string()));
-        root.insert("date".into(), Json::String(self.date.to_string()));
-        root.insert("dispositifs".into(), Json::Object(dispositifs));
-        Json::Object(root)
+        // Every map of the published form has string keys, the one way serialising into a
+        // `Value` can fail.
+        serde_json::to_value(self.published()).unwrap_or(Json::Null)
     }
 
-    fn dispositif_json(&self, d: &DispositifDecision) -> Json {
-        let valeurs: Map<String, Json> = d
-            .valeurs
-            .iter()
-            .map(|v| (v.name.to_string(), self.value_json(&v.value, &v.ty)))
-            .collect();
-        let motifs: Vec<Json> = d
-            .motifs
-            .iter()
-            .map(|m| {
-                let mut motif = Map::new();
-                motif.insert("id".into(), Json::String(m.id().to_owned()));
-                motif.insert("satisfaite".into(), Json::Bool(m.satisfaite));
-                motif.insert("message".into(), Json::String(m.message()));
-                Json::Object(motif)
-            })
-            .collect();
-        let mut out = Map::new();
-        out.insert("eligible".into(), Json::Bool(d.eligible));
-        out.insert("valeurs".into(), Json::Object(valeurs));
-        out.insert("motifs".into(), Json::Array(motifs));
-        if let Some(error) = &d.erreur {
-            out.insert("erreur".into(), Json::String(error.to_string()));
+    /// The published form of this decision: messages rendered, values in their JSON form.
+    pub fn published(&self) -> published::Decision {
+        published::Decision {
+            jeu_de_regles: self.ruleset.to_string(),
+            date: self.date,
+            dispositifs: self
+                .dispositifs
+                .iter()
+                .map(|d| (d.id.to_string(), self.published_dispositif(d)))
+                .collect(),
         }
-        if let Some(trace) = &d.trace {
-            let entries = trace.iter().map(|e| self.trace_json(e)).collect();
-            out.insert("trace".into(), Json::Array(entries));
-        }
-        Json::Object(out)
     }
 
-    fn trace_json(&self, e: &TraceEntry) -> Json {
-        let parametres: Vec<Json> = e
-            .parameters
-            .iter()
-            .map(|p| {
-                let mut m = Map::new();
-                m.insert("parametre".into(), Json::String(p.name.clone()));
-                m.insert("version".into(), Json::String(p.from.to_string()));
-                m.insert(
-                    "jusqu_au".into(),
-                    p.until.map_or(Json::Null, |u| Json::String(u.to_string())),
-                );
-                if let Some((key, ty)) = &p.key {
-                    m.insert("cle".into(), self.value_json(key, ty));
-                }
-                if let Some(tranche) = p.tranche {
-                    m.insert("tranche".into(), Json::from(tranche));
-                }
-                if let Some(column) = &p.column {
-                    m.insert("colonne".into(), Json::String(column.clone()));
-                }
-                m.insert("valeur".into(), self.value_json(&p.value, &p.ty));
-                Json::Object(m)
-            })
-            .collect();
-        serde_json::json!({
-            "regle": e.rule,
-            "valeur": self.value_json(&e.value, &e.ty),
-            "parametres": parametres,
-            "entrees": e.inputs,
-            "utilise": e.uses,
-            "exception": e.exception,
-        })
+    fn published_dispositif(&self, d: &DispositifDecision) -> published::Dispositif {
+        published::Dispositif {
+            eligible: d.eligible,
+            valeurs: d
+                .valeurs
+                .iter()
+                .map(|v| (v.name.to_string(), self.value_json(&v.value, &v.ty)))
+                .collect(),
+            motifs: d
+                .motifs
+                .iter()
+                .map(|m| published::Motif {
+                    id: m.id().to_owned(),
+                    satisfaite: m.satisfaite,
+                    message: m.message(),
+                })
+                .collect(),
+            erreur: d.erreur.as_ref().map(EvalError::to_string),
+            trace: d
+                .trace
+                .as_ref()
+                .map(|t| t.iter().map(|e| self.published_step(e)).collect()),
+        }
+    }
+
+    fn published_step(&self, e: &TraceEntry) -> published::TraceStep {
+        published::TraceStep {
+            regle: e.rule.clone(),
+            valeur: self.value_json(&e.value, &e.ty),
+            parametres: e
+                .parameters
+                .iter()
+                .map(|p| published::ParameterRead {
+                    parametre: p.name.clone(),
+                    version: p.from,
+                    jusqu_au: p.until,
+                    cle: p.key.as_ref().map(|(key, ty)| self.value_json(key, ty)),
+                    tranche: p.tranche,
+                    colonne: p.column.clone(),
+                    valeur: self.value_json(&p.value, &p.ty),
+                })
+                .collect(),
+            entrees: e.inputs.clone(),
+            utilise: e.uses.clone(),
+            exception: e.exception.clone(),
+        }
     }
 }
 

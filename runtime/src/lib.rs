@@ -14,7 +14,8 @@
 //! - `Engine::decode_str(&self, &str) -> Result<Dossier, DossierError>` and
 //!   `Engine::decode_json(&self, &serde_json::Value) -> Result<Dossier, DossierError>`
 //! - `Engine::decide(&self, &Dossier, &DecideOptions) -> Result<Decision, EvalError>`
-//! - `Decision::to_json(&self) -> serde_json::Value` in the CONTRACT.md shape.
+//! - `Decision::to_json(&self) -> serde_json::Value` in the CONTRACT.md shape, which is
+//!   `Decision::published(&self) -> published::Decision` serialised.
 //! - `Engine::json_schema(&self) -> serde_json::Value` (JSON Schema of the dossier).
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -26,6 +27,7 @@ mod error;
 mod eval;
 pub mod ir;
 mod ops;
+pub mod published;
 pub mod render;
 mod trace;
 mod validate;

@@ -362,3 +362,21 @@ fn decisions_in_parallel_threads() {
         }
     });
 }
+
+/// Readers deserialise the published JSON into the typed form: it must read back every field
+/// it was written from, trace included (a field the serde attributes drop would be lost here).
+#[test]
+fn published_decision_reads_back_what_it_wrote() {
+    let engine = engine();
+    let dossier = engine.decode_str(DOSSIER).unwrap();
+    let options = DecideOptions {
+        date: None,
+        explain: true,
+    };
+    let decision = engine.decide(&dossier, &options).unwrap();
+    let json = decision.to_json();
+    let read: socle_runtime::published::Decision = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(read, decision.published());
+    assert!(read.dispositifs.values().any(|d| d.trace.is_some()));
+    assert_eq!(serde_json::to_value(&read).unwrap(), json);
+}

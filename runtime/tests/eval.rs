@@ -434,7 +434,7 @@ fn age_from_the_dossier() {
             .decode_json(&serde_json::json!({"demandeur": {"date_naissance": birth}}))
             .unwrap();
         let decision = engine.decide_strict(&dossier, &on(on_day)).unwrap();
-        decision.to_json()["dispositifs"]["t"]["valeurs"]["v"].clone()
+        decision.published().dispositifs["t"].valeurs["v"].clone()
     };
     // Complete years: the day before the birthday is still the previous age.
     assert_eq!(decide("1938-04-12", "2024-04-11"), "85 ans");

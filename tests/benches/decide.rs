@@ -125,10 +125,10 @@ fn bench(c: &mut Criterion) {
         let decision = engine
             .decide_selected(dossier, &options, &apa)
             .expect("decided")
-            .to_json();
-        let apa = &decision["dispositifs"]["apa_domicile"];
-        let socle = apa["eligible"].as_bool().filter(|e| *e).map(|_| {
-            apa["valeurs"]["montant"]
+            .published();
+        let apa = &decision.dispositifs["apa_domicile"];
+        let socle = apa.eligible.then(|| {
+            apa.valeurs["montant"]
                 .as_str()
                 .expect("montant")
                 .to_string()

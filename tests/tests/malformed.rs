@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 use socle_compiler::{Session, Severity};
-use socle_runtime::{DecideOptions, Engine};
+use socle_runtime::{published, DecideOptions, Engine};
 use socle_tests::workspace_root;
 
 /// One line of `cas.txt`: the expected exit code and the `socle` arguments.
@@ -86,12 +86,13 @@ fn compile(path: &Path) -> Result<Engine, String> {
 }
 
 /// A decision reduced to what a reader checks: eligibility and values.
-fn summary(decision: &Json) -> String {
+fn summary(decision: &published::Decision) -> String {
     let mut out = String::from("décidé\n");
-    for (id, d) in decision["dispositifs"].as_object().into_iter().flatten() {
+    for (id, d) in &decision.dispositifs {
+        let valeurs = serde_json::to_string(&d.valeurs).unwrap_or_default();
         out.push_str(&format!(
-            "{id} : éligible={} valeurs={}\n",
-            d["eligible"], d["valeurs"]
+            "{id} : éligible={} valeurs={valeurs}\n",
+            d.eligible
         ));
     }
     out
@@ -139,7 +140,7 @@ fn decide_text(engine: &Engine, text: &str) -> Outcome {
         },
         Ok(decision) => Outcome {
             code: 0,
-            report: summary(&decision.to_json()),
+            report: summary(&decision.published()),
         },
         Err(e) => Outcome {
             code: 1,

@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use indexmap::IndexMap;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
-use socle_runtime::{DecideOptions, Engine, EvalError};
+use socle_runtime::{published, DecideOptions, Engine, EvalError};
 use socle_tests::{engine_for, workspace_root};
 
 /// Every ruleset directory except `national`, which only holds shared definitions.
@@ -141,22 +142,28 @@ fn object(schema: &Json) -> BoxedStrategy<Json> {
         .boxed()
 }
 
-fn money_of(values: &Json, name: &str) -> Decimal {
-    let text = values[name]
-        .as_str()
-        .unwrap_or_else(|| panic!("`{name}` absent : {values}"));
+fn money_of(values: &IndexMap<String, Json>, name: &str) -> Decimal {
+    let text = values
+        .get(name)
+        .and_then(Json::as_str)
+        .unwrap_or_else(|| panic!("`{name}` absent : {values:?}"));
     Decimal::from_str(text).unwrap_or_else(|e| panic!("`{name}` = {text} : {e}"))
 }
 
 /// CASF L232-3 and R232-10/11, as `rulesets/national` encodes them: the retained plan is the
 /// plan capped by the GIR ceiling, the participation is between 0 and 90 % of it, and the
 /// allowance is what remains.
-fn apa_domicile_invariants(dossier: &Json, decision: &Json) -> Result<(), TestCaseError> {
-    let apa = &decision["dispositifs"]["apa_domicile"];
-    if apa.is_null() || apa["eligible"] != true {
+fn apa_domicile_invariants(
+    dossier: &Json,
+    decision: &published::Decision,
+) -> Result<(), TestCaseError> {
+    let Some(apa) = decision.dispositifs.get("apa_domicile") else {
+        return Ok(());
+    };
+    if !apa.eligible {
         return Ok(());
     }
-    let v = &apa["valeurs"];
+    let v = &apa.valeurs;
     let plafond = money_of(v, "plafond");
     let plan_retenu = money_of(v, "plan_retenu");
     let participation = money_of(v, "participation");
@@ -190,21 +197,19 @@ fn apa_domicile_invariants(dossier: &Json, decision: &Json) -> Result<(), TestCa
 
 /// Every money value of every decision has exactly two decimals (CONTRACT.md), and an
 /// ineligible dispositif names a failed motif and has no values.
-fn contract_invariants(decision: &Json) -> Result<(), TestCaseError> {
-    for (id, d) in decision["dispositifs"].as_object().into_iter().flatten() {
-        if d.get("erreur").is_some() {
-            prop_assert!(d["eligible"] == false, "{id} non décidé mais éligible");
-            prop_assert!(d["valeurs"].as_object().is_none_or(Map::is_empty));
+fn contract_invariants(decision: &published::Decision) -> Result<(), TestCaseError> {
+    for (id, d) in &decision.dispositifs {
+        if d.erreur.is_some() {
+            prop_assert!(!d.eligible, "{id} non décidé mais éligible");
+            prop_assert!(d.valeurs.is_empty());
             continue;
         }
-        if d["eligible"] == false {
+        if !d.eligible {
             prop_assert!(
-                d["motifs"]
-                    .as_array()
-                    .is_some_and(|m| m.iter().any(|m| m["satisfaite"] == false)),
+                d.motifs.iter().any(|m| !m.satisfaite),
                 "{id} non éligible sans motif non satisfait"
             );
-            prop_assert!(d["valeurs"].as_object().is_none_or(Map::is_empty));
+            prop_assert!(d.valeurs.is_empty());
         }
     }
     Ok(())
@@ -244,8 +249,11 @@ fn check_ruleset(name: &str, engine: &Engine, cases: u32) {
                 }
             }
         }
-        let first = decision.to_json();
-        let again = engine.decide(&decoded, &options).expect("again").to_json();
+        let first = decision.published();
+        let again = engine
+            .decide(&decoded, &options)
+            .expect("again")
+            .published();
         prop_assert_eq!(&first, &again, "deux décisions différentes");
         let explained = engine
             .decide(
@@ -256,11 +264,21 @@ fn check_ruleset(name: &str, engine: &Engine, cases: u32) {
                 },
             )
             .expect("explain")
-            .to_json();
-        for (id, d) in first["dispositifs"].as_object().into_iter().flatten() {
-            let e = &explained["dispositifs"][id];
-            prop_assert_eq!(&d["eligible"], &e["eligible"], "--explain change {}", id);
-            prop_assert_eq!(&d["valeurs"], &e["valeurs"], "--explain change {}", id);
+            .published();
+        for (id, d) in &first.dispositifs {
+            let e = explained.dispositifs.get(id);
+            prop_assert_eq!(
+                Some(d.eligible),
+                e.map(|e| e.eligible),
+                "--explain change {}",
+                id
+            );
+            prop_assert_eq!(
+                Some(&d.valeurs),
+                e.map(|e| &e.valeurs),
+                "--explain change {}",
+                id
+            );
         }
         contract_invariants(&first)?;
         apa_domicile_invariants(&dossier, &first)?;
@@ -299,8 +317,12 @@ fn the_generator_reaches_eligible_apa_decisions() {
         let decision = engine
             .decide(&decoded, &DecideOptions::default())
             .expect("decides")
-            .to_json();
-        if decision["dispositifs"]["apa_domicile"]["eligible"] == true {
+            .published();
+        if decision
+            .dispositifs
+            .get("apa_domicile")
+            .is_some_and(|apa| apa.eligible)
+        {
             eligible += 1;
         }
     }

@@ -1,0 +1,65 @@
+//! Type annotations (`montant par mois`, `liste de texte`, `date?`).
+
+use pest::iterators::Pair;
+
+use super::{children, Builder, Res};
+use crate::ast::*;
+use crate::parser::Rule;
+
+impl Builder<'_> {
+    pub(super) fn type_expr(&self, pair: Pair<'_, Rule>) -> Res<TypeExpr> {
+        let span = self.span(&pair);
+        let mut it = children(pair);
+        let atom = self.next(&mut it, span, "type")?;
+        let aspan = self.span(&atom);
+        let kind = match atom.as_rule() {
+            Rule::ty_list => {
+                let mut l = children(atom);
+                TypeExprKind::List(Box::new(
+                    self.type_expr(self.next(&mut l, aspan, "liste")?)?,
+                ))
+            }
+            Rule::ty_money => {
+                let period = match atom.into_inner().find(|p| p.as_rule() == Rule::money_unit) {
+                    Some(unit) => self.period_of(unit),
+                    None => None,
+                };
+                TypeExprKind::Montant(period)
+            }
+            Rule::ty_simple => match atom.as_str() {
+                "booléen" | "booleen" => TypeExprKind::Booleen,
+                "entier" => TypeExprKind::Entier,
+                "décimal" | "decimal" => TypeExprKind::Decimal,
+                "taux" => TypeExprKind::Taux,
+                "date" => TypeExprKind::Date,
+                "durée" | "duree" => TypeExprKind::Duree,
+                _ => TypeExprKind::Texte,
+            },
+            _ => TypeExprKind::Named(self.ident(&atom)),
+        };
+        let optional = it.next().is_some();
+        let inner = TypeExpr {
+            kind,
+            span: if optional { aspan } else { span },
+        };
+        Ok(if optional {
+            TypeExpr {
+                kind: TypeExprKind::Optional(Box::new(inner)),
+                span,
+            }
+        } else {
+            inner
+        })
+    }
+
+    pub(super) fn period_of(&self, unit: Pair<'_, Rule>) -> Option<Period> {
+        unit.into_inner()
+            .find(|p| p.as_rule() == Rule::period)
+            .map(|p| match p.as_str() {
+                "heure" => Period::Heure,
+                "jour" => Period::Jour,
+                "mois" => Period::Mois,
+                _ => Period::An,
+            })
+    }
+}

@@ -1,0 +1,96 @@
+//! The published form of a decision (CONTRACT.md, « Decision »), as serde types.
+//!
+//! The JSON keys are a contract with the caseworkers' tools: they are French, and the fields
+//! of these structs are named exactly as their keys (only `ruleset`, whose published key is
+//! English, is renamed), so that each struct speaks one language and a renamed key is a
+//! compile error for every reader. Readers (the CLI's human output, the golden harness)
+//! deserialise this shape instead of indexing JSON by string.
+//!
+//! [`crate::Decision`] stays the engine's compact result: this view is built only when a
+//! decision is published ([`crate::Decision::published`], [`crate::Decision::to_json`]), so
+//! deciding alone never renders messages nor JSON values.
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+/// A decided dossier: one entry per dispositif, in program order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The ruleset that decided (`val-doise`).
+    #[serde(rename = "ruleset")]
+    pub jeu_de_regles: String,
+    /// The decision date every parameter version was selected at.
+    pub date: NaiveDate,
+    /// Each dispositif's decision, by identifier, in program order.
+    pub dispositifs: IndexMap<String, Dispositif>,
+}
+
+/// The decision on one dispositif.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dispositif {
+    /// Whether the applicant is granted the dispositif.
+    pub eligible: bool,
+    /// Named outputs in their JSON form (money as a string with two decimals, enumeration
+    /// values by name…), in order; empty when not eligible.
+    pub valeurs: IndexMap<String, Json>,
+    /// Every condition that decided eligibility, in order, then the cumul exclusion if any.
+    pub motifs: Vec<Motif>,
+    /// Why the dispositif could not be decided; it is then not eligible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erreur: Option<String>,
+    /// How each value was obtained, when decided with `explain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<TraceStep>>,
+}
+
+/// Why a dispositif is (not) granted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Motif {
+    /// The condition identifier (`age_minimum`), or `cumul_<dispositif>` for an exclusion.
+    pub id: String,
+    /// Whether the condition holds.
+    pub satisfaite: bool,
+    /// The sentence shown to the applicant (`âge 86 ans ≥ 60 ans`).
+    pub message: String,
+}
+
+/// How one rule's value was obtained (one entry of a `trace`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceStep {
+    /// Qualified rule identifier (`apa_domicile.plafond`).
+    pub regle: String,
+    /// The rule's value, in its JSON form.
+    pub valeur: Json,
+    /// The parameters and barèmes read, with the dated version used.
+    pub parametres: Vec<ParameterRead>,
+    /// Dossier paths read directly by this rule.
+    pub entrees: Vec<String>,
+    /// Rules whose values this rule used directly.
+    pub utilise: Vec<String>,
+    /// The label of the exception branch that applied, if any (published as `null` if none).
+    pub exception: Option<String>,
+}
+
+/// One parameter (or barème) read by a rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParameterRead {
+    /// The parameter's qualified name.
+    pub parametre: String,
+    /// The first day of the version used.
+    pub version: NaiveDate,
+    /// The last day of the version used (published as `null` when open-ended).
+    pub jusqu_au: Option<NaiveDate>,
+    /// The key looked up in a table, in its JSON form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cle: Option<Json>,
+    /// The barème tranche number that contained the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tranche: Option<u32>,
+    /// The barème column (enumeration variant) used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colonne: Option<String>,
+    /// The value read, in its JSON form.
+    pub valeur: Json,
+}
