@@ -20,12 +20,13 @@ pub fn run(ruleset: &Path, dossiers: &Path, args: &DecideArgs) -> Status {
             continue;
         }
         let value = match decider.decide(line) {
-            Ok(decision) => {
-                // Partly decided: the decision is written, and the run reports it in its status.
-                if decision.errors().next().is_some() {
+            Ok(decided) => {
+                // Partly decided (a dispositif in error or undetermined): the decision is
+                // written, and the run reports it in its status.
+                if !decided.is_complete() {
                     invalid += 1;
                 }
-                decision.to_json()
+                decided.to_json()
             }
             Err(refusal) => {
                 invalid += 1;

@@ -5,7 +5,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
-use socle_runtime::{published, DecideOptions, Engine, Selection};
+use socle_runtime::{
+    published, DecideOptions, DecodeOptions, DossierError, DossierErrors, DossierWarning, Engine,
+    Selection,
+};
 
 use crate::check::compile_single;
 use crate::exit::{usage_error, Status};
@@ -43,27 +46,65 @@ pub fn read_input(path: &Path) -> Result<String, Status> {
 
 /// Why a dossier could not be decided, as CONTRACT.md's JSON error.
 pub enum Refusal {
-    Invalid(socle_runtime::DossierError),
+    /// Every error of the dossier (never empty), and its warnings.
+    Invalid(DossierErrors),
     Evaluation(socle_runtime::EvalError),
+}
+
+fn error_json(e: &DossierError) -> Json {
+    json!({
+        "chemin": e.path(),
+        "attendu": e.expected(),
+        "trouve": e.found(),
+        "message": e.to_string(),
+    })
+}
+
+fn warning_json(w: &DossierWarning) -> Json {
+    let mut value = json!({ "chemin": w.path, "message": w.to_string() });
+    if let (Some(s), Json::Object(map)) = (&w.suggestion, &mut value) {
+        map.insert("suggestion".into(), Json::String(s.clone()));
+    }
+    value
 }
 
 impl Refusal {
     pub fn message(&self) -> String {
         match self {
-            Refusal::Invalid(e) => e.to_string(),
+            Refusal::Invalid(e) => e
+                .errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ; "),
             Refusal::Evaluation(e) => e.to_string(),
         }
     }
 
     pub fn to_json(&self) -> Json {
         match self {
-            Refusal::Invalid(e) => json!({
-                "type": "dossier_invalide",
-                "chemin": e.path(),
-                "attendu": e.expected(),
-                "trouve": e.found(),
-                "message": e.to_string(),
-            }),
+            // The first error's fields stay at the top (CONTRACT.md), `erreurs` lists them all.
+            Refusal::Invalid(e) => {
+                let mut value = e.first().map_or_else(|| json!({}), error_json);
+                if let Json::Object(map) = &mut value {
+                    map.insert("type".into(), "dossier_invalide".into());
+                    map.insert(
+                        "erreurs".into(),
+                        e.errors.iter().map(error_json).collect::<Vec<_>>().into(),
+                    );
+                    if !e.warnings.is_empty() {
+                        map.insert(
+                            "avertissements".into(),
+                            e.warnings
+                                .iter()
+                                .map(warning_json)
+                                .collect::<Vec<_>>()
+                                .into(),
+                        );
+                    }
+                }
+                value
+            }
             Refusal::Evaluation(e) => json!({
                 "type": "evaluation_impossible",
                 "message": e.to_string(),
@@ -84,6 +125,38 @@ pub struct DecideArgs {
     /// Ne décide que ce dispositif (option répétable ; par défaut : tous ceux du jeu de règles).
     #[arg(long = "dispositif", value_name = "DISPOSITIF")]
     pub dispositifs: Vec<String>,
+    /// Refuse le dossier s'il contient un champ inconnu du jeu de règles (sinon : avertissement).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// A decision and the warnings about the dossier it was made from.
+pub struct Decided {
+    pub decision: socle_runtime::Decision,
+    pub warnings: Vec<DossierWarning>,
+}
+
+impl Decided {
+    /// Every requested dispositif granted or refused with all its values.
+    pub fn is_complete(&self) -> bool {
+        self.decision.is_decided()
+    }
+
+    /// The published decision, with `avertissements` when the dossier had unknown fields.
+    pub fn to_json(&self) -> Json {
+        let mut value = self.decision.to_json();
+        if let (false, Json::Object(map)) = (self.warnings.is_empty(), &mut value) {
+            map.insert(
+                "avertissements".into(),
+                self.warnings
+                    .iter()
+                    .map(warning_json)
+                    .collect::<Vec<_>>()
+                    .into(),
+            );
+        }
+        value
+    }
 }
 
 /// A compiled ruleset with everything needed to decide dossiers the same way.
@@ -91,18 +164,27 @@ pub struct Decider {
     engine: Engine,
     options: DecideOptions,
     selection: Option<Selection>,
+    decode: DecodeOptions,
 }
 
 impl Decider {
-    pub fn decide(&self, text: &str) -> Result<socle_runtime::Decision, Refusal> {
-        let dossier = self.engine.decode_str(text).map_err(Refusal::Invalid)?;
-        match &self.selection {
+    pub fn decide(&self, text: &str) -> Result<Decided, Refusal> {
+        let read = self
+            .engine
+            .read_str(text, &self.decode)
+            .map_err(Refusal::Invalid)?;
+        let dossier = read.dossier;
+        let decision = match &self.selection {
             Some(selection) => self
                 .engine
                 .decide_selected(&dossier, &self.options, selection),
             None => self.engine.decide(&dossier, &self.options),
         }
-        .map_err(Refusal::Evaluation)
+        .map_err(Refusal::Evaluation)?;
+        Ok(Decided {
+            decision,
+            warnings: read.warnings,
+        })
     }
 }
 
@@ -130,6 +212,9 @@ pub fn prepare(
             engine,
             options,
             selection,
+            decode: DecodeOptions {
+                strict: args.strict,
+            },
         },
         text,
     ))
@@ -141,13 +226,17 @@ pub fn run(ruleset: &Path, dossier: &Path, args: &DecideArgs, format: Format) ->
         Err(status) => return status,
     };
     match decider.decide(&text) {
-        Ok(decision) => {
+        Ok(decided) => {
+            for warning in &decided.warnings {
+                eprintln!("avertissement : {warning}");
+            }
+            let decision = &decided.decision;
             let undecided: Vec<String> = decision
                 .errors()
                 .map(|(id, e)| format!("{id} : {e}"))
                 .collect();
             match format {
-                Format::Json => println!("{}", pretty(&decision.to_json())),
+                Format::Json => println!("{}", pretty(&decided.to_json())),
                 Format::Human => print!("{}", human(&decision.published())),
             }
             // The other dispositifs are decided, but a script must not take this dossier
@@ -155,7 +244,18 @@ pub fn run(ruleset: &Path, dossier: &Path, args: &DecideArgs, format: Format) ->
             for line in &undecided {
                 eprintln!("erreur : dispositif non décidé, {line}");
             }
-            if undecided.is_empty() {
+            for d in &decision.dispositifs {
+                if d.erreur.is_none() && !d.is_decided() {
+                    let paths: Vec<String> = d
+                        .manquants
+                        .iter()
+                        .map(|s| decision.input_path(*s))
+                        .collect();
+                    eprintln!("indéterminé : {}, il manque : {}", d.id, paths.join(", "));
+                }
+            }
+            // Exit 1 also when a dispositif is undetermined: the dossier needs more facts.
+            if undecided.is_empty() && decided.is_complete() {
                 Status::Ok
             } else {
                 Status::Failure
@@ -186,19 +286,23 @@ pub fn human(decision: &published::Decision) -> String {
         decision.jeu_de_regles, decision.date
     );
     for (id, d) in &decision.dispositifs {
-        let status = if d.erreur.is_some() {
-            "non décidé"
-        } else if d.eligible {
-            "éligible"
-        } else {
-            "non éligible"
+        let status = match (d.erreur.is_some(), d.eligible) {
+            (true, _) => "non décidé",
+            (false, Some(true)) if !d.manquants.is_empty() => "éligible, montants incomplets",
+            (false, Some(true)) => "éligible",
+            (false, Some(false)) => "non éligible",
+            (false, None) => "indéterminé",
         };
         out.push_str(&format!("\n{id} : {status}\n"));
         if let Some(error) = &d.erreur {
             out.push_str(&format!("  ! {error}\n"));
         }
         for motif in &d.motifs {
-            let mark = if motif.satisfaite { "✓" } else { "✗" };
+            let mark = match motif.satisfaite {
+                Some(true) => "✓",
+                Some(false) => "✗",
+                None => "?",
+            };
             out.push_str(&format!("  {mark} {} : {}\n", motif.id, motif.message));
         }
         for (name, value) in &d.valeurs {
@@ -207,6 +311,25 @@ pub fn human(decision: &published::Decision) -> String {
                 .map(str::to_string)
                 .unwrap_or_else(|| value.to_string());
             out.push_str(&format!("    {name} = {shown}\n"));
+        }
+        if !d.manquants.is_empty() {
+            let paths: Vec<&str> = d.manquants.iter().map(|m| m.chemin.as_str()).collect();
+            out.push_str(&format!("  manque : {}\n", paths.join(", ")));
+        }
+    }
+    if !decision.questions.is_empty() {
+        out.push_str("\nQuestions à poser (la plus utile d'abord) :\n");
+        for (i, q) in decision.questions.iter().enumerate() {
+            let n = q.dispositifs.len();
+            out.push_str(&format!(
+                "  {}. {} ({}) : décide {} dispositif{} ({})\n",
+                i + 1,
+                q.chemin,
+                q.attendu,
+                n,
+                if n > 1 { "s" } else { "" },
+                q.dispositifs.join(", ")
+            ));
         }
     }
     out

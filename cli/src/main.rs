@@ -64,8 +64,13 @@ enum Command {
         #[command(flatten)]
         args: decide::DecideArgs,
     },
-    /// Affiche le schéma JSON du dossier que lit le jeu de règles.
-    Schema { ruleset: PathBuf },
+    /// Affiche le schéma JSON du dossier que lit le jeu de règles (ou ce dispositif).
+    Schema {
+        ruleset: PathBuf,
+        /// Seulement les champs que ce dispositif peut lire (option répétable).
+        #[arg(long = "dispositif", value_name = "DISPOSITIF")]
+        dispositifs: Vec<String>,
+    },
     /// Génère le site de documentation d'un jeu de règles (HTML statique, lisible hors ligne).
     Doc {
         /// Dossier du jeu de règles.
@@ -129,7 +134,10 @@ fn main() -> ExitCode {
             dossiers,
             args,
         } => batch::run(&ruleset, &dossiers, &args),
-        Command::Schema { ruleset } => schema::run(&ruleset),
+        Command::Schema {
+            ruleset,
+            dispositifs,
+        } => schema::run(&ruleset, &dispositifs),
         Command::Doc { ruleset, sortie } => doc_cmd::run(&ruleset, &sortie),
         Command::Test {
             paths,

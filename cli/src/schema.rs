@@ -1,14 +1,23 @@
-//! `socle schema`: the JSON Schema of the dossier a ruleset reads.
+//! `socle schema`: the JSON Schema of the dossier a ruleset reads, or of the fields some of
+//! its dispositifs may read.
 
 use std::path::Path;
 
 use crate::check::compile_single;
-use crate::exit::Status;
+use crate::exit::{usage_error, Status};
 
-pub fn run(ruleset: &Path) -> Status {
+/// The whole dossier, or (with `dispositifs`) the fields deciding them may read.
+pub fn run(ruleset: &Path, dispositifs: &[String]) -> Status {
     match compile_single(ruleset) {
         Ok(engine) => {
-            let schema = engine.json_schema();
+            let schema = if dispositifs.is_empty() {
+                engine.json_schema()
+            } else {
+                match engine.selection(dispositifs) {
+                    Ok(selection) => engine.json_schema_for(&selection),
+                    Err(e) => return usage_error(e),
+                }
+            };
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_else(|_| schema.to_string())

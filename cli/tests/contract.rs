@@ -235,8 +235,20 @@ fn invalid_dossiers_are_named_by_path() {
     impossible_date["demandeur"]["date_naissance"] = Json::from("1938-02-30");
     let mut bad_money = example_dossier();
     bad_money["plan_aide"]["montant_mensuel"] = Json::from("beaucoup");
+    // A missing field is not an error: the dispositifs that need it are undetermined (exit 1)
+    // and the decision asks for it.
+    let out = socle_stdin(
+        &["decide", "rulesets/val-doise", "--dossier", "-"],
+        &missing.to_string(),
+    );
+    assert_eq!(code(&out), 1);
+    let decision = json(&out);
+    assert_eq!(
+        decision["questions"][0]["chemin"], "demandeur.gir",
+        "{decision:#}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("demandeur.gir"));
     let cases = [
-        (missing, "demandeur.gir"),
         (wrong_type, "demandeur.gir"),
         (unknown_enum, "demandeur.lieu_de_vie"),
         (impossible_date, "demandeur.date_naissance"),

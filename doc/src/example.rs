@@ -24,7 +24,7 @@ impl Examples {
         let mentions = |c: &&Case, granted: bool| {
             c.attendu
                 .iter()
-                .any(|e| e.dispositif == dispositif && (!granted || e.eligible == Some(true)))
+                .any(|e| e.dispositif == dispositif && (!granted || e.eligible == Some(Some(true))))
         };
         // A case file named after the dispositif holds its own cases: those come first.
         let own_file = |c: &&Case| c.path.file_stem().is_some_and(|s| s == dispositif);
@@ -108,10 +108,10 @@ impl Examples {
         }
         out.push_str(&format!(
             "<p>Décision : {}</p>\n",
-            if d.eligible {
-                "<span class=\"oui\">éligible</span>"
-            } else {
-                "<span class=\"non\">non éligible</span>"
+            match d.eligible {
+                Some(true) => "<span class=\"oui\">éligible</span>",
+                Some(false) => "<span class=\"non\">non éligible</span>",
+                None => "<span class=\"non\">indéterminé</span>",
             }
         ));
         if !d.valeurs.is_empty() {
@@ -131,10 +131,10 @@ impl Examples {
                 out.push_str(&format!(
                     "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
                     esc(m.id()),
-                    if m.satisfaite {
-                        "<span class=\"oui\">oui</span>"
-                    } else {
-                        "<span class=\"non\">non</span>"
+                    match m.satisfaite {
+                        Some(true) => "<span class=\"oui\">oui</span>",
+                        Some(false) => "<span class=\"non\">non</span>",
+                        None => "?",
                     },
                     esc(&m.message())
                 ));

@@ -54,10 +54,14 @@ pub struct DateExpectation {
 pub struct DispositifExpectation {
     pub dispositif: String,
     pub span: Span,
-    pub eligible: Option<bool>,
+    /// `eligible = true | false | "indetermine"`: `Some(None)` expects an undetermined
+    /// dispositif (`eligible: null`); `None` does not check eligibility.
+    pub eligible: Option<Option<bool>>,
     pub valeurs: Vec<ExpectedValue>,
     /// The ids of the failed conditions, in order.
     pub motifs_non_satisfaits: Option<Vec<Named>>,
+    /// The JSON paths of the missing fields the dispositif names (`manquants`), in order.
+    pub manquants: Option<Vec<Named>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,9 +110,10 @@ impl Literal {
 #[derive(Clone, Debug)]
 pub struct Expected<'c> {
     pub dispositif: &'c str,
-    pub eligible: Option<bool>,
+    pub eligible: Option<Option<bool>>,
     pub valeurs: Vec<&'c ExpectedValue>,
     pub motifs_non_satisfaits: Option<&'c [Named]>,
+    pub manquants: Option<&'c [Named]>,
 }
 
 impl Case {
@@ -132,6 +137,7 @@ impl Case {
                 eligible: e.eligible,
                 valeurs: e.valeurs.iter().collect(),
                 motifs_non_satisfaits: e.motifs_non_satisfaits.as_deref(),
+                manquants: e.manquants.as_deref(),
             })
             .collect();
         let specific = self
@@ -148,6 +154,7 @@ impl Case {
                         eligible: None,
                         valeurs: Vec::new(),
                         motifs_non_satisfaits: None,
+                        manquants: None,
                     });
                     merged.len() - 1
                 }
@@ -160,6 +167,9 @@ impl Case {
             }
             if let Some(motifs) = &e.motifs_non_satisfaits {
                 m.motifs_non_satisfaits = Some(motifs);
+            }
+            if let Some(manquants) = &e.manquants {
+                m.manquants = Some(manquants);
             }
             for v in &e.valeurs {
                 m.valeurs.retain(|old| old.name.name != v.name.name);

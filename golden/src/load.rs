@@ -24,7 +24,7 @@ const CASE_KEYS: &[&str] = &[
     "attendu",
     "par_date",
 ];
-const EXPECTATION_KEYS: &[&str] = &["eligible", "valeurs", "motifs_non_satisfaits"];
+const EXPECTATION_KEYS: &[&str] = &["eligible", "valeurs", "motifs_non_satisfaits", "manquants"];
 const PAR_DATE_KEYS: &[&str] = &["date", "attendu"];
 
 /// Parses one case file. Never fails: what cannot be read becomes a diagnostic, and the cases
@@ -437,15 +437,22 @@ impl Reader<'_> {
                 &format!("dans `attendu.{}`", name.get_ref()),
             );
             let eligible = t.get("eligible").and_then(|v| match v.get_ref() {
-                DeValue::Boolean(b) => Some(*b),
+                DeValue::Boolean(b) => Some(Some(*b)),
+                DeValue::String(s) if matches!(&**s, "indetermine" | "indéterminé") => Some(None),
                 other => {
                     self.malformed(
                         span_of(v),
-                        format!("`eligible` vaut true ou false, pas {}", kind_of(other)),
+                        format!(
+                            "`eligible` vaut true, false ou \"indetermine\", pas {}",
+                            kind_of(other)
+                        ),
                     );
                     None
                 }
             });
+            let manquants = t
+                .get("manquants")
+                .and_then(|v| self.names(v, "manquants", "chemin du dossier", "demandeur.gir"));
             let valeurs = match t.get("valeurs") {
                 Some(v) => self.valeurs(v),
                 None => Vec::new(),
@@ -457,6 +464,7 @@ impl Reader<'_> {
                 eligible,
                 valeurs,
                 motifs_non_satisfaits: motifs,
+                manquants,
             });
         }
         out
@@ -480,11 +488,27 @@ impl Reader<'_> {
     }
 
     fn motifs(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Named>> {
+        self.names(
+            value,
+            "motifs_non_satisfaits",
+            "identifiants de conditions",
+            "gir_eligible",
+        )
+    }
+
+    /// A list of texts (`motifs_non_satisfaits`, `manquants`).
+    fn names(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        what: &str,
+        example: &str,
+    ) -> Option<Vec<Named>> {
         let DeValue::Array(items) = value.get_ref() else {
             self.malformed(
                 span_of(value),
                 format!(
-                    "`motifs_non_satisfaits` est une liste d'identifiants de conditions, par exemple [\"gir_eligible\"], pas {}",
+                    "`{key}` est une liste d'{what}, par exemple [\"{example}\"], pas {}",
                     kind_of(value.get_ref())
                 ),
             );
@@ -500,7 +524,7 @@ impl Reader<'_> {
                 other => self.malformed(
                     span_of(item),
                     format!(
-                        "un motif est l'identifiant d'une condition entre guillemets, pas {}",
+                        "`{key}` : un élément s'écrit entre guillemets, pas {}",
                         kind_of(other)
                     ),
                 ),

@@ -53,8 +53,9 @@ pub enum Failure {
     },
     Eligible {
         dispositif: String,
-        expected: bool,
-        actual: bool,
+        /// `None`: indéterminé.
+        expected: Option<bool>,
+        actual: Option<bool>,
         /// The motifs the decision gives, `id : message`.
         motifs: Vec<String>,
     },
@@ -67,6 +68,11 @@ pub enum Failure {
         trace: Vec<String>,
     },
     Motifs {
+        dispositif: String,
+        expected: Vec<String>,
+        actual: Vec<String>,
+    },
+    Manquants {
         dispositif: String,
         expected: Vec<String>,
         actual: Vec<String>,
@@ -92,7 +98,11 @@ impl Failure {
                 expected,
                 actual,
                 ..
-            } => format!("{dispositif}.eligible : attendu {expected}, obtenu {actual}"),
+            } => format!(
+                "{dispositif}.eligible : attendu {}, obtenu {}",
+                outcome(*expected),
+                outcome(*actual)
+            ),
             Failure::Value {
                 dispositif,
                 name,
@@ -106,6 +116,15 @@ impl Failure {
                 actual,
             } => format!(
                 "{dispositif}.motifs_non_satisfaits : attendu [{}], obtenu [{}]",
+                expected.join(", "),
+                actual.join(", ")
+            ),
+            Failure::Manquants {
+                dispositif,
+                expected,
+                actual,
+            } => format!(
+                "{dispositif}.manquants : attendu [{}], obtenu [{}]",
                 expected.join(", "),
                 actual.join(", ")
             ),
@@ -226,10 +245,10 @@ fn compare(
                 .motifs
                 .iter()
                 .map(|m| {
-                    let mark = if m.satisfaite {
-                        "remplie"
-                    } else {
-                        "NON remplie"
+                    let mark = match m.satisfaite {
+                        Some(true) => "remplie",
+                        Some(false) => "NON remplie",
+                        None => "indéterminée",
                     };
                     format!("motif {} ({mark}) : {}", m.id, m.message)
                 })
@@ -276,8 +295,10 @@ fn compare(
         };
         let actual = got.valeurs.get(name.as_str()).unwrap_or(&Json::Null);
         if !matches(&typed, actual) {
-            let actual_text = if actual.is_null() && !got.eligible {
+            let actual_text = if actual.is_null() && got.eligible == Some(false) {
                 "aucune valeur (non éligible)".to_owned()
+            } else if actual.is_null() && got.eligible.is_none() {
+                "aucune valeur (indéterminé)".to_owned()
             } else {
                 actual.to_string()
             };
@@ -298,7 +319,7 @@ fn compare(
         let failed: Vec<String> = got
             .motifs
             .iter()
-            .filter(|m| !m.satisfaite)
+            .filter(|m| m.satisfaite == Some(false))
             .map(|m| m.id.clone())
             .collect();
         if want != failed {
@@ -309,6 +330,22 @@ fn compare(
             });
         }
     }
+    if let Some(want) = expected.manquants {
+        let want: Vec<String> = want.iter().map(|m| m.name.clone()).collect();
+        let got: Vec<String> = got.manquants.iter().map(|m| m.chemin.clone()).collect();
+        if want != got {
+            out.push(Failure::Manquants {
+                dispositif: dispositif.to_owned(),
+                expected: want,
+                actual: got,
+            });
+        }
+    }
+}
+
+/// How an eligibility reads in a failure (`true`, `false`, `indéterminé`).
+fn outcome(eligible: Option<bool>) -> String {
+    eligible.map_or_else(|| "indéterminé".to_owned(), |b| b.to_string())
 }
 
 /// The trace entry of `rule`, for a person: its value, the rules it used (with their values),

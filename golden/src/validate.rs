@@ -95,7 +95,7 @@ fn check_expectation(
         );
         return;
     };
-    if expectation.eligible == Some(false) && !expectation.valeurs.is_empty() {
+    if expectation.eligible == Some(Some(false)) && !expectation.valeurs.is_empty() {
         let first = expectation
             .valeurs
             .first()

@@ -172,13 +172,29 @@ impl Engine {
                 coverage: &mut *coverage,
                 inner: Recorder::new(p.defs.len()),
             };
-            Eval::new(p, &self.layout, inputs, date, tracer).decide(self.program.clone(), None)
+            Eval::new(
+                p,
+                &self.layout,
+                inputs,
+                dossier.unknown_bits(),
+                date,
+                tracer,
+            )
+            .decide(self.program.clone(), None)
         } else {
             let tracer = Covering {
                 coverage: &mut *coverage,
                 inner: NoTrace,
             };
-            Eval::new(p, &self.layout, inputs, date, tracer).decide(self.program.clone(), None)
+            Eval::new(
+                p,
+                &self.layout,
+                inputs,
+                dossier.unknown_bits(),
+                date,
+                tracer,
+            )
+            .decide(self.program.clone(), None)
         }?;
         coverage.decisions = coverage.decisions.saturating_add(1);
         Ok(decision)

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 use crate::error::EvalError;
-use crate::ir::{EnumDef, Expr, Message, MessagePart, Program, Ty};
+use crate::ir::{EnumDef, Expr, InputSlot, Message, MessagePart, Program, Ty};
 use crate::published;
 use crate::render::{render_human, value_to_json, write_human};
 use crate::trace::TraceEntry;
@@ -30,11 +30,18 @@ pub struct Decision {
 pub struct DispositifDecision {
     pub id: Arc<str>,
     pub title: Option<Arc<str>>,
-    pub eligible: bool,
-    /// Named outputs, in order; empty when not eligible.
+    /// `Some(true)` granted, `Some(false)` refused, `None` undetermined: the dossier lacks facts
+    /// (`manquants`) that could change the outcome.
+    pub eligible: Option<bool>,
+    /// Named outputs, in order; empty when not eligible. An undetermined dispositif shows the
+    /// values computable from the facts given; the others are absent.
     pub valeurs: Vec<OutputValue>,
     /// Every condition that decided eligibility, in order, then the cumul exclusion if any.
     pub motifs: Vec<Motif>,
+    /// The missing dossier fields (input slots, sorted) whose values could change this
+    /// decision: its eligibility when undetermined, or a value of an eligible dispositif.
+    /// Empty when the dispositif is fully decided.
+    pub manquants: Vec<InputSlot>,
     /// Present when the decision was made with `explain`.
     pub trace: Option<Vec<TraceEntry>>,
     /// Why this dispositif could not be decided (e.g. no parameter version at the decision
@@ -55,7 +62,10 @@ pub struct OutputValue {
 /// eligibility and amounts alone never pays for French number formatting.
 #[derive(Clone)]
 pub struct Motif {
-    pub satisfaite: bool,
+    /// `None` when the condition depends on facts the dossier does not give (`manquants`).
+    pub satisfaite: Option<bool>,
+    /// The missing input slots the condition waits for (empty when it is settled).
+    pub manquants: Vec<InputSlot>,
     text: MotifText,
 }
 
@@ -109,7 +119,11 @@ pub(crate) struct MotifTemplate {
 enum Piece {
     Text(String),
     Value(Ty),
-    Choice { satisfied: String, failed: String },
+    Choice {
+        satisfied: String,
+        failed: String,
+        unknown: &'static str,
+    },
 }
 
 impl MotifTemplate {
@@ -125,6 +139,7 @@ impl MotifTemplate {
             pieces.push(Piece::Choice {
                 satisfied: " satisfaite".to_owned(),
                 failed: " non satisfaite".to_owned(),
+                unknown: " indéterminée",
             });
         }
         for part in &message.parts {
@@ -137,6 +152,7 @@ impl MotifTemplate {
                 MessagePart::Choice { satisfied, failed } => pieces.push(Piece::Choice {
                     satisfied: satisfied.clone(),
                     failed: failed.clone(),
+                    unknown: " ? ",
                 }),
             }
         }
@@ -145,7 +161,9 @@ impl MotifTemplate {
             .map(|p| match p {
                 Piece::Text(t) => t.len(),
                 Piece::Value(_) => 16,
-                Piece::Choice { satisfied, failed } => satisfied.len().max(failed.len()),
+                Piece::Choice {
+                    satisfied, failed, ..
+                } => satisfied.len().max(failed.len()),
             })
             .sum();
         MotifTemplate {
@@ -156,17 +174,24 @@ impl MotifTemplate {
         }
     }
 
-    fn render(&self, held: bool, values: &Shown) -> String {
+    fn render(&self, held: Option<bool>, values: &Shown) -> String {
         let mut out = String::with_capacity(self.text_len);
         let mut values = values.iter();
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Choice { satisfied, failed } => {
-                    out.push_str(if held { satisfied } else { failed })
-                }
+                Piece::Choice {
+                    satisfied,
+                    failed,
+                    unknown,
+                } => out.push_str(match held {
+                    Some(true) => satisfied,
+                    Some(false) => failed,
+                    None => unknown,
+                }),
                 Piece::Value(ty) => match values.next() {
                     Some(Some(value)) => write_human(&mut out, value, ty, &self.enums),
+                    _ if held.is_none() => out.push_str("(inconnu)"),
                     _ => out.push_str("(non calculable)"),
                 },
             }
@@ -176,16 +201,27 @@ impl MotifTemplate {
 }
 
 impl Motif {
-    pub(crate) fn condition(template: Arc<MotifTemplate>, satisfaite: bool, values: Shown) -> Self {
+    pub(crate) fn condition(
+        template: Arc<MotifTemplate>,
+        satisfaite: Option<bool>,
+        values: Shown,
+    ) -> Self {
         Motif {
             satisfaite,
+            manquants: Vec::new(),
             text: MotifText::Condition { template, values },
         }
     }
 
+    pub(crate) fn missing(mut self, manquants: Vec<InputSlot>) -> Self {
+        self.manquants = manquants;
+        self
+    }
+
     pub(crate) fn cumul(id: Arc<str>, message: Arc<str>) -> Self {
         Motif {
-            satisfaite: false,
+            satisfaite: Some(false),
+            manquants: Vec::new(),
             text: MotifText::Cumul { id, message },
         }
     }
@@ -210,6 +246,7 @@ impl Motif {
 impl PartialEq for Motif {
     fn eq(&self, other: &Self) -> bool {
         self.satisfaite == other.satisfaite
+            && self.manquants == other.manquants
             && self.id() == other.id()
             && self.message() == other.message()
     }
@@ -264,6 +301,16 @@ impl Decision {
         self.dispositifs.iter().find(|d| &*d.id == id)
     }
 
+    /// The program that made this decision.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// Whether every dispositif decided is granted or refused with all its values.
+    pub fn is_decided(&self) -> bool {
+        self.dispositifs.iter().all(DispositifDecision::is_decided)
+    }
+
     /// A value of this decision in its JSON form (money with two decimals, enum names…).
     pub fn value_json(&self, value: &Value, ty: &Ty) -> Json {
         value_to_json(value, ty, &self.program.enums)
@@ -286,12 +333,14 @@ impl Decision {
                 .iter()
                 .map(|d| (d.id.to_string(), self.published_dispositif(d)))
                 .collect(),
+            questions: self.questions(),
         }
     }
 
     fn published_dispositif(&self, d: &DispositifDecision) -> published::Dispositif {
         published::Dispositif {
             eligible: d.eligible,
+            verse: None,
             valeurs: d
                 .valeurs
                 .iter()
@@ -304,8 +353,10 @@ impl Decision {
                     id: m.id().to_owned(),
                     satisfaite: m.satisfaite,
                     message: m.message(),
+                    manquants: m.manquants.iter().map(|s| self.input_path(*s)).collect(),
                 })
                 .collect(),
+            manquants: d.manquants.iter().map(|s| self.manquant(*s)).collect(),
             erreur: d.erreur.as_ref().map(EvalError::to_string),
             trace: d
                 .trace
@@ -343,12 +394,18 @@ impl DispositifDecision {
         DispositifDecision {
             id,
             title,
-            eligible: false,
+            eligible: Some(false),
             valeurs: Vec::new(),
             motifs: Vec::new(),
+            manquants: Vec::new(),
             trace: None,
             erreur: Some(error),
         }
+    }
+
+    /// Granted or refused, every value known: nothing is missing.
+    pub fn is_decided(&self) -> bool {
+        self.eligible.is_some() && self.manquants.is_empty() && self.erreur.is_none()
     }
 
     /// The value of a named output, if the dispositif is eligible.
@@ -417,14 +474,14 @@ mod tests {
             Some(Value::Dec(Decimal::new(114309, 2))),
             None,
         ];
-        let held = Motif::condition(t.clone(), true, shown(values.clone()));
+        let held = Motif::condition(t.clone(), Some(true), shown(values.clone()));
         assert_eq!(held.id(), "age_minimum");
         assert_eq!(
             held.message(),
             "âge 86 ans et 7 mois ≥ 60 ans, lieu : residence autonomie, \
              plan : 1 143,09 €/mois, ressources : (non calculable)"
         );
-        let failed = Motif::condition(t, false, shown(values));
+        let failed = Motif::condition(t, Some(false), shown(values));
         assert!(failed
             .message()
             .starts_with("âge 86 ans et 7 mois < 60 ans"));
@@ -434,8 +491,8 @@ mod tests {
     #[test]
     fn a_condition_without_message_names_itself() {
         let t = template(Vec::new());
-        let held = Motif::condition(t.clone(), true, Shown::default());
-        let failed = Motif::condition(t, false, Shown::default());
+        let held = Motif::condition(t.clone(), Some(true), Shown::default());
+        let failed = Motif::condition(t, Some(false), Shown::default());
         assert_eq!(held.message(), "condition age_minimum satisfaite");
         assert_eq!(failed.message(), "condition age_minimum non satisfaite");
     }

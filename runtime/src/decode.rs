@@ -12,24 +12,126 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
 
 use crate::error::{DossierError, DossierErrorKind};
-use crate::ir::{DurationFamily, EnumDef, InputField, InputKind, Period, Program, Ty};
+use crate::ir::{DurationFamily, EnumDef, InputField, InputKind, Program, Ty};
 use crate::value::Value;
 
+mod schema;
 mod strict;
 
+pub(crate) use schema::{json_schema, json_schema_for};
 pub use strict::{MAX_DEPTH, MAX_LIST_LEN, MAX_TEXT_BYTES};
 
-/// A decoded dossier: one value per input slot of the program it was decoded for.
+/// A decoded dossier: one value per input slot of the program it was decoded for. A field the
+/// dossier does not give is *unknown* (not the same as an optional field left empty, which is
+/// known to be absent): deciding names it when it matters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dossier {
     values: Vec<Value>,
+    /// Bit `slot` set: the dossier does not give this input. Empty for a complete dossier.
+    unknown: Vec<u64>,
+}
+
+/// How strictly a dossier is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// A field the ruleset does not know is an error instead of a warning.
+    pub strict: bool,
+}
+
+/// A field of the dossier that the ruleset does not read: ignored, but reported, with the
+/// known field it probably meant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DossierWarning {
+    /// Dotted JSON path of the unknown field.
+    pub path: String,
+    /// A known sibling field with a close name (`domicile_secours` for `domicile_secour`).
+    pub suggestion: Option<String>,
+}
+
+impl std::fmt::Display for DossierWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` : champ inconnu de ce jeu de règles, ignoré",
+            self.path
+        )?;
+        if let Some(s) = &self.suggestion {
+            write!(f, " ; vouliez-vous dire `{s}` ?")?;
+        }
+        Ok(())
+    }
+}
+
+/// A dossier read, with the warnings about the fields it ignored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decoded {
+    pub dossier: Dossier,
+    pub warnings: Vec<DossierWarning>,
+}
+
+/// Every error of a refused dossier at once (never empty), and its warnings.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct DossierErrors {
+    pub errors: Vec<DossierError>,
+    pub warnings: Vec<DossierWarning>,
+}
+
+impl DossierErrors {
+    fn one(error: DossierError) -> Self {
+        DossierErrors {
+            errors: vec![error],
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The first error (the dossier is refused for it and possibly others).
+    pub fn first(&self) -> Option<&DossierError> {
+        self.errors.first()
+    }
 }
 
 impl Dossier {
     /// A dossier built directly from slot values (tests, embedding applications). Slots the
     /// program reads but `values` lacks make `decide` fail rather than panic.
     pub fn from_values(values: Vec<Value>) -> Self {
-        Dossier { values }
+        Dossier {
+            values,
+            unknown: Vec::new(),
+        }
+    }
+
+    /// A dossier whose `unknown` slots are not given (their values are ignored).
+    pub fn partial(mut values: Vec<Value>, unknown: &[u32]) -> Self {
+        let mut bits = Vec::new();
+        for slot in unknown {
+            set_bit(&mut bits, *slot);
+            if let Some(v) = values.get_mut(*slot as usize) {
+                *v = Value::Absent;
+            }
+        }
+        Dossier {
+            values,
+            unknown: bits,
+        }
+    }
+
+    /// Whether the dossier does not give this input.
+    pub fn is_unknown(&self, slot: u32) -> bool {
+        self.unknown
+            .get((slot / 64) as usize)
+            .is_some_and(|word| word >> (slot % 64) & 1 == 1)
+    }
+
+    /// The inputs the dossier does not give, in slot order.
+    pub fn unknown_slots(&self) -> Vec<u32> {
+        (0..u32::try_from(self.values.len()).unwrap_or(u32::MAX))
+            .filter(|s| self.is_unknown(*s))
+            .collect()
+    }
+
+    pub(crate) fn unknown_bits(&self) -> &[u64] {
+        &self.unknown
     }
 
     pub fn values(&self) -> &[Value] {
@@ -154,7 +256,55 @@ fn invalid(path: &Path, expected: Expected, found: String, detail: &str) -> Doss
     .with_detail(detail)
 }
 
+fn set_bit(bits: &mut Vec<u64>, slot: u32) {
+    let word = (slot / 64) as usize;
+    if bits.len() <= word {
+        bits.resize(word + 1, 0);
+    }
+    if let Some(w) = bits.get_mut(word) {
+        *w |= 1 << (slot % 64);
+    }
+}
+
+/// What a slot should hold, in French (`entier`, `date AAAA-MM-JJ`).
+pub(crate) fn expected_noun(p: &Program, slot: u32) -> String {
+    fn find(fields: &[InputField], slot: u32) -> Option<&Ty> {
+        fields.iter().find_map(|f| match &f.kind {
+            InputKind::Leaf { slot: s, ty } if *s == slot => Some(ty),
+            InputKind::Leaf { .. } => None,
+            InputKind::Record(sub) => find(sub, slot),
+        })
+    }
+    let decoder = Decoder {
+        enums: &p.enums,
+        strict: false,
+    };
+    find(&p.inputs, slot).map_or_else(String::new, |ty| decoder.expected(ty).noun())
+}
+
 pub(crate) fn decode_str(p: &Program, text: &str) -> Result<Dossier, DossierError> {
+    read_str(p, text, &DecodeOptions::default())
+        .map(|d| d.dossier)
+        .map_err(|mut e| e.errors.swap_remove(0))
+}
+
+pub(crate) fn decode_json(p: &Program, json: &Json) -> Result<Dossier, DossierError> {
+    read_json(p, json, &DecodeOptions::default())
+        .map(|d| d.dossier)
+        .map_err(|mut e| e.errors.swap_remove(0))
+}
+
+pub(crate) fn read_str(
+    p: &Program,
+    text: &str,
+    options: &DecodeOptions,
+) -> Result<Decoded, DossierErrors> {
+    parse(text)
+        .map_err(DossierErrors::one)
+        .and_then(|json| read_json(p, &json, options))
+}
+
+fn parse(text: &str) -> Result<Json, DossierError> {
     if text.len() > MAX_TEXT_BYTES {
         return Err(limit(
             &Path::Root,
@@ -206,35 +356,111 @@ pub(crate) fn decode_str(p: &Program, text: &str) -> Result<Dossier, DossierErro
             format!("liste de plus de {} éléments", len.saturating_sub(1)),
         ),
     })?;
-    decode_json(p, &json)
+    Ok(json)
 }
 
 fn limit(path: &Path, found: String, bound: String) -> DossierError {
     DossierError::new(DossierErrorKind::Limit, path.render(), bound, false, found)
 }
 
-pub(crate) fn decode_json(p: &Program, json: &Json) -> Result<Dossier, DossierError> {
+pub(crate) fn read_json(
+    p: &Program,
+    json: &Json,
+    options: &DecodeOptions,
+) -> Result<Decoded, DossierErrors> {
     let Json::Object(root) = json else {
-        return Err(wrong_type(&Path::Root, Expected::Object, json));
+        return Err(DossierErrors::one(wrong_type(
+            &Path::Root,
+            Expected::Object,
+            json,
+        )));
     };
-    let mut values = vec![Value::Absent; p.input_paths.len()];
-    let decoder = Decoder { enums: &p.enums };
-    decoder.fields(&p.inputs, root, &Path::Root, &mut values)?;
-    Ok(Dossier { values })
+    let mut out = Out {
+        values: vec![Value::Absent; p.input_paths.len()],
+        unknown: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let decoder = Decoder {
+        enums: &p.enums,
+        strict: options.strict,
+    };
+    decoder.fields(&p.inputs, root, &Path::Root, &mut out);
+    if out.errors.is_empty() {
+        Ok(Decoded {
+            dossier: Dossier {
+                values: out.values,
+                unknown: out.unknown,
+            },
+            warnings: out.warnings,
+        })
+    } else {
+        Err(DossierErrors {
+            errors: out.errors,
+            warnings: out.warnings,
+        })
+    }
+}
+
+/// What reading a dossier produces: values, unknown slots, and every problem found.
+struct Out {
+    values: Vec<Value>,
+    unknown: Vec<u64>,
+    errors: Vec<DossierError>,
+    warnings: Vec<DossierWarning>,
 }
 
 struct Decoder<'p> {
     enums: &'p [EnumDef],
+    strict: bool,
+}
+
+/// Marks every leaf under `kind` unknown: the dossier does not give it.
+fn mark_unknown(kind: &InputKind, bits: &mut Vec<u64>) {
+    match kind {
+        InputKind::Leaf { slot, .. } => set_bit(bits, *slot),
+        InputKind::Record(sub) => {
+            for field in sub {
+                mark_unknown(&field.kind, bits);
+            }
+        }
+    }
+}
+
+/// The known field closest to an unknown one, if it is close enough to be a typo.
+fn suggestion<'f>(name: &str, fields: &'f [InputField]) -> Option<&'f str> {
+    fields
+        .iter()
+        .map(|f| (strsim::damerau_levenshtein(name, &f.name), f.name.as_str()))
+        .filter(|(distance, known)| *distance <= 2.max(known.len() / 5))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
 }
 
 impl Decoder<'_> {
-    fn fields(
-        &self,
-        fields: &[InputField],
-        obj: &Map<String, Json>,
-        parent: &Path,
-        out: &mut [Value],
-    ) -> Result<(), DossierError> {
+    fn fields(&self, fields: &[InputField], obj: &Map<String, Json>, parent: &Path, out: &mut Out) {
+        for key in obj.keys() {
+            if fields.iter().any(|f| &f.name == key) {
+                continue;
+            }
+            let path = Path::Field(parent, key).render();
+            let suggestion = suggestion(key, fields).map(str::to_owned);
+            if self.strict {
+                let found = match &suggestion {
+                    Some(s) => format!("champ inconnu ; vouliez-vous dire `{s}` ?"),
+                    None => "champ inconnu".to_owned(),
+                };
+                out.errors.push(DossierError::new(
+                    DossierErrorKind::UnknownField,
+                    path,
+                    "un champ lu par ce jeu de règles".to_owned(),
+                    false,
+                    found,
+                ));
+            } else {
+                out.warnings.push(DossierWarning { path, suggestion });
+            }
+        }
         for field in fields {
             let path = Path::Field(parent, &field.name);
             let value = obj.get(&field.name);
@@ -248,40 +474,28 @@ impl Decoder<'_> {
                 );
             let value = match value {
                 None | Some(Json::Null) if optional => continue,
+                // Not given: unknown. Deciding names it if a dispositif needs it.
                 None | Some(Json::Null) => {
-                    let expected = match &field.kind {
-                        InputKind::Leaf { ty, .. } => self.expected(ty),
-                        InputKind::Record(_) => Expected::Object,
-                    };
-                    return Err(DossierError::new(
-                        DossierErrorKind::Missing,
-                        path.render(),
-                        expected.noun(),
-                        expected.feminine(),
-                        if value.is_some() {
-                            "null"
-                        } else {
-                            "champ absent"
-                        }
-                        .to_owned(),
-                    ));
+                    mark_unknown(&field.kind, &mut out.unknown);
+                    continue;
                 }
                 Some(v) => v,
             };
             match &field.kind {
-                InputKind::Leaf { slot, ty } => {
-                    let decoded = self.leaf(ty, value, &path)?;
-                    if let Some(target) = out.get_mut(*slot as usize) {
-                        *target = decoded;
+                InputKind::Leaf { slot, ty } => match self.leaf(ty, value, &path) {
+                    Ok(decoded) => {
+                        if let Some(target) = out.values.get_mut(*slot as usize) {
+                            *target = decoded;
+                        }
                     }
-                }
+                    Err(errors) => out.errors.extend(errors),
+                },
                 InputKind::Record(sub) => match value {
-                    Json::Object(inner) => self.fields(sub, inner, &path, out)?,
-                    other => return Err(wrong_type(&path, Expected::Object, other)),
+                    Json::Object(inner) => self.fields(sub, inner, &path, out),
+                    other => out.errors.push(wrong_type(&path, Expected::Object, other)),
                 },
             }
         }
-        Ok(())
     }
 
     fn expected<'a>(&'a self, ty: &Ty) -> Expected<'a> {
@@ -303,11 +517,52 @@ impl Decoder<'_> {
         }
     }
 
-    fn leaf(&self, ty: &Ty, v: &Json, path: &Path) -> Result<Value, DossierError> {
+    /// A leaf value; a list reports every wrong element.
+    fn leaf(&self, ty: &Ty, v: &Json, path: &Path) -> Result<Value, Vec<DossierError>> {
+        match (ty, v) {
+            (Ty::Optional(inner), _) if !v.is_null() => self.leaf(inner, v, path),
+            (Ty::List(inner), Json::Array(items)) if items.len() <= MAX_LIST_LEN => {
+                let mut values = Vec::with_capacity(items.len());
+                let mut errors = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match self.leaf(inner, item, &Path::Index(path, i)) {
+                        Ok(v) => values.push(v),
+                        Err(e) => errors.extend(e),
+                    }
+                }
+                if errors.is_empty() {
+                    Ok(Value::List(Arc::from(values)))
+                } else {
+                    Err(errors)
+                }
+            }
+            (Ty::Money(_), _) => {
+                let value = self.scalar(ty, v, path).map_err(|e| vec![e])?;
+                match &value {
+                    Value::Dec(d) if d.is_sign_negative() && !d.is_zero() => Err(vec![invalid(
+                        path,
+                        self.expected(ty),
+                        describe(v),
+                        "un montant ne peut pas être négatif",
+                    )]),
+                    Value::Dec(d) if d.normalize().scale() > 2 => Err(vec![invalid(
+                        path,
+                        self.expected(ty),
+                        describe(v),
+                        "un montant a au plus deux décimales",
+                    )]),
+                    _ => Ok(value),
+                }
+            }
+            _ => self.scalar(ty, v, path).map_err(|e| vec![e]),
+        }
+    }
+
+    fn scalar(&self, ty: &Ty, v: &Json, path: &Path) -> Result<Value, DossierError> {
         let expected = self.expected(ty);
         match (ty, v) {
             (Ty::Optional(_), Json::Null) => Ok(Value::Absent),
-            (Ty::Optional(inner), _) => self.leaf(inner, v, path),
+            (Ty::Optional(inner), _) => self.scalar(inner, v, path),
             (Ty::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
             (Ty::Int, Json::Number(n)) => {
                 parse_int(n.as_str())
@@ -383,7 +638,7 @@ impl Decoder<'_> {
                 }
                 let mut values = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    values.push(self.leaf(inner, item, &Path::Index(path, i))?);
+                    values.push(self.scalar(inner, item, &Path::Index(path, i))?);
                 }
                 Ok(Value::List(Arc::from(values)))
             }
@@ -470,104 +725,6 @@ fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
     };
     let year = i32::try_from(number(0..4)?).map_err(|_| DateError::Format)?;
     NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?).ok_or(DateError::Impossible)
-}
-
-pub(crate) fn json_schema(p: &Program) -> Json {
-    let mut schema = Map::new();
-    schema.insert(
-        "$schema".into(),
-        "https://json-schema.org/draft/2020-12/schema".into(),
-    );
-    schema.insert(
-        "title".into(),
-        format!("Dossier lu par {}", p.ruleset).into(),
-    );
-    schema.insert(
-        "description".into(),
-        "Champs du dossier que ce jeu de règles lit ; les autres champs sont ignorés.".into(),
-    );
-    let object = object_schema(&p.inputs, &p.enums);
-    if let Json::Object(body) = object {
-        schema.extend(body);
-    }
-    Json::Object(schema)
-}
-
-fn object_schema(fields: &[InputField], enums: &[EnumDef]) -> Json {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for field in fields {
-        let (inner, optional) = match &field.kind {
-            InputKind::Leaf {
-                ty: Ty::Optional(inner),
-                ..
-            } => (ty_schema(inner, enums), true),
-            InputKind::Leaf { ty, .. } => (ty_schema(ty, enums), field.optional),
-            InputKind::Record(sub) => (object_schema(sub, enums), field.optional),
-        };
-        if optional {
-            properties.insert(field.name.clone(), nullable(inner));
-        } else {
-            required.push(Json::String(field.name.clone()));
-            properties.insert(field.name.clone(), inner);
-        }
-    }
-    serde_json::json!({
-        "type": "object",
-        "properties": properties,
-        "required": required,
-    })
-}
-
-fn nullable(schema: Json) -> Json {
-    serde_json::json!({ "anyOf": [schema, { "type": "null" }] })
-}
-
-fn ty_schema(ty: &Ty, enums: &[EnumDef]) -> Json {
-    use serde_json::json;
-    let decimal = |description: String| {
-        json!({
-            "anyOf": [
-                { "type": "number" },
-                { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" }
-            ],
-            "description": description,
-        })
-    };
-    match ty {
-        Ty::Bool => json!({ "type": "boolean" }),
-        Ty::Int => json!({ "type": "integer" }),
-        Ty::Decimal => decimal("nombre décimal".to_owned()),
-        Ty::Rate => decimal("taux : 0.25 pour 25 %".to_owned()),
-        Ty::Money(period) => decimal(format!(
-            "montant en euros{}",
-            match period {
-                None => "",
-                Some(Period::Heure) => " par heure",
-                Some(Period::Jour) => " par jour",
-                Some(Period::Mois) => " par mois",
-                Some(Period::An) => " par an",
-            }
-        )),
-        Ty::Date => json!({
-            "type": "string",
-            "format": "date",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-        }),
-        Ty::Duration(DurationFamily::Days) => {
-            json!({ "type": "integer", "description": "durée en jours" })
-        }
-        Ty::Duration(DurationFamily::Months) => {
-            json!({ "type": "integer", "description": "durée en mois" })
-        }
-        Ty::Text => json!({ "type": "string" }),
-        Ty::Enum(id) => match enums.get(*id as usize) {
-            Some(e) => json!({ "type": "string", "enum": e.variants, "title": e.name }),
-            None => json!({ "type": "string" }),
-        },
-        Ty::List(inner) => json!({ "type": "array", "items": ty_schema(inner, enums) }),
-        Ty::Optional(inner) => nullable(ty_schema(inner, enums)),
-    }
 }
 
 #[cfg(test)]

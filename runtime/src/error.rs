@@ -57,6 +57,8 @@ pub enum DossierErrorKind {
     DuplicateKey,
     /// The dossier exceeds a size limit (text size, nesting depth, list length).
     Limit,
+    /// A field the ruleset does not know (an error only when reading strictly).
+    UnknownField,
 }
 
 /// An invalid dossier: the JSON path of the field, what was expected and what was found.
@@ -143,6 +145,7 @@ impl fmt::Display for DossierError {
             DossierErrorKind::DuplicateKey => f.write_str(
                 "champ donné deux fois dans le même objet : impossible de savoir quelle valeur retenir",
             )?,
+            DossierErrorKind::UnknownField => write!(f, "{}", self.found)?,
             DossierErrorKind::Limit => {
                 write!(f, "limite dépassée : {} ({})", self.found, self.expected)?
             }

@@ -28,6 +28,8 @@ mod eval;
 pub mod ir;
 mod ops;
 pub mod published;
+mod questions;
+mod reads;
 pub mod render;
 mod trace;
 mod validate;
@@ -40,7 +42,8 @@ use chrono::NaiveDate;
 pub use coverage::Coverage;
 pub use decision::{Decision, DispositifDecision, Motif, OutputValue};
 pub use decode::{
-    Dossier, MAX_DEPTH as MAX_DOSSIER_DEPTH, MAX_LIST_LEN, MAX_TEXT_BYTES as MAX_DOSSIER_BYTES,
+    DecodeOptions, Decoded, Dossier, DossierErrors, DossierWarning, MAX_DEPTH as MAX_DOSSIER_DEPTH,
+    MAX_LIST_LEN, MAX_TEXT_BYTES as MAX_DOSSIER_BYTES,
 };
 pub use error::{DossierError, DossierErrorKind, EvalError, ProgramError};
 pub use ir::Program;
@@ -104,9 +107,37 @@ impl Engine {
         decode::decode_json(&self.program, json)
     }
 
+    /// Reads a dossier, reporting every error at once and the fields it ignores (warnings;
+    /// errors with `strict`). A field the dossier leaves out is unknown, not an error.
+    pub fn read_str(&self, text: &str, options: &DecodeOptions) -> Result<Decoded, DossierErrors> {
+        decode::read_str(&self.program, text, options)
+    }
+
+    /// [`Engine::read_str`] for an already parsed JSON value.
+    pub fn read_json(
+        &self,
+        json: &serde_json::Value,
+        options: &DecodeOptions,
+    ) -> Result<Decoded, DossierErrors> {
+        decode::read_json(&self.program, json, options)
+    }
+
     /// JSON Schema (draft 2020-12) of the dossier fields this program reads.
     pub fn json_schema(&self) -> serde_json::Value {
         decode::json_schema(&self.program)
+    }
+
+    /// JSON Schema of the dossier fields deciding `selection` may read (the IR walked from
+    /// its conditions, outputs and motifs, through rules, consulted dispositifs and cumul
+    /// rules). Only the decision date is required.
+    pub fn json_schema_for(&self, selection: &Selection) -> serde_json::Value {
+        let keep = reads::reads(&self.program, &selection.0);
+        decode::json_schema_for(&self.program, Some(&keep))
+    }
+
+    /// For each input slot, whether deciding `selection` may read it.
+    pub fn reads(&self, selection: &Selection) -> Vec<bool> {
+        reads::reads(&self.program, &selection.0)
     }
 
     /// Decides every dispositif of the ruleset. A dispositif that cannot be decided (no
@@ -165,11 +196,14 @@ impl Engine {
         let date = self.decision_date(dossier, options)?;
         let p = &*self.program;
         let inputs = dossier.values();
+        let unknown = dossier.unknown_bits();
         if options.explain {
             let recorder = Recorder::new(p.defs.len());
-            Eval::new(p, &self.layout, inputs, date, recorder).decide(self.program.clone(), only)
+            Eval::new(p, &self.layout, inputs, unknown, date, recorder)
+                .decide(self.program.clone(), only)
         } else {
-            Eval::new(p, &self.layout, inputs, date, NoTrace).decide(self.program.clone(), only)
+            Eval::new(p, &self.layout, inputs, unknown, date, NoTrace)
+                .decide(self.program.clone(), only)
         }
     }
 

@@ -25,18 +25,31 @@ pub struct Decision {
     pub date: NaiveDate,
     /// Each dispositif's decision, by identifier, in program order.
     pub dispositifs: IndexMap<String, Dispositif>,
+    /// The facts still to ask, across the undetermined dispositifs: the one that blocks the
+    /// most dispositifs first. Absent when every dispositif is decided.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
 }
 
 /// The decision on one dispositif.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dispositif {
-    /// Whether the applicant is granted the dispositif.
-    pub eligible: bool,
+    /// Whether the applicant is granted the dispositif; `null` when undetermined: the dossier
+    /// lacks facts (`manquants`) that could change the outcome.
+    pub eligible: Option<bool>,
+    /// Whether the aid is paid (payment conditions, `versement`). Not computed yet: always
+    /// absent. Extension point for the compiler's payment conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verse: Option<bool>,
     /// Named outputs in their JSON form (money as a string with two decimals, enumeration
     /// values by name…), in order; empty when not eligible.
     pub valeurs: IndexMap<String, Json>,
     /// Every condition that decided eligibility, in order, then the cumul exclusion if any.
     pub motifs: Vec<Motif>,
+    /// Every missing dossier field whose value could change this decision (its eligibility,
+    /// or a value of an eligible dispositif). Absent when the dispositif is fully decided.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manquants: Vec<Manquant>,
     /// Why the dispositif could not be decided; it is then not eligible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erreur: Option<String>,
@@ -50,10 +63,40 @@ pub struct Dispositif {
 pub struct Motif {
     /// The condition identifier (`age_minimum`), or `cumul_<dispositif>` for an exclusion.
     pub id: String,
-    /// Whether the condition holds.
-    pub satisfaite: bool,
+    /// Whether the condition holds; `null` when it depends on missing facts.
+    pub satisfaite: Option<bool>,
     /// The sentence shown to the applicant (`âge 86 ans ≥ 60 ans`).
     pub message: String,
+    /// The JSON paths of the missing fields the condition depends on (when `satisfaite` is
+    /// `null`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manquants: Vec<String>,
+}
+
+/// A missing dossier field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manquant {
+    /// Dotted JSON path (`demandeur.gir`).
+    pub chemin: String,
+    /// What the field should hold, in French (`entier`, `date AAAA-MM-JJ`).
+    pub attendu: String,
+    /// The field's documentation, when the program carries it (not yet: always absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A fact still to ask, with the undetermined dispositifs waiting for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// Dotted JSON path (`demandeur.gir`).
+    pub chemin: String,
+    /// What the field should hold, in French.
+    pub attendu: String,
+    /// The field's documentation, when the program carries it (not yet: always absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The dispositifs this fact could decide, in program order.
+    pub dispositifs: Vec<String>,
 }
 
 /// How one rule's value was obtained (one entry of a `trace`).

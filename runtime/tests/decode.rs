@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use serde_json::json;
 use socle_runtime::ir::{BinOp, DurationFamily, Ty};
-use socle_runtime::{DecideOptions, DossierErrorKind, Engine, Value};
+use socle_runtime::{DecideOptions, DecodeOptions, DossierErrorKind, Engine, Value};
 
 /// A program reading the contract's dossier fields; `total` adds resources and plan.
 fn engine() -> Engine {
@@ -72,7 +72,10 @@ fn dossier() -> serde_json::Value {
 fn error_for(edit: impl FnOnce(&mut serde_json::Value)) -> String {
     let mut d = dossier();
     edit(&mut d);
-    engine().decode_json(&d).unwrap_err().to_string()
+    match engine().decode_json(&d) {
+        Err(e) => e.to_string(),
+        Ok(d) => format!("accepté ; emplacements inconnus : {:?}", d.unknown_slots()),
+    }
 }
 
 #[test]
@@ -143,10 +146,12 @@ fn numbers_are_read_exactly() {
     );
 
     let text = r#"{"date_demande": "2024-01-01", "demandeur": {"date_naissance": "1938-04-12",
-        "gir": 1, "ressources_mensuelles": 1012.0000000000000000000000001, "lieu_de_vie": "ehpad",
+        "gir": 1, "ressources_mensuelles": 1012.00, "lieu_de_vie": "ehpad",
+        "taux_incapacite": 0.0000000000000000000000000001,
         "prestations": []}, "plan_aide": {"montant_mensuel": 1e3}}"#;
     let values = e.decode_str(text).unwrap().values().to_vec();
-    assert_eq!(values[3], Value::Dec(dec("1012.0000000000000000000000001")));
+    assert_eq!(values[3], Value::Dec(dec("1012.00")));
+    assert_eq!(values[7], Value::Dec(dec("0.0000000000000000000000000001")));
     assert_eq!(values[10], Value::Dec(dec("1000")));
 }
 
@@ -164,12 +169,80 @@ fn brief_examples() {
         error_for(|d| d["demandeur"]["lieu_de_vie"] = json!("maison")),
         "`demandeur.lieu_de_vie` : valeur inconnue \"maison\" ; valeurs possibles : domicile, ehpad, usld, residence_autonomie, accueil_familial"
     );
+    // A field left out is unknown, not an error: deciding says whether it is needed.
+    let mut d = dossier();
+    d.as_object_mut().unwrap().remove("plan_aide");
+    let decoded = engine().decode_json(&d).unwrap();
+    assert!(decoded.is_unknown(10));
+    assert_eq!(decoded.unknown_slots(), vec![10]);
+}
+
+/// Money is non-negative with at most two decimals (trailing zeros do not count).
+#[test]
+fn money_is_non_negative_with_two_decimals() {
+    for (given, accepted) in [
+        (json!("1450.00"), true),
+        (json!("1450.500"), true),
+        (json!(0), true),
+        (json!("-0.00"), true),
+        (json!("-1450.00"), false),
+        (json!(-1), false),
+        (json!("1450.005"), false),
+        (serde_json::from_str("1450.001").unwrap(), false),
+    ] {
+        let mut d = dossier();
+        d["demandeur"]["ressources_mensuelles"] = given.clone();
+        let result = engine().decode_json(&d);
+        assert_eq!(result.is_ok(), accepted, "{given}");
+        if let Err(e) = result {
+            assert_eq!(e.path(), "demandeur.ressources_mensuelles");
+            assert_eq!(e.kind(), DossierErrorKind::InvalidValue);
+        }
+    }
+}
+
+/// Every error of a dossier is reported at once, each with its path, expected and found.
+#[test]
+fn every_error_at_once() {
+    let mut d = dossier();
+    d["demandeur"]["gir"] = json!("trois");
+    d["demandeur"]["date_naissance"] = json!("1938-02-30");
+    d["demandeur"]["lieu_de_vie"] = json!("maison");
+    d["demandeur"]["prestations"] = json!(["pch", "rsa", 3]);
+    let errors = engine()
+        .read_json(&d, &DecodeOptions::default())
+        .unwrap_err();
+    let report: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(report.join("\n"));
+    assert_eq!(errors.errors.len(), 5);
+}
+
+/// Unknown fields are warnings naming the close field meant; errors when strict.
+#[test]
+fn unknown_fields_are_warned_with_a_suggestion() {
+    let mut d = dossier();
+    let demandeur = d["demandeur"].as_object_mut().unwrap();
+    let secours = demandeur.remove("domicile_secours").unwrap();
+    demandeur.insert("domicile_secour".into(), secours);
+    let e = engine();
+    let read = e.read_json(&d, &DecodeOptions::default()).unwrap();
+    let warnings: Vec<String> = read.warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(warnings.join("\n"));
     assert_eq!(
-        error_for(|d| {
-            d.as_object_mut().unwrap().remove("plan_aide");
-        }),
-        "`plan_aide` : champ obligatoire manquant"
+        read.warnings[2].suggestion.as_deref(),
+        Some("domicile_secours")
     );
+    let strict = e
+        .read_json(&d, &DecodeOptions { strict: true })
+        .unwrap_err();
+    assert!(strict
+        .errors
+        .iter()
+        .all(|e| e.kind() == DossierErrorKind::UnknownField));
+    assert_eq!(strict.errors.len(), 3);
+    assert!(strict.errors[2]
+        .to_string()
+        .contains("vouliez-vous dire `domicile_secours` ?"));
 }
 
 #[test]

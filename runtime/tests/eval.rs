@@ -895,13 +895,13 @@ fn cumul_exclusion() {
     let engine = cumul_engine();
     let decision = decide_gir(&engine, 3).unwrap();
     let menage = decision.dispositif("menage").unwrap();
-    assert!(!menage.eligible);
+    assert_eq!(menage.eligible, Some(false));
     assert!(menage.valeurs.is_empty());
     assert_eq!(menage.motifs.len(), 2);
-    assert!(menage.motifs[0].satisfaite);
+    assert_eq!(menage.motifs[0].satisfaite, Some(true));
     assert_eq!(menage.motifs[0].message(), "condition toujours satisfaite");
     let cumul = menage.motif("cumul_apa").unwrap();
-    assert!(!cumul.satisfaite);
+    assert_eq!(cumul.satisfaite, Some(false));
     assert_eq!(
         cumul.message(),
         "non cumulable avec Allocation personnalisée d'autonomie, pour lequel le dossier est éligible"
@@ -938,14 +938,14 @@ fn cumul_winner_ineligible() {
     let engine = Engine::new(program).unwrap();
     let decision = decide_gir(&engine, 5).unwrap();
     let apa = decision.dispositif("apa").unwrap();
-    assert!(!apa.eligible);
+    assert_eq!(apa.eligible, Some(false));
     assert_eq!(apa.motifs[0].message(), "GIR 5");
     let menage = decision.dispositif("menage").unwrap();
-    assert!(menage.eligible);
+    assert_eq!(menage.eligible, Some(true));
     assert_eq!(menage.motifs.len(), 1);
     assert_eq!(menage.valeur("taux"), Some(&d("20")));
     let portage = decision.dispositif("portage").unwrap();
-    assert!(!portage.eligible);
+    assert_eq!(portage.eligible, Some(false));
     assert_eq!(portage.motifs[0].message(), "non bénéficiaire de l'APA");
 }
 
@@ -1052,12 +1052,12 @@ fn failing_condition_after_a_failed_one_is_left_out() {
     let engine = addendum_engine(true);
     let decision = decide_gir(&engine, 5).unwrap();
     let apa = &decision.dispositifs[0];
-    assert!(!apa.eligible);
+    assert_eq!(apa.eligible, Some(false));
     let ids: Vec<&str> = apa.motifs.iter().map(|m| m.id()).collect();
     assert_eq!(ids, ["gir_eligible"]);
     // Its premises held for GIR 4: both motifs are reported.
     let decision = decide_gir(&engine, 4).unwrap();
-    assert!(decision.dispositifs[0].eligible);
+    assert_eq!(decision.dispositifs[0].eligible, Some(true));
     assert_eq!(decision.dispositifs[0].motifs.len(), 2);
     // An unanswered optional question after a failed condition is left out too.
     let mut b = Builder::new("essai");

@@ -127,7 +127,7 @@ fn bench(c: &mut Criterion) {
             .expect("decided")
             .published();
         let apa = &decision.dispositifs["apa_domicile"];
-        let socle = apa.eligible.then(|| {
+        let socle = (apa.eligible == Some(true)).then(|| {
             apa.valeurs["montant"]
                 .as_str()
                 .expect("montant")

@@ -93,6 +93,7 @@ fn summary(decision: &published::Decision) -> String {
         out.push_str(&format!(
             "{id} : éligible={} valeurs={valeurs}\n",
             d.eligible
+                .map_or_else(|| "indéterminé".to_owned(), |b| b.to_string())
         ));
     }
     out
@@ -138,8 +139,9 @@ fn decide_text(engine: &Engine, text: &str) -> Outcome {
                 .collect::<Vec<_>>()
                 .join("\n"),
         },
+        // As `socle decide`: an undetermined dispositif (missing facts) exits 1.
         Ok(decision) => Outcome {
-            code: 0,
+            code: if decision.is_decided() { 0 } else { 1 },
             report: summary(&decision.published()),
         },
         Err(e) => Outcome {

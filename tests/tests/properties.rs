@@ -160,7 +160,7 @@ fn apa_domicile_invariants(
     let Some(apa) = decision.dispositifs.get("apa_domicile") else {
         return Ok(());
     };
-    if !apa.eligible {
+    if apa.eligible != Some(true) {
         return Ok(());
     }
     let v = &apa.valeurs;
@@ -200,13 +200,13 @@ fn apa_domicile_invariants(
 fn contract_invariants(decision: &published::Decision) -> Result<(), TestCaseError> {
     for (id, d) in &decision.dispositifs {
         if d.erreur.is_some() {
-            prop_assert!(!d.eligible, "{id} non décidé mais éligible");
+            prop_assert!(d.eligible != Some(true), "{id} non décidé mais éligible");
             prop_assert!(d.valeurs.is_empty());
             continue;
         }
-        if !d.eligible {
+        if d.eligible == Some(false) {
             prop_assert!(
-                d.motifs.iter().any(|m| !m.satisfaite),
+                d.motifs.iter().any(|m| m.satisfaite == Some(false)),
                 "{id} non éligible sans motif non satisfait"
             );
             prop_assert!(d.valeurs.is_empty());
@@ -321,7 +321,7 @@ fn the_generator_reaches_eligible_apa_decisions() {
         if decision
             .dispositifs
             .get("apa_domicile")
-            .is_some_and(|apa| apa.eligible)
+            .is_some_and(|apa| apa.eligible == Some(true))
         {
             eligible += 1;
         }

@@ -1,6 +1,14 @@
 //! Evaluation of one dossier: memoised rules, dispositif eligibility with cumul rules, motifs
 //! and outputs. Everything is reached by index; names are read only to build errors, motifs
 //! and traces.
+//!
+//! Evaluation is three-valued: a fact the dossier does not give is unknown, and a result that
+//! depends on it stops with the missing slots (`unknown.rs`). A complete dossier never meets
+//! an unknown: the only extra cost is a bit test when an input reads as absent.
+
+mod dispositif;
+mod lookup;
+mod unknown;
 
 use std::cell::Cell;
 use std::cmp::Ordering;
@@ -10,52 +18,35 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::decision::{Decision, DispositifDecision, Motif, OutputValue, Shown};
 use crate::error::EvalError;
-use crate::ir::{
-    Bareme, BaremeWant, BinOp, Builtin, Def, DefId, DispositifId, DurationFamily, Expr, Interval,
-    Message, MessagePart, ParamId, ParamValue, Program, UnOp,
-};
+use crate::ir::{BinOp, Builtin, Def, DefId, DispositifId, DurationFamily, Expr, Program, UnOp};
 use crate::ops::{self, Fault};
-use crate::render::write_human;
-use crate::trace::{ParamRead, Tracer};
+use crate::trace::Tracer;
 use crate::validate::Layout;
 use crate::value::Value;
 
-/// Errors are boxed so that evaluation results stay as small as a `Value`.
-type R<T> = Result<T, Box<EvalError>>;
+use dispositif::{CondState, Eligibility};
+pub(crate) use unknown::Missing;
+use unknown::{fail, join, merge_speculative, unknown, Stop};
+
+/// Stops are boxed so that evaluation results stay as small as a `Value`.
+type R<T> = Result<T, Box<Stop>>;
 
 #[derive(Clone, Debug)]
 enum Memo {
     Pending,
     InProgress,
     Done(Value),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Eligibility {
-    Pending,
-    InProgress,
-    Done {
-        eligible: bool,
-        /// Index in `Layout::winners[d]` of the dispositif that excluded this one.
-        excluded_by: Option<usize>,
-    },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum CondState {
-    Pending,
-    Held,
-    Failed,
-    /// Its evaluation failed after an earlier condition already failed: not a motif.
-    Skipped,
+    /// Depends on facts the dossier does not give.
+    Unknown(Missing),
 }
 
 pub(crate) struct Eval<'a, T: Tracer> {
     p: &'a Program,
     layout: &'a Layout,
     inputs: &'a [Value],
+    /// Bit `slot` set: the dossier does not give this input (empty for a complete dossier).
+    unknown_inputs: &'a [u64],
     date: NaiveDate,
     memo: Vec<Memo>,
     locals: Vec<Value>,
@@ -106,6 +97,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
         p: &'a Program,
         layout: &'a Layout,
         inputs: &'a [Value],
+        unknown_inputs: &'a [u64],
         date: NaiveDate,
         tracer: T,
     ) -> Self {
@@ -122,6 +114,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
             p,
             layout,
             inputs,
+            unknown_inputs,
             date,
             memo: scratch.memo,
             locals: scratch.locals,
@@ -134,201 +127,6 @@ impl<'a, T: Tracer> Eval<'a, T> {
         }
     }
 
-    /// Decides every dispositif, or those of `only`, in program order.
-    pub(crate) fn decide(
-        mut self,
-        program: Arc<Program>,
-        only: Option<&[DispositifId]>,
-    ) -> Result<Decision, EvalError> {
-        let p = self.p;
-        let mut dispositifs = Vec::with_capacity(p.dispositifs.len());
-        for index in 0..p.dispositifs.len() {
-            let d = u32::try_from(index).unwrap_or(u32::MAX);
-            if only.is_some_and(|only| !only.contains(&d)) {
-                continue;
-            }
-            self.deciding = Some(d);
-            // One dispositif that cannot be decided (a parameter without a version at this
-            // date…) must not hide the decisions on the others.
-            let decided = match self.dispositif(d) {
-                Ok(decided) => decided,
-                Err(e) => {
-                    let names = self.layout.names.get(index);
-                    DispositifDecision::undecided(
-                        names.map_or_else(|| Arc::from(""), |n| n.id.clone()),
-                        names.and_then(|n| n.title.clone()),
-                        *e,
-                    )
-                }
-            };
-            dispositifs.push(decided);
-        }
-        Ok(Decision::new(
-            program,
-            self.layout.ruleset.clone(),
-            self.date,
-            dispositifs,
-            self.rules_computed,
-        ))
-    }
-
-    fn dispositif(&mut self, d: DispositifId) -> R<DispositifDecision> {
-        let p = self.p;
-        let (disp, names, offset) = match (
-            p.dispositifs.get(d as usize),
-            self.layout.names.get(d as usize),
-            self.layout.condition_offsets.get(d as usize),
-        ) {
-            (Some(disp), Some(names), Some(offset)) => (disp, names, *offset),
-            _ => return Err(self.internal("dispositif inconnu")),
-        };
-        let (eligible, excluded_by) = self.eligibility(d)?;
-
-        let mut motifs = Vec::with_capacity(disp.conditions.len() + 1);
-        for (i, (condition, template)) in disp.conditions.iter().zip(&names.conditions).enumerate()
-        {
-            let held = match self.conditions.get(offset + i) {
-                Some(CondState::Held) => true,
-                Some(CondState::Failed) => false,
-                Some(CondState::Skipped) => continue,
-                _ => return Err(self.internal("condition non évaluée")),
-            };
-            let values = self.message_values(&condition.message);
-            motifs.push(Motif::condition(template.clone(), held, values));
-        }
-        if let Some(w) = excluded_by {
-            let (Some(id), Some(message)) =
-                (names.cumul_motifs.get(w), names.cumul_messages.get(w))
-            else {
-                return Err(self.internal("règle de cumul inconnue"));
-            };
-            motifs.push(Motif::cumul(id.clone(), message.clone()));
-        }
-
-        let mut valeurs = Vec::new();
-        if eligible {
-            valeurs.reserve_exact(disp.outputs.len());
-            for (output, name) in disp.outputs.iter().zip(&names.outputs) {
-                valeurs.push(OutputValue {
-                    name: name.clone(),
-                    value: self.def(output.def)?,
-                    ty: output.ty.clone(),
-                });
-            }
-        }
-
-        Ok(DispositifDecision {
-            id: names.id.clone(),
-            title: names.title.clone(),
-            eligible,
-            valeurs,
-            motifs,
-            trace: self.tracer.entries(p, &disp.trace_defs),
-            erreur: None,
-        })
-    }
-
-    /// Eligibility of `d` (memoised): all conditions, evaluated in order, then the cumul rules.
-    fn eligibility(&mut self, d: DispositifId) -> R<(bool, Option<usize>)> {
-        match self.eligibility.get(d as usize) {
-            Some(Eligibility::Done {
-                eligible,
-                excluded_by,
-            }) => return Ok((*eligible, *excluded_by)),
-            Some(Eligibility::InProgress) => {
-                return Err(Box::new(EvalError::CumulCycle {
-                    dispositif: self.dispositif_name(d).to_owned(),
-                }))
-            }
-            Some(Eligibility::Pending) => {}
-            None => return Err(self.internal("dispositif inconnu")),
-        }
-        self.set_eligibility(d, Eligibility::InProgress);
-        let result = self.compute_eligibility(d);
-        let state = match result {
-            Ok((eligible, excluded_by)) => Eligibility::Done {
-                eligible,
-                excluded_by,
-            },
-            Err(_) => Eligibility::Pending,
-        };
-        self.set_eligibility(d, state);
-        result
-    }
-
-    fn set_eligibility(&mut self, d: DispositifId, state: Eligibility) {
-        if let Some(slot) = self.eligibility.get_mut(d as usize) {
-            *slot = state;
-        }
-    }
-
-    fn compute_eligibility(&mut self, d: DispositifId) -> R<(bool, Option<usize>)> {
-        let p = self.p;
-        let layout = self.layout;
-        let (Some(disp), Some(offset)) = (
-            p.dispositifs.get(d as usize),
-            layout.condition_offsets.get(d as usize),
-        ) else {
-            return Err(self.internal("dispositif inconnu"));
-        };
-        let mut failed = false;
-        for (i, condition) in disp.conditions.iter().enumerate() {
-            let outcome = match self.def(condition.def) {
-                Ok(Value::Bool(held)) => Ok(held),
-                Ok(Value::Absent) => Err(Box::new(EvalError::AbsentValue {
-                    def: def_name(p, condition.def),
-                })),
-                Ok(_) => Err(Box::new(EvalError::Internal {
-                    def: def_name(p, condition.def),
-                    detail: "condition non booléenne".to_owned(),
-                })),
-                Err(e) => Err(e),
-            };
-            let state = match outcome {
-                Ok(true) => CondState::Held,
-                Ok(false) => {
-                    failed = true;
-                    CondState::Failed
-                }
-                // The premises of this condition did not hold: it does not decide anything.
-                Err(_) if failed => CondState::Skipped,
-                Err(e) => return Err(e),
-            };
-            if let Some(slot) = self.conditions.get_mut(offset + i) {
-                *slot = state;
-            }
-        }
-        if failed {
-            return Ok((false, None));
-        }
-        let winners = layout
-            .winners
-            .get(d as usize)
-            .map_or(&[][..], Vec::as_slice);
-        for (i, winner) in winners.iter().enumerate() {
-            if self.eligibility(*winner)?.0 {
-                return Ok((false, Some(i)));
-            }
-        }
-        Ok((true, None))
-    }
-
-    /// The values a motif's message shows, rendered only when the message is read. A value that
-    /// cannot be computed is kept as `None` (« non calculable ») rather than failing a decision
-    /// that its conditions already settled. Constants were rendered with the template.
-    fn message_values(&mut self, message: &Message) -> Shown {
-        let mut values = Shown::default();
-        for part in &message.parts {
-            if let MessagePart::Value(expr, _) = part {
-                if !matches!(expr, Expr::Const(_)) {
-                    values.push(self.eval(expr).ok());
-                }
-            }
-        }
-        values
-    }
-
-    /// A rule's value, computed at most once per dossier. Most reads find it computed.
     #[inline]
     fn def(&mut self, id: DefId) -> R<Value> {
         self.tracer.used_def(id);
@@ -346,8 +144,9 @@ impl<'a, T: Tracer> Eval<'a, T> {
         };
         match self.memo.get(id as usize) {
             Some(Memo::Done(v)) => return Ok(v.clone()),
+            Some(Memo::Unknown(missing)) => return Err(unknown(missing.clone())),
             Some(Memo::InProgress) => {
-                return Err(Box::new(EvalError::Cycle {
+                return Err(fail(EvalError::Cycle {
                     def: def.name.clone(),
                 }))
             }
@@ -368,7 +167,11 @@ impl<'a, T: Tracer> Eval<'a, T> {
             }
             Err(e) => {
                 self.tracer.abort_def();
-                self.set_memo(id, Memo::Pending);
+                let state = match &*e {
+                    Stop::Unknown(missing) => Memo::Unknown(missing.clone()),
+                    Stop::Failed(_) => Memo::Pending,
+                };
+                self.set_memo(id, state);
                 Err(e)
             }
         }
@@ -382,12 +185,23 @@ impl<'a, T: Tracer> Eval<'a, T> {
     }
 
     /// The base value, unless exceptions hold; all exception conditions are evaluated so that
-    /// contradictory exceptions are reported.
+    /// contradictory exceptions are reported. An exception whose condition is unknown makes the
+    /// value unknown (it might replace it).
     fn compute(&mut self, def: &Def) -> R<(Value, Option<usize>)> {
         let mut chosen: Option<(usize, Value)> = None;
+        let mut undecided: Option<Box<Stop>> = None;
         for (i, branch) in def.exceptions.iter().enumerate() {
-            if !self.eval_bool(&branch.condition)? {
-                continue;
+            match self.eval_bool(&branch.condition) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) if e.is_unknown() => {
+                    undecided = Some(match undecided {
+                        Some(u) => unknown::merge(u, e),
+                        None => e,
+                    });
+                    continue;
+                }
+                Err(e) => return Err(e),
             }
             let value = self.eval(&branch.value)?;
             match &chosen {
@@ -400,7 +214,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
                                 .map(|b| b.label.clone())
                                 .unwrap_or_default()
                         };
-                        return Err(Box::new(EvalError::ExceptionConflict {
+                        return Err(fail(EvalError::ExceptionConflict {
                             def: def.name.clone(),
                             first: label(*first),
                             second: label(i),
@@ -408,6 +222,9 @@ impl<'a, T: Tracer> Eval<'a, T> {
                     }
                 }
             }
+        }
+        if let Some(u) = undecided {
+            return Err(u);
         }
         match chosen {
             Some((i, value)) => Ok((value, Some(i))),
@@ -432,9 +249,9 @@ impl<'a, T: Tracer> Eval<'a, T> {
             .map_or("?", |d| d.name.as_str())
     }
 
-    fn fault(&self, fault: Fault) -> Box<EvalError> {
+    fn fault(&self, fault: Fault) -> Box<Stop> {
         let def = self.context_name();
-        Box::new(match fault {
+        fail(match fault {
             Fault::Overflow => EvalError::Overflow { def },
             Fault::DivisionByZero => EvalError::DivisionByZero { def },
             Fault::DateOutOfRange => EvalError::DateOutOfRange { def },
@@ -446,8 +263,8 @@ impl<'a, T: Tracer> Eval<'a, T> {
         })
     }
 
-    fn internal(&self, detail: &str) -> Box<EvalError> {
-        Box::new(EvalError::Internal {
+    fn internal(&self, detail: &str) -> Box<Stop> {
+        fail(EvalError::Internal {
             def: self.context_name(),
             detail: detail.to_owned(),
         })
@@ -488,6 +305,66 @@ impl<'a, T: Tracer> Eval<'a, T> {
         }
     }
 
+    /// A dossier field. The presence bitset is read only when the value is absent: a complete
+    /// dossier pays one comparison per read.
+    #[inline(always)]
+    fn input(&mut self, slot: u32) -> R<Value> {
+        self.tracer.read_input(slot);
+        match self.inputs.get(slot as usize) {
+            Some(Value::Absent) if self.is_unknown_input(slot) => Err(unknown(Missing::one(slot))),
+            Some(v) => Ok(v.clone()),
+            None => Err(self.internal("donnée du dossier manquante")),
+        }
+    }
+
+    fn is_unknown_input(&self, slot: u32) -> bool {
+        self.unknown_inputs
+            .get((slot / 64) as usize)
+            .is_some_and(|word| word >> (slot % 64) & 1 == 1)
+    }
+
+    /// Two operands evaluated independently (the second is skipped after a failure).
+    fn eval2(&mut self, a: &Expr, b: &Expr) -> R<(Value, Value)> {
+        let a = self.eval(a);
+        if matches!(&a, Err(e) if !e.is_unknown()) {
+            return a.map(|v| (v, Value::Absent));
+        }
+        join(a, self.eval(b))
+    }
+
+    fn eval_dates(&mut self, a: &Expr, b: &Expr) -> R<(NaiveDate, NaiveDate)> {
+        let a = self.eval_date(a);
+        if matches!(&a, Err(e) if !e.is_unknown()) {
+            return a.map(|d| (d, d));
+        }
+        join(a, self.eval_date(b))
+    }
+
+    /// Kleene conjunction (`faux et ?` is `faux`); `or` is its dual (`vrai ou ?` is `vrai`).
+    fn kleene(&mut self, a: &Expr, b: &Expr, absorbing: bool) -> R<Value> {
+        match self.eval_bool(a) {
+            Ok(x) if x == absorbing => Ok(Value::Bool(absorbing)),
+            Ok(_) => self.eval_bool(b).map(Value::Bool),
+            Err(e) if e.is_unknown() => match self.eval_bool(b) {
+                Ok(y) if y == absorbing => Ok(Value::Bool(absorbing)),
+                Ok(_) => Err(e),
+                Err(f) => Err(merge_speculative(e, f)),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `si ? alors a sinon b`: the common value of both branches, if they agree.
+    fn unknown_branch(&mut self, condition: Box<Stop>, a: &Expr, b: &Expr) -> R<Value> {
+        let x = self.eval(a);
+        let y = self.eval(b);
+        match (x, y) {
+            (Ok(x), Ok(y)) if x == y => Ok(x),
+            (Err(e), _) | (_, Err(e)) => Err(merge_speculative(condition, e)),
+            _ => Err(condition),
+        }
+    }
+
     /// Leaves are read in place: about half the nodes of a rule are constants, inputs and
     /// locals, and reading one costs less than the call that `eval_node` would be.
     #[inline(always)]
@@ -498,13 +375,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 Some(v) => Ok(v.clone()),
                 None => Err(self.internal("variable locale inconnue")),
             },
-            Expr::Input(slot) => {
-                self.tracer.read_input(*slot);
-                match self.inputs.get(*slot as usize) {
-                    Some(v) => Ok(v.clone()),
-                    None => Err(self.internal("donnée du dossier manquante")),
-                }
-            }
+            Expr::Input(slot) => self.input(*slot),
             _ => self.eval_node(e),
         }
     }
@@ -512,13 +383,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
     fn eval_node(&mut self, e: &Expr) -> R<Value> {
         match e {
             Expr::Const(v) => Ok(v.clone()),
-            Expr::Input(slot) => {
-                self.tracer.read_input(*slot);
-                match self.inputs.get(*slot as usize) {
-                    Some(v) => Ok(v.clone()),
-                    None => Err(self.internal("donnée du dossier manquante")),
-                }
-            }
+            Expr::Input(slot) => self.input(*slot),
             Expr::Def(id) => self.def(*id),
             Expr::Local(slot) => match self.locals.get(*slot as usize) {
                 Some(v) => Ok(v.clone()),
@@ -543,8 +408,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 self.param(*param, date)
             }
             Expr::TableGet { param, key, at } => {
-                let key = self.eval(key)?;
-                let date = self.at(at)?;
+                let (key, date) = join(self.eval(key), self.at(at))?;
                 self.table_get(*param, &key, date)
             }
             Expr::Bareme {
@@ -554,11 +418,12 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 at,
                 want,
             } => {
-                let x = self.eval(x)?;
+                let x = self.eval(x);
                 let column = match column {
-                    Some(c) => Some(self.eval(c)?),
-                    None => None,
+                    Some(c) => self.eval(c).map(Some),
+                    None => Ok(None),
                 };
+                let (x, column) = join(x, column)?;
                 let date = self.at(at)?;
                 self.bareme(*bareme, &x, column.as_ref(), date, *want)
             }
@@ -568,22 +433,19 @@ impl<'a, T: Tracer> Eval<'a, T> {
             }
             Expr::Unary(UnOp::Not, a) => Ok(Value::Bool(!self.eval_bool(a)?)),
             Expr::Binary(op, a, b) => {
-                let a = self.eval(a)?;
-                let b = self.eval(b)?;
+                let (a, b) = self.eval2(a, b)?;
                 self.binary(*op, &a, &b)
             }
-            Expr::And(a, b) => Ok(Value::Bool(self.eval_bool(a)? && self.eval_bool(b)?)),
-            Expr::Or(a, b) => Ok(Value::Bool(self.eval_bool(a)? || self.eval_bool(b)?)),
-            Expr::If(c, a, b) => {
-                if self.eval_bool(c)? {
-                    self.eval(a)
-                } else {
-                    self.eval(b)
-                }
-            }
+            Expr::And(a, b) => self.kleene(a, b, false),
+            Expr::Or(a, b) => self.kleene(a, b, true),
+            Expr::If(c, a, b) => match self.eval_bool(c) {
+                Ok(true) => self.eval(a),
+                Ok(false) => self.eval(b),
+                Err(e) if e.is_unknown() => self.unknown_branch(e, a, b),
+                Err(e) => Err(e),
+            },
             Expr::InRange { x, lo, hi } => {
-                let x = self.eval(x)?;
-                let lo = self.eval(lo)?;
+                let (x, lo) = self.eval2(x, lo)?;
                 let hi = self.eval(hi)?;
                 let above = self.check_cmp(&lo, &x)? != Ordering::Greater;
                 let below = self.check_cmp(&x, &hi)? != Ordering::Greater;
@@ -599,8 +461,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 Ok(Value::Bool(false))
             }
             Expr::Contains { list, x } => {
-                let list = self.eval_list(list)?;
-                let x = self.eval(x)?;
+                let (list, x) = join(self.eval_list(list), self.eval(x))?;
                 Ok(Value::Bool(list.iter().any(|item| ops::equal(item, &x))))
             }
             Expr::ContainsAny { list, set } => {
@@ -618,10 +479,16 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 let x = self.eval(x)?;
                 self.check(ops::round(&x, *mode))
             }
-            Expr::Eligible(d) => Ok(Value::Bool(self.eligibility(*d)?.0)),
+            Expr::Eligible(d) => match self.eligibility(*d)?.0 {
+                Some(eligible) => Ok(Value::Bool(eligible)),
+                None => Err(unknown(self.eligibility_missing(*d))),
+            },
             Expr::DispositifOutput { dispositif, def } => {
-                if self.eligibility(*dispositif)?.0 {
+                let eligible = self.eligibility(*dispositif)?.0;
+                if eligible == Some(true) {
                     self.def(*def)
+                } else if eligible.is_none() {
+                    Err(unknown(self.eligibility_missing(*dispositif)))
                 } else {
                     let output = self
                         .p
@@ -631,7 +498,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
                         .map(|o| o.name.clone())
                         .or_else(|| self.p.defs.get(*def as usize).map(|d| d.name.clone()))
                         .unwrap_or_default();
-                    Err(Box::new(EvalError::NotEligible {
+                    Err(fail(EvalError::NotEligible {
                         def: self.context_name(),
                         dispositif: self.dispositif_name(*dispositif).to_owned(),
                         output,
@@ -676,10 +543,30 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 } else {
                     Ordering::Greater
                 };
-                let mut best = self.eval(self.arg(args, 0)?)?;
+                // Every argument is evaluated, so that all the missing facts are named.
+                let mut values = Vec::with_capacity(args.len());
+                let mut stop: Option<Box<Stop>> = None;
+                for arg in args {
+                    match self.eval(arg) {
+                        Ok(v) => values.push(v),
+                        Err(e) if e.is_unknown() => {
+                            stop = Some(match stop {
+                                Some(s) => unknown::merge(s, e),
+                                None => e,
+                            })
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                if let Some(stop) = stop {
+                    return Err(stop);
+                }
+                let mut values = values.into_iter();
+                let Some(mut best) = values.next() else {
+                    return Err(self.internal("argument manquant"));
+                };
                 let mut any_decimal = matches!(best, Value::Dec(_));
-                for arg in args.iter().skip(1) {
-                    let v = self.eval(arg)?;
+                for v in values {
                     any_decimal |= matches!(v, Value::Dec(_));
                     if self.check_cmp(&v, &best)? == keep {
                         best = v;
@@ -697,8 +584,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
             Builtin::Age => {
                 // An age is counted in complete years (« âge révolu »): `âge > 60 ans` means
                 // 61 or more, and a motif reads « 86 ans », not « 86 ans et 7 mois ».
-                let from = self.eval_date(self.arg(args, 0)?)?;
-                let to = self.eval_date(self.arg(args, 1)?)?;
+                let (from, to) = self.eval_dates(self.arg(args, 0)?, self.arg(args, 1)?)?;
                 let months = ops::complete_months(from, to);
                 Ok(Value::Duration(
                     months - months.rem_euclid(12),
@@ -706,16 +592,14 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 ))
             }
             Builtin::MonthsBetween => {
-                let from = self.eval_date(self.arg(args, 0)?)?;
-                let to = self.eval_date(self.arg(args, 1)?)?;
+                let (from, to) = self.eval_dates(self.arg(args, 0)?, self.arg(args, 1)?)?;
                 Ok(Value::Duration(
                     ops::complete_months(from, to),
                     DurationFamily::Months,
                 ))
             }
             Builtin::DaysBetween => {
-                let from = self.eval(self.arg(args, 0)?)?;
-                let to = self.eval(self.arg(args, 1)?)?;
+                let (from, to) = self.eval2(self.arg(args, 0)?, self.arg(args, 1)?)?;
                 self.check(ops::sub(&to, &from))
             }
             Builtin::StartOfYear => {
@@ -762,168 +646,4 @@ impl<'a, T: Tracer> Eval<'a, T> {
             },
         }
     }
-
-    fn param(&mut self, id: ParamId, date: NaiveDate) -> R<Value> {
-        let Some(param) = self.p.params.get(id as usize) else {
-            return Err(self.internal("paramètre inconnu"));
-        };
-        let Some(version) = find_version(param.versions.iter().map(|v| (v.from, v.until)), date)
-        else {
-            return Err(Box::new(EvalError::NoParamVersion {
-                param: param.name.clone(),
-                date,
-            }));
-        };
-        match param.versions.get(version).map(|v| &v.value) {
-            Some(ParamValue::Scalar(value)) => {
-                self.tracer
-                    .read_param(ParamRead::Scalar { param: id, version });
-                Ok(value.clone())
-            }
-            _ => Err(self.internal("table lue sans clé")),
-        }
-    }
-
-    fn table_get(&mut self, id: ParamId, key: &Value, date: NaiveDate) -> R<Value> {
-        let Some(param) = self.p.params.get(id as usize) else {
-            return Err(self.internal("paramètre inconnu"));
-        };
-        let Some(version) = find_version(param.versions.iter().map(|v| (v.from, v.until)), date)
-        else {
-            return Err(Box::new(EvalError::NoParamVersion {
-                param: param.name.clone(),
-                date,
-            }));
-        };
-        let Some(ParamValue::Table(entries)) = param.versions.get(version).map(|v| &v.value) else {
-            return Err(self.internal("paramètre simple lu comme une table"));
-        };
-        match entries.iter().position(|(k, _)| ops::equal(k, key)) {
-            Some(entry) => {
-                self.tracer.read_param(ParamRead::Table {
-                    param: id,
-                    version,
-                    entry,
-                });
-                entries
-                    .get(entry)
-                    .map(|(_, v)| v.clone())
-                    .ok_or_else(|| self.internal("entrée de table"))
-            }
-            None => {
-                let key_ty = param.key_ty.clone().unwrap_or(crate::ir::Ty::Text);
-                let mut rendered = String::from("la clé ");
-                write_human(&mut rendered, key, &key_ty, &self.p.enums);
-                Err(Box::new(EvalError::MissingTableKey {
-                    param: param.name.clone(),
-                    key: rendered,
-                    date,
-                }))
-            }
-        }
-    }
-
-    fn bareme(
-        &mut self,
-        id: u32,
-        x: &Value,
-        column: Option<&Value>,
-        date: NaiveDate,
-        want: BaremeWant,
-    ) -> R<Value> {
-        let p = self.p;
-        let Some(bareme) = p.baremes.get(id as usize) else {
-            return Err(self.internal("barème inconnu"));
-        };
-        let x_dec = match x {
-            Value::Int(i) => Decimal::from(*i),
-            Value::Dec(d) => *d,
-            Value::Absent => return Err(self.fault(Fault::Absent)),
-            _ => return Err(self.internal("nombre attendu pour le barème")),
-        };
-        let column = match (bareme.columns, column) {
-            (None, None) => None,
-            (Some(e), Some(Value::Enum { ty, variant })) if *ty == e => Some(*variant),
-            (Some(_), Some(Value::Absent)) => return Err(self.fault(Fault::Absent)),
-            _ => return Err(self.internal("colonne du barème incohérente")),
-        };
-        let Some(version) = find_version(bareme.versions.iter().map(|v| (v.from, v.until)), date)
-        else {
-            return Err(Box::new(EvalError::NoParamVersion {
-                param: bareme.name.clone(),
-                date,
-            }));
-        };
-        let rows = bareme.versions.get(version).map_or(&[][..], |v| &v.rows);
-        let column_index = column.unwrap_or(0) as usize;
-        let found = rows.iter().position(|row| {
-            row.intervals
-                .get(column_index)
-                .is_some_and(|interval| contains(interval, x_dec))
-        });
-        let Some((row_index, row)) = found.and_then(|i| rows.get(i).map(|r| (i, r))) else {
-            return Err(Box::new(no_tranche(bareme, x, date, &p.enums)));
-        };
-        self.tracer.read_param(ParamRead::Bareme {
-            bareme: id,
-            version,
-            row: row_index,
-            column,
-        });
-        Ok(match want {
-            BaremeWant::Value => row.value.clone(),
-            BaremeWant::TrancheNumber => Value::Int(i64::from(row.number)),
-        })
-    }
-}
-
-fn def_name(p: &Program, id: DefId) -> String {
-    p.defs
-        .get(id as usize)
-        .map_or_else(String::new, |d| d.name.clone())
-}
-
-fn no_tranche(
-    bareme: &Bareme,
-    x: &Value,
-    date: NaiveDate,
-    enums: &[crate::ir::EnumDef],
-) -> EvalError {
-    let mut rendered = String::new();
-    write_human(&mut rendered, x, &bareme.input_ty, enums);
-    EvalError::NoTranche {
-        bareme: bareme.name.clone(),
-        x: rendered,
-        date,
-    }
-}
-
-fn contains(interval: &Interval, x: Decimal) -> bool {
-    let above = if interval.lower_inclusive {
-        x >= interval.lower
-    } else {
-        x > interval.lower
-    };
-    let below = match interval.upper {
-        None => true,
-        Some((upper, true)) => x <= upper,
-        Some((upper, false)) => x < upper,
-    };
-    above && below
-}
-
-/// The version in force at `date`; versions are sorted by start date (checked by the engine).
-fn find_version(
-    versions: impl DoubleEndedIterator<Item = (NaiveDate, Option<NaiveDate>)> + ExactSizeIterator,
-    date: NaiveDate,
-) -> Option<usize> {
-    let count = versions.len();
-    let (back, (_, until)) = versions
-        .rev()
-        .enumerate()
-        .find(|(_, (from, _))| *from <= date)?;
-    if until.is_some_and(|u| date > u) {
-        return None;
-    }
-    Some(count - 1 - back)
 }
