@@ -7,7 +7,7 @@ const path = require('node:path');
 const vsctm = require('vscode-textmate');
 const oniguruma = require('vscode-oniguruma');
 
-const GRAMMAR_PATH = path.join(__dirname, '..', 'syntaxes', 'socle.tmLanguage.json');
+const GRAMMAR_PATH = path.join(__dirname, '..', '..', 'syntaxes', 'socle.tmLanguage.json');
 const ROOT_SCOPE = 'source.socle';
 
 let grammarPromise;
