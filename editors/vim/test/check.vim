@@ -1,6 +1,7 @@
 " Headless check of syntax/socle.vim, run by editors/test:
 "   nvim --headless --clean -u NONE -S editors/vim/test/check.vim
-" Opens shipped rulesets and asserts the syntax group at chosen places. Writes one line per
+" Opens shipped rulesets and asserts the syntax group at chosen places, then (with
+" $SOCLE_VIM_MOTS) that every keyword of socle.pest is highlighted. Writes one line per
 " check (« ok … » or « échec … ») to the file named by $SOCLE_VIM_RESULTAT, then quits;
 " exits non-zero when a check failed.
 
@@ -78,7 +79,37 @@ for [s:file, s:pattern, s:offset, s:expected] in s:checks
   endif
 endfor
 
-call add(s:out, printf('%d vérifications, %d en échec', len(s:checks), s:failed))
+let s:count = len(s:checks)
+
+" Every keyword of socle.pest, in a line where the language gives it its meaning: « mot<TAB>ligne »
+" lines from `node editors/vscode/test/helpers/pest.js`, in the file named by $SOCLE_VIM_MOTS.
+if !empty($SOCLE_VIM_MOTS)
+  let s:samples = map(readfile($SOCLE_VIM_MOTS), 'split(v:val, "\t")')
+  enew!
+  setfiletype socle
+  call setline(1, map(copy(s:samples), 'v:val[1]'))
+  let s:lnum = 0
+  for [s:word, s:text] in s:samples
+    let s:lnum += 1
+    let s:count += 1
+    let s:col = stridx(s:text, s:word) + 1
+    let s:groups = []
+    for s:c in range(s:col, s:col + strlen(s:word) - 1)
+      if s:text[s:c - 1] !=# ' '
+        call add(s:groups, synIDattr(synID(s:lnum, s:c, 1), 'name'))
+      endif
+    endfor
+    call uniq(sort(s:groups))
+    if index(s:groups, '') >= 0 || index(s:groups, 'socleDeclName') >= 0
+      call add(s:out, 'échec mot-clé « ' . s:word . ' » dans « ' . s:text . ' » → ' . string(s:groups))
+      let s:failed += 1
+    else
+      call add(s:out, 'ok mot-clé « ' . s:word . ' » → ' . join(s:groups, ' '))
+    endif
+  endfor
+endif
+
+call add(s:out, printf('%d vérifications, %d en échec', s:count, s:failed))
 call writefile(s:out, empty($SOCLE_VIM_RESULTAT) ? '/dev/stdout' : $SOCLE_VIM_RESULTAT)
 if s:failed > 0
   cquit 1

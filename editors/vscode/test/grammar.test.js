@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { tokenize, ROOT_SCOPE } = require('./helpers/tokenize');
-const { pestKeywords } = require('./helpers/pest');
+const { pestKeywords, keywordSamples } = require('./helpers/pest');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const RULESETS = path.join(REPO, 'rulesets');
@@ -196,52 +196,6 @@ test('fonctions prédéfinies, date de la décision et mots des expressions', as
 
 // ---------------------------------------------------------------- keywords of socle.pest
 
-/**
- * A line where each word of socle.pest stands at a place where the language gives it its
- * meaning; `{}` marks the word. Contextual words (not reserved) need their context.
- */
-const CONTEXTS = {
-  a: 'cumul x subsidiaire {} y',
-  'à': 'cumul x subsidiaire {} y',
-  avec: 'cumul x cumulable {} y',
-  un: 'valeur v = l contient {} de {x}',
-  de: 'valeur v : liste {} texte = l',
-  table: 'paramètre p : {} entier -> taux',
-  tranches: 'barème b : {} sur montant € -> taux',
-  sur: 'barème b : tranches {} montant € -> taux',
-  tranche: '    {} 1 : [0 € ; 10 €[ => 1 %',
-  colonnes: '  {} situation_familiale',
-  liste: 'entrée e : {} de texte',
-  montant: 'entrée e : {} €/mois',
-  centime: 'valeur v = arrondi(x, au {} inférieur)',
-  'inférieur': 'valeur v = arrondi(x, au centime {})',
-  inferieur: 'valeur v = arrondi(x, au centime {})',
-  'supérieur': 'valeur v = arrondi(x, à l’euro {})',
-  superieur: 'valeur v = arrondi(x, à l’euro {})',
-  'le plus proche': 'valeur v = arrondi(x, au centime {})',
-  'à partir du': '  {} 2024-01-01 : 3',
-  'a partir du': '  {} 2024-01-01 : 3',
-  ans: 'valeur v = 3 {}',
-  an: 'valeur v = 3 {}',
-  mois: 'valeur v = 3 {}',
-  jours: 'valeur v = 3 {}',
-  jour: 'valeur v = 3 {}',
-  heure: 'valeur v = 3 €/{}',
-};
-const TYPE_CONTEXT = 'entrée e : {}';
-const ROUNDING_CONTEXT = 'valeur v = arrondi(x, {} inférieur)';
-const UNTIL_CONTEXT = '  à partir du 2024-01-01 {} 2024-12-31 : 3';
-const RESERVED_CONTEXT = 'x {} y';
-
-function contextFor(word, rule) {
-  if (CONTEXTS[word]) return CONTEXTS[word];
-  if (rule === 'ty_simple') return TYPE_CONTEXT;
-  if (rule === 'kw_a_l_euro') return ROUNDING_CONTEXT;
-  if (rule === 'kw_jusqu_au') return UNTIL_CONTEXT;
-  if (rule === 'period') return 'valeur v = 3 €/{}';
-  return RESERVED_CONTEXT;
-}
-
 test('socle.pest : l’extraction des mots-clés trouve les mots attendus', () => {
   const words = pestKeywords();
   for (const w of ['paramètre', 'parametre', 'barème', 'énumération', 'résultat', 'jusqu’au', "jusqu'au",
@@ -253,9 +207,7 @@ test('socle.pest : l’extraction des mots-clés trouve les mots attendus', () =
 
 test('socle.pest : la grammaire colore chaque mot-clé du langage', async () => {
   const missed = [];
-  for (const [word, rule] of pestKeywords()) {
-    const line = contextFor(word, rule).replace('{}', word);
-    const at = line.indexOf(word);
+  for (const { word, rule, line, at } of keywordSamples()) {
     const [tokens] = await tokenize(line);
     const covering = tokens.filter((t) => t.start < at + word.length && t.end > at && t.text.trim() !== '');
     const ok =

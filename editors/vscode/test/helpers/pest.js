@@ -75,4 +75,64 @@ function expand(body) {
   return alt();
 }
 
-module.exports = { pestKeywords, expand, PEST };
+/**
+ * A line where each word of socle.pest stands at a place where the language gives it its
+ * meaning; `{}` marks the word. Contextual words (not reserved) need their context.
+ */
+const CONTEXTS = {
+  a: 'cumul x subsidiaire {} y',
+  'à': 'cumul x subsidiaire {} y',
+  avec: 'cumul x cumulable {} y',
+  un: 'valeur v = l contient {} de {x}',
+  de: 'valeur v : liste {} texte = l',
+  table: 'paramètre p : {} entier -> taux',
+  tranches: 'barème b : {} sur montant € -> taux',
+  sur: 'barème b : tranches {} montant € -> taux',
+  tranche: '    {} 1 : [0 € ; 10 €[ => 1 %',
+  colonnes: '  {} situation_familiale',
+  liste: 'entrée e : {} de texte',
+  montant: 'entrée e : {} €/mois',
+  centime: 'valeur v = arrondi(x, au {} inférieur)',
+  'inférieur': 'valeur v = arrondi(x, au centime {})',
+  inferieur: 'valeur v = arrondi(x, au centime {})',
+  'supérieur': 'valeur v = arrondi(x, à l’euro {})',
+  superieur: 'valeur v = arrondi(x, à l’euro {})',
+  'le plus proche': 'valeur v = arrondi(x, au centime {})',
+  'à partir du': '  {} 2024-01-01 : 3',
+  'a partir du': '  {} 2024-01-01 : 3',
+  ans: 'valeur v = 3 {}',
+  an: 'valeur v = 3 {}',
+  mois: 'valeur v = 3 {}',
+  jours: 'valeur v = 3 {}',
+  jour: 'valeur v = 3 {}',
+  heure: 'valeur v = 3 €/{}',
+};
+const TYPE_CONTEXT = 'entrée e : {}';
+const ROUNDING_CONTEXT = 'valeur v = arrondi(x, {} inférieur)';
+const UNTIL_CONTEXT = '  à partir du 2024-01-01 {} 2024-12-31 : 3';
+const RESERVED_CONTEXT = 'x {} y';
+
+function contextFor(word, rule) {
+  if (CONTEXTS[word]) return CONTEXTS[word];
+  if (rule === 'ty_simple') return TYPE_CONTEXT;
+  if (rule === 'kw_a_l_euro') return ROUNDING_CONTEXT;
+  if (rule === 'kw_jusqu_au') return UNTIL_CONTEXT;
+  if (rule === 'period') return 'valeur v = 3 €/{}';
+  return RESERVED_CONTEXT;
+}
+
+/** One sample line per keyword of socle.pest: { word, rule, line, at } (`at`: UTF-16 index). */
+function keywordSamples(pestPath = PEST) {
+  return [...pestKeywords(pestPath)].map(([word, rule]) => {
+    const line = contextFor(word, rule).replace('{}', word);
+    return { word, rule, line, at: line.indexOf(word) };
+  });
+}
+
+module.exports = { pestKeywords, keywordSamples, expand, PEST };
+
+// `node test/helpers/pest.js`: the samples as « mot<TAB>ligne » lines, for the Vim check.
+if (require.main === module) {
+  for (const s of keywordSamples()) process.stdout.write(`${s.word}\t${s.line}\n`);
+}
+
