@@ -8,17 +8,43 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const Module = require('node:module');
-const { execFileSync } = require('node:child_process');
+const zlib = require('node:zlib');
 
 const vsix = path.resolve(process.argv[2] || '');
 if (!fs.existsSync(vsix)) {
   console.error(`vsix introuvable : ${vsix}`);
   process.exit(1);
 }
+/** Extracts a zip archive (a .vsix is one): stored and deflated entries, no zip64. */
+function unzip(buf, dest) {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('pas une archive zip');
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('répertoire central de l’archive illisible');
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    const target = path.join(dest, name);
+    if (!target.startsWith(dest + path.sep)) throw new Error(`chemin hors de l’archive : ${name}`);
+    if (name.endsWith('/')) continue;
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, method === 0 ? data : zlib.inflateRawSync(data));
+  }
+}
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socle-vsix-'));
 try {
-  // A .vsix is a zip file; unzip from Python's standard library, which is always there.
-  execFileSync('python3', ['-m', 'zipfile', '-e', vsix, dir]);
+  unzip(fs.readFileSync(vsix), dir);
   const ext = path.join(dir, 'extension');
   const manifest = JSON.parse(fs.readFileSync(path.join(ext, 'package.json'), 'utf8'));
   for (const file of [manifest.main, manifest.contributes.grammars[0].path, manifest.contributes.languages[0].configuration]) {
