@@ -45,7 +45,7 @@ function serverOptions(command) {
 
 const socle = findSocle();
 
-test('le serveur « socle lsp » lancé comme par l’extension répond et publie des diagnostics', { skip: socle ? false : 'exécutable socle introuvable', timeout: 60_000 }, async () => {
+test('le serveur « socle lsp » lancé comme par l’extension répond et publie des diagnostics', { skip: socle ? false : 'exécutable socle introuvable' }, async () => {
   const { run } = serverOptions(socle);
   assert.equal(run.transport, 0, 'stdio');
   const child = spawn(run.command, run.args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -76,7 +76,11 @@ test('le serveur « socle lsp » lancé comme par l’extension répond et publi
     await connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri: pathToFileURL(file).href, languageId: 'socle', version: 1, text },
     });
-    const diagnostics = await published;
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('aucun diagnostic publié en 20 s')), 20_000);
+    });
+    const diagnostics = await Promise.race([published, timeout]).finally(() => clearTimeout(timer));
     assert.equal(diagnostics.uri, pathToFileURL(file).href);
     assert.ok(
       diagnostics.diagnostics.some((d) => d.range.start.line === text.split('\n').length - 2),
