@@ -21,12 +21,21 @@ test('le manifeste déclare le langage socle, sa grammaire et sa configuration',
     assert.ok(config.brackets.some((b) => b[0] === pair[0] && b[1] === pair[1]), `paire ${pair} absente`);
   }
   assert.ok(config.autoClosingPairs.some((p) => p.open === '"' && p.close === '"'));
-  for (const key of ['increaseIndentPattern', 'decreaseIndentPattern']) {
-    new RegExp(config.indentationRules[key], 'u'); // throws if VS Code could not compile it
+  // VS Code compiles a string with no flags (`new RegExp(s, '')`), an object { pattern, flags }
+  // with its flags: `\p{…}` only means a Unicode class with the flag `u`.
+  const compile = (r) => (typeof r === 'string' ? new RegExp(r, '') : new RegExp(r.pattern, r.flags));
+  for (const r of [config.wordPattern, config.indentationRules.increaseIndentPattern, config.indentationRules.decreaseIndentPattern]) {
+    const source = typeof r === 'string' ? r : r.pattern;
+    if (source.includes('\\p{')) assert.ok(typeof r === 'object' && r.flags.includes('u'), `${source} : il faut le drapeau u`);
+    compile(r);
   }
-  const increase = new RegExp(config.indentationRules.increaseIndentPattern, 'u');
+  const increase = compile(config.indentationRules.increaseIndentPattern);
   assert.ok(increase.test('paramètre p : entier'));
   assert.ok(increase.test('  à partir du 2024-01-01 :'));
+  assert.ok(increase.test('énumération e : a | b'));
+  assert.ok(!increase.test('paramètrex = 3'));
+  const word = compile(config.wordPattern);
+  assert.equal('  date_décision + 1'.match(word)[0], 'date_décision');
   assert.ok(!increase.test('    source "CASF L113-1"'));
 
   const [grammar] = manifest.contributes.grammars;
