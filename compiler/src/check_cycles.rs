@@ -32,7 +32,7 @@ fn item_refs(item: &ValueItem) -> Vec<Reference> {
     refs
 }
 
-pub(crate) fn check(out: &mut Checked) {
+pub(crate) fn check(out: &Checked) -> Vec<Diagnostic> {
     let ident = out.ident.clone();
     let mut nodes: Vec<(Node, String, FileId, Span)> = Vec::new();
     let mut edges: Vec<Vec<Node>> = Vec::new();
@@ -186,7 +186,7 @@ pub(crate) fn check(out: &mut Checked) {
             }
         }
     }
-    out.diagnostics.extend(diags);
+    diags
 }
 
 fn cycle_diagnostic(nodes: &[(Node, String, FileId, Span)], cycle: &[usize]) -> Option<Diagnostic> {

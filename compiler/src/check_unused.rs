@@ -31,7 +31,7 @@ fn unused(file: FileId, span: socle_grammar::Span, what: &str, name: &str) -> Di
     )
 }
 
-pub(crate) fn check(out: &mut Checked) {
+pub(crate) fn check(out: &Checked) -> Vec<Diagnostic> {
     let mut refs: Vec<Reference> = Vec::new();
     for item in out.values.values() {
         item_refs(item, &mut refs);
@@ -109,5 +109,5 @@ pub(crate) fn check(out: &mut Checked) {
             }
         }
     }
-    out.diagnostics.extend(diags);
+    diags
 }

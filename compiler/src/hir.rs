@@ -307,6 +307,9 @@ pub struct StructItem {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CumulItem {
+    /// Where the rule is written.
+    pub file: FileId,
+    pub span: Span,
     pub kind: CumulKind,
     pub left: QName,
     pub right: QName,

@@ -7,11 +7,9 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod check_baremes;
 mod check_cumuls;
 mod check_cycles;
 mod check_exceptions;
-mod check_periods;
 mod check_unused;
 pub mod codes;
 mod db;
@@ -21,9 +19,11 @@ mod hir;
 pub mod ide;
 mod lower;
 mod message;
+mod pipeline;
 mod read;
 mod render;
-mod resolve;
+mod suggest;
+mod syntax;
 mod typeck;
 mod types;
 
@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use salsa::Setter;
 
 pub use diagnostic::{Diagnostic, FileId, Label, Severity};
+pub use read::LoadError;
 pub use socle_grammar::Span;
 
 use db::{Database, Registry, Ruleset, SourceFile};
@@ -40,33 +41,6 @@ use db::{Database, Registry, Ruleset, SourceFile};
 /// A loaded ruleset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RulesetId(Ruleset);
-
-/// Reading rulesets from disk.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error("impossible de lire « {path} » : {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("« {0} » n'est pas un dossier de jeu de règles")]
-    NotADirectory(PathBuf),
-    #[error("« {0} » ne contient aucun fichier .socle")]
-    NoSocleFiles(PathBuf),
-    #[error("« {0} » n'est pas un fichier .socle")]
-    NotASocleFile(PathBuf),
-    #[error("« {path} » dépasse la taille maximale d'un fichier .socle ({max} octets)")]
-    TooLarge { path: PathBuf, max: u64 },
-    #[error(
-        "« {path} » n'est pas encodé en UTF-8 (premier caractère illisible ligne {line}, \
-         colonne {column}) : enregistrez-le en UTF-8 depuis votre éditeur"
-    )]
-    NotUtf8 {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-    },
-}
 
 /// Owns the incremental database and the files and rulesets loaded into it.
 pub struct Session {
@@ -138,11 +112,11 @@ impl Session {
         loop {
             let mut wanted: Vec<PathBuf> = Vec::new();
             for r in self.rulesets() {
-                for import in db::ruleset_imports(&self.db, r) {
+                for import in syntax::ruleset_imports(&self.db, r) {
                     if import.target.is_some() {
                         continue;
                     }
-                    let candidates = db::import_candidates(
+                    let candidates = syntax::import_candidates(
                         r.dir(&self.db),
                         &import.name,
                         r.single_file(&self.db),
@@ -298,13 +272,13 @@ impl Session {
 
     /// Every diagnostic located in this ruleset's own files, sorted by file then position.
     pub fn check(&self, r: RulesetId) -> Vec<Diagnostic> {
-        db::ruleset_diagnostics(&self.db, r.0).clone()
+        pipeline::ruleset_diagnostics(&self.db, r.0).clone()
     }
 
     /// The program, if this ruleset and its imports have no error (warnings allowed); plus
     /// the diagnostics (this ruleset's, and its imports' errors).
     pub fn compile(&self, r: RulesetId) -> (Option<socle_runtime::ir::Program>, Vec<Diagnostic>) {
-        db::compiled(&self.db, r.0).clone()
+        pipeline::compiled(&self.db, r.0).clone()
     }
 
     /// codespan-reporting rendering; `color` adds ANSI colours for terminals.
@@ -323,7 +297,7 @@ impl Session {
         let mut out = String::new();
         for &f in r.0.files(&self.db) {
             out.push_str(&format!("# {}\n", f.path(&self.db).display()));
-            out.push_str(&format!("{:#?}\n", db::parse_file(&self.db, f).ast));
+            out.push_str(&format!("{:#?}\n", syntax::parse_file(&self.db, f).ast));
         }
         out
     }

@@ -12,7 +12,7 @@ use socle_runtime::ir::{
 use socle_runtime::value::Value;
 
 use crate::codes;
-use crate::db::{self, Db, Ruleset};
+use crate::db::{Db, Ruleset};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::hir::{Checked, Const, DefKey, ParamData, TExpr, TKind, TMessagePart, ValueKind};
 use crate::message::{auto_message, Part};
@@ -71,11 +71,15 @@ fn round_mode(m: ast::RoundMode) -> ir::RoundMode {
     }
 }
 
-pub fn lower(db: &dyn Db, r: Ruleset) -> Result<Program, Vec<Diagnostic>> {
-    let root = db::checked_ruleset(db, r);
+/// Lowers a checked ruleset; `deps` are its checked imports (transitively).
+pub fn lower(
+    db: &dyn Db,
+    r: Ruleset,
+    root: &Checked,
+    deps: &[&Checked],
+) -> Result<Program, Vec<Diagnostic>> {
     let mut all: HashMap<String, &Checked> = HashMap::new();
-    for &dep in db::import_closure(db, r) {
-        let c = db::checked_ruleset(db, dep);
+    for &c in deps {
         all.insert(c.ident.clone(), c);
     }
     all.insert(root.ident.clone(), root);

@@ -6,9 +6,11 @@ use socle_grammar::lexemes::{lexemes, LexemeKind};
 use socle_grammar::Span;
 
 use super::index::{DefKind, Index};
-use crate::db::{self, Ruleset, SourceFile};
+use crate::db::{Ruleset, SourceFile};
 use crate::diagnostic::FileId;
 use crate::hir::DefKey;
+use crate::pipeline;
+use crate::syntax;
 use crate::types::QName;
 use crate::Session;
 
@@ -147,7 +149,7 @@ fn param_versions(text: &str, p: &ast::ParamDecl) -> Vec<(NaiveDate, Option<Naiv
 
 fn type_of_value(session: &Session, r: Ruleset, index: &Index, def: usize) -> Option<String> {
     let d = index.defs.get(def)?;
-    let checked = db::checked_ruleset(&session.db, r);
+    let checked = pipeline::checked_ruleset(&session.db, r);
     let key = match d.parent.and_then(|p| index.defs.get(p)) {
         Some(p) if p.kind == DefKind::Dispositif => DefKey::Item {
             dispositif: QName::new(&checked.ident, &p.name),
@@ -173,7 +175,7 @@ pub(super) fn hover(
         return Some(Hover { span, markdown: md });
     }
     let text = d.file.0.text(db);
-    let parsed = db::parse_file(db, d.file.0);
+    let parsed = syntax::parse_file(db, d.file.0);
     match find(&parsed.ast, d.full_span) {
         Found::Decl(decl) => {
             let ty = match &decl.kind {

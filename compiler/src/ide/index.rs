@@ -14,8 +14,9 @@ use socle_grammar::ast::{
 };
 use socle_grammar::Span;
 
-use crate::db::{self, Database, Ruleset};
+use crate::db::{Database, Ruleset};
 use crate::diagnostic::FileId;
+use crate::syntax;
 
 /// What a definition is, for hover, symbols and colouring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -123,7 +124,7 @@ impl Index {
         let first_file = r.files(db).first().copied();
         if let Some(f) = first_file {
             let id = self.add(Def {
-                name: db::ruleset_ident(r.name(db)),
+                name: syntax::ruleset_ident(r.name(db)),
                 kind: DefKind::Ruleset,
                 file: FileId(f),
                 span: Span::default(),
@@ -136,7 +137,7 @@ impl Index {
         }
         for &f in r.files(db) {
             let file = FileId(f);
-            for decl in &db::parse_file(db, f).ast.decls {
+            for decl in &syntax::parse_file(db, f).ast.decls {
                 let Some(name) = decl.kind.name() else {
                     continue;
                 };
@@ -296,7 +297,7 @@ impl Index {
     }
 
     fn collect_refs(&mut self, db: &Database, r: Ruleset) {
-        let imports: Vec<(String, Ruleset)> = db::import_check(db, r).usable.clone();
+        let imports: Vec<(String, Ruleset)> = syntax::import_check(db, r).usable.clone();
         for &f in r.files(db) {
             let file = FileId(f);
             let mut walker = Walker {
@@ -308,7 +309,7 @@ impl Index {
                 dispositif: None,
                 refs: Vec::new(),
             };
-            for decl in &db::parse_file(db, f).ast.decls {
+            for decl in &syntax::parse_file(db, f).ast.decls {
                 walker.decl(decl);
             }
             let refs = walker.refs;
@@ -318,7 +319,7 @@ impl Index {
 
     /// Every name a bare identifier may denote in ruleset `r` (for completion).
     pub fn visible(&self, db: &Database, r: Ruleset) -> Vec<usize> {
-        let imports = db::import_check(db, r).usable.clone();
+        let imports = syntax::import_check(db, r).usable.clone();
         let mut out: Vec<usize> = self
             .top
             .iter()

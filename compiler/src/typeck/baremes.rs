@@ -7,10 +7,10 @@ use socle_grammar::Span;
 use socle_runtime::ir::Interval;
 use socle_runtime::value::Value;
 
+use super::Ctx;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::hir::{bound_text, BaremeRowData, Const};
-use crate::typeck::Ctx;
 use crate::types::Type;
 
 fn bound(

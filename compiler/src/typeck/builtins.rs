@@ -1,96 +1,13 @@
-//! Namespaces: what a name denotes in a ruleset or an imported one, suggestions for
-//! unknown names, and the built-in functions.
+//! Typing of the built-in functions.
 
-use socle_grammar::ast;
+use socle_grammar::ast::{self, Period};
 use socle_grammar::Span;
 use socle_runtime::ir::{Builtin, DurationFamily};
 
+use super::{Ctx, Scope};
 use crate::diagnostic::FileId;
-use crate::hir::{Checked, DefKey, TExpr, TKind};
-use crate::typeck::{Ctx, Scope};
-use crate::types::{self, QName, Type};
-use socle_grammar::ast::Period;
-
-/// What a declaration name denotes.
-#[derive(Clone, Debug)]
-pub enum Target {
-    Value(DefKey, Type),
-    /// An `entrée`: its dossier field name and declared type.
-    Input(String, Type),
-    /// A parameter; `true` for a table.
-    Param(QName, bool),
-    Bareme(QName),
-    Function(QName),
-    Dispositif(QName),
-    Enum(QName),
-    Struct(QName),
-}
-
-/// A declaration of an already checked (imported) ruleset.
-pub fn target_in(c: &Checked, name: &str) -> Option<Target> {
-    let q = QName::new(&c.ident, name);
-    if let Some(v) = c.values.get(name) {
-        return Some(Target::Value(DefKey::Top(q), v.ty.clone()));
-    }
-    if let Some(p) = c.params.get(name) {
-        return Some(Target::Param(q, p.key_ty.is_some()));
-    }
-    if c.baremes.contains_key(name) {
-        return Some(Target::Bareme(q));
-    }
-    if c.functions.contains_key(name) {
-        return Some(Target::Function(q));
-    }
-    if c.dispositif(name).is_some() {
-        return Some(Target::Dispositif(q));
-    }
-    if let Some(t) = c.inputs.get(name) {
-        return Some(Target::Input(name.to_owned(), t.clone()));
-    }
-    if c.enums.contains_key(name) {
-        return Some(Target::Enum(q));
-    }
-    if c.structs.contains_key(name) {
-        return Some(Target::Struct(q));
-    }
-    None
-}
-
-/// Every name a ruleset declares (for suggestions).
-pub fn declared_names(c: &Checked) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    out.extend(c.values.keys().cloned());
-    out.extend(c.params.keys().cloned());
-    out.extend(c.baremes.keys().cloned());
-    out.extend(c.functions.keys().cloned());
-    out.extend(c.dispositifs.iter().map(|d| d.name.name.clone()));
-    out.extend(c.inputs.keys().cloned());
-    out.extend(c.enums.keys().cloned());
-    out.extend(c.structs.keys().cloned());
-    out
-}
-
-/// The closest candidate, if close enough to be a likely typo: a small edit distance
-/// (transpositions count as one edit) or a high Jaro-Winkler similarity.
-pub fn suggest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
-    let max_edits = (name.chars().count() / 3).max(1);
-    let mut best: Option<(usize, f64, &str)> = None;
-    for c in candidates {
-        if c == name {
-            continue;
-        }
-        let edits = strsim::damerau_levenshtein(name, c);
-        let similarity = strsim::jaro_winkler(name, c);
-        if edits > max_edits && similarity < 0.85 {
-            continue;
-        }
-        let better = best.is_none_or(|(e, s, _)| edits < e || (edits == e && similarity > s));
-        if better {
-            best = Some((edits, similarity, c));
-        }
-    }
-    best.map(|(_, _, c)| c.to_owned())
-}
+use crate::hir::{TExpr, TKind};
+use crate::types::{self, Type};
 
 fn is_orderable(t: &Type) -> bool {
     matches!(
@@ -156,10 +73,7 @@ pub(crate) fn builtin_call(
                 }
                 targs.push(t);
             }
-            let targs = targs
-                .into_iter()
-                .map(|t| crate::typeck::coerce(t, &ty))
-                .collect();
+            let targs = targs.into_iter().map(|t| super::coerce(t, &ty)).collect();
             let b = if matches!(name, "min" | "plafond") {
                 Builtin::Min
             } else {
@@ -326,7 +240,7 @@ pub(crate) fn builtin_call(
                     ),
                 );
             };
-            let dv = crate::typeck::coerce(dv, &ty);
+            let dv = super::coerce(dv, &ty);
             call(Builtin::OrDefault, vec![t, dv], ty)
         }
         _ => ctx.bad_args(file, span, format!("fonction inconnue : `{name}`")),

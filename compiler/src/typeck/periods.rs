@@ -3,10 +3,10 @@
 use socle_grammar::ast::{Ident, Validity};
 use socle_grammar::Span;
 
+use super::Ctx;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::hir::Version;
-use crate::typeck::Ctx;
 
 fn date_text(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()

@@ -1,0 +1,364 @@
+//! Calls: functions, tables, barèmes, `tranche` and the built-ins.
+
+use socle_grammar::ast::{self, ExprKind};
+use socle_grammar::Span;
+use socle_runtime::ir::BaremeWant;
+
+use super::*;
+use crate::codes;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::hir::{TExpr, TKind};
+use crate::types::{self, QName, Type};
+
+impl<'a> Ctx<'a> {
+    /// The declaration named by a callee (`f`, `national.f`), if it is one.
+    pub(super) fn callee_target(
+        &mut self,
+        file: FileId,
+        callee: &ast::Expr,
+        scope: &Scope,
+    ) -> Option<Callee> {
+        match &callee.kind {
+            ExprKind::Name(n) => {
+                if self.is_local_name(&n.name, scope) {
+                    return None;
+                }
+                if let Some(t) = self.target(None, &n.name) {
+                    return Some(Callee::Target(t));
+                }
+                for imp in &self.imports {
+                    if let Some(c) = self.all.get(imp) {
+                        if c.enums.contains_key(&n.name) {
+                            return Some(Callee::Target(Target::Enum(QName::new(imp, &n.name))));
+                        }
+                    }
+                }
+                None
+            }
+            ExprKind::Field(base, f) => {
+                let ExprKind::Name(q) = &base.kind else {
+                    return None;
+                };
+                let shadowed =
+                    self.is_local_name(&q.name, scope) || self.decls.contains_key(&q.name);
+                if shadowed || !self.imports.contains(&q.name) {
+                    return None;
+                }
+                match self.target(Some(&q.name), &f.name) {
+                    Some(t) => Some(Callee::Target(t)),
+                    None => {
+                        self.err(
+                            codes::UNKNOWN_MEMBER,
+                            file,
+                            f.span,
+                            format!("`{}` ne déclare pas `{}`", q.name, f.name),
+                        );
+                        Some(Callee::Error)
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn table_get(
+        &mut self,
+        file: FileId,
+        q: QName,
+        key: &ast::Expr,
+        scope: &Scope,
+        span: Span,
+    ) -> TExpr {
+        let key_ty = self.param_key_type(&q).unwrap_or(Type::Error);
+        let k = self.expr(file, key, scope, Some(&key_ty));
+        if !types::comparable(&key_ty, &k.ty, true) {
+            self.err(
+                codes::BAD_ARGUMENTS,
+                file,
+                k.span,
+                format!(
+                    "la table `{}` a des clés de type {key_ty}, pas {}",
+                    q.name,
+                    k.ty.with_article()
+                ),
+            );
+        }
+        let ty = self.param_type(&q).unwrap_or(Type::Error);
+        TExpr {
+            kind: TKind::TableGet {
+                param: q,
+                key: Box::new(k),
+                at: None,
+            },
+            ty,
+            span,
+        }
+    }
+
+    pub(super) fn bareme_call(
+        &mut self,
+        file: FileId,
+        q: QName,
+        args: &[ast::Expr],
+        scope: &Scope,
+        span: Span,
+        want: BaremeWant,
+    ) -> TExpr {
+        let Some((input_ty, output_ty, columns)) = self.bareme_types(&q) else {
+            return TExpr::error(span);
+        };
+        let expected_args = if columns.is_some() { 2 } else { 1 };
+        if args.len() != expected_args {
+            let msg = if columns.is_some() {
+                format!("le barème `{}` attend une valeur et une colonne", q.name)
+            } else {
+                format!("le barème `{}` attend une seule valeur", q.name)
+            };
+            self.err(codes::BAD_ARGUMENTS, file, span, msg);
+            return TExpr::error(span);
+        }
+        let mut it = args.iter();
+        let x = match it.next() {
+            Some(a) => self.expr(file, a, scope, Some(&input_ty)),
+            None => return TExpr::error(span),
+        };
+        if !types::comparable(&input_ty, &x.ty, false) {
+            self.err(
+                codes::BAD_ARGUMENTS,
+                file,
+                x.span,
+                format!(
+                    "le barème `{}` porte sur {}, pas sur {}",
+                    q.name,
+                    input_ty.with_article(),
+                    x.ty.with_article()
+                ),
+            );
+        }
+        let column = match (it.next(), &columns) {
+            (Some(a), Some(cq)) => {
+                let cty = Type::Enum(cq.clone());
+                let c = self.expr(file, a, scope, Some(&cty));
+                if !types::comparable(&cty, &c.ty, true) {
+                    self.err(
+                        codes::BAD_ARGUMENTS,
+                        file,
+                        c.span,
+                        format!(
+                            "la colonne du barème `{}` est une valeur de `{}`, pas {}",
+                            q.name,
+                            cq.name,
+                            c.ty.with_article()
+                        ),
+                    );
+                }
+                Some(Box::new(c))
+            }
+            _ => None,
+        };
+        let ty = match want {
+            BaremeWant::Value => output_ty,
+            BaremeWant::TrancheNumber => Type::Int,
+        };
+        TExpr {
+            kind: TKind::Bareme {
+                bareme: q,
+                x: Box::new(x),
+                column,
+                at: None,
+                want,
+            },
+            ty,
+            span,
+        }
+    }
+
+    pub(super) fn call(
+        &mut self,
+        file: FileId,
+        callee: &ast::Expr,
+        args: &[ast::Expr],
+        scope: &Scope,
+        span: Span,
+    ) -> TExpr {
+        match self.callee_target(file, callee, scope) {
+            Some(Callee::Error) => return TExpr::error(span),
+            Some(Callee::Target(t)) => {
+                return match t {
+                    Target::Function(q) => self.function_call(file, q, args, scope, span),
+                    Target::Param(q, true) => {
+                        if let [key] = args {
+                            self.table_get(file, q, key, scope, span)
+                        } else {
+                            self.err(
+                                codes::BAD_ARGUMENTS,
+                                file,
+                                span,
+                                format!("la table `{}` se consulte avec une seule clé", q.name),
+                            );
+                            TExpr::error(span)
+                        }
+                    }
+                    Target::Bareme(q) => {
+                        self.bareme_call(file, q, args, scope, span, BaremeWant::Value)
+                    }
+                    other => {
+                        let msg = not_callable(&other);
+                        self.err(codes::WRONG_KIND, file, callee.span, msg);
+                        TExpr::error(span)
+                    }
+                };
+            }
+            None => {}
+        }
+        let ExprKind::Name(n) = &callee.kind else {
+            self.err(
+                codes::WRONG_KIND,
+                file,
+                callee.span,
+                "cette expression n'est pas une fonction, une table ni un barème",
+            );
+            return TExpr::error(span);
+        };
+        if self.is_local_name(&n.name, scope) {
+            self.err(
+                codes::WRONG_KIND,
+                file,
+                callee.span,
+                format!("`{}` est une valeur, pas une fonction", n.name),
+            );
+            return TExpr::error(span);
+        }
+        let Some(b) = builtin_name(&n.name) else {
+            let mut candidates: Vec<String> = BUILTIN_NAMES.iter().map(|s| s.to_string()).collect();
+            candidates.extend(self.decls.keys().cloned());
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                file,
+                n.span,
+                format!("fonction inconnue : `{}`", n.name),
+            );
+            d = d.with_suggestion(&n.name, candidates.iter().map(String::as_str));
+            self.push(d);
+            return TExpr::error(span);
+        };
+        if b == "tranche" {
+            let Some((first, rest)) = args.split_first() else {
+                self.err(
+                    codes::BAD_ARGUMENTS,
+                    file,
+                    span,
+                    "`tranche` attend un barème puis une valeur : `tranche(barème, x)`",
+                );
+                return TExpr::error(span);
+            };
+            return match self.callee_target(file, first, scope) {
+                Some(Callee::Target(Target::Bareme(q))) => {
+                    self.bareme_call(file, q, rest, scope, span, BaremeWant::TrancheNumber)
+                }
+                Some(Callee::Error) => TExpr::error(span),
+                _ => {
+                    self.err(
+                        codes::BAD_ARGUMENTS,
+                        file,
+                        first.span,
+                        "le premier argument de `tranche` doit être un barème",
+                    );
+                    TExpr::error(span)
+                }
+            };
+        }
+        super::builtins::builtin_call(self, file, b, args, scope, span)
+    }
+
+    pub(crate) fn bad_args(&mut self, file: FileId, span: Span, msg: String) -> TExpr {
+        self.err(codes::BAD_ARGUMENTS, file, span, msg);
+        TExpr::error(span)
+    }
+
+    pub(crate) fn arg(
+        &mut self,
+        file: FileId,
+        e: &ast::Expr,
+        scope: &Scope,
+        expected: Option<&Type>,
+    ) -> TExpr {
+        self.expr(file, e, scope, expected)
+    }
+
+    pub(super) fn function_call(
+        &mut self,
+        file: FileId,
+        q: QName,
+        args: &[ast::Expr],
+        scope: &Scope,
+        span: Span,
+    ) -> TExpr {
+        let Some((params, ret)) = self.function_sig(&q) else {
+            return TExpr::error(span);
+        };
+        if params.len() != args.len() {
+            return self.bad_args(
+                file,
+                span,
+                format!(
+                    "la fonction `{}` attend {} argument(s), {} donné(s)",
+                    q.name,
+                    params.len(),
+                    args.len()
+                ),
+            );
+        }
+        let mut targs = Vec::new();
+        for (a, p) in args.iter().zip(&params) {
+            let t = self.expr(file, a, scope, Some(p));
+            if !types::assignable(&t.ty, p) {
+                self.err(
+                    codes::BAD_ARGUMENTS,
+                    file,
+                    t.span,
+                    format!(
+                        "argument de type {} alors que `{}` attend {}",
+                        t.ty,
+                        q.name,
+                        p.with_article()
+                    ),
+                );
+            }
+            targs.push(coerce(t, p));
+        }
+        TExpr {
+            kind: TKind::FnCall(q, targs),
+            ty: ret,
+            span,
+        }
+    }
+}
+
+pub(super) enum Callee {
+    Target(Target),
+    /// Already reported.
+    Error,
+}
+
+/// « `mtp` est un paramètre » — what a name denotes, for messages.
+pub(super) fn describe(t: &Target) -> String {
+    match t {
+        Target::Value(k, _) => format!("`{}` est une valeur", k.short_name()),
+        Target::Input(n, _) => format!("`{n}` est une entrée du dossier"),
+        Target::Param(q, true) => format!("`{}` est une table", q.name),
+        Target::Param(q, false) => format!("`{}` est un paramètre", q.name),
+        Target::Bareme(q) => format!("`{}` est un barème", q.name),
+        Target::Function(q) => format!("`{}` est une fonction", q.name),
+        Target::Dispositif(q) => format!("`{}` est un dispositif", q.name),
+        Target::Enum(q) => format!("`{}` est une énumération", q.name),
+        Target::Struct(q) => format!("`{}` est une structure", q.name),
+    }
+}
+
+pub(super) fn not_callable(t: &Target) -> String {
+    format!(
+        "{} : seuls une fonction, une table ou un barème s'appellent avec des arguments",
+        describe(t)
+    )
+}

@@ -1,0 +1,558 @@
+//! What a name denotes: locals, declarations of this ruleset or an imported one, enumeration
+//! variants, fields and dispositif outputs.
+
+use std::collections::BTreeMap;
+
+use socle_grammar::ast::{self, DeclKind, ExprKind, Ident};
+use socle_grammar::Span;
+
+use super::*;
+use crate::codes;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::hir::{Checked, Const, DefKey, EnumItem, InputSegment, TExpr, TKind, ValueKind};
+use crate::types::{QName, Type};
+
+impl<'a> Ctx<'a> {
+    /// What a declaration of this ruleset (`None`) or of an imported one names.
+    pub(super) fn target(&self, ruleset: Option<&str>, name: &str) -> Option<Target> {
+        match ruleset {
+            None => {
+                let (_, decl) = self.decls.get(name).or_else(|| self.types.get(name))?;
+                let q = self.qname(name);
+                Some(match &decl.kind {
+                    DeclKind::Enum(_) => Target::Enum(q),
+                    DeclKind::Struct(_) => Target::Struct(q),
+                    DeclKind::Input(_) => Target::Input(
+                        name.to_owned(),
+                        self.out.inputs.get(name).cloned().unwrap_or(Type::Error),
+                    ),
+                    DeclKind::Param(p) => Target::Param(q, p.key.is_some()),
+                    DeclKind::Bareme(_) => Target::Bareme(q),
+                    DeclKind::Value(_) | DeclKind::Condition(_) => {
+                        let ty = self
+                            .unit_types
+                            .get(&Unit::Top(name.to_owned()))
+                            .cloned()
+                            .unwrap_or(Type::Error);
+                        Target::Value(DefKey::Top(q), ty)
+                    }
+                    DeclKind::Function(_) => Target::Function(q),
+                    DeclKind::Dispositif(_) => Target::Dispositif(q),
+                    DeclKind::Import(_) | DeclKind::Cumul(_) => return None,
+                })
+            }
+            Some(rs) => target_in(self.all.get(rs)?, name),
+        }
+    }
+
+    pub(super) fn is_local_name(&self, name: &str, scope: &Scope) -> bool {
+        scope.locals.iter().any(|(n, _, _)| n == name)
+            || scope
+                .dispositif
+                .as_ref()
+                .and_then(|d| self.local_dispositifs.get(d))
+                .is_some_and(|items| items.contains_key(name))
+    }
+
+    pub(super) fn name_value(
+        &mut self,
+        file: FileId,
+        id: &Ident,
+        scope: &Scope,
+        expected: Option<&Type>,
+    ) -> TExpr {
+        let span = id.span;
+        let name = id.name.as_str();
+        // Where an enumeration is expected, its variants win over homonyms:
+        // `condition seul : demandeur.situation_familiale = seul`.
+        if let Some(Type::Enum(q)) = expected {
+            if let Some(i) = self
+                .enum_variants(q)
+                .and_then(|vs| vs.iter().position(|v| v == name))
+            {
+                return TExpr {
+                    kind: TKind::Const(Const::Variant(
+                        q.clone(),
+                        u32::try_from(i).unwrap_or(u32::MAX),
+                    )),
+                    ty: Type::Enum(q.clone()),
+                    span,
+                };
+            }
+        }
+        if let Some((_, idx, ty)) = scope.locals.iter().rev().find(|(n, _, _)| n == name) {
+            return TExpr {
+                kind: TKind::Local(*idx),
+                ty: ty.clone(),
+                span,
+            };
+        }
+        if let Some(d) = &scope.dispositif {
+            if self
+                .local_dispositifs
+                .get(d)
+                .is_some_and(|items| items.contains_key(name))
+            {
+                let ty = self
+                    .unit_types
+                    .get(&Unit::Item(d.clone(), name.to_owned()))
+                    .cloned()
+                    .unwrap_or(Type::Error);
+                return TExpr {
+                    kind: TKind::Def(DefKey::Item {
+                        dispositif: self.qname(d),
+                        name: name.to_owned(),
+                    }),
+                    ty,
+                    span,
+                };
+            }
+        }
+        if let Some(t) = self.target(None, name) {
+            return self.target_value(file, t, id);
+        }
+        if is_decision_date(name) {
+            return TExpr {
+                kind: TKind::DecisionDate,
+                ty: Type::Date,
+                span,
+            };
+        }
+        // Imported entrées, types and variants are visible unqualified.
+        for imp in self.imports.clone() {
+            if let Some(c) = self.all.get(imp.as_str()) {
+                if let Some(ty) = c.inputs.get(name) {
+                    let t = Target::Input(name.to_owned(), ty.clone());
+                    return self.target_value(file, t, id);
+                }
+                if c.enums.contains_key(name) {
+                    return self.target_value(file, Target::Enum(QName::new(&imp, name)), id);
+                }
+                if c.structs.contains_key(name) {
+                    return self.target_value(file, Target::Struct(QName::new(&imp, name)), id);
+                }
+            }
+        }
+        let found = self.variants_named(name);
+        if let [(q, i)] = found.as_slice() {
+            return TExpr {
+                kind: TKind::Const(Const::Variant(q.clone(), *i)),
+                ty: Type::Enum(q.clone()),
+                span,
+            };
+        }
+        if self.broken_imports.iter().any(|i| i == name) {
+            return TExpr::error(span);
+        }
+        if self.imports.iter().any(|i| i == name) {
+            self.err(
+                codes::WRONG_KIND,
+                file,
+                span,
+                format!("`{name}` est un jeu de règles importé : écrivez `{name}.nom`"),
+            );
+            return TExpr::error(span);
+        }
+        let mut d = if found.len() > 1 {
+            Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                file,
+                span,
+                format!("`{name}` est une variante de plusieurs énumérations : le contexte ne dit pas laquelle"),
+            )
+        } else if let Some(Type::Enum(q)) = expected {
+            Diagnostic::error(
+                codes::UNKNOWN_MEMBER,
+                file,
+                span,
+                format!("`{name}` n'est pas une variante de `{}`", q.name),
+            )
+        } else {
+            Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                file,
+                span,
+                format!("nom inconnu : `{name}`"),
+            )
+        };
+        if found.is_empty() {
+            let candidates = self.names_in_scope(scope, expected);
+            d = d.with_suggestion(name, candidates.iter().map(String::as_str));
+        }
+        self.push(d);
+        TExpr::error(span)
+    }
+
+    pub(super) fn variants_named(&self, name: &str) -> Vec<(QName, u32)> {
+        let mut found = Vec::new();
+        let mut look = |rs: &str, enums: &BTreeMap<String, EnumItem>| {
+            for (en, e) in enums {
+                if let Some(i) = e.variants.iter().position(|v| v == name) {
+                    found.push((QName::new(rs, en), u32::try_from(i).unwrap_or(u32::MAX)));
+                }
+            }
+        };
+        look(&self.ident, &self.out.enums);
+        for imp in &self.imports {
+            if let Some(c) = self.all.get(imp) {
+                look(imp, &c.enums);
+            }
+        }
+        found
+    }
+
+    pub(super) fn names_in_scope(&self, scope: &Scope, expected: Option<&Type>) -> Vec<String> {
+        let mut out: Vec<String> = scope.locals.iter().map(|(n, _, _)| n.clone()).collect();
+        if let Some(items) = scope
+            .dispositif
+            .as_ref()
+            .and_then(|d| self.local_dispositifs.get(d))
+        {
+            out.extend(items.keys().cloned());
+        }
+        out.extend(self.decls.keys().cloned());
+        out.extend(BUILTIN_NAMES.iter().map(|s| s.to_string()));
+        out.extend(self.imports.iter().cloned());
+        for imp in &self.imports {
+            if let Some(c) = self.all.get(imp) {
+                out.extend(c.inputs.keys().cloned());
+            }
+        }
+        if let Some(Type::Enum(q)) = expected {
+            if let Some(vs) = self.enum_variants(q) {
+                out.extend(vs.iter().cloned());
+            }
+        }
+        out
+    }
+
+    pub(super) fn target_value(&mut self, file: FileId, t: Target, id: &Ident) -> TExpr {
+        let span = id.span;
+        let name = &id.name;
+        let msg = match t {
+            Target::Value(key, ty) => {
+                return TExpr {
+                    kind: TKind::Def(key),
+                    ty,
+                    span,
+                }
+            }
+            Target::Input(root, ty) => {
+                return TExpr {
+                    kind: TKind::Input(vec![InputSegment {
+                        name: root,
+                        optional: matches!(ty, Type::Optional(_)),
+                        ty: ty.clone(),
+                    }]),
+                    ty,
+                    span,
+                }
+            }
+            Target::Param(q, false) => {
+                let ty = self.param_type(&q).unwrap_or(Type::Error);
+                return TExpr {
+                    kind: TKind::Param { param: q, at: None },
+                    ty,
+                    span,
+                };
+            }
+            Target::Param(_, true) => {
+                format!("`{name}` est une table : elle se consulte avec une clé, `{name}[clé]`")
+            }
+            Target::Bareme(_) => {
+                format!("`{name}` est un barème : il s'applique à une valeur, `{name}(x)`")
+            }
+            Target::Function(_) => format!(
+                "`{name}` est une fonction : elle s'appelle avec ses arguments, `{name}(…)`"
+            ),
+            Target::Dispositif(_) => {
+                format!(
+                    "`{name}` est un dispositif : écrivez `{name}.éligible` ou `{name}.<valeur>`"
+                )
+            }
+            Target::Enum(_) => format!("`{name}` est une énumération, pas une valeur"),
+            Target::Struct(q) => format!("`{}` est une structure, pas une valeur", q.name),
+        };
+        self.err(codes::WRONG_KIND, file, span, msg);
+        TExpr::error(span)
+    }
+
+    pub(super) fn param_type(&self, q: &QName) -> Option<Type> {
+        let p = if q.ruleset == self.ident {
+            self.out.params.get(&q.name)
+        } else {
+            self.all.get(&q.ruleset)?.params.get(&q.name)
+        }?;
+        Some(p.ty.clone())
+    }
+
+    pub(super) fn param_key_type(&self, q: &QName) -> Option<Type> {
+        let p = if q.ruleset == self.ident {
+            self.out.params.get(&q.name)
+        } else {
+            self.all.get(&q.ruleset)?.params.get(&q.name)
+        }?;
+        p.key_ty.clone()
+    }
+
+    pub(super) fn bareme_types(&self, q: &QName) -> Option<(Type, Type, Option<QName>)> {
+        let b = if q.ruleset == self.ident {
+            self.out.baremes.get(&q.name)
+        } else {
+            self.all.get(&q.ruleset)?.baremes.get(&q.name)
+        }?;
+        Some((b.input_ty.clone(), b.output_ty.clone(), b.columns.clone()))
+    }
+
+    pub(super) fn function_sig(&self, q: &QName) -> Option<(Vec<Type>, Type)> {
+        let f = if q.ruleset == self.ident {
+            self.out.functions.get(&q.name)
+        } else {
+            self.all.get(&q.ruleset)?.functions.get(&q.name)
+        }?;
+        Some((
+            f.params.iter().map(|(_, t)| t.clone()).collect(),
+            f.ret.clone(),
+        ))
+    }
+
+    pub(super) fn dispositif_output(&self, q: &QName, item: &str) -> Result<Type, Vec<String>> {
+        if q.ruleset == self.ident {
+            let items = self.local_dispositifs.get(&q.name).ok_or_else(Vec::new)?;
+            match items.get(item) {
+                Some(ValueKind::Value) => Ok(self
+                    .unit_types
+                    .get(&Unit::Item(q.name.clone(), item.to_owned()))
+                    .cloned()
+                    .unwrap_or(Type::Error)),
+                _ => Err(items
+                    .iter()
+                    .filter(|(_, k)| **k == ValueKind::Value)
+                    .map(|(n, _)| n.clone())
+                    .collect()),
+            }
+        } else {
+            let d = self
+                .all
+                .get(&q.ruleset)
+                .and_then(|c| c.dispositif(&q.name))
+                .ok_or_else(Vec::new)?;
+            match d.items.iter().find(|i| i.name.name == item) {
+                Some(i) if i.kind == ValueKind::Value => Ok(i.ty.clone()),
+                _ => Err(d
+                    .items
+                    .iter()
+                    .filter(|i| i.kind == ValueKind::Value)
+                    .map(|i| i.name.name.clone())
+                    .collect()),
+            }
+        }
+    }
+
+    pub(super) fn field(
+        &mut self,
+        file: FileId,
+        base: &ast::Expr,
+        f: &Ident,
+        scope: &Scope,
+        span: Span,
+    ) -> TExpr {
+        // `national.x`: a declaration of an imported ruleset.
+        if let ExprKind::Name(q) = &base.kind {
+            let shadowed = self.is_local_name(&q.name, scope) || self.decls.contains_key(&q.name);
+            if !shadowed && self.imports.contains(&q.name) {
+                return match self.target(Some(&q.name), &f.name) {
+                    Some(t) => {
+                        let mut e = self.target_value(file, t, f);
+                        e.span = span;
+                        e
+                    }
+                    None => {
+                        let mut d = Diagnostic::error(
+                            codes::UNKNOWN_MEMBER,
+                            file,
+                            f.span,
+                            format!("`{}` ne déclare pas `{}`", q.name, f.name),
+                        );
+                        if let Some(c) = self.all.get(&q.name) {
+                            let names = declared_names(c);
+                            d = d.with_suggestion(&f.name, names.iter().map(String::as_str));
+                        }
+                        self.push(d);
+                        TExpr::error(span)
+                    }
+                };
+            }
+        }
+        // `apa_domicile.montant`, `national.apa.montant`, `lieu_de_vie.domicile`.
+        match self.callee_target(file, base, scope) {
+            Some(Callee::Target(Target::Dispositif(q))) => {
+                if is_eligible(&f.name) {
+                    return TExpr {
+                        kind: TKind::Eligible(q),
+                        ty: Type::Bool,
+                        span,
+                    };
+                }
+                return match self.dispositif_output(&q, &f.name) {
+                    Ok(ty) => TExpr {
+                        kind: TKind::DispositifOutput(q, f.name.clone()),
+                        ty,
+                        span,
+                    },
+                    Err(outputs) => {
+                        let mut d = Diagnostic::error(
+                            codes::UNKNOWN_MEMBER,
+                            file,
+                            f.span,
+                            format!(
+                                "le dispositif `{}` n'a pas de valeur de sortie `{}`",
+                                q.name, f.name
+                            ),
+                        );
+                        let mut candidates = outputs;
+                        candidates.push("éligible".to_owned());
+                        d = d.with_suggestion(&f.name, candidates.iter().map(String::as_str));
+                        self.push(d);
+                        TExpr::error(span)
+                    }
+                };
+            }
+            Some(Callee::Target(Target::Enum(q))) => {
+                let idx = self
+                    .enum_variants(&q)
+                    .and_then(|vs| vs.iter().position(|v| *v == f.name));
+                return match idx {
+                    Some(i) => TExpr {
+                        kind: TKind::Const(Const::Variant(
+                            q.clone(),
+                            u32::try_from(i).unwrap_or(u32::MAX),
+                        )),
+                        ty: Type::Enum(q),
+                        span,
+                    },
+                    None => {
+                        self.err(
+                            codes::UNKNOWN_MEMBER,
+                            file,
+                            f.span,
+                            format!("`{}` n'est pas une variante de `{}`", f.name, q.name),
+                        );
+                        TExpr::error(span)
+                    }
+                };
+            }
+            _ => {}
+        }
+        let b = self.expr_raw(file, base, scope, None);
+        let (segments, struct_q, optional) = match (&b.kind, b.ty.strip_optional()) {
+            (TKind::Input(segs), Type::Struct(q)) => {
+                (segs.clone(), q.clone(), matches!(b.ty, Type::Optional(_)))
+            }
+            (_, Type::Error) => return TExpr::error(span),
+            (_, other) => {
+                let msg = format!("`.{}` : {} n'a pas de champs", f.name, other.with_article());
+                self.err(codes::WRONG_KIND, file, f.span, msg);
+                return TExpr::error(span);
+            }
+        };
+        let Some(fields) = self.struct_fields(&struct_q) else {
+            return TExpr::error(span);
+        };
+        match fields.iter().find(|(n, _)| *n == f.name) {
+            Some((_, fty)) => {
+                let fty = fty.clone();
+                let mut segments = segments;
+                segments.push(InputSegment {
+                    name: f.name.clone(),
+                    optional: matches!(fty, Type::Optional(_)),
+                    ty: fty.clone(),
+                });
+                let ty = if optional && !matches!(fty, Type::Optional(_)) {
+                    Type::Optional(Box::new(fty))
+                } else {
+                    fty
+                };
+                TExpr {
+                    kind: TKind::Input(segments),
+                    ty,
+                    span,
+                }
+            }
+            None => {
+                let names: Vec<String> = fields.iter().map(|(n, _)| n.clone()).collect();
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_MEMBER,
+                    file,
+                    f.span,
+                    format!(
+                        "la structure `{}` n'a pas de champ `{}`",
+                        struct_q.name, f.name
+                    ),
+                );
+                d = d.with_suggestion(&f.name, names.iter().map(String::as_str));
+                self.push(d);
+                TExpr::error(span)
+            }
+        }
+    }
+}
+
+/// What a declaration name denotes.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Value(DefKey, Type),
+    /// An `entrée`: its dossier field name and declared type.
+    Input(String, Type),
+    /// A parameter; `true` for a table.
+    Param(QName, bool),
+    Bareme(QName),
+    Function(QName),
+    Dispositif(QName),
+    Enum(QName),
+    Struct(QName),
+}
+
+/// A declaration of an already checked (imported) ruleset.
+pub fn target_in(c: &Checked, name: &str) -> Option<Target> {
+    let q = QName::new(&c.ident, name);
+    if let Some(v) = c.values.get(name) {
+        return Some(Target::Value(DefKey::Top(q), v.ty.clone()));
+    }
+    if let Some(p) = c.params.get(name) {
+        return Some(Target::Param(q, p.key_ty.is_some()));
+    }
+    if c.baremes.contains_key(name) {
+        return Some(Target::Bareme(q));
+    }
+    if c.functions.contains_key(name) {
+        return Some(Target::Function(q));
+    }
+    if c.dispositif(name).is_some() {
+        return Some(Target::Dispositif(q));
+    }
+    if let Some(t) = c.inputs.get(name) {
+        return Some(Target::Input(name.to_owned(), t.clone()));
+    }
+    if c.enums.contains_key(name) {
+        return Some(Target::Enum(q));
+    }
+    if c.structs.contains_key(name) {
+        return Some(Target::Struct(q));
+    }
+    None
+}
+
+/// Every name a ruleset declares (for suggestions).
+pub fn declared_names(c: &Checked) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    out.extend(c.values.keys().cloned());
+    out.extend(c.params.keys().cloned());
+    out.extend(c.baremes.keys().cloned());
+    out.extend(c.functions.keys().cloned());
+    out.extend(c.dispositifs.iter().map(|d| d.name.name.clone()));
+    out.extend(c.inputs.keys().cloned());
+    out.extend(c.enums.keys().cloned());
+    out.extend(c.structs.keys().cloned());
+    out
+}
