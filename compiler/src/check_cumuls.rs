@@ -6,7 +6,7 @@ use socle_grammar::Span;
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::Checked;
+use crate::typed::TypedRuleset;
 
 /// One rule as (winner, excluded) or a cumulable pair, with where it is written.
 struct Rule<'a> {
@@ -25,7 +25,7 @@ fn describe(kind: CumulKind, a: &str, b: &str) -> String {
 }
 
 /// Cumul rules name dispositifs of their own ruleset (typing reported the others).
-pub(crate) fn check(out: &Checked) -> Vec<Diagnostic> {
+pub(crate) fn check(out: &TypedRuleset) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut rules: Vec<(Rule<'_>, String)> = Vec::new();
     for c in &out.cumuls {

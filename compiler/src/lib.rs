@@ -15,7 +15,6 @@ pub mod codes;
 mod db;
 mod diagnostic;
 pub mod explain;
-mod hir;
 pub mod ide;
 mod lower;
 mod message;
@@ -25,6 +24,7 @@ mod render;
 mod suggest;
 mod syntax;
 mod typeck;
+mod typed;
 mod types;
 
 use std::collections::HashMap;

@@ -5,12 +5,12 @@ use socle_runtime::ir::Program;
 
 use crate::db::{Db, Ruleset};
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::Checked;
 use crate::syntax::{import_check, import_closure, parse_file};
+use crate::typed::TypedRuleset;
 use crate::{check_cumuls, check_cycles, check_exceptions, check_unused, lower, typeck};
 
 /// The checks that read a typed ruleset, in the order their diagnostics are added.
-const CHECKS: &[fn(&Checked) -> Vec<Diagnostic>] = &[
+const CHECKS: &[fn(&TypedRuleset) -> Vec<Diagnostic>] = &[
     check_exceptions::check,
     check_cumuls::check,
     check_cycles::check,
@@ -18,8 +18,8 @@ const CHECKS: &[fn(&Checked) -> Vec<Diagnostic>] = &[
 ];
 
 #[salsa::tracked(returns(ref))]
-pub fn checked_ruleset(db: &dyn Db, r: Ruleset) -> Checked {
-    let deps: Vec<&Checked> = import_closure(db, r)
+pub fn checked_ruleset(db: &dyn Db, r: Ruleset) -> TypedRuleset {
+    let deps: Vec<&TypedRuleset> = import_closure(db, r)
         .iter()
         .map(|&dep| checked_ruleset(db, dep))
         .collect();

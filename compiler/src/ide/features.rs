@@ -8,9 +8,9 @@ use socle_grammar::Span;
 use super::index::{DefKind, Index};
 use crate::db::{Ruleset, SourceFile};
 use crate::diagnostic::FileId;
-use crate::hir::DefKey;
 use crate::pipeline;
 use crate::syntax;
+use crate::typed::ValueKey;
 use crate::types::QName;
 use crate::Session;
 
@@ -151,11 +151,11 @@ fn type_of_value(session: &Session, r: Ruleset, index: &Index, def: usize) -> Op
     let d = index.defs.get(def)?;
     let checked = pipeline::checked_ruleset(&session.db, r);
     let key = match d.parent.and_then(|p| index.defs.get(p)) {
-        Some(p) if p.kind == DefKind::Dispositif => DefKey::Item {
+        Some(p) if p.kind == DefKind::Dispositif => ValueKey::Item {
             dispositif: QName::new(&checked.ident, &p.name),
             name: d.name.clone(),
         },
-        _ => DefKey::Top(QName::new(&checked.ident, &d.name)),
+        _ => ValueKey::Top(QName::new(&checked.ident, &d.name)),
     };
     checked.value(&key).map(|v| v.ty.to_string())
 }

@@ -10,7 +10,7 @@ use socle_runtime::value::Value;
 use super::Ctx;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{bound_text, BaremeRowData, Const};
+use crate::typed::{bound_text, BaremeRowData, Const};
 use crate::types::Type;
 
 fn bound(

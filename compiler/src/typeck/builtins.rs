@@ -6,7 +6,7 @@ use socle_runtime::ir::{Builtin, DurationFamily};
 
 use super::{Ctx, Scope};
 use crate::diagnostic::FileId;
-use crate::hir::{TExpr, TKind};
+use crate::typed::{TExpr, TKind};
 use crate::types::{self, Type};
 
 fn is_orderable(t: &Type) -> bool {

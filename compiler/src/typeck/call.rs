@@ -7,7 +7,7 @@ use socle_runtime::ir::BaremeWant;
 use super::*;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{TExpr, TKind};
+use crate::typed::{TExpr, TKind};
 use crate::types::{self, QName, Type};
 
 impl<'a> Ctx<'a> {

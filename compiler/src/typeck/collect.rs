@@ -9,7 +9,7 @@ use socle_grammar::Span;
 use super::*;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{EnumItem, ValueKind};
+use crate::typed::{EnumItem, ValueKind};
 use crate::types::{QName, Type};
 
 impl<'a> Ctx<'a> {

@@ -9,7 +9,7 @@ use socle_runtime::value::Value;
 use super::*;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{Const, CumulItem, FunctionItem, TExpr};
+use crate::typed::{Const, CumulItem, FunctionItem, TExpr};
 use crate::types::{self, Type};
 
 impl<'a> Ctx<'a> {
@@ -124,7 +124,7 @@ impl<'a> Ctx<'a> {
         );
         self.out.params.insert(
             p.name.name.clone(),
-            crate::hir::ParamItem {
+            crate::typed::ParamItem {
                 name: p.name.clone(),
                 file,
                 ty,
@@ -141,8 +141,8 @@ impl<'a> Ctx<'a> {
         ty: &Type,
         key_ty: Option<&Type>,
         v: &ast::ParamVersion,
-    ) -> Option<crate::hir::ParamData> {
-        use crate::hir::ParamData;
+    ) -> Option<crate::typed::ParamData> {
+        use crate::typed::ParamData;
         match (&v.value, key_ty) {
             (ast::ParamValue::Scalar(e), None) => self.constant(file, e, ty).map(ParamData::Scalar),
             (ast::ParamValue::Table(entries), Some(kt)) => {
@@ -298,7 +298,7 @@ impl<'a> Ctx<'a> {
         );
         self.out.baremes.insert(
             b.name.name.clone(),
-            crate::hir::BaremeItem {
+            crate::typed::BaremeItem {
                 name: b.name.clone(),
                 file,
                 input_ty,

@@ -6,7 +6,7 @@ use socle_runtime::ir::{BinOp, UnOp};
 use super::*;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{Const, TExpr, TKind};
+use crate::typed::{Const, TExpr, TKind};
 use crate::types::{self, Type};
 
 impl<'a> Ctx<'a> {

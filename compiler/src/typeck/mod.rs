@@ -1,4 +1,4 @@
-//! Name resolution and type/unit checking of one ruleset, producing its [`Checked`] form.
+//! Name resolution and type checking (with money periods) of one ruleset, producing its [`TypedRuleset`] form.
 //!
 //! Declarations are order-independent: values without a declared type are typed in the
 //! order of their (syntactic) dependencies, so that no recursion follows definition chains.
@@ -29,8 +29,8 @@ use socle_runtime::value::Value;
 use crate::codes;
 use crate::db::{Db, Ruleset};
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{Checked, Const, StructItem, TExpr, TKind, ValueKind};
 use crate::syntax::{self, ruleset_ident};
+use crate::typed::{Const, StructItem, TExpr, TKind, TypedRuleset, ValueKind};
 use crate::types::{QName, Type};
 
 /// Nesting limit of an expression as written (lowering re-checks after inlining).
@@ -40,7 +40,7 @@ pub const MAX_DECLS: usize = 10_000;
 
 /// Types a ruleset; `deps` are its checked imports (transitively), the checks of
 /// `pipeline` run afterwards.
-pub fn check_ruleset<'a>(db: &'a dyn Db, r: Ruleset, deps: &[&'a Checked]) -> Checked {
+pub fn check_ruleset<'a>(db: &'a dyn Db, r: Ruleset, deps: &[&'a TypedRuleset]) -> TypedRuleset {
     let mut decls: Vec<(FileId, &Decl)> = Vec::new();
     let mut texts: HashMap<FileId, &str> = HashMap::new();
     for &file in r.files(db) {
@@ -52,14 +52,14 @@ pub fn check_ruleset<'a>(db: &'a dyn Db, r: Ruleset, deps: &[&'a Checked]) -> Ch
     }
     let ident = ruleset_ident(r.name(db));
     if let Some(d) = too_many_decls(&decls, MAX_DECLS) {
-        let mut out = Checked {
+        let mut out = TypedRuleset {
             ident,
-            ..Checked::default()
+            ..TypedRuleset::default()
         };
         out.diagnostics.push(d);
         return out;
     }
-    let mut all: HashMap<String, &Checked> = HashMap::new();
+    let mut all: HashMap<String, &TypedRuleset> = HashMap::new();
     for &checked in deps {
         all.insert(checked.ident.clone(), checked);
     }
@@ -83,11 +83,11 @@ pub fn check_ruleset<'a>(db: &'a dyn Db, r: Ruleset, deps: &[&'a Checked]) -> Ch
         broken_imports,
         all,
         texts,
-        out: Checked {
+        out: TypedRuleset {
             ident,
-            ..Checked::default()
+            ..TypedRuleset::default()
         },
-        unit_types: HashMap::new(),
+        binding_types: HashMap::new(),
         local_dispositifs: HashMap::new(),
     };
     ctx.run(&decls);
@@ -105,9 +105,9 @@ fn too_many_decls(decls: &[(FileId, &Decl)], limit: usize) -> Option<Diagnostic>
     ))
 }
 
-/// A typing unit: a top-level value/condition, or an item of a dispositif.
+/// A binding typed as one: a top-level value/condition, or an item of a dispositif.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Unit {
+enum Binding {
     Top(String),
     Item(String, String),
 }
@@ -132,11 +132,11 @@ pub(crate) struct Ctx<'a> {
     /// Imports that could not be used (already reported).
     broken_imports: Vec<String>,
     /// Every transitively imported ruleset, by identifier.
-    all: HashMap<String, &'a Checked>,
+    all: HashMap<String, &'a TypedRuleset>,
     texts: HashMap<FileId, &'a str>,
-    out: Checked,
-    /// Known types of the typing units (declared, or inferred so far).
-    unit_types: HashMap<Unit, Type>,
+    out: TypedRuleset,
+    /// Known types of the bindings (declared, or inferred so far).
+    binding_types: HashMap<Binding, Type>,
     /// Dispositif name → (item name → (kind, index)).
     local_dispositifs: HashMap<String, HashMap<String, ValueKind>>,
 }

@@ -9,7 +9,9 @@ use socle_grammar::Span;
 use super::*;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{Checked, Const, DefKey, EnumItem, InputSegment, TExpr, TKind, ValueKind};
+use crate::typed::{
+    Const, EnumItem, InputSegment, TExpr, TKind, TypedRuleset, ValueKey, ValueKind,
+};
 use crate::types::{QName, Type};
 
 impl<'a> Ctx<'a> {
@@ -30,11 +32,11 @@ impl<'a> Ctx<'a> {
                     DeclKind::Bareme(_) => Target::Bareme(q),
                     DeclKind::Value(_) | DeclKind::Condition(_) => {
                         let ty = self
-                            .unit_types
-                            .get(&Unit::Top(name.to_owned()))
+                            .binding_types
+                            .get(&Binding::Top(name.to_owned()))
                             .cloned()
                             .unwrap_or(Type::Error);
-                        Target::Value(DefKey::Top(q), ty)
+                        Target::Value(ValueKey::Top(q), ty)
                     }
                     DeclKind::Function(_) => Target::Function(q),
                     DeclKind::Dispositif(_) => Target::Dispositif(q),
@@ -94,12 +96,12 @@ impl<'a> Ctx<'a> {
                 .is_some_and(|items| items.contains_key(name))
             {
                 let ty = self
-                    .unit_types
-                    .get(&Unit::Item(d.clone(), name.to_owned()))
+                    .binding_types
+                    .get(&Binding::Item(d.clone(), name.to_owned()))
                     .cloned()
                     .unwrap_or(Type::Error);
                 return TExpr {
-                    kind: TKind::Def(DefKey::Item {
+                    kind: TKind::Named(ValueKey::Item {
                         dispositif: self.qname(d),
                         name: name.to_owned(),
                     }),
@@ -232,7 +234,7 @@ impl<'a> Ctx<'a> {
         let msg = match t {
             Target::Value(key, ty) => {
                 return TExpr {
-                    kind: TKind::Def(key),
+                    kind: TKind::Named(key),
                     ty,
                     span,
                 }
@@ -321,8 +323,8 @@ impl<'a> Ctx<'a> {
             let items = self.local_dispositifs.get(&q.name).ok_or_else(Vec::new)?;
             match items.get(item) {
                 Some(ValueKind::Value) => Ok(self
-                    .unit_types
-                    .get(&Unit::Item(q.name.clone(), item.to_owned()))
+                    .binding_types
+                    .get(&Binding::Item(q.name.clone(), item.to_owned()))
                     .cloned()
                     .unwrap_or(Type::Error)),
                 _ => Err(items
@@ -501,7 +503,7 @@ impl<'a> Ctx<'a> {
 /// What a declaration name denotes.
 #[derive(Clone, Debug)]
 pub enum Target {
-    Value(DefKey, Type),
+    Value(ValueKey, Type),
     /// An `entrée`: its dossier field name and declared type.
     Input(String, Type),
     /// A parameter; `true` for a table.
@@ -514,10 +516,10 @@ pub enum Target {
 }
 
 /// A declaration of an already checked (imported) ruleset.
-pub fn target_in(c: &Checked, name: &str) -> Option<Target> {
+pub fn target_in(c: &TypedRuleset, name: &str) -> Option<Target> {
     let q = QName::new(&c.ident, name);
     if let Some(v) = c.values.get(name) {
-        return Some(Target::Value(DefKey::Top(q), v.ty.clone()));
+        return Some(Target::Value(ValueKey::Top(q), v.ty.clone()));
     }
     if let Some(p) = c.params.get(name) {
         return Some(Target::Param(q, p.key_ty.is_some()));
@@ -544,7 +546,7 @@ pub fn target_in(c: &Checked, name: &str) -> Option<Target> {
 }
 
 /// Every name a ruleset declares (for suggestions).
-pub fn declared_names(c: &Checked) -> Vec<String> {
+pub fn declared_names(c: &TypedRuleset) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     out.extend(c.values.keys().cloned());
     out.extend(c.params.keys().cloned());

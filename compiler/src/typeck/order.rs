@@ -8,21 +8,21 @@ use socle_grammar::Span;
 use super::*;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{DefKey, DispositifItem, TException, TMessagePart, ValueItem, ValueKind};
+use crate::typed::{DispositifItem, TException, TMessagePart, ValueItem, ValueKey, ValueKind};
 use crate::types::{self, Type};
 
 impl<'a> Ctx<'a> {
     pub(super) fn type_values(&mut self, decls: &[(FileId, &'a Decl)]) {
         // Units and their declarations, in source order.
-        struct UnitDecl<'d> {
-            unit: Unit,
+        struct BindingDecl<'d> {
+            binding: Binding,
             file: FileId,
             kind: ValueKind,
             value: Option<&'d ast::ValueDecl>,
             condition: Option<&'d ast::ConditionDecl>,
             span: Span,
         }
-        let mut units: Vec<UnitDecl<'a>> = Vec::new();
+        let mut bindings: Vec<BindingDecl<'a>> = Vec::new();
         for (file, decl) in decls {
             // Duplicates are reported already; only the first declaration is checked.
             let is_first = decl
@@ -34,16 +34,16 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             match &decl.kind {
-                DeclKind::Value(v) => units.push(UnitDecl {
-                    unit: Unit::Top(v.name.name.clone()),
+                DeclKind::Value(v) => bindings.push(BindingDecl {
+                    binding: Binding::Top(v.name.name.clone()),
                     file: *file,
                     kind: ValueKind::Value,
                     value: Some(v),
                     condition: None,
                     span: decl.span,
                 }),
-                DeclKind::Condition(c) => units.push(UnitDecl {
-                    unit: Unit::Top(c.name.name.clone()),
+                DeclKind::Condition(c) => bindings.push(BindingDecl {
+                    binding: Binding::Top(c.name.name.clone()),
                     file: *file,
                     kind: ValueKind::Condition,
                     value: None,
@@ -79,8 +79,8 @@ impl<'a> Ctx<'a> {
                             continue;
                         }
                         seen.push(name);
-                        units.push(UnitDecl {
-                            unit: Unit::Item(d.name.name.clone(), name.name.clone()),
+                        bindings.push(BindingDecl {
+                            binding: Binding::Item(d.name.name.clone(), name.name.clone()),
                             file: *file,
                             kind,
                             value,
@@ -93,27 +93,27 @@ impl<'a> Ctx<'a> {
             }
         }
         // Declared types are known up front; conditions are booleans.
-        let mut declared: HashMap<Unit, Option<Type>> = HashMap::new();
-        for u in &units {
+        let mut declared: HashMap<Binding, Option<Type>> = HashMap::new();
+        for u in &bindings {
             let ty = match (u.kind, u.value) {
                 (ValueKind::Condition, _) => Some(Type::Bool),
                 (_, Some(v)) => v.ty.as_ref().map(|t| self.resolve_type(u.file, t)),
                 (_, None) => None,
             };
             if let Some(t) = &ty {
-                self.unit_types.insert(u.unit.clone(), t.clone());
+                self.binding_types.insert(u.binding.clone(), t.clone());
             }
-            declared.insert(u.unit.clone(), ty);
+            declared.insert(u.binding.clone(), ty);
         }
-        // Typing order: a unit without declared type after the units it mentions.
-        let index: HashMap<Unit, usize> = units
+        // Typing order: a binding without declared type after the bindings it mentions.
+        let index: HashMap<Binding, usize> = bindings
             .iter()
             .enumerate()
-            .map(|(i, u)| (u.unit.clone(), i))
+            .map(|(i, u)| (u.binding.clone(), i))
             .collect();
-        let mut indegree = vec![0usize; units.len()];
-        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
-        for (i, u) in units.iter().enumerate() {
+        let mut indegree = vec![0usize; bindings.len()];
+        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); bindings.len()];
+        for (i, u) in bindings.iter().enumerate() {
             let mut names = Vec::new();
             if let Some(v) = u.value {
                 mentioned(&v.expr, &mut names, MAX_DEPTH);
@@ -121,9 +121,9 @@ impl<'a> Ctx<'a> {
                     mentioned(&ex.value, &mut names, MAX_DEPTH);
                 }
             }
-            let disp = match &u.unit {
-                Unit::Item(d, _) => Some(d.clone()),
-                Unit::Top(_) => None,
+            let disp = match &u.binding {
+                Binding::Item(d, _) => Some(d.clone()),
+                Binding::Top(_) => None,
             };
             let mut deps: HashSet<usize> = HashSet::new();
             for (qual, name) in names {
@@ -134,11 +134,11 @@ impl<'a> Ctx<'a> {
                             .get(d)
                             .is_some_and(|m| m.contains_key(&name)) =>
                     {
-                        Unit::Item(d.clone(), name)
+                        Binding::Item(d.clone(), name)
                     }
-                    (None, _) => Unit::Top(name),
+                    (None, _) => Binding::Top(name),
                     (Some(q), _) if self.local_dispositifs.contains_key(q) => {
-                        Unit::Item(q.clone(), name)
+                        Binding::Item(q.clone(), name)
                     }
                     (Some(_), _) => continue,
                 };
@@ -164,7 +164,7 @@ impl<'a> Ctx<'a> {
             .map(|(i, _)| i)
             .collect();
         let mut order: Vec<usize> = Vec::new();
-        let mut done = vec![false; units.len()];
+        let mut done = vec![false; bindings.len()];
         while let Some(i) = queue.pop_front() {
             order.push(i);
             if let Some(d) = done.get_mut(i) {
@@ -180,21 +180,21 @@ impl<'a> Ctx<'a> {
             }
         }
         // Units in a cycle: typed last, their cyclic references read as errors.
-        order.extend((0..units.len()).filter(|i| !done.get(*i).copied().unwrap_or(true)));
+        order.extend((0..bindings.len()).filter(|i| !done.get(*i).copied().unwrap_or(true)));
 
-        let mut items: HashMap<Unit, ValueItem> = HashMap::new();
+        let mut items: HashMap<Binding, ValueItem> = HashMap::new();
         for i in order {
-            let Some(u) = units.get(i) else { continue };
+            let Some(u) = bindings.get(i) else { continue };
             let scope = Scope {
                 locals: Vec::new(),
-                dispositif: match &u.unit {
-                    Unit::Item(d, _) => Some(d.clone()),
-                    Unit::Top(_) => None,
+                dispositif: match &u.binding {
+                    Binding::Item(d, _) => Some(d.clone()),
+                    Binding::Top(_) => None,
                 },
             };
-            let key = match &u.unit {
-                Unit::Top(n) => DefKey::Top(self.qname(n)),
-                Unit::Item(d, n) => DefKey::Item {
+            let key = match &u.binding {
+                Binding::Top(n) => ValueKey::Top(self.qname(n)),
+                Binding::Item(d, n) => ValueKey::Item {
                     dispositif: self.qname(d),
                     name: n.clone(),
                 },
@@ -225,7 +225,7 @@ impl<'a> Ctx<'a> {
                     span: u.span,
                 }
             } else if let Some(v) = u.value {
-                let declared_ty = declared.get(&u.unit).cloned().flatten();
+                let declared_ty = declared.get(&u.binding).cloned().flatten();
                 let e = self.root_expr(u.file, &v.expr, &scope, declared_ty.as_ref());
                 let e = self.check_declared(u.file, e, declared_ty.as_ref(), &v.name);
                 let ty = e.ty.clone();
@@ -272,19 +272,20 @@ impl<'a> Ctx<'a> {
             } else {
                 continue;
             };
-            self.unit_types.insert(u.unit.clone(), item.ty.clone());
-            items.insert(u.unit.clone(), item);
+            self.binding_types
+                .insert(u.binding.clone(), item.ty.clone());
+            items.insert(u.binding.clone(), item);
         }
         // Store in declaration order.
-        for u in &units {
-            let Some(item) = items.remove(&u.unit) else {
+        for u in &bindings {
+            let Some(item) = items.remove(&u.binding) else {
                 continue;
             };
-            match &u.unit {
-                Unit::Top(n) => {
+            match &u.binding {
+                Binding::Top(n) => {
                     self.out.values.insert(n.clone(), item);
                 }
-                Unit::Item(d, _) => {
+                Binding::Item(d, _) => {
                     if let Some(disp) = self.out.dispositifs.iter_mut().find(|x| x.name.name == *d)
                     {
                         disp.items.push(item);

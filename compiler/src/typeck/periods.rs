@@ -6,7 +6,7 @@ use socle_grammar::Span;
 use super::Ctx;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::Version;
+use crate::typed::Version;
 
 fn date_text(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
