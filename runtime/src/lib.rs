@@ -19,6 +19,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod builtin;
 mod coverage;
 mod decision;
 mod decode;

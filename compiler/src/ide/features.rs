@@ -10,6 +10,7 @@ use crate::db::{Ruleset, SourceFile};
 use crate::diagnostic::FileId;
 use crate::pipeline;
 use crate::syntax;
+use crate::typeck::builtins::{builtin_doc_named, builtin_docs, BuiltinDoc};
 use crate::typed::ValueKey;
 use crate::types::QName;
 use crate::Session;
@@ -261,6 +262,41 @@ pub(super) fn hover(
     Some(Hover { span, markdown: md })
 }
 
+/// « fonction prédéfinie `jours_entre(…) : durée` : Le nombre de jours… »
+fn builtin_detail(b: &BuiltinDoc) -> String {
+    let what = if b.is_function {
+        "fonction prédéfinie"
+    } else {
+        "valeur prédéfinie"
+    };
+    format!("{what} `{}` : {}", b.signature, b.doc)
+}
+
+/// The hover of a built-in name (which the index does not hold: nothing declares it).
+pub(super) fn builtin_hover(text: &str, offset: usize) -> Option<Hover> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let before = text.get(..offset)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let after = text.get(offset..)?;
+    let end = offset + after.find(|c: char| !is_word(c)).unwrap_or(after.len());
+    let word = text.get(start..end)?;
+    let b = builtin_doc_named(word)?;
+    let what = if b.is_function {
+        "fonction prédéfinie"
+    } else {
+        "valeur prédéfinie"
+    };
+    Some(Hover {
+        span: Span::new(start, end),
+        markdown: format!("**{what}** `{}`\n\n{}", b.signature, b.doc),
+    })
+}
+
 pub(super) fn completion(
     session: &Session,
     index: &Index,
@@ -334,6 +370,15 @@ pub(super) fn completion(
     for &r in rulesets {
         out.extend(index.visible(db, r).into_iter().filter_map(item));
     }
+    out.extend(builtin_docs().into_iter().map(|b| CompletionItem {
+        label: b.name.to_owned(),
+        kind: Some(if b.is_function {
+            DefKind::Function
+        } else {
+            DefKind::Value
+        }),
+        detail: builtin_detail(&b),
+    }));
     // Locals and dispositif items of the declaration around the cursor.
     let enclosing = index.defs.iter().enumerate().find(|(_, d)| {
         d.file.0 == file

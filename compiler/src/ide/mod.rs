@@ -206,7 +206,10 @@ impl Host {
     }
 
     pub fn hover(&mut self, path: &Path, offset: usize, today: chrono::NaiveDate) -> Option<Hover> {
-        let (index, def, span) = self.lookup(path, offset)?;
+        let Some((index, def, span)) = self.lookup(path, offset) else {
+            let f = self.source(path)?;
+            return features::builtin_hover(f.text(&self.session.db), offset);
+        };
         features::hover(&self.session, &index, def, span, today)
     }
 

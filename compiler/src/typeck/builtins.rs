@@ -1,4 +1,6 @@
-//! Typing of the built-in functions.
+//! The built-ins as the language sees them: each one's signature and French documentation
+//! (for the editor) and its typing. The names and arities are the runtime's
+//! [`Builtin`] table; every match here is exhaustive, so a new built-in cannot be forgotten.
 
 use socle_grammar::ast::{self, Period};
 use socle_grammar::Span;
@@ -8,6 +10,140 @@ use super::{Ctx, Scope};
 use crate::diagnostic::FileId;
 use crate::typed::{TExpr, TKind};
 use crate::types::{self, Type};
+
+/// `tranche(barème, x)`: a barème's row number. Typed as a barème call, not an IR built-in.
+pub(crate) const TRANCHE: &str = "tranche";
+/// The decision date, a built-in name rather than a function.
+pub(crate) const DECISION_DATE: &str = "date_décision";
+
+pub(crate) fn is_decision_date(name: &str) -> bool {
+    name == DECISION_DATE || name == "date_decision"
+}
+
+/// What the editor shows of a built-in name.
+pub struct BuiltinDoc {
+    pub name: &'static str,
+    /// `jours_entre(début : date, fin : date) : durée`
+    pub signature: &'static str,
+    /// One French sentence.
+    pub doc: &'static str,
+    /// Whether the name is called with arguments.
+    pub is_function: bool,
+}
+
+/// The arguments a built-in expects, in its arity error (« `abs` attend un argument »).
+fn expects(b: Builtin) -> &'static str {
+    match b {
+        Builtin::Min | Builtin::Max => "au moins deux arguments",
+        Builtin::Ceiling | Builtin::Floor | Builtin::OrDefault => "deux arguments",
+        Builtin::Abs | Builtin::IsPresent => "un argument",
+        Builtin::Age | Builtin::MonthsBetween | Builtin::DaysBetween => "deux dates",
+        Builtin::StartOfYear | Builtin::Year => "une date",
+        Builtin::Monthly | Builtin::Yearly => "un montant",
+        Builtin::Count | Builtin::CountDistinct => "une liste",
+    }
+}
+
+/// Signature and documentation of a built-in function.
+pub(crate) fn builtin_doc(b: Builtin) -> BuiltinDoc {
+    let (signature, doc) = match b {
+        Builtin::Min => (
+            "min(a, b, …) : même type",
+            "La plus petite des valeurs (nombres, montants, taux, dates ou durées).",
+        ),
+        Builtin::Max => (
+            "max(a, b, …) : même type",
+            "La plus grande des valeurs (nombres, montants, taux, dates ou durées).",
+        ),
+        Builtin::Ceiling => (
+            "plafond(x, plafond) : même type",
+            "x limité à un plafond : la plus petite des deux valeurs.",
+        ),
+        Builtin::Floor => (
+            "plancher(x, plancher) : même type",
+            "x porté au moins à un plancher : la plus grande des deux valeurs.",
+        ),
+        Builtin::Abs => ("abs(x) : même type", "La valeur absolue de x."),
+        Builtin::Age => (
+            "âge(naissance : date, date : date) : durée",
+            "L'âge révolu à une date, en années complètes.",
+        ),
+        Builtin::MonthsBetween => (
+            "mois_entre(début : date, fin : date) : durée",
+            "Le nombre de mois complets entre deux dates.",
+        ),
+        Builtin::DaysBetween => (
+            "jours_entre(début : date, fin : date) : durée",
+            "Le nombre de jours entre deux dates (fin − début), en jours.",
+        ),
+        Builtin::StartOfYear => (
+            "début_année(d : date) : date",
+            "Le 1er janvier de l'année de la date.",
+        ),
+        Builtin::Year => ("année(d : date) : entier", "L'année de la date."),
+        Builtin::Monthly => (
+            "mensuel(x : montant €/an) : montant €/mois",
+            "Un montant annuel ramené au mois (÷ 12, exact : arrondir explicitement).",
+        ),
+        Builtin::Yearly => (
+            "annuel(x : montant €/mois) : montant €/an",
+            "Un montant mensuel porté à l'année (× 12).",
+        ),
+        Builtin::Count => (
+            "nombre(liste) : entier",
+            "Le nombre d'éléments de la liste.",
+        ),
+        Builtin::CountDistinct => (
+            "nombre_distincts(liste) : entier",
+            "Le nombre d'éléments différents de la liste.",
+        ),
+        Builtin::IsPresent => (
+            "renseigné(x : T?) : booléen",
+            "Vrai si la valeur optionnelle est renseignée dans le dossier.",
+        ),
+        Builtin::OrDefault => (
+            "valeur_par_défaut(x : T?, défaut : T) : T",
+            "La valeur optionnelle si elle est renseignée, sinon la valeur par défaut.",
+        ),
+    };
+    BuiltinDoc {
+        name: b.name(),
+        signature,
+        doc,
+        is_function: true,
+    }
+}
+
+/// Every built-in name with its documentation: the functions, `tranche` and `date_décision`.
+pub fn builtin_docs() -> Vec<BuiltinDoc> {
+    let mut out: Vec<BuiltinDoc> = Builtin::ALL.iter().map(|&b| builtin_doc(b)).collect();
+    out.push(BuiltinDoc {
+        name: TRANCHE,
+        signature: "tranche(barème, x) : entier",
+        doc: "Le numéro de la tranche du barème qui contient x.",
+        is_function: true,
+    });
+    out.push(BuiltinDoc {
+        name: DECISION_DATE,
+        signature: "date_décision : date",
+        doc: "La date de la décision (par défaut la date de la demande du dossier).",
+        is_function: false,
+    });
+    out
+}
+
+/// The documentation of a built-in name, in any accepted spelling.
+pub fn builtin_doc_named(name: &str) -> Option<BuiltinDoc> {
+    if let Some(b) = Builtin::from_name(name) {
+        return Some(builtin_doc(b));
+    }
+    let canonical = if is_decision_date(name) {
+        DECISION_DATE
+    } else {
+        name
+    };
+    builtin_docs().into_iter().find(|d| d.name == canonical)
+}
 
 fn is_orderable(t: &Type) -> bool {
     matches!(
@@ -22,28 +158,30 @@ fn is_orderable(t: &Type) -> bool {
     )
 }
 
-/// Type-checks a call of a built-in function (`tranche` aside).
+/// Type-checks a call of a built-in function.
 pub(crate) fn builtin_call(
     ctx: &mut Ctx<'_>,
     file: FileId,
-    name: &'static str,
+    b: Builtin,
     args: &[ast::Expr],
     scope: &Scope,
     span: Span,
 ) -> TExpr {
-    let arity = |n: usize| args.len() == n;
-    let call = |b: Builtin, args: Vec<TExpr>, ty: Type| TExpr {
+    let name = b.name();
+    if !b.arity().accepts(args.len()) {
+        return ctx.bad_args(file, span, format!("`{name}` attend {}", expects(b)));
+    }
+    let call = |args: Vec<TExpr>, ty: Type| TExpr {
         kind: TKind::Call(b, args),
         ty,
         span,
     };
-    match name {
-        "min" | "max" | "plafond" | "plancher" => {
-            let two_only = matches!(name, "plafond" | "plancher");
-            if (two_only && !arity(2)) || args.len() < 2 {
-                let n = if two_only { "deux" } else { "au moins deux" };
-                return ctx.bad_args(file, span, format!("`{name}` attend {n} arguments"));
-            }
+    // The arity is checked: the first argument exists.
+    let Some(first) = args.first() else {
+        return TExpr::error(span);
+    };
+    match b {
+        Builtin::Min | Builtin::Max | Builtin::Ceiling | Builtin::Floor => {
             let mut targs = Vec::new();
             let mut ty = Type::Error;
             for a in args {
@@ -74,18 +212,10 @@ pub(crate) fn builtin_call(
                 targs.push(t);
             }
             let targs = targs.into_iter().map(|t| super::coerce(t, &ty)).collect();
-            let b = if matches!(name, "min" | "plafond") {
-                Builtin::Min
-            } else {
-                Builtin::Max
-            };
-            call(b, targs, ty)
+            call(targs, ty)
         }
-        "abs" => {
-            let [a] = args else {
-                return ctx.bad_args(file, span, "`abs` attend un argument".to_owned());
-            };
-            let t = ctx.arg(file, a, scope, None);
+        Builtin::Abs => {
+            let t = ctx.arg(file, first, scope, None);
             if !matches!(
                 t.ty,
                 Type::Int
@@ -102,12 +232,9 @@ pub(crate) fn builtin_call(
                 );
             }
             let ty = t.ty.clone();
-            call(Builtin::Abs, vec![t], ty)
+            call(vec![t], ty)
         }
-        "âge" | "mois_entre" | "jours_entre" => {
-            if !arity(2) {
-                return ctx.bad_args(file, span, format!("`{name}` attend deux dates"));
-            }
+        Builtin::Age | Builtin::MonthsBetween | Builtin::DaysBetween => {
             let mut targs = Vec::new();
             for a in args {
                 let t = ctx.arg(file, a, scope, Some(&Type::Date));
@@ -120,18 +247,15 @@ pub(crate) fn builtin_call(
                 }
                 targs.push(t);
             }
-            let (b, family) = match name {
-                "âge" => (Builtin::Age, DurationFamily::Months),
-                "mois_entre" => (Builtin::MonthsBetween, DurationFamily::Months),
-                _ => (Builtin::DaysBetween, DurationFamily::Days),
+            let family = if b == Builtin::DaysBetween {
+                DurationFamily::Days
+            } else {
+                DurationFamily::Months
             };
-            call(b, targs, Type::Duration(Some(family)))
+            call(targs, Type::Duration(Some(family)))
         }
-        "début_année" | "année" => {
-            let [a] = args else {
-                return ctx.bad_args(file, span, format!("`{name}` attend une date"));
-            };
-            let t = ctx.arg(file, a, scope, Some(&Type::Date));
+        Builtin::StartOfYear | Builtin::Year => {
+            let t = ctx.arg(file, first, scope, Some(&Type::Date));
             if !matches!(t.ty, Type::Date | Type::Error) {
                 return ctx.bad_args(
                     file,
@@ -139,27 +263,25 @@ pub(crate) fn builtin_call(
                     format!("`{name}` attend une date, pas {}", t.ty.with_article()),
                 );
             }
-            if name == "année" {
-                call(Builtin::Year, vec![t], Type::Int)
+            let ty = if b == Builtin::Year {
+                Type::Int
             } else {
-                call(Builtin::StartOfYear, vec![t], Type::Date)
-            }
-        }
-        "mensuel" | "annuel" => {
-            let [a] = args else {
-                return ctx.bad_args(file, span, format!("`{name}` attend un montant"));
+                Type::Date
             };
-            let t = ctx.arg(file, a, scope, None);
-            let (from, to, b) = if name == "mensuel" {
-                (Period::An, Period::Mois, Builtin::Monthly)
+            call(vec![t], ty)
+        }
+        Builtin::Monthly | Builtin::Yearly => {
+            let t = ctx.arg(file, first, scope, None);
+            let (from, to) = if b == Builtin::Monthly {
+                (Period::An, Period::Mois)
             } else {
-                (Period::Mois, Period::An, Builtin::Yearly)
+                (Period::Mois, Period::An)
             };
             match t.ty {
                 Type::Money(p) if p.is_none() || p == Some(from) => {
-                    call(b, vec![t], Type::Money(Some(to)))
+                    call(vec![t], Type::Money(Some(to)))
                 }
-                Type::Error => call(b, vec![t], Type::Money(Some(to))),
+                Type::Error => call(vec![t], Type::Money(Some(to))),
                 _ => ctx.bad_args(
                     file,
                     t.span,
@@ -171,11 +293,8 @@ pub(crate) fn builtin_call(
                 ),
             }
         }
-        "nombre" | "nombre_distincts" => {
-            let [a] = args else {
-                return ctx.bad_args(file, span, format!("`{name}` attend une liste"));
-            };
-            let t = ctx.arg(file, a, scope, None);
+        Builtin::Count | Builtin::CountDistinct => {
+            let t = ctx.arg(file, first, scope, None);
             if !matches!(t.ty.strip_optional(), Type::List(_) | Type::Error) {
                 return ctx.bad_args(
                     file,
@@ -183,18 +302,10 @@ pub(crate) fn builtin_call(
                     format!("`{name}` attend une liste, pas {}", t.ty.with_article()),
                 );
             }
-            let b = if name == "nombre" {
-                Builtin::Count
-            } else {
-                Builtin::CountDistinct
-            };
-            call(b, vec![t], Type::Int)
+            call(vec![t], Type::Int)
         }
-        "renseigné" => {
-            let [a] = args else {
-                return ctx.bad_args(file, span, "`renseigné` attend un argument".to_owned());
-            };
-            let t = ctx.arg(file, a, scope, None);
+        Builtin::IsPresent => {
+            let t = ctx.arg(file, first, scope, None);
             if !matches!(t.ty, Type::Optional(_) | Type::Error) {
                 return ctx.bad_args(
                     file,
@@ -205,17 +316,13 @@ pub(crate) fn builtin_call(
                     ),
                 );
             }
-            call(Builtin::IsPresent, vec![t], Type::Bool)
+            call(vec![t], Type::Bool)
         }
-        "valeur_par_défaut" => {
-            let [a, d] = args else {
-                return ctx.bad_args(
-                    file,
-                    span,
-                    "`valeur_par_défaut` attend deux arguments".to_owned(),
-                );
+        Builtin::OrDefault => {
+            let Some(d) = args.get(1) else {
+                return TExpr::error(span);
             };
-            let t = ctx.arg(file, a, scope, None);
+            let t = ctx.arg(file, first, scope, None);
             let inner = match &t.ty {
                 Type::Optional(inner) => (**inner).clone(),
                 Type::Error => Type::Error,
@@ -241,8 +348,7 @@ pub(crate) fn builtin_call(
                 );
             };
             let dv = super::coerce(dv, &ty);
-            call(Builtin::OrDefault, vec![t, dv], ty)
+            call(vec![t, dv], ty)
         }
-        _ => ctx.bad_args(file, span, format!("fonction inconnue : `{name}`")),
     }
 }

@@ -2,7 +2,7 @@
 
 use socle_grammar::ast::{self, ExprKind};
 use socle_grammar::Span;
-use socle_runtime::ir::BaremeWant;
+use socle_runtime::ir::{BaremeWant, Builtin};
 
 use super::*;
 use crate::codes;
@@ -229,8 +229,12 @@ impl<'a> Ctx<'a> {
             );
             return TExpr::error(span);
         }
-        let Some(b) = builtin_name(&n.name) else {
-            let mut candidates: Vec<String> = BUILTIN_NAMES.iter().map(|s| s.to_string()).collect();
+        if n.name == TRANCHE {
+            return self.tranche_call(file, args, scope, span);
+        }
+        let Some(b) = Builtin::from_name(&n.name) else {
+            let mut candidates: Vec<String> =
+                builtin_docs().iter().map(|d| d.name.to_owned()).collect();
             candidates.extend(self.decls.keys().cloned());
             let mut d = Diagnostic::error(
                 codes::UNKNOWN_NAME,
@@ -242,7 +246,18 @@ impl<'a> Ctx<'a> {
             self.push(d);
             return TExpr::error(span);
         };
-        if b == "tranche" {
+        super::builtins::builtin_call(self, file, b, args, scope, span)
+    }
+
+    /// `tranche(barème, x)`: the number of the barème row containing x.
+    fn tranche_call(
+        &mut self,
+        file: FileId,
+        args: &[ast::Expr],
+        scope: &Scope,
+        span: Span,
+    ) -> TExpr {
+        {
             let Some((first, rest)) = args.split_first() else {
                 self.err(
                     codes::BAD_ARGUMENTS,
@@ -268,7 +283,6 @@ impl<'a> Ctx<'a> {
                 }
             };
         }
-        super::builtins::builtin_call(self, file, b, args, scope, span)
     }
 
     pub(crate) fn bad_args(&mut self, file: FileId, span: Span, msg: String) -> TExpr {

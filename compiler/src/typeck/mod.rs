@@ -6,7 +6,7 @@
 //! reported once by `check_cycles`.
 
 mod baremes;
-mod builtins;
+pub(crate) mod builtins;
 mod call;
 mod collect;
 mod decls;
@@ -15,6 +15,7 @@ mod nameres;
 mod order;
 mod periods;
 
+use builtins::{builtin_docs, is_decision_date, TRANCHE};
 use call::{describe, Callee};
 use nameres::Target;
 
@@ -141,59 +142,11 @@ pub(crate) struct Ctx<'a> {
     local_dispositifs: HashMap<String, HashMap<String, ValueKind>>,
 }
 
-fn builtin_name(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "min" => "min",
-        "max" => "max",
-        "plafond" => "plafond",
-        "plancher" => "plancher",
-        "abs" => "abs",
-        "âge" | "age" => "âge",
-        "mois_entre" => "mois_entre",
-        "jours_entre" => "jours_entre",
-        "début_année" | "debut_annee" => "début_année",
-        "année" | "annee" => "année",
-        "mensuel" => "mensuel",
-        "annuel" => "annuel",
-        "nombre" => "nombre",
-        "nombre_distincts" => "nombre_distincts",
-        "renseigné" | "renseigne" => "renseigné",
-        "valeur_par_défaut" | "valeur_par_defaut" => "valeur_par_défaut",
-        "tranche" => "tranche",
-        _ => return None,
-    })
-}
-
-const BUILTIN_NAMES: &[&str] = &[
-    "min",
-    "max",
-    "plafond",
-    "plancher",
-    "abs",
-    "âge",
-    "mois_entre",
-    "jours_entre",
-    "début_année",
-    "année",
-    "mensuel",
-    "annuel",
-    "nombre",
-    "nombre_distincts",
-    "renseigné",
-    "valeur_par_défaut",
-    "tranche",
-    "date_décision",
-];
-
 /// Type keywords, which a grammar may hand over as plain names in some positions.
 const BUILTIN_TYPES: &[&str] = &[
     "booléen", "booleen", "entier", "décimal", "decimal", "montant", "taux", "date", "durée",
     "duree", "texte",
 ];
-
-fn is_decision_date(name: &str) -> bool {
-    name == "date_décision" || name == "date_decision"
-}
 
 fn is_eligible(name: &str) -> bool {
     name == "éligible" || name == "eligible"

@@ -213,7 +213,7 @@ impl<'a> Ctx<'a> {
             out.extend(items.keys().cloned());
         }
         out.extend(self.decls.keys().cloned());
-        out.extend(BUILTIN_NAMES.iter().map(|s| s.to_string()));
+        out.extend(builtin_docs().iter().map(|d| d.name.to_owned()));
         out.extend(self.imports.iter().cloned());
         for imp in &self.imports {
             if let Some(c) = self.all.get(imp) {
