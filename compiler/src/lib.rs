@@ -21,6 +21,7 @@ mod message;
 mod pipeline;
 mod read;
 mod render;
+mod source_map;
 mod suggest;
 mod syntax;
 mod typeck;
@@ -279,6 +280,17 @@ impl Session {
     /// the diagnostics (this ruleset's, and its imports' errors).
     pub fn compile(&self, r: RulesetId) -> (Option<socle_runtime::ir::Program>, Vec<Diagnostic>) {
         pipeline::compiled(&self.db, r.0).clone()
+    }
+
+    /// Where a name of the compiled program (a rule's trace name, a parameter, a barème, a
+    /// dispositif) is declared: its file and the span of its name.
+    pub fn locate(&self, r: RulesetId, name: &str) -> Option<(PathBuf, Span)> {
+        let mut typed = vec![pipeline::checked_ruleset(&self.db, r.0)];
+        for &dep in syntax::import_closure(&self.db, r.0) {
+            typed.push(pipeline::checked_ruleset(&self.db, dep));
+        }
+        let (file, span) = source_map::locate(&typed, name)?;
+        Some((self.file_path(file), span))
     }
 
     /// codespan-reporting rendering; `color` adds ANSI colours for terminals.

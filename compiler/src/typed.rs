@@ -258,6 +258,8 @@ pub struct Version<T> {
     /// Inclusive: from `jusqu'au` or the day before the next version.
     pub until: Option<NaiveDate>,
     pub value: T,
+    /// The whole version as written (in the declaration's file).
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -315,6 +317,23 @@ pub struct CumulItem {
     pub right: QName,
 }
 
+/// What a name written in a ruleset denotes: an imported ruleset, a declaration, or a member
+/// of one (field, variant, dispositif item, function parameter or `soit`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Named {
+    Ruleset(String),
+    Top(QName),
+    Member(QName, String),
+}
+
+/// One name as written and what typing resolved it to: the source map the editor reads.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Resolution {
+    pub file: FileId,
+    pub span: Span,
+    pub target: Named,
+}
+
 /// A ruleset after resolution, typing and checks.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TypedRuleset {
@@ -330,6 +349,8 @@ pub struct TypedRuleset {
     /// In declaration order.
     pub dispositifs: Vec<DispositifItem>,
     pub cumuls: Vec<CumulItem>,
+    /// Every name resolved, in typing order (a name typed twice appears twice).
+    pub resolutions: Vec<Resolution>,
     /// Every diagnostic located in this ruleset's files, except parse errors.
     pub diagnostics: Vec<Diagnostic>,
 }

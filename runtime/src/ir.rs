@@ -3,8 +3,8 @@
 //! Everything is resolved to indices: inputs to slots, named values to `defs` slots,
 //! parameters, barèmes and dispositifs to their position in the program. Evaluation touches
 //! arrays only; names are kept solely to render decisions, traces and errors. The IR holds no
-//! source positions; it does not map back to the rulesets' text (the compiler's typed tree
-//! holds the spans).
+//! source positions: the compiler maps these names back to their declarations
+//! (`socle_compiler::Session::locate`, from its typed rulesets).
 //!
 //! A `Program` is plain serialisable data, so an application can ship a precompiled ruleset
 //! and depend on this crate alone.

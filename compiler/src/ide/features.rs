@@ -116,14 +116,23 @@ fn period(from: NaiveDate, until: Option<NaiveDate>) -> String {
     }
 }
 
-/// The versions of a dated parameter with their inclusive end (the `jusqu'au`, or the day
-/// before the next version), sorted by start date.
-fn param_versions(text: &str, p: &ast::ParamDecl) -> Vec<(NaiveDate, Option<NaiveDate>, String)> {
-    let mut versions: Vec<(NaiveDate, Option<NaiveDate>, String)> = p
-        .versions
+/// The versions of a dated parameter, sorted, with their inclusive end, as typing computed
+/// them (the value is shown as written).
+fn param_versions(
+    session: &Session,
+    r: Ruleset,
+    text: &str,
+    p: &ast::ParamDecl,
+) -> Vec<(NaiveDate, Option<NaiveDate>, String)> {
+    let typed = pipeline::checked_ruleset(&session.db, r);
+    let Some(item) = typed.params.get(&p.name.name) else {
+        return Vec::new();
+    };
+    item.versions
         .iter()
-        .map(|v| {
-            let value = match &v.value {
+        .filter_map(|v| {
+            let written = p.versions.iter().find(|w| w.span == v.span)?;
+            let value = match &written.value {
                 ParamValue::Scalar(e) => slice(text, e.span).to_owned(),
                 ParamValue::Table(entries) => entries
                     .iter()
@@ -131,21 +140,9 @@ fn param_versions(text: &str, p: &ast::ParamDecl) -> Vec<(NaiveDate, Option<Naiv
                     .collect::<Vec<_>>()
                     .join(" ; "),
             };
-            (
-                v.validity.from,
-                v.validity.until.as_ref().map(|u| u.0),
-                value,
-            )
+            Some((v.from, v.until, value))
         })
-        .collect();
-    versions.sort_by_key(|v| v.0);
-    let starts: Vec<NaiveDate> = versions.iter().map(|v| v.0).collect();
-    for (i, v) in versions.iter_mut().enumerate() {
-        if v.1.is_none() {
-            v.1 = starts.get(i + 1).and_then(|next| next.pred_opt());
-        }
-    }
-    versions
+        .collect()
 }
 
 fn type_of_value(session: &Session, r: Ruleset, index: &Index, def: usize) -> Option<String> {
@@ -221,7 +218,7 @@ pub(super) fn hover(
             }
             push_meta(&mut md, &decl.meta);
             if let DeclKind::Param(p) = &decl.kind {
-                let versions = param_versions(text, p);
+                let versions = param_versions(session, d.ruleset, text, p);
                 let current = versions
                     .iter()
                     .find(|v| v.0 <= today && v.1.is_none_or(|u| today <= u));

@@ -24,16 +24,17 @@ impl<'a> Ctx<'a> {
                     return None;
                 }
                 if let Some(t) = self.target(None, &n.name) {
+                    self.record(file, n.span, target_named(&self.ident, &t));
                     return Some(Callee::Target(t));
                 }
-                for imp in &self.imports {
-                    if let Some(c) = self.all.get(imp) {
-                        if c.enums.contains_key(&n.name) {
-                            return Some(Callee::Target(Target::Enum(QName::new(imp, &n.name))));
-                        }
-                    }
-                }
-                None
+                let imported = self.imports.iter().find(|imp| {
+                    self.all
+                        .get(imp.as_str())
+                        .is_some_and(|c| c.enums.contains_key(&n.name))
+                });
+                let q = QName::new(imported?, &n.name);
+                self.record(file, n.span, Named::Top(q.clone()));
+                Some(Callee::Target(Target::Enum(q)))
             }
             ExprKind::Field(base, f) => {
                 let ExprKind::Name(q) = &base.kind else {
@@ -45,7 +46,11 @@ impl<'a> Ctx<'a> {
                     return None;
                 }
                 match self.target(Some(&q.name), &f.name) {
-                    Some(t) => Some(Callee::Target(t)),
+                    Some(t) => {
+                        self.record(file, q.span, Named::Ruleset(q.name.clone()));
+                        self.record(file, f.span, target_named(&q.name, &t));
+                        Some(Callee::Target(t))
+                    }
                     None => {
                         self.err(
                             codes::UNKNOWN_MEMBER,

@@ -137,9 +137,16 @@ impl<'a> Ctx<'a> {
 
     pub(super) fn named_type(&mut self, file: FileId, id: &Ident) -> Type {
         if let Some((_, decl)) = self.types.get(&id.name) {
+            let q = self.qname(&id.name);
             match decl.kind {
-                DeclKind::Enum(_) => return Type::Enum(self.qname(&id.name)),
-                DeclKind::Struct(_) => return Type::Struct(self.qname(&id.name)),
+                DeclKind::Enum(_) => {
+                    self.record(file, id.span, Named::Top(q.clone()));
+                    return Type::Enum(q);
+                }
+                DeclKind::Struct(_) => {
+                    self.record(file, id.span, Named::Top(q.clone()));
+                    return Type::Struct(q);
+                }
                 _ => {
                     self.err(
                         codes::WRONG_KIND,
@@ -153,11 +160,22 @@ impl<'a> Ctx<'a> {
         }
         for imp in &self.imports {
             if let Some(c) = self.all.get(imp) {
+                let q = QName::new(imp, &id.name);
                 if c.enums.contains_key(&id.name) {
-                    return Type::Enum(QName::new(imp, &id.name));
+                    self.out.resolutions.push(Resolution {
+                        file,
+                        span: id.span,
+                        target: Named::Top(q.clone()),
+                    });
+                    return Type::Enum(q);
                 }
                 if c.structs.contains_key(&id.name) {
-                    return Type::Struct(QName::new(imp, &id.name));
+                    self.out.resolutions.push(Resolution {
+                        file,
+                        span: id.span,
+                        target: Named::Top(q.clone()),
+                    });
+                    return Type::Struct(q);
                 }
             }
         }

@@ -47,7 +47,10 @@ impl<'a> Ctx<'a> {
                         .enum_variants(q)
                         .and_then(|vs| vs.iter().position(|v| *v == n.name));
                     match idx.and_then(|i| u32::try_from(i).ok()) {
-                        Some(i) => Some((expected.clone(), Const::Variant(q.clone(), i))),
+                        Some(i) => {
+                            self.record(file, n.span, Named::Member(q.clone(), n.name.clone()));
+                            Some((expected.clone(), Const::Variant(q.clone(), i)))
+                        }
                         None => {
                             let mut d = Diagnostic::error(
                                 codes::UNKNOWN_MEMBER,
@@ -277,6 +280,14 @@ impl<'a> Ctx<'a> {
         let column_names: Option<Vec<String>> = columns
             .as_ref()
             .and_then(|q| self.enum_variants(q).cloned());
+        if let (Some(q), Some(names)) = (&columns, &column_names) {
+            let written = b.versions.iter().flat_map(|v| &v.rows);
+            for (col, _) in written.flat_map(|r| &r.intervals) {
+                if let Some(col) = col.as_ref().filter(|c| names.contains(&c.name)) {
+                    self.record(file, col.span, Named::Member(q.clone(), col.name.clone()));
+                }
+            }
+        }
         let versions = super::periods::versions(
             self,
             file,
@@ -339,7 +350,10 @@ impl<'a> Ctx<'a> {
         if sig.name.span != f.name.span {
             return;
         }
-        let mut scope = Scope::default();
+        let mut scope = Scope {
+            function: Some(f.name.name.clone()),
+            ..Scope::default()
+        };
         for (i, (p, ty)) in sig.params.iter().enumerate() {
             scope.locals.push((
                 p.name.clone(),
@@ -403,7 +417,9 @@ impl<'a> Ctx<'a> {
     pub(super) fn declare_cumul(&mut self, file: FileId, c: &ast::CumulDecl, span: Span) {
         let mut ok = true;
         for id in [&c.left, &c.right] {
-            if !self.local_dispositifs.contains_key(&id.name) {
+            if self.local_dispositifs.contains_key(&id.name) {
+                self.record(file, id.span, Named::Top(self.qname(&id.name)));
+            } else {
                 ok = false;
                 let d = Diagnostic::error(
                     codes::UNKNOWN_NAME,

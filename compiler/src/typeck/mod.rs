@@ -17,7 +17,7 @@ mod periods;
 
 use builtins::{builtin_docs, is_decision_date, TRANCHE};
 use call::{describe, Callee};
-use nameres::Target;
+use nameres::{target_named, Target};
 
 use std::collections::HashMap;
 
@@ -31,7 +31,7 @@ use crate::codes;
 use crate::db::{Db, Ruleset};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::syntax::{self, ruleset_ident};
-use crate::typed::{Const, StructItem, TExpr, TKind, TypedRuleset, ValueKind};
+use crate::typed::{Const, Named, Resolution, StructItem, TExpr, TKind, TypedRuleset, ValueKind};
 use crate::types::{QName, Type};
 
 /// Nesting limit of an expression as written (lowering re-checks after inlining).
@@ -120,6 +120,8 @@ pub(crate) struct Scope {
     locals: Vec<(String, u32, Type)>,
     /// The dispositif whose items are in scope.
     dispositif: Option<String>,
+    /// The function whose parameters and `soit`s are the locals.
+    function: Option<String>,
 }
 
 pub(crate) struct Ctx<'a> {
@@ -284,6 +286,11 @@ impl<'a> Ctx<'a> {
         self.out
             .diagnostics
             .push(Diagnostic::error(code, file, span, msg));
+    }
+
+    /// Records what the name at `span` denotes, for the editor.
+    pub(super) fn record(&mut self, file: FileId, span: Span, target: Named) {
+        self.out.resolutions.push(Resolution { file, span, target });
     }
 
     pub(crate) fn push(&mut self, d: Diagnostic) {

@@ -72,6 +72,7 @@ impl<'a> Ctx<'a> {
                 .enum_variants(q)
                 .and_then(|vs| vs.iter().position(|v| v == name))
             {
+                self.record(file, span, Named::Member(q.clone(), name.to_owned()));
                 return TExpr {
                     kind: TKind::Const(Const::Variant(
                         q.clone(),
@@ -83,6 +84,9 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some((_, idx, ty)) = scope.locals.iter().rev().find(|(n, _, _)| n == name) {
+            if let Some(f) = &scope.function {
+                self.record(file, span, Named::Member(self.qname(f), name.to_owned()));
+            }
             return TExpr {
                 kind: TKind::Local(*idx),
                 ty: ty.clone(),
@@ -100,6 +104,7 @@ impl<'a> Ctx<'a> {
                     .get(&Binding::Item(d.clone(), name.to_owned()))
                     .cloned()
                     .unwrap_or(Type::Error);
+                self.record(file, span, Named::Member(self.qname(d), name.to_owned()));
                 return TExpr {
                     kind: TKind::Named(ValueKey::Item {
                         dispositif: self.qname(d),
@@ -111,6 +116,7 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(t) = self.target(None, name) {
+            self.record(file, span, target_named(&self.ident, &t));
             return self.target_value(file, t, id);
         }
         if is_decision_date(name) {
@@ -123,20 +129,22 @@ impl<'a> Ctx<'a> {
         // Imported entrées, types and variants are visible unqualified.
         for imp in self.imports.clone() {
             if let Some(c) = self.all.get(imp.as_str()) {
-                if let Some(ty) = c.inputs.get(name) {
-                    let t = Target::Input(name.to_owned(), ty.clone());
-                    return self.target_value(file, t, id);
-                }
-                if c.enums.contains_key(name) {
-                    return self.target_value(file, Target::Enum(QName::new(&imp, name)), id);
-                }
-                if c.structs.contains_key(name) {
-                    return self.target_value(file, Target::Struct(QName::new(&imp, name)), id);
-                }
+                let t = if let Some(ty) = c.inputs.get(name) {
+                    Target::Input(name.to_owned(), ty.clone())
+                } else if c.enums.contains_key(name) {
+                    Target::Enum(QName::new(&imp, name))
+                } else if c.structs.contains_key(name) {
+                    Target::Struct(QName::new(&imp, name))
+                } else {
+                    continue;
+                };
+                self.record(file, span, target_named(&imp, &t));
+                return self.target_value(file, t, id);
             }
         }
         let found = self.variants_named(name);
         if let [(q, i)] = found.as_slice() {
+            self.record(file, span, Named::Member(q.clone(), name.to_owned()));
             return TExpr {
                 kind: TKind::Const(Const::Variant(q.clone(), *i)),
                 ty: Type::Enum(q.clone()),
@@ -365,6 +373,8 @@ impl<'a> Ctx<'a> {
             if !shadowed && self.imports.contains(&q.name) {
                 return match self.target(Some(&q.name), &f.name) {
                     Some(t) => {
+                        self.record(file, q.span, Named::Ruleset(q.name.clone()));
+                        self.record(file, f.span, target_named(&q.name, &t));
                         let mut e = self.target_value(file, t, f);
                         e.span = span;
                         e
@@ -389,6 +399,9 @@ impl<'a> Ctx<'a> {
         // `apa_domicile.montant`, `national.apa.montant`, `lieu_de_vie.domicile`.
         match self.callee_target(file, base, scope) {
             Some(Callee::Target(Target::Dispositif(q))) => {
+                if self.dispositif_output(&q, &f.name).is_ok() {
+                    self.record(file, f.span, Named::Member(q.clone(), f.name.clone()));
+                }
                 if is_eligible(&f.name) {
                     return TExpr {
                         kind: TKind::Eligible(q),
@@ -424,6 +437,9 @@ impl<'a> Ctx<'a> {
                 let idx = self
                     .enum_variants(&q)
                     .and_then(|vs| vs.iter().position(|v| *v == f.name));
+                if idx.is_some() {
+                    self.record(file, f.span, Named::Member(q.clone(), f.name.clone()));
+                }
                 return match idx {
                     Some(i) => TExpr {
                         kind: TKind::Const(Const::Variant(
@@ -464,6 +480,11 @@ impl<'a> Ctx<'a> {
         match fields.iter().find(|(n, _)| *n == f.name) {
             Some((_, fty)) => {
                 let fty = fty.clone();
+                self.record(
+                    file,
+                    f.span,
+                    Named::Member(struct_q.clone(), f.name.clone()),
+                );
                 let mut segments = segments;
                 segments.push(InputSegment {
                     name: f.name.clone(),
@@ -497,6 +518,23 @@ impl<'a> Ctx<'a> {
                 TExpr::error(span)
             }
         }
+    }
+}
+
+/// The declaration a target is, declared in `ruleset`.
+pub(super) fn target_named(ruleset: &str, t: &Target) -> Named {
+    match t {
+        Target::Value(ValueKey::Top(q), _) => Named::Top(q.clone()),
+        Target::Value(ValueKey::Item { dispositif, name }, _) => {
+            Named::Member(dispositif.clone(), name.clone())
+        }
+        Target::Input(name, _) => Named::Top(QName::new(ruleset, name)),
+        Target::Param(q, _)
+        | Target::Bareme(q)
+        | Target::Function(q)
+        | Target::Dispositif(q)
+        | Target::Enum(q)
+        | Target::Struct(q) => Named::Top(q.clone()),
     }
 }
 

@@ -69,7 +69,7 @@ pub(crate) fn versions<T>(
     }
     let mut out = Vec::new();
     for (pos, i) in order.iter().enumerate() {
-        let Some((v, _)) = validities.get(*i) else {
+        let Some((v, span)) = validities.get(*i) else {
             continue;
         };
         let next_from = order
@@ -85,6 +85,7 @@ pub(crate) fn versions<T>(
                 from: v.from,
                 until,
                 value,
+                span: *span,
             });
         }
     }
