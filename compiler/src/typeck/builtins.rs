@@ -6,6 +6,7 @@ use socle_grammar::ast::{self, Period};
 use socle_grammar::Span;
 use socle_runtime::ir::{Builtin, DurationFamily};
 
+use super::messages;
 use super::{Ctx, Scope};
 use crate::diagnostic::FileId;
 use crate::typed::{TExpr, TKind};
@@ -169,7 +170,7 @@ pub(crate) fn builtin_call(
 ) -> TExpr {
     let name = b.name();
     if !b.arity().accepts(args.len()) {
-        return ctx.bad_args(file, span, format!("`{name}` attend {}", expects(b)));
+        return ctx.bad_args(file, span, messages::builtin_arity(name, expects(b)));
     }
     let call = |args: Vec<TExpr>, ty: Type| TExpr {
         kind: TKind::Call(b, args),
@@ -190,10 +191,7 @@ pub(crate) fn builtin_call(
                     return ctx.bad_args(
                         file,
                         t.span,
-                        format!(
-                            "`{name}` compare des nombres, montants, taux, dates ou durées, pas {}",
-                            t.ty.with_article()
-                        ),
+                        messages::not_orderable(name, t.ty.with_article()),
                     );
                 }
                 match types::unify(&ty, &t.ty) {
@@ -202,10 +200,7 @@ pub(crate) fn builtin_call(
                         return ctx.bad_args(
                             file,
                             t.span,
-                            format!(
-                                "les arguments de `{name}` doivent avoir le même type : {ty} et {}",
-                                t.ty
-                            ),
+                            messages::arguments_differ(name, &ty, &t.ty),
                         )
                     }
                 }
@@ -225,11 +220,7 @@ pub(crate) fn builtin_call(
                     | Type::Duration(_)
                     | Type::Error
             ) {
-                return ctx.bad_args(
-                    file,
-                    t.span,
-                    format!("`abs` ne s'applique pas à {}", t.ty.with_article()),
-                );
+                return ctx.bad_args(file, t.span, messages::abs_not_numeric(t.ty.with_article()));
             }
             let ty = t.ty.clone();
             call(vec![t], ty)
@@ -242,7 +233,7 @@ pub(crate) fn builtin_call(
                     return ctx.bad_args(
                         file,
                         t.span,
-                        format!("`{name}` attend des dates, pas {}", t.ty.with_article()),
+                        messages::expects_dates(name, t.ty.with_article()),
                     );
                 }
                 targs.push(t);
@@ -260,7 +251,7 @@ pub(crate) fn builtin_call(
                 return ctx.bad_args(
                     file,
                     t.span,
-                    format!("`{name}` attend une date, pas {}", t.ty.with_article()),
+                    messages::expects_date(name, t.ty.with_article()),
                 );
             }
             let ty = if b == Builtin::Year {
@@ -285,11 +276,7 @@ pub(crate) fn builtin_call(
                 _ => ctx.bad_args(
                     file,
                     t.span,
-                    format!(
-                        "`{name}` attend un montant {}, pas {}",
-                        types::period_text(from),
-                        t.ty.with_article()
-                    ),
+                    messages::expects_money(name, types::period_text(from), t.ty.with_article()),
                 ),
             }
         }
@@ -299,7 +286,7 @@ pub(crate) fn builtin_call(
                 return ctx.bad_args(
                     file,
                     t.span,
-                    format!("`{name}` attend une liste, pas {}", t.ty.with_article()),
+                    messages::expects_list(name, t.ty.with_article()),
                 );
             }
             call(vec![t], Type::Int)
@@ -310,10 +297,7 @@ pub(crate) fn builtin_call(
                 return ctx.bad_args(
                     file,
                     t.span,
-                    format!(
-                        "`renseigné` s'applique à une valeur optionnelle (`T?`), pas à {}",
-                        t.ty.with_article()
-                    ),
+                    messages::is_present_not_optional(t.ty.with_article()),
                 );
             }
             call(vec![t], Type::Bool)
@@ -327,10 +311,7 @@ pub(crate) fn builtin_call(
                 Type::Optional(inner) => (**inner).clone(),
                 Type::Error => Type::Error,
                 other => {
-                    let msg = format!(
-                        "`valeur_par_défaut` s'applique à une valeur optionnelle (`T?`), pas à {}",
-                        other.with_article()
-                    );
+                    let msg = messages::or_default_not_optional(other.with_article());
                     return ctx.bad_args(file, t.span, msg);
                 }
             };
@@ -340,11 +321,7 @@ pub(crate) fn builtin_call(
                 return ctx.bad_args(
                     file,
                     dv.span,
-                    format!(
-                        "la valeur par défaut est {} alors que la valeur est {}",
-                        dv.ty.with_article(),
-                        inner.with_article()
-                    ),
+                    messages::default_type_differs(dv.ty.with_article(), inner.with_article()),
                 );
             };
             let dv = super::coerce(dv, &ty);

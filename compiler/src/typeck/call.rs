@@ -56,7 +56,7 @@ impl<'a> Ctx<'a> {
                             codes::UNKNOWN_MEMBER,
                             file,
                             f.span,
-                            format!("`{}` ne déclare pas `{}`", q.name, f.name),
+                            messages::not_declared_in(&q.name, &f.name),
                         );
                         Some(Callee::Error)
                     }
@@ -81,11 +81,7 @@ impl<'a> Ctx<'a> {
                 codes::BAD_ARGUMENTS,
                 file,
                 k.span,
-                format!(
-                    "la table `{}` a des clés de type {key_ty}, pas {}",
-                    q.name,
-                    k.ty.with_article()
-                ),
+                messages::table_key_type(&q.name, &key_ty, k.ty.with_article()),
             );
         }
         let ty = self.param_type(&q).unwrap_or(Type::Error);
@@ -115,9 +111,9 @@ impl<'a> Ctx<'a> {
         let expected_args = if columns.is_some() { 2 } else { 1 };
         if args.len() != expected_args {
             let msg = if columns.is_some() {
-                format!("le barème `{}` attend une valeur et une colonne", q.name)
+                messages::bareme_wants_value_and_column(&q.name)
             } else {
-                format!("le barème `{}` attend une seule valeur", q.name)
+                messages::bareme_wants_one_value(&q.name)
             };
             self.err(codes::BAD_ARGUMENTS, file, span, msg);
             return TExpr::error(span);
@@ -132,12 +128,7 @@ impl<'a> Ctx<'a> {
                 codes::BAD_ARGUMENTS,
                 file,
                 x.span,
-                format!(
-                    "le barème `{}` porte sur {}, pas sur {}",
-                    q.name,
-                    input_ty.with_article(),
-                    x.ty.with_article()
-                ),
+                messages::bareme_input_type(&q.name, input_ty.with_article(), x.ty.with_article()),
             );
         }
         let column = match (it.next(), &columns) {
@@ -149,12 +140,7 @@ impl<'a> Ctx<'a> {
                         codes::BAD_ARGUMENTS,
                         file,
                         c.span,
-                        format!(
-                            "la colonne du barème `{}` est une valeur de `{}`, pas {}",
-                            q.name,
-                            cq.name,
-                            c.ty.with_article()
-                        ),
+                        messages::bareme_column_type(&q.name, &cq.name, c.ty.with_article()),
                     );
                 }
                 Some(Box::new(c))
@@ -199,7 +185,7 @@ impl<'a> Ctx<'a> {
                                 codes::BAD_ARGUMENTS,
                                 file,
                                 span,
-                                format!("la table `{}` se consulte avec une seule clé", q.name),
+                                messages::table_one_key(&q.name),
                             );
                             TExpr::error(span)
                         }
@@ -230,7 +216,7 @@ impl<'a> Ctx<'a> {
                 codes::WRONG_KIND,
                 file,
                 callee.span,
-                format!("`{}` est une valeur, pas une fonction", n.name),
+                messages::value_not_function(&n.name),
             );
             return TExpr::error(span);
         }
@@ -245,7 +231,7 @@ impl<'a> Ctx<'a> {
                 codes::UNKNOWN_NAME,
                 file,
                 n.span,
-                format!("fonction inconnue : `{}`", n.name),
+                messages::unknown_function(&n.name),
             );
             d = d.with_suggestion(&n.name, candidates.iter().map(String::as_str));
             self.push(d);
@@ -262,31 +248,29 @@ impl<'a> Ctx<'a> {
         scope: &Scope,
         span: Span,
     ) -> TExpr {
-        {
-            let Some((first, rest)) = args.split_first() else {
+        let Some((first, rest)) = args.split_first() else {
+            self.err(
+                codes::BAD_ARGUMENTS,
+                file,
+                span,
+                messages::TRANCHE_ARGUMENTS,
+            );
+            return TExpr::error(span);
+        };
+        match self.callee_target(file, first, scope) {
+            Some(Callee::Target(Target::Bareme(q))) => {
+                self.bareme_call(file, q, rest, scope, span, BaremeWant::TrancheNumber)
+            }
+            Some(Callee::Error) => TExpr::error(span),
+            _ => {
                 self.err(
                     codes::BAD_ARGUMENTS,
                     file,
-                    span,
-                    "`tranche` attend un barème puis une valeur : `tranche(barème, x)`",
+                    first.span,
+                    messages::TRANCHE_NOT_BAREME,
                 );
-                return TExpr::error(span);
-            };
-            return match self.callee_target(file, first, scope) {
-                Some(Callee::Target(Target::Bareme(q))) => {
-                    self.bareme_call(file, q, rest, scope, span, BaremeWant::TrancheNumber)
-                }
-                Some(Callee::Error) => TExpr::error(span),
-                _ => {
-                    self.err(
-                        codes::BAD_ARGUMENTS,
-                        file,
-                        first.span,
-                        "le premier argument de `tranche` doit être un barème",
-                    );
-                    TExpr::error(span)
-                }
-            };
+                TExpr::error(span)
+            }
         }
     }
 
@@ -320,12 +304,7 @@ impl<'a> Ctx<'a> {
             return self.bad_args(
                 file,
                 span,
-                format!(
-                    "la fonction `{}` attend {} argument(s), {} donné(s)",
-                    q.name,
-                    params.len(),
-                    args.len()
-                ),
+                messages::function_arity(&q.name, params.len(), args.len()),
             );
         }
         let mut targs = Vec::new();
@@ -336,12 +315,7 @@ impl<'a> Ctx<'a> {
                     codes::BAD_ARGUMENTS,
                     file,
                     t.span,
-                    format!(
-                        "argument de type {} alors que `{}` attend {}",
-                        t.ty,
-                        q.name,
-                        p.with_article()
-                    ),
+                    messages::argument_type(&t.ty, &q.name, p.with_article()),
                 );
             }
             targs.push(coerce(t, p));
@@ -363,21 +337,18 @@ pub(super) enum Callee {
 /// « `mtp` est un paramètre » — what a name denotes, for messages.
 pub(super) fn describe(t: &Target) -> String {
     match t {
-        Target::Value(k, _) => format!("`{}` est une valeur", k.short_name()),
-        Target::Input(n, _) => format!("`{n}` est une entrée du dossier"),
-        Target::Param(q, true) => format!("`{}` est une table", q.name),
-        Target::Param(q, false) => format!("`{}` est un paramètre", q.name),
-        Target::Bareme(q) => format!("`{}` est un barème", q.name),
-        Target::Function(q) => format!("`{}` est une fonction", q.name),
-        Target::Dispositif(q) => format!("`{}` est un dispositif", q.name),
-        Target::Enum(q) => format!("`{}` est une énumération", q.name),
-        Target::Struct(q) => format!("`{}` est une structure", q.name),
+        Target::Value(k, _) => messages::is_value(k.short_name()),
+        Target::Input(n, _) => messages::is_input(n),
+        Target::Param(q, true) => messages::is_table(&q.name),
+        Target::Param(q, false) => messages::is_param(&q.name),
+        Target::Bareme(q) => messages::is_bareme(&q.name),
+        Target::Function(q) => messages::is_function(&q.name),
+        Target::Dispositif(q) => messages::is_dispositif(&q.name),
+        Target::Enum(q) => messages::is_enum(&q.name),
+        Target::Struct(q) => messages::is_struct(&q.name),
     }
 }
 
 pub(super) fn not_callable(t: &Target) -> String {
-    format!(
-        "{} : seuls une fonction, une table ou un barème s'appellent avec des arguments",
-        describe(t)
-    )
+    messages::not_callable(describe(t))
 }

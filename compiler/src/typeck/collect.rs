@@ -28,7 +28,7 @@ impl<'a> Ctx<'a> {
                     codes::DUPLICATE,
                     *file,
                     name.span,
-                    format!("`{}` est déjà défini", name.name),
+                    messages::already_defined(&name.name),
                 )
                 .with_primary_message("seconde définition")
                 .with_label(*first_file, first_span, "première définition");
@@ -68,7 +68,7 @@ impl<'a> Ctx<'a> {
                     codes::DUPLICATE,
                     file,
                     n.span,
-                    format!("{what} `{}` est déjà défini", n.name),
+                    messages::member_already_defined(what, &n.name),
                 )
                 .with_primary_message("seconde définition")
                 .with_label(file, *first, "première définition");
@@ -122,10 +122,7 @@ impl<'a> Ctx<'a> {
                         codes::WRONG_KIND,
                         file,
                         t.span,
-                        format!(
-                            "les listes de structures ne sont pas prises en charge (`liste de {}`)",
-                            q.name
-                        ),
+                        messages::list_of_structs(&q.name),
                     );
                     return Type::Error;
                 }
@@ -152,7 +149,7 @@ impl<'a> Ctx<'a> {
                         codes::WRONG_KIND,
                         file,
                         id.span,
-                        format!("`{}` n'est pas un type (énumération ou structure)", id.name),
+                        messages::not_a_type(&id.name),
                     );
                     return Type::Error;
                 }
@@ -184,7 +181,7 @@ impl<'a> Ctx<'a> {
                 codes::WRONG_KIND,
                 file,
                 id.span,
-                format!("`{}` n'est pas un type (énumération ou structure)", id.name),
+                messages::not_a_type(&id.name),
             );
             return Type::Error;
         }
@@ -206,7 +203,7 @@ impl<'a> Ctx<'a> {
             codes::UNKNOWN_NAME,
             file,
             id.span,
-            format!("type inconnu : `{}`", id.name),
+            messages::unknown_type(&id.name),
         );
         d = d.with_suggestion(&id.name, candidates.iter().map(String::as_str));
         self.push(d);

@@ -56,7 +56,7 @@ impl<'a> Ctx<'a> {
                                 codes::UNKNOWN_MEMBER,
                                 file,
                                 n.span,
-                                format!("`{}` n'est pas une variante de `{}`", n.name, q.name),
+                                messages::not_a_variant_of(&n.name, &q.name),
                             );
                             if let Some(vs) = self.enum_variants(q) {
                                 d = d.with_suggestion(&n.name, vs.iter().map(String::as_str));
@@ -76,7 +76,7 @@ impl<'a> Ctx<'a> {
                 codes::BAD_CONSTANT,
                 file,
                 e.span,
-                format!("une constante de type {expected} était attendue (un littéral)"),
+                messages::constant_expected(expected),
             );
             return None;
         };
@@ -85,7 +85,7 @@ impl<'a> Ctx<'a> {
                 codes::BAD_CONSTANT,
                 file,
                 e.span,
-                format!("constante de type {ty} alors que le type déclaré est {expected}"),
+                messages::constant_type(&ty, expected),
             );
             return None;
         }
@@ -107,10 +107,7 @@ impl<'a> Ctx<'a> {
                         codes::BAD_CONSTANT,
                         file,
                         kt.span,
-                        format!(
-                            "une clé de table est un entier, un texte ou une énumération, pas {}",
-                            k.with_article()
-                        ),
+                        messages::table_key_kind(k.with_article()),
                     );
                 }
             }
@@ -163,7 +160,7 @@ impl<'a> Ctx<'a> {
                             codes::DUPLICATE_KEY,
                             file,
                             entry.key.span,
-                            format!("clé en double dans la table `{}`", p.name.name),
+                            messages::duplicate_table_key(&p.name.name),
                         )
                         .with_primary_message("seconde entrée")
                         .with_label(file, first, "première entrée");
@@ -190,11 +187,7 @@ impl<'a> Ctx<'a> {
                                 codes::MISSING_VARIANTS,
                                 file,
                                 v.validity.from_span,
-                                format!(
-                                    "la table `{}` n'a pas de valeur pour {}",
-                                    p.name.name,
-                                    missing.join(", ")
-                                ),
+                                messages::table_missing_key(&p.name.name, missing.join(", ")),
                             );
                             self.push(d);
                         }
@@ -207,10 +200,7 @@ impl<'a> Ctx<'a> {
                     codes::BAD_CONSTANT,
                     file,
                     e.span,
-                    format!(
-                        "`{}` est une table : chaque version donne des entrées `clé => valeur`",
-                        p.name.name
-                    ),
+                    messages::table_versions_give_entries(&p.name.name),
                 );
                 None
             }
@@ -219,10 +209,7 @@ impl<'a> Ctx<'a> {
                     codes::BAD_CONSTANT,
                     file,
                     v.span,
-                    format!(
-                        "`{}` n'est pas une table : chaque version donne une seule valeur",
-                        p.name.name
-                    ),
+                    messages::param_versions_give_one_value(&p.name.name),
                 );
                 None
             }
@@ -240,10 +227,7 @@ impl<'a> Ctx<'a> {
                 codes::MALFORMED_BAREME,
                 file,
                 b.input_ty.span,
-                format!(
-                    "un barème porte sur un nombre, un montant ou un taux, pas sur {}",
-                    input_ty.with_article()
-                ),
+                messages::bareme_input_kind(input_ty.with_article()),
             );
         }
         let columns = match &b.columns {
@@ -253,10 +237,7 @@ impl<'a> Ctx<'a> {
                     codes::MALFORMED_BAREME,
                     file,
                     id.span,
-                    format!(
-                        "`colonnes` attend une énumération ; `{}` n'en est pas une",
-                        id.name
-                    ),
+                    messages::columns_not_enum(&id.name),
                 );
                 None
             }
@@ -268,10 +249,7 @@ impl<'a> Ctx<'a> {
                         codes::MALFORMED_BAREME,
                         file,
                         id.span,
-                        format!(
-                            "`colonnes` attend une énumération ; `{}` n'en est pas une",
-                            id.name
-                        ),
+                        messages::columns_not_enum(&id.name),
                     );
                     None
                 }
@@ -395,13 +373,9 @@ impl<'a> Ctx<'a> {
                 codes::DECLARED_TYPE,
                 file,
                 e.span,
-                format!(
-                    "`{}` est déclaré {declared} mais son expression est {}",
-                    name.name,
-                    e.ty.with_article()
-                ),
+                messages::declared_type_differs(&name.name, declared, e.ty.with_article()),
             )
-            .with_label(file, name.span, format!("déclaré {declared} ici"));
+            .with_label(file, name.span, messages::declared_here(declared));
             self.push(d);
             return TExpr {
                 ty: declared.clone(),
@@ -425,7 +399,7 @@ impl<'a> Ctx<'a> {
                     codes::UNKNOWN_NAME,
                     file,
                     id.span,
-                    format!("dispositif inconnu : `{}`", id.name),
+                    messages::unknown_dispositif(&id.name),
                 )
                 .with_suggestion(&id.name, self.local_dispositifs.keys().map(String::as_str));
                 self.push(d);

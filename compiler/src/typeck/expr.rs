@@ -16,7 +16,7 @@ impl<'a> Ctx<'a> {
                 codes::NOT_BOOLEAN,
                 file,
                 e.span,
-                format!("{what} doit être un booléen, pas {}", e.ty.with_article()),
+                messages::not_boolean(what, e.ty.with_article()),
             );
         }
     }
@@ -31,12 +31,7 @@ impl<'a> Ctx<'a> {
         expected: Option<&Type>,
     ) -> TExpr {
         if too_deep(e, MAX_DEPTH) {
-            self.err(
-                codes::TOO_DEEP,
-                file,
-                e.span,
-                format!("expression trop imbriquée (plus de {MAX_DEPTH} niveaux)"),
-            );
+            self.err(codes::TOO_DEEP, file, e.span, messages::too_deep(MAX_DEPTH));
             return TExpr::error(e.span);
         }
         self.expr(file, e, scope, expected)
@@ -59,7 +54,7 @@ impl<'a> Ctx<'a> {
                 codes::WRONG_KIND,
                 file,
                 e.span,
-                format!("cette expression est une structure {name} : utilisez un de ses champs"),
+                messages::struct_as_value(&name),
             );
             return TExpr::error(e.span);
         }
@@ -95,10 +90,7 @@ impl<'a> Ctx<'a> {
                 }
                 Some(Callee::Error) => TExpr::error(span),
                 Some(Callee::Target(other)) => {
-                    let msg = format!(
-                        "{} : seule une table se consulte avec `[clé]`",
-                        describe(&other)
-                    );
+                    let msg = messages::only_tables_indexed(describe(&other));
                     self.err(codes::WRONG_KIND, file, base.span, msg);
                     TExpr::error(span)
                 }
@@ -120,7 +112,7 @@ impl<'a> Ctx<'a> {
                         codes::TYPE_MISMATCH,
                         file,
                         date.span,
-                        format!("`au` attend une date, pas {}", d.ty.with_article()),
+                        messages::at_expects_date(d.ty.with_article()),
                     );
                 }
                 let slot = match &mut t.kind {
@@ -165,7 +157,7 @@ impl<'a> Ctx<'a> {
                             codes::TYPE_MISMATCH,
                             file,
                             span,
-                            format!("le signe `-` ne s'applique pas à {}", a.ty.with_article()),
+                            messages::negation_type(a.ty.with_article()),
                         );
                         TExpr::error(span)
                     }
@@ -228,10 +220,7 @@ impl<'a> Ctx<'a> {
                             codes::TYPE_MISMATCH,
                             file,
                             span,
-                            format!(
-                                "les deux branches de `si` n'ont pas le même type : {} et {}",
-                                a.ty, b.ty
-                            ),
+                            messages::if_branches_differ(&a.ty, &b.ty),
                         )
                         .with_label(file, a.span, a.ty.to_string())
                         .with_label(file, b.span, b.ty.to_string());
@@ -250,11 +239,7 @@ impl<'a> Ctx<'a> {
                             codes::TYPE_MISMATCH,
                             file,
                             b.span,
-                            format!(
-                                "impossible de comparer {} et {}",
-                                x.ty.with_article(),
-                                b.ty.with_article()
-                            ),
+                            messages::not_comparable(x.ty.with_article(), b.ty.with_article()),
                         );
                     }
                 }
@@ -278,7 +263,7 @@ impl<'a> Ctx<'a> {
                         codes::TYPE_MISMATCH,
                         file,
                         x.span,
-                        format!("la liste contient des {elem}, pas {}", x.ty.with_article()),
+                        messages::list_element_type(&elem, x.ty.with_article()),
                     );
                 }
                 mk(TKind::Contains(Box::new(list), Box::new(x)), Type::Bool)
@@ -301,7 +286,7 @@ impl<'a> Ctx<'a> {
                             codes::BAD_ARGUMENTS,
                             file,
                             x.span,
-                            format!("`arrondi` s'applique à un montant, un décimal ou un taux, pas à {}", x.ty.with_article()),
+                            messages::round_type(x.ty.with_article()),
                         );
                         TExpr::error(span)
                     }
@@ -315,10 +300,7 @@ impl<'a> Ctx<'a> {
             Type::List(t) => (**t).clone(),
             Type::Error => Type::Error,
             other => {
-                let msg = format!(
-                    "`contient` s'applique à une liste, pas à {}",
-                    other.with_article()
-                );
+                let msg = messages::contains_not_list(other.with_article());
                 self.err(codes::TYPE_MISMATCH, file, list.span, msg);
                 Type::Error
             }
@@ -340,11 +322,7 @@ impl<'a> Ctx<'a> {
                         codes::TYPE_MISMATCH,
                         file,
                         t.span,
-                        format!(
-                            "impossible de comparer {} et {}",
-                            elem.with_article(),
-                            t.ty.with_article()
-                        ),
+                        messages::not_comparable(elem.with_article(), t.ty.with_article()),
                     );
                 }
                 t

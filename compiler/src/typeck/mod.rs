@@ -11,6 +11,7 @@ mod call;
 mod collect;
 mod decls;
 mod expr;
+mod messages;
 mod nameres;
 mod order;
 mod periods;
@@ -102,7 +103,7 @@ fn too_many_decls(decls: &[(FileId, &Decl)], limit: usize) -> Option<Diagnostic>
         codes::TOO_MANY_DECLS,
         *file,
         decl.span,
-        format!("trop de déclarations : un jeu de règles en compte au plus {limit}"),
+        messages::too_many_decls(limit),
     ))
 }
 

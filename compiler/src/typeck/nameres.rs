@@ -159,7 +159,7 @@ impl<'a> Ctx<'a> {
                 codes::WRONG_KIND,
                 file,
                 span,
-                format!("`{name}` est un jeu de règles importé : écrivez `{name}.nom`"),
+                messages::ruleset_as_value(name),
             );
             return TExpr::error(span);
         }
@@ -168,21 +168,21 @@ impl<'a> Ctx<'a> {
                 codes::UNKNOWN_NAME,
                 file,
                 span,
-                format!("`{name}` est une variante de plusieurs énumérations : le contexte ne dit pas laquelle"),
+                messages::ambiguous_variant(name),
             )
         } else if let Some(Type::Enum(q)) = expected {
             Diagnostic::error(
                 codes::UNKNOWN_MEMBER,
                 file,
                 span,
-                format!("`{name}` n'est pas une variante de `{}`", q.name),
+                messages::not_a_variant_of_expected(name, &q.name),
             )
         } else {
             Diagnostic::error(
                 codes::UNKNOWN_NAME,
                 file,
                 span,
-                format!("nom inconnu : `{name}`"),
+                messages::unknown_name(name),
             )
         };
         if found.is_empty() {
@@ -266,22 +266,12 @@ impl<'a> Ctx<'a> {
                     span,
                 };
             }
-            Target::Param(_, true) => {
-                format!("`{name}` est une table : elle se consulte avec une clé, `{name}[clé]`")
-            }
-            Target::Bareme(_) => {
-                format!("`{name}` est un barème : il s'applique à une valeur, `{name}(x)`")
-            }
-            Target::Function(_) => format!(
-                "`{name}` est une fonction : elle s'appelle avec ses arguments, `{name}(…)`"
-            ),
-            Target::Dispositif(_) => {
-                format!(
-                    "`{name}` est un dispositif : écrivez `{name}.éligible` ou `{name}.<valeur>`"
-                )
-            }
-            Target::Enum(_) => format!("`{name}` est une énumération, pas une valeur"),
-            Target::Struct(q) => format!("`{}` est une structure, pas une valeur", q.name),
+            Target::Param(_, true) => messages::table_as_value(name),
+            Target::Bareme(_) => messages::bareme_as_value(name),
+            Target::Function(_) => messages::function_as_value(name),
+            Target::Dispositif(_) => messages::dispositif_as_value(name),
+            Target::Enum(_) => messages::enum_as_value(name),
+            Target::Struct(q) => messages::struct_type_as_value(&q.name),
         };
         self.err(codes::WRONG_KIND, file, span, msg);
         TExpr::error(span)
@@ -384,7 +374,7 @@ impl<'a> Ctx<'a> {
                             codes::UNKNOWN_MEMBER,
                             file,
                             f.span,
-                            format!("`{}` ne déclare pas `{}`", q.name, f.name),
+                            messages::not_declared_in(&q.name, &f.name),
                         );
                         if let Some(c) = self.all.get(&q.name) {
                             let names = declared_names(c);
@@ -420,10 +410,7 @@ impl<'a> Ctx<'a> {
                             codes::UNKNOWN_MEMBER,
                             file,
                             f.span,
-                            format!(
-                                "le dispositif `{}` n'a pas de valeur de sortie `{}`",
-                                q.name, f.name
-                            ),
+                            messages::unknown_output(&q.name, &f.name),
                         );
                         let mut candidates = outputs;
                         candidates.push("éligible".to_owned());
@@ -454,7 +441,7 @@ impl<'a> Ctx<'a> {
                             codes::UNKNOWN_MEMBER,
                             file,
                             f.span,
-                            format!("`{}` n'est pas une variante de `{}`", f.name, q.name),
+                            messages::not_a_variant_of(&f.name, &q.name),
                         );
                         TExpr::error(span)
                     }
@@ -469,7 +456,7 @@ impl<'a> Ctx<'a> {
             }
             (_, Type::Error) => return TExpr::error(span),
             (_, other) => {
-                let msg = format!("`.{}` : {} n'a pas de champs", f.name, other.with_article());
+                let msg = messages::no_fields(&f.name, other.with_article());
                 self.err(codes::WRONG_KIND, file, f.span, msg);
                 return TExpr::error(span);
             }
@@ -508,10 +495,7 @@ impl<'a> Ctx<'a> {
                     codes::UNKNOWN_MEMBER,
                     file,
                     f.span,
-                    format!(
-                        "la structure `{}` n'a pas de champ `{}`",
-                        struct_q.name, f.name
-                    ),
+                    messages::unknown_field(&struct_q.name, &f.name),
                 );
                 d = d.with_suggestion(&f.name, names.iter().map(String::as_str));
                 self.push(d);

@@ -67,7 +67,7 @@ impl<'a> Ctx<'a> {
                                 codes::DUPLICATE,
                                 *file,
                                 name.span,
-                                format!("`{}` est déjà défini dans `{}`", name.name, d.name.name),
+                                messages::already_defined_in(&name.name, &d.name.name),
                             )
                             .with_primary_message("seconde définition")
                             .with_label(
@@ -242,11 +242,7 @@ impl<'a> Ctx<'a> {
                             codes::DECLARED_TYPE,
                             u.file,
                             value.span,
-                            format!(
-                                "l'exception donne {} alors que `{}` est {ty}",
-                                value.ty.with_article(),
-                                v.name.name
-                            ),
+                            messages::exception_type(value.ty.with_article(), &v.name.name, &ty),
                         );
                         self.push(d);
                         value

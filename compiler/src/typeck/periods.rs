@@ -3,6 +3,7 @@
 use socle_grammar::ast::{Ident, Validity};
 use socle_grammar::Span;
 
+use super::messages;
 use super::Ctx;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
@@ -30,12 +31,11 @@ pub(crate) fn versions<T>(
                     codes::VALIDITY_OVERLAP,
                     file,
                     span,
-                    format!(
-                        "la version {} de `{}` se termine le {} avant de commencer le {}",
-                        i + 1,
-                        name.name,
+                    messages::version_ends_before_start(
+                        &i + 1,
+                        &name.name,
                         date_text(until),
-                        date_text(v.from)
+                        date_text(v.from),
                     ),
                 ));
             }
@@ -55,11 +55,7 @@ pub(crate) fn versions<T>(
                 codes::VALIDITY_OVERLAP,
                 file,
                 vb.from_span,
-                format!(
-                    "deux versions de `{}` s'appliquent le {}",
-                    name.name,
-                    date_text(vb.from)
-                ),
+                messages::versions_overlap(&name.name, date_text(vb.from)),
             )
             .with_primary_message("cette version commence ici")
             .with_label(file, *sa, "alors que cette version est encore valable")
