@@ -19,7 +19,7 @@ fn spaced(id: &str) -> String {
 /// What the applicant reads for the left side of a comparison.
 fn label(e: &TExpr) -> Option<String> {
     match &e.kind {
-        TKind::Call(Builtin::Age, _) => Some("âge".to_owned()),
+        TKind::Call(Builtin::Age, _) => Some(Builtin::Age.name().to_owned()),
         TKind::Input(path) => path.last().map(|s| spaced(&s.name)),
         TKind::Named(ValueKey::Top(q)) => Some(spaced(&q.name)),
         TKind::Named(ValueKey::Item { name, .. }) => Some(spaced(name)),

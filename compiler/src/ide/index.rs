@@ -62,7 +62,7 @@ impl DefKind {
 
 /// One definition.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Def {
+pub struct Definition {
     pub name: String,
     pub kind: DefKind,
     pub file: FileId,
@@ -88,7 +88,7 @@ pub struct Ref {
 /// Every definition and reference of the loaded rulesets.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
-    pub defs: Vec<Def>,
+    pub defs: Vec<Definition>,
     pub refs: Vec<Ref>,
     /// Per ruleset: top-level name → definition.
     top: HashMap<(Ruleset, String), usize>,
@@ -110,7 +110,7 @@ impl Index {
         index
     }
 
-    fn add(&mut self, def: Def) -> usize {
+    fn add(&mut self, def: Definition) -> usize {
         self.defs.push(def);
         self.defs.len() - 1
     }
@@ -118,7 +118,7 @@ impl Index {
     fn collect_defs(&mut self, db: &Database, r: Ruleset) {
         let first_file = r.files(db).first().copied();
         if let Some(f) = first_file {
-            let id = self.add(Def {
+            let id = self.add(Definition {
                 name: syntax::ruleset_ident(r.name(db)),
                 kind: DefKind::Ruleset,
                 file: FileId(f),
@@ -152,7 +152,7 @@ impl Index {
                     DeclKind::Input(i) => named_type(&i.ty),
                     _ => None,
                 };
-                let id = self.add(Def {
+                let id = self.add(Definition {
                     name: name.name.clone(),
                     kind,
                     file,
@@ -217,7 +217,7 @@ impl Index {
         let Some(p) = self.defs.get(parent) else {
             return;
         };
-        let def = Def {
+        let def = Definition {
             name: name.name.clone(),
             kind,
             file: p.file,

@@ -1,4 +1,8 @@
-//! Name resolution and type checking (with money periods) of one ruleset, producing its [`TypedRuleset`] form.
+//! Name resolution and type checking of one ruleset, producing its [`TypedRuleset`]: every
+//! expression typed, every written name recorded with what it denotes (the editor's source
+//! map). One module per construct: `collect` (names, types), `decls` (declarations with a
+//! declared type, with `periods` and `baremes`), `order` (values in dependency order),
+//! `expr`, `nameres`, `call` and `builtins`; the French texts are in `messages`.
 //!
 //! Declarations are order-independent: values without a declared type are typed in the
 //! order of their (syntactic) dependencies, so that no recursion follows definition chains.

@@ -13,7 +13,7 @@ use crate::types::{self, Type};
 
 impl<'a> Ctx<'a> {
     pub(super) fn type_values(&mut self, decls: &[(FileId, &'a Decl)]) {
-        // Units and their declarations, in source order.
+        // Bindings and their declarations, in source order.
         struct BindingDecl<'d> {
             binding: Binding,
             file: FileId,
@@ -179,7 +179,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        // Units in a cycle: typed last, their cyclic references read as errors.
+        // Bindings in a cycle: typed last, their cyclic references read as errors.
         order.extend((0..bindings.len()).filter(|i| !done.get(*i).copied().unwrap_or(true)));
 
         let mut items: HashMap<Binding, ValueItem> = HashMap::new();
