@@ -55,7 +55,7 @@ pub(crate) fn rows(
                 row.number_span,
                 messages::row_twice(row.number),
             )
-            .with_label(file, *first, "première tranche de ce numéro");
+            .with_label(file, *first, messages::FIRST_ROW_WITH_NUMBER);
             ctx.push(d);
             ok = false;
             continue;
@@ -95,7 +95,7 @@ pub(crate) fn rows(
                         codes::MALFORMED_BAREME,
                         file,
                         iv.span,
-                        "chaque intervalle de ce barème est précédé du nom de sa colonne",
+                        messages::COLUMN_NAME_MISSING,
                     );
                     row_ok = false;
                     continue;

@@ -207,7 +207,7 @@ impl<'a> Ctx<'a> {
                 codes::WRONG_KIND,
                 file,
                 callee.span,
-                "cette expression n'est pas une fonction, une table ni un barème",
+                messages::NOT_CALLABLE_EXPR,
             );
             return TExpr::error(span);
         };

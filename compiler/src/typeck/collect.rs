@@ -30,8 +30,8 @@ impl<'a> Ctx<'a> {
                     name.span,
                     messages::already_defined(&name.name),
                 )
-                .with_primary_message("seconde définition")
-                .with_label(*first_file, first_span, "première définition");
+                .with_primary_message(messages::SECOND_DEFINITION)
+                .with_label(*first_file, first_span, messages::FIRST_DEFINITION);
                 self.push(d);
                 continue;
             }
@@ -70,8 +70,8 @@ impl<'a> Ctx<'a> {
                     n.span,
                     messages::member_already_defined(what, &n.name),
                 )
-                .with_primary_message("seconde définition")
-                .with_label(file, *first, "première définition");
+                .with_primary_message(messages::SECOND_DEFINITION)
+                .with_label(file, *first, messages::FIRST_DEFINITION);
                 self.push(d);
             } else {
                 seen.insert(&n.name, n.span);
@@ -80,7 +80,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn declare_enum(&mut self, file: FileId, e: &ast::EnumDecl) {
-        self.check_duplicate_members(file, e.variants.iter(), "la variante");
+        self.check_duplicate_members(file, e.variants.iter(), messages::WHAT_VARIANT);
         let mut variants: Vec<String> = Vec::new();
         for v in &e.variants {
             if !variants.contains(&v.name) {

@@ -162,8 +162,8 @@ impl<'a> Ctx<'a> {
                             entry.key.span,
                             messages::duplicate_table_key(&p.name.name),
                         )
-                        .with_primary_message("seconde entrée")
-                        .with_label(file, first, "première entrée");
+                        .with_primary_message(messages::SECOND_ENTRY)
+                        .with_label(file, first, messages::FIRST_ENTRY);
                         self.push(d);
                         continue;
                     }
@@ -304,7 +304,11 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|p| (p.name.clone(), self.resolve_type(file, &p.ty)))
             .collect();
-        self.check_duplicate_members(file, f.params.iter().map(|p| &p.name), "le paramètre");
+        self.check_duplicate_members(
+            file,
+            f.params.iter().map(|p| &p.name),
+            messages::WHAT_PARAMETER,
+        );
         let ret = self.resolve_type(file, &f.ret);
         self.out.functions.insert(
             f.name.name.clone(),

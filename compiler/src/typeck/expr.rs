@@ -76,7 +76,12 @@ impl<'a> Ctx<'a> {
                 match value {
                     Some(v) => mk(TKind::Const(Const::Value(v)), ty),
                     None => {
-                        self.err(codes::TYPE_MISMATCH, file, span, "durée trop grande");
+                        self.err(
+                            codes::TYPE_MISMATCH,
+                            file,
+                            span,
+                            messages::DURATION_TOO_LARGE,
+                        );
                         TExpr::error(span)
                     }
                 }
@@ -99,7 +104,7 @@ impl<'a> Ctx<'a> {
                         codes::WRONG_KIND,
                         file,
                         base.span,
-                        "seule une table se consulte avec `[clé]`",
+                        messages::ONLY_TABLES_INDEXED,
                     );
                     TExpr::error(span)
                 }
@@ -133,7 +138,7 @@ impl<'a> Ctx<'a> {
                                 codes::WRONG_KIND,
                                 file,
                                 inner.span,
-                                "`au` s'applique à un paramètre, une table ou un barème",
+                                messages::AT_NEEDS_DATED,
                             );
                         }
                         TExpr::error(span)
@@ -165,7 +170,7 @@ impl<'a> Ctx<'a> {
             }
             ExprKind::Unary(UnaryOp::Not, a) => {
                 let a = self.expr(file, a, scope, Some(&Type::Bool));
-                self.expect_bool(file, &a, "l'argument de `non`");
+                self.expect_bool(file, &a, messages::WHAT_NOT_ARGUMENT);
                 mk(TKind::Unary(UnOp::Not, Box::new(a)), Type::Bool)
             }
             ExprKind::Binary(op, l, r) => {
@@ -210,7 +215,7 @@ impl<'a> Ctx<'a> {
             }
             ExprKind::If(c, a, b) => {
                 let c = self.expr(file, c, scope, Some(&Type::Bool));
-                self.expect_bool(file, &c, "la condition de `si`");
+                self.expect_bool(file, &c, messages::WHAT_IF_CONDITION);
                 let a = self.expr(file, a, scope, expected);
                 let b = self.expr(file, b, scope, Some(expected.unwrap_or(&a.ty)));
                 match types::unify(&a.ty, &b.ty) {

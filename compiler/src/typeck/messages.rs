@@ -3,6 +3,31 @@
 
 use std::fmt::Display;
 
+// Labels, notes and short texts.
+pub(super) const FIRST_ROW_WITH_NUMBER: &str = "première tranche de ce numéro";
+pub(super) const COLUMN_NAME_MISSING: &str =
+    "chaque intervalle de ce barème est précédé du nom de sa colonne";
+pub(super) const NOT_CALLABLE_EXPR: &str =
+    "cette expression n'est pas une fonction, une table ni un barème";
+pub(super) const SECOND_DEFINITION: &str = "seconde définition";
+pub(super) const FIRST_DEFINITION: &str = "première définition";
+pub(super) const SECOND_ENTRY: &str = "seconde entrée";
+pub(super) const FIRST_ENTRY: &str = "première entrée";
+pub(super) const DURATION_TOO_LARGE: &str = "durée trop grande";
+pub(super) const ONLY_TABLES_INDEXED: &str = "seule une table se consulte avec `[clé]`";
+pub(super) const AT_NEEDS_DATED: &str = "`au` s'applique à un paramètre, une table ou un barème";
+pub(super) const VERSION_STARTS_HERE: &str = "cette version commence ici";
+pub(super) const VERSION_STILL_VALID: &str = "alors que cette version est encore valable";
+pub(super) const VERSION_PERIOD_RULE: &str = "une version vaut de sa date « à partir du » jusqu'à sa date « jusqu'au », sinon jusqu'à la veille de la version suivante";
+pub(super) const WHAT_VARIANT: &str = "la variante";
+pub(super) const WHAT_PARAMETER: &str = "le paramètre";
+pub(super) const WHAT_FIELD: &str = "le champ";
+pub(super) const WHAT_NOT_ARGUMENT: &str = "l'argument de `non`";
+pub(super) const WHAT_IF_CONDITION: &str = "la condition de `si`";
+pub(super) const WHAT_CONDITION: &str = "une condition";
+pub(super) const WHAT_EXCEPTION_CONDITION: &str = "la condition d'une exception";
+
+// Messages.
 pub(super) const TRANCHE_ARGUMENTS: &str =
     "`tranche` attend un barème puis une valeur : `tranche(barème, x)`";
 pub(super) const TRANCHE_NOT_BAREME: &str = "le premier argument de `tranche` doit être un barème";

@@ -329,7 +329,11 @@ impl<'a> Ctx<'a> {
                     .iter()
                     .map(|f| (f.name.name.clone(), self.resolve_type(*file, &f.ty)))
                     .collect();
-                self.check_duplicate_members(*file, s.fields.iter().map(|f| &f.name), "le champ");
+                self.check_duplicate_members(
+                    *file,
+                    s.fields.iter().map(|f| &f.name),
+                    messages::WHAT_FIELD,
+                );
                 self.out.structs.insert(
                     s.name.name.clone(),
                     StructItem {

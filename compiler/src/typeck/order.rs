@@ -69,11 +69,11 @@ impl<'a> Ctx<'a> {
                                 name.span,
                                 messages::already_defined_in(&name.name, &d.name.name),
                             )
-                            .with_primary_message("seconde définition")
+                            .with_primary_message(messages::SECOND_DEFINITION)
                             .with_label(
                                 *file,
                                 first.span,
-                                "première définition",
+                                messages::FIRST_DEFINITION,
                             );
                             self.push(diag);
                             continue;
@@ -202,7 +202,7 @@ impl<'a> Ctx<'a> {
             };
             let item = if let Some(c) = u.condition {
                 let e = self.root_expr(u.file, &c.expr, &scope, Some(&Type::Bool));
-                self.expect_bool(u.file, &e, "une condition");
+                self.expect_bool(u.file, &e, messages::WHAT_CONDITION);
                 let message = c.message.as_ref().map(|m| {
                     m.parts
                         .iter()
@@ -233,7 +233,7 @@ impl<'a> Ctx<'a> {
                 let mut exceptions = Vec::new();
                 for ex in &v.exceptions {
                     let cond = self.root_expr(u.file, &ex.condition, &scope, Some(&Type::Bool));
-                    self.expect_bool(u.file, &cond, "la condition d'une exception");
+                    self.expect_bool(u.file, &cond, messages::WHAT_EXCEPTION_CONDITION);
                     let value = self.root_expr(u.file, &ex.value, &scope, Some(&ty));
                     let value = if types::assignable(&value.ty, &ty) {
                         coerce(value, &ty)

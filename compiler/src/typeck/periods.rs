@@ -57,9 +57,9 @@ pub(crate) fn versions<T>(
                 vb.from_span,
                 messages::versions_overlap(&name.name, date_text(vb.from)),
             )
-            .with_primary_message("cette version commence ici")
-            .with_label(file, *sa, "alors que cette version est encore valable")
-            .with_note("une version vaut de sa date « à partir du » jusqu'à sa date « jusqu'au », sinon jusqu'à la veille de la version suivante");
+            .with_primary_message(messages::VERSION_STARTS_HERE)
+            .with_label(file, *sa, messages::VERSION_STILL_VALID)
+            .with_note(messages::VERSION_PERIOD_RULE);
             ctx.push(d);
         }
     }
