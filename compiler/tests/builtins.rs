@@ -62,15 +62,17 @@ fn the_editor_offers_and_documents_builtins() {
     let path = std::env::temp_dir()
         .join(format!("socle-builtins-{}", std::process::id()))
         .join("calcul.socle");
-    let text = "dispositif calcul\n  valeur n : durée = jours_entre(2024-01-01, 2024-02-01)\n";
+    let text = "# jours_entre\ndispositif calcul\n  valeur n : durée = jours_entre(2024-01-01, 2024-02-01)\n";
     host.set_file(&path, text.to_owned()).unwrap();
-    let offset = text.find("jours_entre").unwrap() + 3;
+    let offset = text.rfind("jours_entre").unwrap() + 3;
     let items = host.completion(&path, offset);
     let item = items.iter().find(|i| i.label == "jours_entre").unwrap();
     assert_eq!(item.kind, Some(DefKind::Function));
     let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     let hover = host.hover(&path, offset, today).unwrap();
     assert_eq!(&text[hover.span.range()], "jours_entre");
+    // In a comment, the word is not the built-in.
+    assert!(host.hover(&path, 3, today).is_none());
     let date = items.iter().find(|i| i.label == "date_décision").unwrap();
     insta::assert_snapshot!(format!(
         "{}\n{}\n---\n{}",

@@ -269,27 +269,20 @@ fn builtin_detail(b: &BuiltinDoc) -> String {
     format!("{what} `{}` : {}", b.signature, b.doc)
 }
 
-/// The hover of a built-in name (which the index does not hold: nothing declares it).
+/// The hover of a built-in name (which the index does not hold: nothing declares it); only
+/// on a word, so that a comment or a text mentioning `nombre` shows nothing.
 pub(super) fn builtin_hover(text: &str, offset: usize) -> Option<Hover> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let before = text.get(..offset)?;
-    let start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| is_word(*c))
-        .last()
-        .map_or(offset, |(i, _)| i);
-    let after = text.get(offset..)?;
-    let end = offset + after.find(|c: char| !is_word(c)).unwrap_or(after.len());
-    let word = text.get(start..end)?;
-    let b = builtin_doc_named(word)?;
+    let (_, span) = lexemes(text).into_iter().find(|(kind, span)| {
+        *kind == LexemeKind::Word && (span.start as usize) <= offset && offset <= span.end as usize
+    })?;
+    let b = builtin_doc_named(slice(text, span))?;
     let what = if b.is_function {
         "fonction prédéfinie"
     } else {
         "valeur prédéfinie"
     };
     Some(Hover {
-        span: Span::new(start, end),
+        span,
         markdown: format!("**{what}** `{}`\n\n{}", b.signature, b.doc),
     })
 }
