@@ -68,6 +68,7 @@ pub(super) fn rows_overlap(na: impl Display, nb: impl Display, col_text: impl Di
     format!("les tranches {na} et {nb} se chevauchent{col_text}")
 }
 
+/// The gap between two rows, as an interval: « ]2 000 ; 3 000[ ».
 pub(super) fn joined_bounds(
     a: impl Display,
     b: impl Display,
