@@ -12,11 +12,13 @@ use socle_runtime::ir::{
 use socle_runtime::value::Value;
 
 use crate::codes;
-use crate::db::{self, Db, Ruleset};
+use crate::db::{Db, Ruleset};
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{Checked, Const, DefKey, ParamData, TExpr, TKind, TMessagePart, ValueKind};
 use crate::message::{auto_message, Part};
 use crate::typeck::MAX_DEPTH;
+use crate::typed::{
+    Const, ParamData, TExpr, TKind, TMessagePart, TypedRuleset, ValueKey, ValueKind,
+};
 use crate::types::{QName, Type};
 
 enum Failure {
@@ -28,10 +30,10 @@ enum Failure {
 type Lowered<T> = Result<T, Failure>;
 
 struct Lowerer<'a> {
-    all: HashMap<String, &'a Checked>,
+    all: HashMap<String, &'a TypedRuleset>,
     defs: Vec<Option<Def>>,
-    def_ids: HashMap<DefKey, DefId>,
-    def_queue: VecDeque<DefKey>,
+    def_ids: HashMap<ValueKey, DefId>,
+    def_queue: VecDeque<ValueKey>,
     params: Vec<Param>,
     param_ids: HashMap<QName, u32>,
     baremes: Vec<Bareme>,
@@ -71,11 +73,15 @@ fn round_mode(m: ast::RoundMode) -> ir::RoundMode {
     }
 }
 
-pub fn lower(db: &dyn Db, r: Ruleset) -> Result<Program, Vec<Diagnostic>> {
-    let root = db::checked_ruleset(db, r);
-    let mut all: HashMap<String, &Checked> = HashMap::new();
-    for &dep in db::import_closure(db, r) {
-        let c = db::checked_ruleset(db, dep);
+/// Lowers a checked ruleset; `deps` are its checked imports (transitively).
+pub fn lower(
+    db: &dyn Db,
+    r: Ruleset,
+    root: &TypedRuleset,
+    deps: &[&TypedRuleset],
+) -> Result<Program, Vec<Diagnostic>> {
+    let mut all: HashMap<String, &TypedRuleset> = HashMap::new();
+    for &c in deps {
         all.insert(c.ident.clone(), c);
     }
     all.insert(root.ident.clone(), root);
@@ -135,7 +141,7 @@ fn failure_diagnostic(f: Failure, file: FileId, span: socle_grammar::Span) -> Di
 }
 
 impl<'a> Lowerer<'a> {
-    fn run(&mut self, root: &'a Checked, errors: &mut Vec<Diagnostic>) -> Lowered<Program> {
+    fn run(&mut self, root: &'a TypedRuleset, errors: &mut Vec<Diagnostic>) -> Lowered<Program> {
         for d in &root.dispositifs {
             self.dispositif_id(&QName::new(&root.ident, &d.name.name))?;
         }
@@ -156,7 +162,7 @@ impl<'a> Lowerer<'a> {
             .chain(self.all.values().copied())
             .any(|c| matches!(c.inputs.get("date_demande"), Some(Type::Date)));
         if date_declared {
-            let seg = crate::hir::InputSegment {
+            let seg = crate::typed::InputSegment {
                 name: "date_demande".to_owned(),
                 optional: false,
                 ty: Type::Date,
@@ -208,14 +214,14 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn checked(&self, ruleset: &str) -> Lowered<&'a Checked> {
+    fn checked(&self, ruleset: &str) -> Lowered<&'a TypedRuleset> {
         self.all
             .get(ruleset)
             .copied()
             .ok_or_else(|| Failure::Internal(format!("jeu de règles `{ruleset}` absent")))
     }
 
-    fn def_id(&mut self, key: &DefKey) -> Lowered<DefId> {
+    fn def_id(&mut self, key: &ValueKey) -> Lowered<DefId> {
         if let Some(id) = self.def_ids.get(key) {
             return Ok(*id);
         }
@@ -312,10 +318,10 @@ impl<'a> Lowerer<'a> {
         Ok(ir::Message { parts: out })
     }
 
-    fn lower_def(&mut self, key: &DefKey, errors: &mut Vec<Diagnostic>) -> Lowered<()> {
+    fn lower_def(&mut self, key: &ValueKey, errors: &mut Vec<Diagnostic>) -> Lowered<()> {
         let ruleset = match key {
-            DefKey::Top(q) => &q.ruleset,
-            DefKey::Item { dispositif, .. } => &dispositif.ruleset,
+            ValueKey::Top(q) => &q.ruleset,
+            ValueKey::Item { dispositif, .. } => &dispositif.ruleset,
         };
         let c = self.checked(ruleset)?;
         let item = c.value(key).ok_or_else(|| {
@@ -485,7 +491,7 @@ impl<'a> Lowerer<'a> {
         Ok(id)
     }
 
-    fn input_slot(&mut self, path: &[crate::hir::InputSegment]) -> Lowered<u32> {
+    fn input_slot(&mut self, path: &[crate::typed::InputSegment]) -> Lowered<u32> {
         let key = path
             .iter()
             .map(|s| s.name.as_str())
@@ -565,7 +571,7 @@ impl<'a> Lowerer<'a> {
         Ok(match &e.kind {
             TKind::Const(c) => Expr::Const(self.constant(c)?),
             TKind::Input(path) => Expr::Input(self.input_slot(path)?),
-            TKind::Def(k) => Expr::Def(self.def_id(k)?),
+            TKind::Named(k) => Expr::Def(self.def_id(k)?),
             TKind::Local(i) => Expr::Local(
                 usize::try_from(*i)
                     .ok()
@@ -632,7 +638,7 @@ impl<'a> Lowerer<'a> {
             TKind::Eligible(q) => Expr::Eligible(self.dispositif_id(q)?),
             TKind::DispositifOutput(q, name) => Expr::DispositifOutput {
                 dispositif: self.dispositif_id(q)?,
-                def: self.def_id(&DefKey::Item {
+                def: self.def_id(&ValueKey::Item {
                     dispositif: q.clone(),
                     name: name.clone(),
                 })?,
