@@ -75,7 +75,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> Status {
             Ok(formatted) => {
                 changed += 1;
                 if check {
-                    println!("{} : mise en forme à refaire", file.display());
+                    outln!("{} : mise en forme à refaire", file.display());
                     status = Status::Failure;
                 } else if let Err(e) = std::fs::write(file, formatted) {
                     return usage_error(format!(
@@ -98,7 +98,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> Status {
         }
     }
     if !check && changed > 0 {
-        println!("{changed} fichier(s) mis en forme sur {}", files.len());
+        outln!("{changed} fichier(s) mis en forme sur {}", files.len());
     }
     status
 }

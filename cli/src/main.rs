@@ -1,5 +1,13 @@
 //! The `socle` command. Exit codes and JSON shapes follow `shared/CONTRACT.md`.
 
+/// `print!` and `println!` without their panic when stdout is closed (see `exit::print`).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::exit::print(format_args!($($arg)*)) };
+}
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::exit::print(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod batch;
 mod check;
 mod debug;
@@ -8,6 +16,7 @@ mod discover;
 mod exit;
 mod explain;
 mod fmt_cmd;
+mod input;
 mod lsp_cmd;
 mod schema;
 mod test_cmd;
