@@ -26,6 +26,7 @@ mod render;
 mod resolve;
 mod typeck;
 mod types;
+mod write;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -33,7 +34,9 @@ use std::path::{Path, PathBuf};
 use salsa::Setter;
 
 pub use diagnostic::{Diagnostic, FileId, Label, Severity};
+pub use read::{read_source, MAX_SOURCE_BYTES};
 pub use socle_grammar::Span;
+pub use write::replace_file;
 
 use db::{Database, Registry, Ruleset, SourceFile};
 

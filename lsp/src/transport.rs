@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use lsp_server::{Connection, Message};
 
 /// Largest LSP message accepted. A `.socle` file is at most 4 MiB
-/// (`socle_compiler::read::MAX_SOURCE_BYTES`); JSON escaping at most doubles ordinary text, so
+/// (`socle_compiler::MAX_SOURCE_BYTES`); JSON escaping at most doubles ordinary text, so
 /// 16 MiB holds any document the compiler would accept with room to spare.
 pub const MAX_MESSAGE_BYTES: u64 = 16 * 1024 * 1024;
 
