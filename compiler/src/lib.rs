@@ -24,6 +24,7 @@ mod message;
 mod read;
 mod render;
 mod resolve;
+mod shown;
 mod typeck;
 mod types;
 mod write;
