@@ -23,9 +23,16 @@ fn quoted_source_is_cut_and_escaped() {
         .unwrap();
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.len() + out.stderr.len() < 8000, "{}", out.stdout.len());
+    assert!(
+        out.stdout.len() + out.stderr.len() < 8000,
+        "{}",
+        out.stdout.len()
+    );
     let all = [out.stdout, out.stderr].concat();
-    assert!(!all.iter().any(|b| *b == 0 || *b == 0x1b), "caractère de contrôle brut");
+    assert!(
+        !all.iter().any(|b| *b == 0 || *b == 0x1b),
+        "caractère de contrôle brut"
+    );
     let shown = String::from_utf8(all)
         .unwrap()
         .replace(&format!("{}/", dir.display()), "");
