@@ -55,7 +55,7 @@ enum Command {
     /// Décide un dossier (JSON) avec un jeu de règles.
     Decide {
         ruleset: PathBuf,
-        /// Fichier JSON du dossier, ou `-` pour l'entrée standard.
+        /// Fichier JSON du dossier, ou `-` pour l'entrée standard (1 Mio au plus).
         #[arg(long)]
         dossier: PathBuf,
         #[command(flatten)]
@@ -66,7 +66,8 @@ enum Command {
     /// Décide un fichier JSON Lines de dossiers, une décision par ligne.
     Batch {
         ruleset: PathBuf,
-        /// Fichier JSON Lines, ou `-` pour l'entrée standard.
+        /// Fichier JSON Lines, ou `-` pour l'entrée standard : un dossier par ligne (1 Mio au
+        /// plus par ligne), une ligne de résultat par ligne lue, avec son numéro `ligne`.
         #[arg(long)]
         dossiers: PathBuf,
         #[command(flatten)]
