@@ -9,7 +9,7 @@ pub fn run(ruleset: &Path) -> Status {
     match compile_single(ruleset) {
         Ok(engine) => {
             let schema = engine.json_schema();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_else(|_| schema.to_string())
             );

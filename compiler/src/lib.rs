@@ -21,12 +21,14 @@ mod message;
 mod pipeline;
 mod read;
 mod render;
+mod shown;
 mod source_map;
 mod suggest;
 mod syntax;
 mod typeck;
 mod typed;
 mod types;
+mod write;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,8 +36,9 @@ use std::path::{Path, PathBuf};
 use salsa::Setter;
 
 pub use diagnostic::{Diagnostic, FileId, Label, Severity};
-pub use read::LoadError;
+pub use read::{read_source, LoadError, MAX_SOURCE_BYTES};
 pub use socle_grammar::Span;
+pub use write::replace_file;
 
 use db::{Database, Registry, Ruleset, SourceFile};
 
