@@ -6,6 +6,8 @@
 //! per batch for the latest version of each document. Each request runs under
 //! `catch_unwind`: a bug answers with an error, it never stops the server.
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod convert;
 mod handlers;
 pub mod transport;
