@@ -1,49 +1,47 @@
-//! `socle batch`: JSON Lines in, one decision (or error) per line out, in input order.
+//! `socle batch`: JSON Lines in, exactly one JSON line out per input line, in input order, each
+//! with its `ligne` (the protocol is `socle_cli::lines`). Each decision is written as soon as
+//! it is made.
 
-use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use crate::decide::{prepare, DecideArgs};
-use crate::exit::{usage_error, Status};
 use serde_json::json;
+use socle_cli::lines::{stream, StreamError, MAX_DOSSIER_BYTES};
+
+use crate::decide::{decider, DecideArgs};
+use crate::exit::{stdout_failed, usage_error, Status};
+use crate::input;
 
 pub fn run(ruleset: &Path, dossiers: &Path, args: &DecideArgs) -> Status {
-    let (decider, text) = match prepare(ruleset, dossiers, args) {
-        Ok(prepared) => prepared,
+    let decider = match decider(ruleset, args) {
+        Ok(d) => d,
         Err(status) => return status,
     };
+    let mut reader = match input::open(dossiers) {
+        Ok(r) => r,
+        Err(status) => return status,
+    };
+    let mut decide = |text: &str| match decider.decide(text) {
+        // Partly decided (a dispositif in error or undetermined): the decision is written,
+        // and the run reports it in its status.
+        Ok(decided) => (decided.to_json(), decided.is_complete()),
+        Err(refusal) => (
+            json!({ "erreur": refusal.message(), "detail": refusal.to_json() }),
+            false,
+        ),
+    };
+    // Stdout is line-buffered: each line leaves as soon as it is written.
     let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut invalid = 0usize;
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    let mut out = stdout.lock();
+    match stream(&mut reader, &mut out, MAX_DOSSIER_BYTES, &mut decide) {
+        Ok((_, 0)) => Status::Ok,
+        Ok((_, invalid)) => {
+            eprintln!("{invalid} dossier(s) invalide(s) ou incomplètement décidé(s)");
+            Status::Failure
         }
-        let value = match decider.decide(line) {
-            Ok(decided) => {
-                // Partly decided (a dispositif in error or undetermined): the decision is
-                // written, and the run reports it in its status.
-                if !decided.is_complete() {
-                    invalid += 1;
-                }
-                decided.to_json()
-            }
-            Err(refusal) => {
-                invalid += 1;
-                json!({ "ligne": index + 1, "erreur": refusal.message(), "detail": refusal.to_json() })
-            }
-        };
-        if let Err(e) = writeln!(out, "{value}") {
-            return usage_error(format!("écriture impossible : {e}"));
-        }
-    }
-    if let Err(e) = out.flush() {
-        return usage_error(format!("écriture impossible : {e}"));
-    }
-    if invalid > 0 {
-        eprintln!("{invalid} dossier(s) invalide(s) ou incomplètement décidé(s)");
-        Status::Failure
-    } else {
-        Status::Ok
+        Err(StreamError::Write(e)) => stdout_failed(&e),
+        Err(StreamError::Read { lines, error }) => usage_error(format!(
+            "{} : lecture impossible après la ligne {lines} ({error})",
+            dossiers.display()
+        )),
     }
 }

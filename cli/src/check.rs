@@ -68,7 +68,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> Status {
                 "avertissements": warnings,
                 "diagnostics": list,
             });
-            println!("{out}");
+            outln!("{out}");
         }
     }
     if errors > 0 {

@@ -22,14 +22,14 @@ pub fn run(what: What, path: &Path) -> Status {
     };
     match what {
         What::Ast => {
-            println!("{}", session.debug_ast(ruleset));
+            outln!("{}", session.debug_ast(ruleset));
             Status::Ok
         }
         What::Ir => {
             let (program, diagnostics) = session.compile(ruleset);
             match program {
                 Some(p) => {
-                    println!("{p:#?}");
+                    outln!("{p:#?}");
                     Status::Ok
                 }
                 None => {

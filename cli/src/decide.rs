@@ -1,6 +1,5 @@
 //! `socle decide`: one dossier, one decision.
 
-use std::io::Read;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -26,22 +25,7 @@ pub fn parse_date(date: Option<&str>) -> Result<Option<NaiveDate>, Status> {
 }
 
 pub fn read_input(path: &Path) -> Result<String, Status> {
-    let mut bytes = Vec::new();
-    let result = if path == Path::new("-") {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::read(path).map(|b| bytes = b)
-    };
-    result.map_err(|e| usage_error(format!("{} : lecture impossible ({e})", path.display())))?;
-    // Text that is not UTF-8 is an invalid dossier (exit 1), not an I/O failure.
-    String::from_utf8(bytes).map_err(|e| {
-        eprintln!(
-            "erreur : dossier {} : le texte n'est pas encodé en UTF-8 (octet n° {} illisible)",
-            path.display(),
-            e.utf8_error().valid_up_to() + 1
-        );
-        Status::Failure
-    })
+    crate::input::read_dossier(path)
 }
 
 /// Why a dossier could not be decided, as CONTRACT.md's JSON error.
@@ -195,6 +179,13 @@ pub fn prepare(
     input: &Path,
     args: &DecideArgs,
 ) -> Result<(Decider, String), Status> {
+    let decider = decider(ruleset, args)?;
+    let text = read_input(input)?;
+    Ok((decider, text))
+}
+
+/// The ruleset compiled and the options checked, before any input is read.
+pub fn decider(ruleset: &Path, args: &DecideArgs) -> Result<Decider, Status> {
     let date = parse_date(args.date.as_deref())?;
     let engine = compile_single(ruleset)?;
     let selection = if args.dispositifs.is_empty() {
@@ -202,22 +193,18 @@ pub fn prepare(
     } else {
         Some(engine.selection(&args.dispositifs).map_err(usage_error)?)
     };
-    let text = read_input(input)?;
     let options = DecideOptions {
         date,
         explain: args.explain,
     };
-    Ok((
-        Decider {
-            engine,
-            options,
-            selection,
-            decode: DecodeOptions {
-                strict: args.strict,
-            },
+    Ok(Decider {
+        engine,
+        options,
+        selection,
+        decode: DecodeOptions {
+            strict: args.strict,
         },
-        text,
-    ))
+    })
 }
 
 pub fn run(ruleset: &Path, dossier: &Path, args: &DecideArgs, format: Format) -> Status {
@@ -236,8 +223,8 @@ pub fn run(ruleset: &Path, dossier: &Path, args: &DecideArgs, format: Format) ->
                 .map(|(id, e)| format!("{id} : {e}"))
                 .collect();
             match format {
-                Format::Json => println!("{}", pretty(&decided.to_json())),
-                Format::Human => print!("{}", human(&decision.published())),
+                Format::Json => outln!("{}", pretty(&decided.to_json())),
+                Format::Human => out!("{}", human(&decision.published())),
             }
             // The other dispositifs are decided, but a script must not take this dossier
             // as fully decided.
@@ -268,7 +255,7 @@ pub fn run(ruleset: &Path, dossier: &Path, args: &DecideArgs, format: Format) ->
                 refusal.message()
             );
             if format == Format::Json {
-                println!("{}", pretty(&json!({ "erreur": refusal.to_json() })));
+                outln!("{}", pretty(&json!({ "erreur": refusal.to_json() })));
             }
             Status::Failure
         }

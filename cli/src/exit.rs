@@ -27,3 +27,22 @@ pub fn usage_error(message: impl std::fmt::Display) -> Status {
     eprintln!("erreur : {message}");
     Status::Usage
 }
+
+/// Writes to standard output. A reader that went away (`socle decide … | head -c 10`) ends the
+/// command quietly with the shell's code for a broken pipe (128 + SIGPIPE), never a panic.
+pub fn print(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        stdout_failed(&e);
+    }
+}
+
+/// Ends the process after a failed write to standard output.
+pub fn stdout_failed(error: &std::io::Error) -> ! {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(141);
+    }
+    eprintln!("erreur : écriture sur la sortie standard impossible ({error})");
+    std::process::exit(2);
+}

@@ -9,15 +9,15 @@ use crate::exit::{usage_error, Status};
 pub fn run(code: Option<&str>) -> Status {
     let Some(code) = code else {
         for code in codes::ALL {
-            println!("{}  {}", code.id, code.title);
+            outln!("{}  {}", code.id, code.title);
         }
-        println!("\nsocle explain CODE affiche l'explication d'un code, avec un exemple corrigé.");
+        outln!("\nsocle explain CODE affiche l'explication d'un code, avec un exemple corrigé.");
         return Status::Ok;
     };
     let wanted = code.trim().to_uppercase();
     match explanation(&wanted) {
         Some(text) => {
-            print!("{text}");
+            out!("{text}");
             Status::Ok
         }
         None => usage_error(format!(

@@ -1,5 +1,13 @@
 //! The `socle` command. Exit codes and JSON shapes follow `docs/CONTRACT.md`.
 
+/// `print!` and `println!` without their panic when stdout is closed (see `exit::print`).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::exit::print(format_args!($($arg)*)) };
+}
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::exit::print(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod batch;
 mod check;
 mod debug;
@@ -9,6 +17,7 @@ mod doc_cmd;
 mod exit;
 mod explain;
 mod fmt_cmd;
+mod input;
 mod lsp_cmd;
 mod schema;
 mod test_cmd;
@@ -47,7 +56,7 @@ enum Command {
     /// Décide un dossier (JSON) avec un jeu de règles.
     Decide {
         ruleset: PathBuf,
-        /// Fichier JSON du dossier, ou `-` pour l'entrée standard.
+        /// Fichier JSON du dossier, ou `-` pour l'entrée standard (1 Mio au plus).
         #[arg(long)]
         dossier: PathBuf,
         #[command(flatten)]
@@ -58,7 +67,8 @@ enum Command {
     /// Décide un fichier JSON Lines de dossiers, une décision par ligne.
     Batch {
         ruleset: PathBuf,
-        /// Fichier JSON Lines, ou `-` pour l'entrée standard.
+        /// Fichier JSON Lines, ou `-` pour l'entrée standard : un dossier par ligne (1 Mio au
+        /// plus par ligne), une ligne de résultat par ligne lue, avec son numéro `ligne`.
         #[arg(long)]
         dossiers: PathBuf,
         #[command(flatten)]

@@ -18,7 +18,7 @@ pub fn run(ruleset: &Path, dispositifs: &[String]) -> Status {
                     Err(e) => return usage_error(e),
                 }
             };
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_else(|_| schema.to_string())
             );

@@ -65,13 +65,13 @@ pub fn run(args: TestArgs) -> Status {
         outcomes.push(suite::test_ruleset(&mut session, ruleset, dir, &options));
     }
     match args.format {
-        TestFormat::Human => print!("{}", report::human(&outcomes, args.coverage)),
+        TestFormat::Human => out!("{}", report::human(&outcomes, args.coverage)),
         TestFormat::Json => {
-            println!("{}", report::json(&outcomes, args.coverage));
+            outln!("{}", report::json(&outcomes, args.coverage));
             eprintln!("{}", report::summary_line(&outcomes));
         }
         TestFormat::Junit => {
-            print!("{}", report::junit(&outcomes));
+            out!("{}", report::junit(&outcomes));
             if args.coverage {
                 for coverage in outcomes.iter().filter_map(|o| o.coverage.as_ref()) {
                     eprint!("{}", coverage.to_text());

@@ -93,8 +93,21 @@ fn neovim_shows_diagnostics_hover_and_definition() {
     }
     if status.is_none() {
         child.kill().ok();
+        child.wait().ok();
+        kill_servers(&out);
         panic!("Neovim ne s'est pas arrêté en 2 minutes");
     }
+    // The server must end with its client (`exit`, or at worst its stdin closing).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while !servers_of(&out).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let left = servers_of(&out);
+    kill_servers(&out);
+    assert!(
+        left.is_empty(),
+        "socle lsp encore en vie 2 s après Neovim : {left:?}"
+    );
     let result: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let diags = result["diagnostics"].as_array().unwrap();
@@ -124,4 +137,29 @@ fn neovim_shows_diagnostics_hover_and_definition() {
     );
     assert_eq!(target["range"]["start"]["line"], 16);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The `socle lsp` processes started by this test's Neovim: they inherit its `SOCLE_OUT`,
+/// which names this test's own directory, so parallel runs are not mistaken for ours.
+fn servers_of(out: &Path) -> Vec<u32> {
+    let marker = format!("SOCLE_OUT={}", out.display());
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let lsp = cmdline.split(|b| *b == 0).any(|a| a == b"lsp");
+            lsp && environ.split(|b| *b == 0).any(|v| v == marker.as_bytes())
+        })
+        .collect()
+}
+
+fn kill_servers(out: &Path) {
+    for pid in servers_of(out) {
+        Command::new("kill").arg(pid.to_string()).status().ok();
+    }
 }

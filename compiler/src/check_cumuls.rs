@@ -1,18 +1,19 @@
 //! Cumul rules that contradict each other (E0601): `A exclut B` with `B exclut A`, or with
 //! `A cumulable avec B`.
 
-use socle_grammar::ast::{CumulKind, Decl, DeclKind};
+use socle_grammar::ast::CumulKind;
+use socle_grammar::Span;
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::Checked;
+use crate::typed::TypedRuleset;
 
 /// One rule as (winner, excluded) or a cumulable pair, with where it is written.
 struct Rule<'a> {
     exclusion: Option<(&'a str, &'a str)>,
     pair: (&'a str, &'a str),
     file: FileId,
-    decl: &'a Decl,
+    span: Span,
 }
 
 fn describe(kind: CumulKind, a: &str, b: &str) -> String {
@@ -23,21 +24,17 @@ fn describe(kind: CumulKind, a: &str, b: &str) -> String {
     }
 }
 
-pub(crate) fn check(_ruleset: &str, decls: &[(FileId, &Decl)], out: &mut Checked) {
+/// Cumul rules name dispositifs of their own ruleset (typing reported the others).
+pub(crate) fn check(out: &TypedRuleset) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     let mut rules: Vec<(Rule<'_>, String)> = Vec::new();
-    for (file, decl) in decls {
-        let DeclKind::Cumul(c) = &decl.kind else {
-            continue;
-        };
+    for c in &out.cumuls {
         let (a, b) = (c.left.name.as_str(), c.right.name.as_str());
-        if out.dispositif(a).is_none() || out.dispositif(b).is_none() {
-            continue;
-        }
         if a == b {
-            out.diagnostics.push(Diagnostic::error(
+            diags.push(Diagnostic::error(
                 codes::CUMUL_CONTRADICTION,
-                *file,
-                decl.span,
+                c.file,
+                c.span,
                 format!(
                     "une règle de cumul relie deux dispositifs différents, pas `{a}` à lui-même"
                 ),
@@ -53,8 +50,8 @@ pub(crate) fn check(_ruleset: &str, decls: &[(FileId, &Decl)], out: &mut Checked
             Rule {
                 exclusion,
                 pair: (a, b),
-                file: *file,
-                decl,
+                file: c.file,
+                span: c.span,
             },
             describe(c.kind, a, b),
         ));
@@ -74,13 +71,14 @@ pub(crate) fn check(_ruleset: &str, decls: &[(FileId, &Decl)], out: &mut Checked
                 let d = Diagnostic::error(
                     codes::CUMUL_CONTRADICTION,
                     r2.file,
-                    r2.decl.span,
+                    r2.span,
                     format!("règles de cumul contradictoires : {t1} et {t2}"),
                 )
                 .with_primary_message(t2.clone())
-                .with_label(r1.file, r1.decl.span, t1.clone());
-                out.diagnostics.push(d);
+                .with_label(r1.file, r1.span, t1.clone());
+                diags.push(d);
             }
         }
     }
+    diags
 }

@@ -8,11 +8,13 @@ use socle_grammar::Span;
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{references, Checked, DefKey, Reference, TMessagePart, ValueItem, ValueKind};
+use crate::typed::{
+    references, Reference, TMessagePart, TypedRuleset, ValueItem, ValueKey, ValueKind,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Node {
-    Def(DefKey),
+    Value(ValueKey),
     Function(String),
     Dispositif(String),
 }
@@ -32,18 +34,18 @@ fn item_refs(item: &ValueItem) -> Vec<Reference> {
     refs
 }
 
-pub(crate) fn check(out: &mut Checked) {
+pub(crate) fn check(out: &TypedRuleset) -> Vec<Diagnostic> {
     let ident = out.ident.clone();
     let mut nodes: Vec<(Node, String, FileId, Span)> = Vec::new();
     let mut edges: Vec<Vec<Node>> = Vec::new();
     let local = |r: Reference| -> Option<Node> {
         match r {
-            Reference::Def(k) => {
+            Reference::Value(k) => {
                 let rs = match &k {
-                    DefKey::Top(q) => &q.ruleset,
-                    DefKey::Item { dispositif, .. } => &dispositif.ruleset,
+                    ValueKey::Top(q) => &q.ruleset,
+                    ValueKey::Item { dispositif, .. } => &dispositif.ruleset,
                 };
-                (*rs == ident).then_some(Node::Def(k))
+                (*rs == ident).then_some(Node::Value(k))
             }
             Reference::Function(q) => (q.ruleset == ident).then_some(Node::Function(q.name)),
             Reference::Dispositif(q) => (q.ruleset == ident).then_some(Node::Dispositif(q.name)),
@@ -52,7 +54,7 @@ pub(crate) fn check(out: &mut Checked) {
     };
     for item in out.values.values() {
         nodes.push((
-            Node::Def(item.key.clone()),
+            Node::Value(item.key.clone()),
             item.name.name.clone(),
             item.file,
             item.name.span,
@@ -78,7 +80,7 @@ pub(crate) fn check(out: &mut Checked) {
             .items
             .iter()
             .filter(|i| i.kind == ValueKind::Condition)
-            .map(|i| Node::Def(i.key.clone()))
+            .map(|i| Node::Value(i.key.clone()))
             .collect();
         for c in &out.cumuls {
             let (winner, excluded) = match c.kind {
@@ -108,7 +110,7 @@ pub(crate) fn check(out: &mut Checked) {
         edges.push(deps);
         for item in &d.items {
             nodes.push((
-                Node::Def(item.key.clone()),
+                Node::Value(item.key.clone()),
                 format!("{}.{}", d.name.name, item.name.name),
                 item.file,
                 item.name.span,
@@ -186,7 +188,7 @@ pub(crate) fn check(out: &mut Checked) {
             }
         }
     }
-    out.diagnostics.extend(diags);
+    diags
 }
 
 fn cycle_diagnostic(nodes: &[(Node, String, FileId, Span)], cycle: &[usize]) -> Option<Diagnostic> {

@@ -3,7 +3,7 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::hir::{Checked, ValueItem};
+use crate::typed::{TypedRuleset, ValueItem};
 
 fn check_item(item: &ValueItem, out: &mut Vec<Diagnostic>) {
     for (i, ex) in item.exceptions.iter().enumerate() {
@@ -24,7 +24,7 @@ fn check_item(item: &ValueItem, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub(crate) fn check(out: &mut Checked) {
+pub(crate) fn check(out: &TypedRuleset) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for item in out.values.values() {
         check_item(item, &mut diags);
@@ -34,5 +34,5 @@ pub(crate) fn check(out: &mut Checked) {
             check_item(item, &mut diags);
         }
     }
-    out.diagnostics.extend(diags);
+    diags
 }

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{references, Checked, DefKey, Reference, TMessagePart, ValueItem, ValueKind};
+use crate::typed::{
+    references, Reference, TMessagePart, TypedRuleset, ValueItem, ValueKey, ValueKind,
+};
 use crate::types::QName;
 
 fn item_refs(item: &ValueItem, refs: &mut Vec<Reference>) {
@@ -31,7 +33,7 @@ fn unused(file: FileId, span: socle_grammar::Span, what: &str, name: &str) -> Di
     )
 }
 
-pub(crate) fn check(out: &mut Checked) {
+pub(crate) fn check(out: &TypedRuleset) -> Vec<Diagnostic> {
     let mut refs: Vec<Reference> = Vec::new();
     for item in out.values.values() {
         item_refs(item, &mut refs);
@@ -71,7 +73,7 @@ pub(crate) fn check(out: &mut Checked) {
     let refs: HashSet<Reference> = refs.into_iter().collect();
     for d in &out.dispositifs {
         for item in d.items.iter().filter(|i| i.kind == ValueKind::Let) {
-            if !refs.contains(&Reference::Def(item.key.clone())) {
+            if !refs.contains(&Reference::Value(item.key.clone())) {
                 diags.push(unused(
                     item.file,
                     item.name.span,
@@ -84,7 +86,7 @@ pub(crate) fn check(out: &mut Checked) {
     if !out.dispositifs.is_empty() {
         let q = |n: &str| QName::new(&out.ident, n);
         for item in out.values.values() {
-            if !refs.contains(&Reference::Def(DefKey::Top(q(&item.name.name)))) {
+            if !refs.contains(&Reference::Value(ValueKey::Top(q(&item.name.name)))) {
                 let what = if item.kind == ValueKind::Condition {
                     "la condition"
                 } else {
@@ -109,5 +111,5 @@ pub(crate) fn check(out: &mut Checked) {
             }
         }
     }
-    out.diagnostics.extend(diags);
+    diags
 }

@@ -89,7 +89,7 @@ impl Diagnostic {
         name: &str,
         candidates: impl Iterator<Item = &'c str>,
     ) -> Self {
-        match crate::resolve::suggest(name, candidates) {
+        match crate::suggest::suggest(name, candidates) {
             Some(s) => self.with_note(format!("vouliez-vous dire `{s}` ?")),
             None => self,
         }

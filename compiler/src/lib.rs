@@ -7,25 +7,28 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod check_baremes;
 mod check_cumuls;
 mod check_cycles;
 mod check_exceptions;
-mod check_periods;
 mod check_unused;
 pub mod codes;
 mod db;
 mod diagnostic;
 pub mod explain;
-mod hir;
 pub mod ide;
 mod lower;
 mod message;
+mod pipeline;
 mod read;
 mod render;
-mod resolve;
+mod shown;
+mod source_map;
+mod suggest;
+mod syntax;
 mod typeck;
+mod typed;
 mod types;
+mod write;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -33,40 +36,15 @@ use std::path::{Path, PathBuf};
 use salsa::Setter;
 
 pub use diagnostic::{Diagnostic, FileId, Label, Severity};
+pub use read::{read_source, LoadError, MAX_SOURCE_BYTES};
 pub use socle_grammar::Span;
+pub use write::replace_file;
 
 use db::{Database, Registry, Ruleset, SourceFile};
 
 /// A loaded ruleset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RulesetId(Ruleset);
-
-/// Reading rulesets from disk.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error("impossible de lire « {path} » : {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("« {0} » n'est pas un dossier de jeu de règles")]
-    NotADirectory(PathBuf),
-    #[error("« {0} » ne contient aucun fichier .socle")]
-    NoSocleFiles(PathBuf),
-    #[error("« {0} » n'est pas un fichier .socle")]
-    NotASocleFile(PathBuf),
-    #[error("« {path} » dépasse la taille maximale d'un fichier .socle ({max} octets)")]
-    TooLarge { path: PathBuf, max: u64 },
-    #[error(
-        "« {path} » n'est pas encodé en UTF-8 (premier caractère illisible ligne {line}, \
-         colonne {column}) : enregistrez-le en UTF-8 depuis votre éditeur"
-    )]
-    NotUtf8 {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-    },
-}
 
 /// Owns the incremental database and the files and rulesets loaded into it.
 pub struct Session {
@@ -138,11 +116,11 @@ impl Session {
         loop {
             let mut wanted: Vec<PathBuf> = Vec::new();
             for r in self.rulesets() {
-                for import in db::ruleset_imports(&self.db, r) {
+                for import in syntax::ruleset_imports(&self.db, r) {
                     if import.target.is_some() {
                         continue;
                     }
-                    let candidates = db::import_candidates(
+                    let candidates = syntax::import_candidates(
                         r.dir(&self.db),
                         &import.name,
                         r.single_file(&self.db),
@@ -298,13 +276,24 @@ impl Session {
 
     /// Every diagnostic located in this ruleset's own files, sorted by file then position.
     pub fn check(&self, r: RulesetId) -> Vec<Diagnostic> {
-        db::ruleset_diagnostics(&self.db, r.0).clone()
+        pipeline::ruleset_diagnostics(&self.db, r.0).clone()
     }
 
     /// The program, if this ruleset and its imports have no error (warnings allowed); plus
     /// the diagnostics (this ruleset's, and its imports' errors).
     pub fn compile(&self, r: RulesetId) -> (Option<socle_runtime::ir::Program>, Vec<Diagnostic>) {
-        db::compiled(&self.db, r.0).clone()
+        pipeline::compiled(&self.db, r.0).clone()
+    }
+
+    /// Where a name of the compiled program (a rule's trace name, a parameter, a barème, a
+    /// dispositif) is declared: its file and the span of its name.
+    pub fn locate(&self, r: RulesetId, name: &str) -> Option<(PathBuf, Span)> {
+        let mut typed = vec![pipeline::checked_ruleset(&self.db, r.0)];
+        for &dep in syntax::import_closure(&self.db, r.0) {
+            typed.push(pipeline::checked_ruleset(&self.db, dep));
+        }
+        let (file, span) = source_map::locate(&typed, name)?;
+        Some((self.file_path(file), span))
     }
 
     /// codespan-reporting rendering; `color` adds ANSI colours for terminals.
@@ -323,7 +312,7 @@ impl Session {
         let mut out = String::new();
         for &f in r.0.files(&self.db) {
             out.push_str(&format!("# {}\n", f.path(&self.db).display()));
-            out.push_str(&format!("{:#?}\n", db::parse_file(&self.db, f).ast));
+            out.push_str(&format!("{:#?}\n", syntax::parse_file(&self.db, f).ast));
         }
         out
     }

@@ -3,7 +3,7 @@
 
 use socle_runtime::ir::{BinOp, Builtin};
 
-use crate::hir::{DefKey, TExpr, TKind};
+use crate::typed::{TExpr, TKind, ValueKey};
 
 /// A message before lowering: values are still typed expressions.
 pub(crate) enum Part<'a> {
@@ -19,10 +19,10 @@ fn spaced(id: &str) -> String {
 /// What the applicant reads for the left side of a comparison.
 fn label(e: &TExpr) -> Option<String> {
     match &e.kind {
-        TKind::Call(Builtin::Age, _) => Some("âge".to_owned()),
+        TKind::Call(Builtin::Age, _) => Some(Builtin::Age.name().to_owned()),
         TKind::Input(path) => path.last().map(|s| spaced(&s.name)),
-        TKind::Def(DefKey::Top(q)) => Some(spaced(&q.name)),
-        TKind::Def(DefKey::Item { name, .. }) => Some(spaced(name)),
+        TKind::Named(ValueKey::Top(q)) => Some(spaced(&q.name)),
+        TKind::Named(ValueKey::Item { name, .. }) => Some(spaced(name)),
         TKind::Param { param, .. } | TKind::TableGet { param, .. } => Some(spaced(&param.name)),
         TKind::DispositifOutput(_, name) => Some(spaced(name)),
         _ => None,

@@ -3,8 +3,34 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::path::PathBuf;
 
-use crate::LoadError;
+/// Reading rulesets from disk.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("impossible de lire « {path} » : {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("« {0} » n'est pas un dossier de jeu de règles")]
+    NotADirectory(PathBuf),
+    #[error("« {0} » ne contient aucun fichier .socle")]
+    NoSocleFiles(PathBuf),
+    #[error("« {0} » n'est pas un fichier .socle")]
+    NotASocleFile(PathBuf),
+    #[error("« {path} » dépasse la taille maximale d'un fichier .socle ({max} octets)")]
+    TooLarge { path: PathBuf, max: u64 },
+    #[error(
+        "« {path} » n'est pas encodé en UTF-8 (premier caractère illisible ligne {line}, \
+         colonne {column}) : enregistrez-le en UTF-8 depuis votre éditeur"
+    )]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+}
 
 /// Largest `.socle` file accepted. The whole `rulesets/` tree is a few hundred KB; a bigger file
 /// is generated or a wrong file, and reading it would only delay the error.

@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
 use serde_json::json;
 use socle_grammar::Span;
 
 use crate::db::Db;
 use crate::diagnostic::{Diagnostic, FileId, Label, Severity};
+use crate::shown::{self, Shown, ShownFile, ShownFiles};
 
 /// A span clamped into the text and onto character boundaries, so that rendering never
 /// fails on a bad span.
@@ -38,26 +38,49 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 pub fn render(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> String {
-    let mut files = SimpleFiles::new();
-    let mut ids: HashMap<FileId, usize> = HashMap::new();
-    let mut id_of = |f: FileId, files: &mut SimpleFiles<String, String>| -> usize {
-        *ids.entry(f)
-            .or_insert_with(|| files.add(f.0.path(db).display().to_string(), f.0.text(db).clone()))
-    };
+    // Files whose text must be cut or escaped (rare): checked once each.
+    let mut care: HashMap<FileId, bool> = HashMap::new();
     let config = term::Config::default();
     let mut out = String::new();
     for d in diagnostics {
-        let primary_file = id_of(d.primary.file, &mut files);
-        let mut labels = vec![cs::Label::primary(
-            primary_file,
-            clamp(d.primary.file.0.text(db), d.primary.span),
-        )
-        .with_message(d.primary.message.clone())];
+        // The files of this diagnostic, each with the label offsets that fall in it.
+        let mut order: Vec<(FileId, Vec<usize>)> = Vec::new();
+        for (file, span) in std::iter::once((d.primary.file, d.primary.span))
+            .chain(d.labels.iter().map(|l| (l.file, l.span)))
+        {
+            let range = clamp(file.0.text(db), span);
+            match order.iter_mut().find(|(f, _)| *f == file) {
+                Some((_, points)) => points.extend([range.start, range.end]),
+                None => order.push((file, vec![range.start, range.end])),
+            }
+        }
+        let files = ShownFiles(
+            order
+                .iter()
+                .map(|(file, points)| {
+                    let text = file.0.text(db).as_str();
+                    let shown = care
+                        .entry(*file)
+                        .or_insert_with(|| shown::needs_care(text))
+                        .then(|| Shown::new(text, points));
+                    ShownFile::new(file.0.path(db).display().to_string(), text, shown)
+                })
+                .collect(),
+        );
+        let id_of = |f: FileId| order.iter().position(|(g, _)| *g == f).unwrap_or_default();
+        let label = |file: FileId, span: Span| {
+            let id = id_of(file);
+            let range = clamp(file.0.text(db), span);
+            let range = files.0.get(id).map_or(range.clone(), |f| f.range(range));
+            (id, range)
+        };
+        let (primary_file, primary_range) = label(d.primary.file, d.primary.span);
+        let mut labels = vec![cs::Label::primary(primary_file, primary_range)
+            .with_message(shown::escape_hidden(&d.primary.message))];
         for l in &d.labels {
-            let fid = id_of(l.file, &mut files);
+            let (fid, range) = label(l.file, l.span);
             labels.push(
-                cs::Label::secondary(fid, clamp(l.file.0.text(db), l.span))
-                    .with_message(l.message.clone()),
+                cs::Label::secondary(fid, range).with_message(shown::escape_hidden(&l.message)),
             );
         }
         let severity = match d.severity {
@@ -66,9 +89,9 @@ pub fn render(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> String {
         };
         let diag = cs::Diagnostic::new(severity)
             .with_code(d.code)
-            .with_message(d.message.clone())
+            .with_message(shown::escape_hidden(&d.message))
             .with_labels(labels)
-            .with_notes(d.notes.clone());
+            .with_notes(d.notes.iter().map(|n| shown::escape_hidden(n)).collect());
         let rendered = if color {
             let mut buffer = termcolor::Buffer::ansi();
             let styles = term::Styles::default();
@@ -92,7 +115,7 @@ pub fn render(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> String {
                 out.push_str(&format!(
                     "{kind}[{}]: {}\n  --> {}:{line}:{col}\n",
                     d.code,
-                    d.message,
+                    shown::escape_hidden(&d.message),
                     d.primary.file.0.path(db).display()
                 ));
             }

@@ -141,3 +141,29 @@ fn imported_declarations_are_lowered_only_when_reached() {
     assert_eq!(program.dispositifs[0].trace_defs, [1, 0]);
     assert_eq!(program.ruleset, "dept");
 }
+
+#[test]
+fn every_program_name_locates_its_declaration() {
+    let mut ws = common::Workspace::new(&[("regles/main.socle", SMALL)]);
+    let r = ws.load("regles");
+    let (program, _) = ws.session.compile(r);
+    let program = program.unwrap();
+    let names = program
+        .defs
+        .iter()
+        .map(|d| d.name.clone())
+        .chain(program.params.iter().map(|p| p.name.clone()))
+        .chain(program.dispositifs.iter().map(|d| d.name.clone()));
+    let mut located = 0;
+    for name in names {
+        let (path, span) = ws
+            .session
+            .locate(r, &name)
+            .unwrap_or_else(|| panic!("{name}"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let last = name.rsplit('.').next().unwrap();
+        assert_eq!(&text[span.range()], last, "{name}");
+        located += 1;
+    }
+    assert!(located > 5);
+}

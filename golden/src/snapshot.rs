@@ -91,7 +91,8 @@ pub fn check(path: &Path, current: &str, bless: bool) -> Result<SnapshotStatus, 
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(path, render(&current))?;
+        // Never a half-written snapshot, whatever stops the write.
+        socle_compiler::replace_file(path, render(&current).as_bytes())?;
         return Ok(SnapshotStatus::Blessed);
     }
     Ok(status)

@@ -6,8 +6,11 @@
 //! per batch for the latest version of each document. Each request runs under
 //! `catch_unwind`: a bug answers with an error, it never stops the server.
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod convert;
 mod handlers;
+pub mod transport;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -24,12 +27,27 @@ use socle_compiler::ide::Host;
 
 pub use handlers::TOKEN_TYPES;
 
-/// Runs the server on stdin/stdout until the client asks it to exit.
-pub fn run_stdio() -> anyhow::Result<()> {
-    let (connection, threads) = Connection::stdio();
-    run(&connection)?;
-    threads.join()?;
-    Ok(())
+/// How the message loop ended; the process exit code follows from it (LSP: 0 only after
+/// `shutdown` then `exit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// `exit` after `shutdown`.
+    Exit,
+    /// `exit` without `shutdown`.
+    ExitWithoutShutdown,
+    /// The client closed the connection (end of input, or a message refused by the framing).
+    Disconnected,
+}
+
+/// Runs the server on stdin/stdout until the client asks it to exit or closes stdin.
+pub fn run_stdio() -> anyhow::Result<Ending> {
+    let transport::Stdio { connection, writer } = transport::stdio();
+    let ending = run(&connection);
+    // Dropping the last sender ends the writer once it has flushed every answer; the reader
+    // may still be blocked on stdin and is left to the process exit.
+    drop(connection);
+    writer.join().ok();
+    ending
 }
 
 pub fn capabilities() -> ServerCapabilities {
@@ -82,19 +100,53 @@ impl Server {
 }
 
 /// Initialises and serves `connection` until `exit`.
-pub fn run(connection: &Connection) -> anyhow::Result<()> {
+pub fn run(connection: &Connection) -> anyhow::Result<Ending> {
     run_at(connection, chrono::Local::now().date_naive())
 }
 
 /// [`run`] with a fixed "today" (hovers show parameter values at that date).
-pub fn run_at(connection: &Connection, today: chrono::NaiveDate) -> anyhow::Result<()> {
-    let caps = serde_json::to_value(capabilities())?;
-    connection.initialize(caps)?;
+pub fn run_at(connection: &Connection, today: chrono::NaiveDate) -> anyhow::Result<Ending> {
+    if let Some(ending) = initialize(connection)? {
+        return Ok(ending);
+    }
     serve(connection, &mut Server::new(today))
 }
 
+/// Waits for `initialize` and answers it; `Some` if the client left before.
+///
+/// Not `Connection::initialize`: it treats `exit` and a closed input as protocol errors, and
+/// panics when the client is already gone.
+fn initialize(connection: &Connection) -> anyhow::Result<Option<Ending>> {
+    loop {
+        let Ok(message) = connection.receiver.recv() else {
+            return Ok(Some(Ending::Disconnected));
+        };
+        match message {
+            Message::Request(req) if req.method == lsp_types::request::Initialize::METHOD => {
+                let result = serde_json::json!({ "capabilities": capabilities() });
+                connection
+                    .sender
+                    .send(Message::Response(Response::new_ok(req.id, result)))?;
+                return Ok(None);
+            }
+            Message::Request(req) => {
+                let response = Response::new_err(
+                    req.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    "le serveur attend d'abord la requête initialize".to_owned(),
+                );
+                connection.sender.send(Message::Response(response))?;
+            }
+            Message::Notification(n) if n.method == notif::Exit::METHOD => {
+                return Ok(Some(Ending::ExitWithoutShutdown));
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+}
+
 /// The message loop, after initialisation.
-pub fn serve(connection: &Connection, server: &mut Server) -> anyhow::Result<()> {
+pub fn serve(connection: &Connection, server: &mut Server) -> anyhow::Result<Ending> {
     let mut shutting_down = false;
     while let Ok(first) = connection.receiver.recv() {
         let mut batch = vec![first];
@@ -142,7 +194,11 @@ pub fn serve(connection: &Connection, server: &mut Server) -> anyhow::Result<()>
                 }
                 Message::Notification(n) => {
                     if n.method == notif::Exit::METHOD {
-                        return Ok(());
+                        return Ok(if shutting_down {
+                            Ending::Exit
+                        } else {
+                            Ending::ExitWithoutShutdown
+                        });
                     }
                     let result =
                         catch_unwind(AssertUnwindSafe(|| handlers::notification(server, &n)));
@@ -157,7 +213,7 @@ pub fn serve(connection: &Connection, server: &mut Server) -> anyhow::Result<()>
         }
         publish(connection, server, &mut touched)?;
     }
-    Ok(())
+    Ok(Ending::Disconnected)
 }
 
 /// One request under `catch_unwind`: a panic becomes an error response.

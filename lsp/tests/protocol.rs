@@ -26,7 +26,7 @@ struct Client {
     conn: Connection,
     /// The text the client last sent for each file.
     texts: std::collections::HashMap<String, String>,
-    server: Option<JoinHandle<()>>,
+    server: Option<JoinHandle<socle_lsp::Ending>>,
     next_id: i32,
 }
 
@@ -126,7 +126,10 @@ impl Drop for Client {
         self.wait(id, &mut Vec::new());
         self.notify("exit", Value::Null);
         if let Some(s) = self.server.take() {
-            s.join().unwrap();
+            let ending = s.join().unwrap();
+            if !std::thread::panicking() {
+                assert_eq!(ending, socle_lsp::Ending::Exit);
+            }
         }
     }
 }

@@ -172,7 +172,10 @@ pub enum EvalError {
     Overflow { def: String },
     #[error("division par zéro en calculant `{def}`")]
     DivisionByZero { def: String },
-    #[error("date hors du calendrier en calculant `{def}`")]
+    #[error(
+        "date ± durée donne une date hors du calendrier (du 01/01/0000 au 31/12/9999) en calculant \
+         `{def}`"
+    )]
     DateOutOfRange { def: String },
     #[error("une donnée non renseignée est utilisée en calculant `{def}`")]
     AbsentValue { def: String },

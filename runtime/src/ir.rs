@@ -3,7 +3,8 @@
 //! Everything is resolved to indices: inputs to slots, named values to `defs` slots,
 //! parameters, barèmes and dispositifs to their position in the program. Evaluation touches
 //! arrays only; names are kept solely to render decisions, traces and errors. The IR holds no
-//! source positions: the compiler keeps a source map from names to spans.
+//! source positions: the compiler maps these names back to their declarations
+//! (`socle_compiler::Session::locate`, from its typed rulesets).
 //!
 //! A `Program` is plain serialisable data, so an application can ship a precompiled ruleset
 //! and depend on this crate alone.
@@ -12,6 +13,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use crate::builtin::{Arity, Builtin};
 use crate::value::Value;
 
 pub type InputSlot = u32;
@@ -322,27 +324,6 @@ pub enum BinOp {
     Le,
     Gt,
     Ge,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Builtin {
-    Min,
-    Max,
-    Abs,
-    /// `âge(naissance, date)`: complete months, as a months-family duration.
-    Age,
-    MonthsBetween,
-    DaysBetween,
-    StartOfYear,
-    Year,
-    /// ÷ 12
-    Monthly,
-    /// × 12
-    Yearly,
-    Count,
-    CountDistinct,
-    IsPresent,
-    OrDefault,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

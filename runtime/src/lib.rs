@@ -20,6 +20,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod builtin;
 mod coverage;
 mod decision;
 mod decode;

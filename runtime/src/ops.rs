@@ -174,6 +174,10 @@ pub(crate) fn compare(a: &Value, b: &Value) -> Result<Ordering, Fault> {
     }
 }
 
+/// Years a date can have: the four digits of `AAAA-MM-JJ`, all a dossier can hold and all a
+/// decision can print. chrono goes further (`+10000-12-31`), which nobody could read back.
+const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
 /// `date ± durée`: months are added from the anchor date, clamping to the month's end.
 pub(crate) fn shift(date: NaiveDate, n: i64, family: DurationFamily) -> Result<NaiveDate, Fault> {
     let magnitude = n.unsigned_abs();
@@ -194,7 +198,9 @@ pub(crate) fn shift(date: NaiveDate, n: i64, family: DurationFamily) -> Result<N
             }
         }
     };
-    shifted.ok_or(Fault::DateOutOfRange)
+    shifted
+        .filter(|d| YEARS.contains(&d.year()))
+        .ok_or(Fault::DateOutOfRange)
 }
 
 /// Complete months from `from` to `to`: the largest `n` with `from + n mois ≤ to`, using the
@@ -309,5 +315,13 @@ mod tests {
             shift(d("2024-03-01"), i64::MIN, m),
             Err(Fault::DateOutOfRange)
         );
+        // Inside chrono's calendar, outside `AAAA-MM-JJ`.
+        assert_eq!(shift(d("9999-12-31"), 12, m), Err(Fault::DateOutOfRange));
+        assert_eq!(
+            shift(d("9999-12-31"), 1, DurationFamily::Days),
+            Err(Fault::DateOutOfRange)
+        );
+        assert_eq!(shift(d("0000-01-01"), -1, m), Err(Fault::DateOutOfRange));
+        assert_eq!(shift(d("9999-11-30"), 1, m), Ok(d("9999-12-30")));
     }
 }

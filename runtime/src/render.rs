@@ -106,16 +106,12 @@ pub fn value_to_json(value: &Value, ty: &Ty, enums: &[EnumDef]) -> serde_json::V
 /// Money in JSON: exactly two decimals, half away from zero (display only).
 pub fn money_json(amount: Decimal) -> String {
     let mut out = String::new();
-    match cents(amount) {
-        Some((negative, units, cents)) => {
-            if negative {
-                out.push('-');
-            }
-            push_display(&mut out, &units);
-            let _ = write!(out, ".{cents:02}");
-        }
-        None => push_display(&mut out, &amount),
+    let (negative, units, cents) = cents(amount);
+    if negative {
+        out.push('-');
     }
+    push_display(&mut out, &units);
+    let _ = write!(out, ".{cents:02}");
     out
 }
 
@@ -139,34 +135,29 @@ fn push_display(out: &mut String, value: &dyn std::fmt::Display) {
     let _ = write!(out, "{value}");
 }
 
-/// Sign, whole units and cents of an amount rounded to the cent; `None` when the amount is too
-/// large to carry two decimals.
-fn cents(amount: Decimal) -> Option<(bool, u128, u128)> {
-    let mut rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    rounded.rescale(2);
-    if rounded.scale() != 2 {
-        return None;
-    }
+/// Sign, whole units and cents of an amount rounded to the cent. Not through `rescale(2)`: an
+/// amount near `Decimal::MAX` cannot carry two decimals in 96 bits, yet prints with two.
+fn cents(amount: Decimal) -> (bool, u128, u128) {
+    let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    // Rounding to 2 places leaves at most 2.
+    let scale = rounded.scale().min(2);
     let mantissa = rounded.mantissa().unsigned_abs();
-    Some((
+    let unit = 10u128.pow(scale);
+    (
         rounded.is_sign_negative() && mantissa != 0,
-        mantissa / 100,
-        mantissa % 100,
-    ))
+        mantissa / unit,
+        (mantissa % unit) * 10u128.pow(2 - scale),
+    )
 }
 
 /// `1 143,09 €/mois`: French grouping with a plain space, decimal comma.
 fn write_money_human(out: &mut String, amount: Decimal, period: Option<Period>) {
-    match cents(amount) {
-        Some((negative, units, cents)) => {
-            if negative {
-                out.push('-');
-            }
-            write_grouped(out, units);
-            let _ = write!(out, ",{cents:02}");
-        }
-        None => push_display(out, &amount),
+    let (negative, units, cents) = cents(amount);
+    if negative {
+        out.push('-');
     }
+    write_grouped(out, units);
+    let _ = write!(out, ",{cents:02}");
     out.push_str(" €");
     out.push_str(match period {
         None => "",
@@ -267,6 +258,11 @@ mod tests {
             (dec("-0.004"), Ty::Money(None), "0,00 €"),
             (dec("-12.5"), Ty::Money(None), "-12,50 €"),
             (dec("999"), Ty::Money(None), "999,00 €"),
+            (
+                dec("7922816251426433759354395033.5"),
+                Ty::Money(None),
+                "7 922 816 251 426 433 759 354 395 033,50 €",
+            ),
             (dec("0.25"), Ty::Rate, "25 %"),
             (dec("0.005"), Ty::Rate, "0,5 %"),
             (dec("1.700"), Ty::Decimal, "1,7"),
@@ -341,6 +337,22 @@ mod tests {
             (dec("1143.085"), Ty::Money(None), "1143.09".into()),
             (dec("-1143.085"), Ty::Money(None), "-1143.09".into()),
             (dec("12"), Ty::Money(Some(Period::An)), "12.00".into()),
+            // Too large for two decimals in 96 bits: still printed with two.
+            (
+                dec("79228162514264337593543950335"),
+                Ty::Money(None),
+                "79228162514264337593543950335.00".into(),
+            ),
+            (
+                crate::ops::monthly(&dec("79228162514264337593543950335")).unwrap(),
+                Ty::Money(Some(Period::Mois)),
+                "6602346876188694799461995861.20".into(),
+            ),
+            (
+                dec("-7922816251426433759354395033.5"),
+                Ty::Money(None),
+                "-7922816251426433759354395033.50".into(),
+            ),
             (dec("0.250"), Ty::Rate, "0.25".into()),
             (dec("1.5"), Ty::Decimal, "1.5".into()),
             (Value::Int(3), Ty::Int, 3.into()),

@@ -8,8 +8,7 @@ use chrono::NaiveDate;
 use crate::decision::MotifTemplate;
 use crate::error::ProgramError;
 use crate::ir::{
-    Builtin, Def, EnumDef, Expr, InputField, InputKind, Message, MessagePart, ParamValue, Program,
-    Ty,
+    Def, EnumDef, Expr, InputField, InputKind, Message, MessagePart, ParamValue, Program, Ty,
 };
 use crate::value::Value;
 
@@ -445,25 +444,10 @@ impl Checker<'_> {
                 set.iter().try_for_each(|s| self.expr(s, depth, context))
             }
             Expr::Call(builtin, args) => {
-                let arity_ok = match builtin {
-                    Builtin::Min | Builtin::Max => !args.is_empty(),
-                    Builtin::Age
-                    | Builtin::MonthsBetween
-                    | Builtin::DaysBetween
-                    | Builtin::OrDefault => args.len() == 2,
-                    Builtin::Abs
-                    | Builtin::StartOfYear
-                    | Builtin::Year
-                    | Builtin::Monthly
-                    | Builtin::Yearly
-                    | Builtin::Count
-                    | Builtin::CountDistinct
-                    | Builtin::IsPresent => args.len() == 1,
-                };
-                if !arity_ok {
+                if !builtin.arity().accepts(args.len()) {
                     return Err(ProgramError::Arity {
                         context: context(),
-                        builtin: builtin_name(*builtin).to_owned(),
+                        builtin: builtin.name().to_owned(),
                         found: args.len(),
                     });
                 }
@@ -477,25 +461,5 @@ impl Checker<'_> {
                 self.index(*def, p.defs.len(), "à la règle", ctx).map(drop)
             }
         }
-    }
-}
-
-/// The name a ruleset author writes.
-fn builtin_name(builtin: Builtin) -> &'static str {
-    match builtin {
-        Builtin::Min => "min",
-        Builtin::Max => "max",
-        Builtin::Abs => "abs",
-        Builtin::Age => "âge",
-        Builtin::MonthsBetween => "mois_entre",
-        Builtin::DaysBetween => "jours_entre",
-        Builtin::StartOfYear => "début_année",
-        Builtin::Year => "année",
-        Builtin::Monthly => "mensuel",
-        Builtin::Yearly => "annuel",
-        Builtin::Count => "nombre",
-        Builtin::CountDistinct => "nombre_distincts",
-        Builtin::IsPresent => "renseigné",
-        Builtin::OrDefault => "valeur_par_défaut",
     }
 }

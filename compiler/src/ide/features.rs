@@ -6,9 +6,12 @@ use socle_grammar::lexemes::{lexemes, LexemeKind};
 use socle_grammar::Span;
 
 use super::index::{DefKind, Index};
-use crate::db::{self, Ruleset, SourceFile};
+use crate::db::{Ruleset, SourceFile};
 use crate::diagnostic::FileId;
-use crate::hir::DefKey;
+use crate::pipeline;
+use crate::syntax;
+use crate::typeck::builtins::{builtin_doc_named, builtin_docs, BuiltinDoc};
+use crate::typed::ValueKey;
 use crate::types::QName;
 use crate::Session;
 
@@ -113,14 +116,23 @@ fn period(from: NaiveDate, until: Option<NaiveDate>) -> String {
     }
 }
 
-/// The versions of a dated parameter with their inclusive end (the `jusqu'au`, or the day
-/// before the next version), sorted by start date.
-fn param_versions(text: &str, p: &ast::ParamDecl) -> Vec<(NaiveDate, Option<NaiveDate>, String)> {
-    let mut versions: Vec<(NaiveDate, Option<NaiveDate>, String)> = p
-        .versions
+/// The versions of a dated parameter, sorted, with their inclusive end, as typing computed
+/// them (the value is shown as written).
+fn param_versions(
+    session: &Session,
+    r: Ruleset,
+    text: &str,
+    p: &ast::ParamDecl,
+) -> Vec<(NaiveDate, Option<NaiveDate>, String)> {
+    let typed = pipeline::checked_ruleset(&session.db, r);
+    let Some(item) = typed.params.get(&p.name.name) else {
+        return Vec::new();
+    };
+    item.versions
         .iter()
-        .map(|v| {
-            let value = match &v.value {
+        .filter_map(|v| {
+            let written = p.versions.iter().find(|w| w.span == v.span)?;
+            let value = match &written.value {
                 ParamValue::Scalar(e) => slice(text, e.span).to_owned(),
                 ParamValue::Table(entries) => entries
                     .iter()
@@ -128,32 +140,20 @@ fn param_versions(text: &str, p: &ast::ParamDecl) -> Vec<(NaiveDate, Option<Naiv
                     .collect::<Vec<_>>()
                     .join(" ; "),
             };
-            (
-                v.validity.from,
-                v.validity.until.as_ref().map(|u| u.0),
-                value,
-            )
+            Some((v.from, v.until, value))
         })
-        .collect();
-    versions.sort_by_key(|v| v.0);
-    let starts: Vec<NaiveDate> = versions.iter().map(|v| v.0).collect();
-    for (i, v) in versions.iter_mut().enumerate() {
-        if v.1.is_none() {
-            v.1 = starts.get(i + 1).and_then(|next| next.pred_opt());
-        }
-    }
-    versions
+        .collect()
 }
 
 fn type_of_value(session: &Session, r: Ruleset, index: &Index, def: usize) -> Option<String> {
     let d = index.defs.get(def)?;
-    let checked = db::checked_ruleset(&session.db, r);
+    let checked = pipeline::checked_ruleset(&session.db, r);
     let key = match d.parent.and_then(|p| index.defs.get(p)) {
-        Some(p) if p.kind == DefKind::Dispositif => DefKey::Item {
+        Some(p) if p.kind == DefKind::Dispositif => ValueKey::Item {
             dispositif: QName::new(&checked.ident, &p.name),
             name: d.name.clone(),
         },
-        _ => DefKey::Top(QName::new(&checked.ident, &d.name)),
+        _ => ValueKey::Top(QName::new(&checked.ident, &d.name)),
     };
     checked.value(&key).map(|v| v.ty.to_string())
 }
@@ -173,7 +173,7 @@ pub(super) fn hover(
         return Some(Hover { span, markdown: md });
     }
     let text = d.file.0.text(db);
-    let parsed = db::parse_file(db, d.file.0);
+    let parsed = syntax::parse_file(db, d.file.0);
     match find(&parsed.ast, d.full_span) {
         Found::Decl(decl) => {
             let ty = match &decl.kind {
@@ -218,7 +218,7 @@ pub(super) fn hover(
             }
             push_meta(&mut md, &decl.meta);
             if let DeclKind::Param(p) = &decl.kind {
-                let versions = param_versions(text, p);
+                let versions = param_versions(session, d.ruleset, text, p);
                 let current = versions
                     .iter()
                     .find(|v| v.0 <= today && v.1.is_none_or(|u| today <= u));
@@ -257,6 +257,34 @@ pub(super) fn hover(
         md.push_str(&format!("\n\n({} `{}`)", parent.kind.label(), parent.name));
     }
     Some(Hover { span, markdown: md })
+}
+
+/// « fonction prédéfinie `jours_entre(…) : durée` : Le nombre de jours… »
+fn builtin_detail(b: &BuiltinDoc) -> String {
+    let what = if b.is_function {
+        "fonction prédéfinie"
+    } else {
+        "valeur prédéfinie"
+    };
+    format!("{what} `{}` : {}", b.signature, b.doc)
+}
+
+/// The hover of a built-in name (which the index does not hold: nothing declares it); only
+/// on a word, so that a comment or a text mentioning `nombre` shows nothing.
+pub(super) fn builtin_hover(text: &str, offset: usize) -> Option<Hover> {
+    let (_, span) = lexemes(text).into_iter().find(|(kind, span)| {
+        *kind == LexemeKind::Word && (span.start as usize) <= offset && offset <= span.end as usize
+    })?;
+    let b = builtin_doc_named(slice(text, span))?;
+    let what = if b.is_function {
+        "fonction prédéfinie"
+    } else {
+        "valeur prédéfinie"
+    };
+    Some(Hover {
+        span,
+        markdown: format!("**{what}** `{}`\n\n{}", b.signature, b.doc),
+    })
 }
 
 pub(super) fn completion(
@@ -332,6 +360,15 @@ pub(super) fn completion(
     for &r in rulesets {
         out.extend(index.visible(db, r).into_iter().filter_map(item));
     }
+    out.extend(builtin_docs().into_iter().map(|b| CompletionItem {
+        label: b.name.to_owned(),
+        kind: Some(if b.is_function {
+            DefKind::Function
+        } else {
+            DefKind::Value
+        }),
+        detail: builtin_detail(&b),
+    }));
     // Locals and dispositif items of the declaration around the cursor.
     let enclosing = index.defs.iter().enumerate().find(|(_, d)| {
         d.file.0 == file

@@ -1,21 +1,17 @@
-//! The source map of the workspace: every definition (with the span of its name) and every
-//! reference to it, read from the syntax trees of the salsa `parse_file` query and the
-//! import graph of `import_check`, the same queries `socle check` runs.
-//!
-//! Name lookup follows the compiler's order (typeck): locals of a function, items of the
-//! dispositif, the ruleset's own declarations, the entrées, types and variants of directly
-//! imported rulesets, `ruleset.nom` for any declaration of an imported ruleset.
+//! The source map of the workspace: every definition (with the span of its name), read from
+//! the syntax trees of the salsa `parse_file` query, and every reference to it, as typing
+//! resolved it (`TypedRuleset::resolutions`, the query `socle check` runs).
 
 use std::collections::HashMap;
 
-use socle_grammar::ast::{
-    self, DeclKind, DispositifItemKind, Expr, ExprKind, Ident, MessagePart, ParamValue, TypeExpr,
-    TypeExprKind,
-};
+use socle_grammar::ast::{DeclKind, DispositifItemKind, Ident, TypeExpr, TypeExprKind};
 use socle_grammar::Span;
 
-use crate::db::{self, Database, Ruleset};
+use crate::db::{Database, Ruleset};
 use crate::diagnostic::FileId;
+use crate::pipeline;
+use crate::syntax;
+use crate::typed::Named;
 
 /// What a definition is, for hover, symbols and colouring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,7 +62,7 @@ impl DefKind {
 
 /// One definition.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Def {
+pub struct Definition {
     pub name: String,
     pub kind: DefKind,
     pub file: FileId,
@@ -92,7 +88,7 @@ pub struct Ref {
 /// Every definition and reference of the loaded rulesets.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
-    pub defs: Vec<Def>,
+    pub defs: Vec<Definition>,
     pub refs: Vec<Ref>,
     /// Per ruleset: top-level name → definition.
     top: HashMap<(Ruleset, String), usize>,
@@ -114,7 +110,7 @@ impl Index {
         index
     }
 
-    fn add(&mut self, def: Def) -> usize {
+    fn add(&mut self, def: Definition) -> usize {
         self.defs.push(def);
         self.defs.len() - 1
     }
@@ -122,8 +118,8 @@ impl Index {
     fn collect_defs(&mut self, db: &Database, r: Ruleset) {
         let first_file = r.files(db).first().copied();
         if let Some(f) = first_file {
-            let id = self.add(Def {
-                name: db::ruleset_ident(r.name(db)),
+            let id = self.add(Definition {
+                name: syntax::ruleset_ident(r.name(db)),
                 kind: DefKind::Ruleset,
                 file: FileId(f),
                 span: Span::default(),
@@ -136,7 +132,7 @@ impl Index {
         }
         for &f in r.files(db) {
             let file = FileId(f);
-            for decl in &db::parse_file(db, f).ast.decls {
+            for decl in &syntax::parse_file(db, f).ast.decls {
                 let Some(name) = decl.kind.name() else {
                     continue;
                 };
@@ -156,7 +152,7 @@ impl Index {
                     DeclKind::Input(i) => named_type(&i.ty),
                     _ => None,
                 };
-                let id = self.add(Def {
+                let id = self.add(Definition {
                     name: name.name.clone(),
                     kind,
                     file,
@@ -221,7 +217,7 @@ impl Index {
         let Some(p) = self.defs.get(parent) else {
             return;
         };
-        let def = Def {
+        let def = Definition {
             name: name.name.clone(),
             kind,
             file: p.file,
@@ -295,30 +291,65 @@ impl Index {
         })
     }
 
+    /// The references of ruleset `r`'s files: its import declarations, then every name typing
+    /// resolved (the compiler's own resolution, so the editor never disagrees with it).
     fn collect_refs(&mut self, db: &Database, r: Ruleset) {
-        let imports: Vec<(String, Ruleset)> = db::import_check(db, r).usable.clone();
+        let usable = &syntax::import_check(db, r).usable;
+        let mut refs: Vec<Ref> = Vec::new();
         for &f in r.files(db) {
-            let file = FileId(f);
-            let mut walker = Walker {
-                index: self,
-                ruleset: r,
-                imports: &imports,
-                file,
-                function: None,
-                dispositif: None,
-                refs: Vec::new(),
-            };
-            for decl in &db::parse_file(db, f).ast.decls {
-                walker.decl(decl);
+            for decl in &syntax::parse_file(db, f).ast.decls {
+                if let DeclKind::Import(name) = &decl.kind {
+                    let dep = usable.iter().find(|(n, _)| *n == name.name);
+                    if let Some(def) = dep.and_then(|(_, d)| self.ruleset_def(*d)) {
+                        refs.push(Ref {
+                            file: FileId(f),
+                            span: name.span,
+                            def,
+                        });
+                    }
+                }
             }
-            let refs = walker.refs;
-            self.refs.extend(refs);
         }
+        let mut by_ident: HashMap<String, Ruleset> = HashMap::new();
+        for &dep in syntax::import_closure(db, r) {
+            by_ident.insert(syntax::ruleset_ident(dep.name(db)), dep);
+        }
+        by_ident.insert(syntax::ruleset_ident(r.name(db)), r);
+        let typed = pipeline::checked_ruleset(db, r);
+        for res in &typed.resolutions {
+            let def = match &res.target {
+                Named::Ruleset(ident) => usable
+                    .iter()
+                    .find(|(n, _)| n == ident)
+                    .and_then(|(_, d)| self.ruleset_def(*d)),
+                Named::Top(q) => by_ident
+                    .get(&q.ruleset)
+                    .and_then(|rs| self.top.get(&(*rs, q.name.clone())))
+                    .copied(),
+                Named::Member(q, member) => by_ident
+                    .get(&q.ruleset)
+                    .and_then(|rs| self.top.get(&(*rs, q.name.clone())))
+                    .and_then(|parent| self.members.get(&(*parent, member.clone())))
+                    .copied(),
+            };
+            if let Some(def) = def {
+                refs.push(Ref {
+                    file: res.file,
+                    span: res.span,
+                    def,
+                });
+            }
+        }
+        let files = r.files(db);
+        let order = |f: FileId| files.iter().position(|x| *x == f.0).unwrap_or(usize::MAX);
+        refs.sort_by_key(|x| (order(x.file), x.span.start, x.span.end, x.def));
+        refs.dedup();
+        self.refs.extend(refs);
     }
 
     /// Every name a bare identifier may denote in ruleset `r` (for completion).
     pub fn visible(&self, db: &Database, r: Ruleset) -> Vec<usize> {
-        let imports = db::import_check(db, r).usable.clone();
+        let imports = syntax::import_check(db, r).usable.clone();
         let mut out: Vec<usize> = self
             .top
             .iter()
@@ -364,285 +395,5 @@ fn named_type(ty: &TypeExpr) -> Option<String> {
         TypeExprKind::Named(id) => Some(id.name.clone()),
         TypeExprKind::List(t) | TypeExprKind::Optional(t) => named_type(t),
         _ => None,
-    }
-}
-
-/// Walks one file's declarations and records the references it can resolve.
-struct Walker<'a> {
-    index: &'a Index,
-    ruleset: Ruleset,
-    imports: &'a [(String, Ruleset)],
-    file: FileId,
-    /// Function parameters and `soit`s: name → definition.
-    function: Option<usize>,
-    dispositif: Option<usize>,
-    refs: Vec<Ref>,
-}
-
-impl Walker<'_> {
-    fn record(&mut self, span: Span, def: usize) {
-        self.refs.push(Ref {
-            file: self.file,
-            span,
-            def,
-        });
-    }
-
-    fn decl(&mut self, decl: &ast::Decl) {
-        self.function = None;
-        self.dispositif = None;
-        match &decl.kind {
-            DeclKind::Import(name) => {
-                let dep = self.imports.iter().find(|(n, _)| *n == name.name);
-                if let Some(id) = dep.and_then(|(_, d)| self.index.ruleset_def(*d)) {
-                    self.record(name.span, id);
-                }
-            }
-            DeclKind::Enum(_) => {}
-            DeclKind::Struct(s) => {
-                for field in &s.fields {
-                    self.ty(&field.ty);
-                }
-            }
-            DeclKind::Input(i) => self.ty(&i.ty),
-            DeclKind::Param(p) => {
-                if let Some(k) = &p.key {
-                    self.ty(k);
-                }
-                self.ty(&p.ty);
-                for v in &p.versions {
-                    match &v.value {
-                        ParamValue::Scalar(e) => self.expr(e),
-                        ParamValue::Table(entries) => {
-                            for entry in entries {
-                                self.expr(&entry.key);
-                                self.expr(&entry.value);
-                            }
-                        }
-                    }
-                }
-            }
-            DeclKind::Bareme(b) => {
-                self.ty(&b.input_ty);
-                self.ty(&b.output_ty);
-                if let Some(c) = &b.columns {
-                    self.type_name(c);
-                }
-                let columns = b.columns.as_ref().and_then(|c| self.type_def(&c.name));
-                for v in &b.versions {
-                    for row in &v.rows {
-                        for (column, interval) in &row.intervals {
-                            if let (Some(col), Some(e)) = (column, columns) {
-                                if let Some(m) = self.index.member_of(e, &col.name) {
-                                    self.record(col.span, m);
-                                }
-                            }
-                            self.expr(&interval.lower.value);
-                            if let Some(u) = &interval.upper {
-                                self.expr(&u.value);
-                            }
-                        }
-                        self.expr(&row.value);
-                    }
-                }
-            }
-            DeclKind::Value(v) => self.value(v),
-            DeclKind::Condition(c) => self.condition(c),
-            DeclKind::Function(f) => {
-                self.function = self
-                    .index
-                    .top
-                    .get(&(self.ruleset, f.name.name.clone()))
-                    .copied();
-                for p in &f.params {
-                    self.ty(&p.ty);
-                }
-                self.ty(&f.ret);
-                for l in &f.lets {
-                    if let Some(t) = &l.ty {
-                        self.ty(t);
-                    }
-                    self.expr(&l.expr);
-                }
-                self.expr(&f.result);
-            }
-            DeclKind::Dispositif(d) => {
-                self.dispositif = self
-                    .index
-                    .top
-                    .get(&(self.ruleset, d.name.name.clone()))
-                    .copied();
-                for item in &d.items {
-                    match &item.kind {
-                        DispositifItemKind::Condition(c) => self.condition(c),
-                        DispositifItemKind::Value(v) | DispositifItemKind::Let(v) => self.value(v),
-                    }
-                }
-            }
-            DeclKind::Cumul(c) => {
-                for side in [&c.left, &c.right] {
-                    if let Some(id) = self.top_level(&side.name) {
-                        self.record(side.span, id);
-                    }
-                }
-            }
-        }
-    }
-
-    fn value(&mut self, v: &ast::ValueDecl) {
-        if let Some(t) = &v.ty {
-            self.ty(t);
-        }
-        self.expr(&v.expr);
-        for e in &v.exceptions {
-            self.expr(&e.condition);
-            self.expr(&e.value);
-        }
-    }
-
-    fn condition(&mut self, c: &ast::ConditionDecl) {
-        self.expr(&c.expr);
-        if let Some(m) = &c.message {
-            for part in &m.parts {
-                if let MessagePart::Expr(e) = part {
-                    self.expr(e);
-                }
-            }
-        }
-    }
-
-    fn ty(&mut self, t: &TypeExpr) {
-        match &t.kind {
-            TypeExprKind::Named(id) => self.type_name(id),
-            TypeExprKind::List(inner) | TypeExprKind::Optional(inner) => self.ty(inner),
-            _ => {}
-        }
-    }
-
-    fn type_name(&mut self, id: &Ident) {
-        if let Some(def) = self.type_def(&id.name) {
-            self.record(id.span, def);
-        }
-    }
-
-    fn type_def(&self, name: &str) -> Option<usize> {
-        self.index.find_type(self.ruleset, name)
-    }
-
-    /// A declaration of this ruleset, or an entrée, type or variant of a direct import.
-    fn top_level(&self, name: &str) -> Option<usize> {
-        if let Some(&id) = self.index.top.get(&(self.ruleset, name.to_owned())) {
-            return Some(id);
-        }
-        for (_, dep) in self.imports {
-            if let Some(&id) = self.index.top.get(&(*dep, name.to_owned())) {
-                let visible = self.index.defs.get(id).is_some_and(|d| {
-                    matches!(d.kind, DefKind::Input | DefKind::Enum | DefKind::Struct)
-                });
-                if visible {
-                    return Some(id);
-                }
-            }
-        }
-        None
-    }
-
-    fn variant(&self, name: &str) -> Option<usize> {
-        let own = std::iter::once(self.ruleset).chain(self.imports.iter().map(|(_, r)| *r));
-        for r in own {
-            for ((owner, _), &e) in &self.index.top {
-                if *owner != r
-                    || self
-                        .index
-                        .defs
-                        .get(e)
-                        .is_none_or(|d| d.kind != DefKind::Enum)
-                {
-                    continue;
-                }
-                if let Some(&v) = self.index.members.get(&(e, name.to_owned())) {
-                    return Some(v);
-                }
-            }
-        }
-        None
-    }
-
-    /// What a bare name denotes here.
-    fn name(&self, name: &str) -> Option<usize> {
-        let scopes = [self.function, self.dispositif];
-        for scope in scopes.into_iter().flatten() {
-            if let Some(&id) = self.index.members.get(&(scope, name.to_owned())) {
-                return Some(id);
-            }
-        }
-        if let Some(id) = self.top_level(name) {
-            return Some(id);
-        }
-        if let Some((_, dep)) = self.imports.iter().find(|(n, _)| n == name) {
-            return self.index.ruleset_def(*dep);
-        }
-        self.variant(name)
-    }
-
-    /// Records the references of an expression; returns what it denotes when it is a name
-    /// or a path (so that `a.b` can look `b` up in `a`).
-    fn resolve(&mut self, e: &Expr) -> Option<usize> {
-        match &e.kind {
-            ExprKind::Name(id) => {
-                let def = self.name(&id.name)?;
-                self.record(id.span, def);
-                Some(def)
-            }
-            ExprKind::Field(base, id) => {
-                let parent = self.resolve(base)?;
-                let parent_def = self.index.defs.get(parent)?;
-                let def = if parent_def.kind == DefKind::Ruleset {
-                    self.index
-                        .top
-                        .get(&(parent_def.ruleset, id.name.clone()))
-                        .copied()
-                } else {
-                    self.index.member_of(parent, &id.name)
-                }?;
-                self.record(id.span, def);
-                Some(def)
-            }
-            _ => {
-                self.expr(e);
-                None
-            }
-        }
-    }
-
-    fn expr(&mut self, e: &Expr) {
-        match &e.kind {
-            ExprKind::Lit(_) => {}
-            ExprKind::Name(_) | ExprKind::Field(..) => {
-                self.resolve(e);
-            }
-            ExprKind::Call(callee, args) => {
-                self.resolve(callee);
-                args.iter().for_each(|a| self.expr(a));
-            }
-            ExprKind::Index(a, b) | ExprKind::At(a, b) | ExprKind::Contains(a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Binary(_, a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Unary(_, a) | ExprKind::Round(a, _) => self.expr(a),
-            ExprKind::If(a, b, c) | ExprKind::InRange(a, b, c) => {
-                self.expr(a);
-                self.expr(b);
-                self.expr(c);
-            }
-            ExprKind::InSet(a, set) | ExprKind::ContainsAny(a, set) => {
-                self.expr(a);
-                set.iter().for_each(|x| self.expr(x));
-            }
-        }
     }
 }

@@ -12,8 +12,10 @@ use std::sync::Arc;
 pub use features::{CompletionItem, HighlightClass, HighlightToken, Hover, Symbol};
 pub use index::DefKind;
 
-use crate::db::{self, Ruleset, SourceFile};
+use crate::db::{Ruleset, SourceFile};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
+use crate::pipeline;
+use crate::syntax;
 use crate::{LoadError, Session};
 use index::Index;
 use socle_grammar::Span;
@@ -118,7 +120,7 @@ impl Host {
         };
         let mut out: Vec<(PathBuf, Vec<FileDiagnostic>)> = Vec::new();
         for r in self.rulesets_of(f) {
-            let diags = db::ruleset_diagnostics(&self.session.db, r);
+            let diags = pipeline::ruleset_diagnostics(&self.session.db, r);
             for &file in r.files(&self.session.db) {
                 let path = file.path(&self.session.db).clone();
                 if out.iter().any(|(p, _)| *p == path) {
@@ -171,7 +173,10 @@ impl Host {
         let rulesets = self.session.rulesets();
         let index = Arc::new(Index::build(&self.session.db, &rulesets));
         for (path, &f) in &self.session.files {
-            if db::parse_file(&self.session.db, f).diagnostics.is_empty() {
+            if syntax::parse_file(&self.session.db, f)
+                .diagnostics
+                .is_empty()
+            {
                 let text = f.text(&self.session.db).clone();
                 self.last_good
                     .insert(path.clone(), (text, Arc::clone(&index)));
@@ -201,7 +206,10 @@ impl Host {
     }
 
     pub fn hover(&mut self, path: &Path, offset: usize, today: chrono::NaiveDate) -> Option<Hover> {
-        let (index, def, span) = self.lookup(path, offset)?;
+        let Some((index, def, span)) = self.lookup(path, offset) else {
+            let f = self.source(path)?;
+            return features::builtin_hover(f.text(&self.session.db), offset);
+        };
         features::hover(&self.session, &index, def, span, today)
     }
 

@@ -537,8 +537,8 @@ impl<'a, T: Tracer> Eval<'a, T> {
 
     fn call(&mut self, builtin: Builtin, args: &[Expr]) -> R<Value> {
         match builtin {
-            Builtin::Min | Builtin::Max => {
-                let keep = if builtin == Builtin::Min {
+            Builtin::Min | Builtin::Max | Builtin::Ceiling | Builtin::Floor => {
+                let keep = if matches!(builtin, Builtin::Min | Builtin::Ceiling) {
                     Ordering::Less
                 } else {
                     Ordering::Greater

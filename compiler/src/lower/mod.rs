@@ -1,5 +1,11 @@
 //! Lowering a checked ruleset (and what it uses of its imports) to the runtime IR:
 //! names become slots, functions are inlined with fresh local slots per call site.
+//! Expressions are lowered in `expr`, the trace order of definitions is computed in `order`.
+
+mod expr;
+mod order;
+
+use order::trace_order;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -12,11 +18,13 @@ use socle_runtime::ir::{
 use socle_runtime::value::Value;
 
 use crate::codes;
-use crate::db::{self, Db, Ruleset};
+use crate::db::{Db, Ruleset};
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{Checked, Const, DefKey, ParamData, TExpr, TKind, TMessagePart, ValueKind};
 use crate::message::{auto_message, Part};
 use crate::typeck::MAX_DEPTH;
+use crate::typed::{
+    Const, ParamData, TExpr, TKind, TMessagePart, TypedRuleset, ValueKey, ValueKind,
+};
 use crate::types::{QName, Type};
 
 enum Failure {
@@ -28,10 +36,10 @@ enum Failure {
 type Lowered<T> = Result<T, Failure>;
 
 struct Lowerer<'a> {
-    all: HashMap<String, &'a Checked>,
+    all: HashMap<String, &'a TypedRuleset>,
     defs: Vec<Option<Def>>,
-    def_ids: HashMap<DefKey, DefId>,
-    def_queue: VecDeque<DefKey>,
+    def_ids: HashMap<ValueKey, DefId>,
+    def_queue: VecDeque<ValueKey>,
     params: Vec<Param>,
     param_ids: HashMap<QName, u32>,
     baremes: Vec<Bareme>,
@@ -71,11 +79,15 @@ fn round_mode(m: ast::RoundMode) -> ir::RoundMode {
     }
 }
 
-pub fn lower(db: &dyn Db, r: Ruleset) -> Result<Program, Vec<Diagnostic>> {
-    let root = db::checked_ruleset(db, r);
-    let mut all: HashMap<String, &Checked> = HashMap::new();
-    for &dep in db::import_closure(db, r) {
-        let c = db::checked_ruleset(db, dep);
+/// Lowers a checked ruleset; `deps` are its checked imports (transitively).
+pub fn lower(
+    db: &dyn Db,
+    r: Ruleset,
+    root: &TypedRuleset,
+    deps: &[&TypedRuleset],
+) -> Result<Program, Vec<Diagnostic>> {
+    let mut all: HashMap<String, &TypedRuleset> = HashMap::new();
+    for &c in deps {
         all.insert(c.ident.clone(), c);
     }
     all.insert(root.ident.clone(), root);
@@ -135,7 +147,7 @@ fn failure_diagnostic(f: Failure, file: FileId, span: socle_grammar::Span) -> Di
 }
 
 impl<'a> Lowerer<'a> {
-    fn run(&mut self, root: &'a Checked, errors: &mut Vec<Diagnostic>) -> Lowered<Program> {
+    fn run(&mut self, root: &'a TypedRuleset, errors: &mut Vec<Diagnostic>) -> Lowered<Program> {
         for d in &root.dispositifs {
             self.dispositif_id(&QName::new(&root.ident, &d.name.name))?;
         }
@@ -156,7 +168,7 @@ impl<'a> Lowerer<'a> {
             .chain(self.all.values().copied())
             .any(|c| matches!(c.inputs.get("date_demande"), Some(Type::Date)));
         if date_declared {
-            let seg = crate::hir::InputSegment {
+            let seg = crate::typed::InputSegment {
                 name: "date_demande".to_owned(),
                 optional: false,
                 ty: Type::Date,
@@ -208,14 +220,14 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn checked(&self, ruleset: &str) -> Lowered<&'a Checked> {
+    fn checked(&self, ruleset: &str) -> Lowered<&'a TypedRuleset> {
         self.all
             .get(ruleset)
             .copied()
             .ok_or_else(|| Failure::Internal(format!("jeu de règles `{ruleset}` absent")))
     }
 
-    fn def_id(&mut self, key: &DefKey) -> Lowered<DefId> {
+    fn def_id(&mut self, key: &ValueKey) -> Lowered<DefId> {
         if let Some(id) = self.def_ids.get(key) {
             return Ok(*id);
         }
@@ -312,10 +324,10 @@ impl<'a> Lowerer<'a> {
         Ok(ir::Message { parts: out })
     }
 
-    fn lower_def(&mut self, key: &DefKey, errors: &mut Vec<Diagnostic>) -> Lowered<()> {
+    fn lower_def(&mut self, key: &ValueKey, errors: &mut Vec<Diagnostic>) -> Lowered<()> {
         let ruleset = match key {
-            DefKey::Top(q) => &q.ruleset,
-            DefKey::Item { dispositif, .. } => &dispositif.ruleset,
+            ValueKey::Top(q) => &q.ruleset,
+            ValueKey::Item { dispositif, .. } => &dispositif.ruleset,
         };
         let c = self.checked(ruleset)?;
         let item = c.value(key).ok_or_else(|| {
@@ -485,7 +497,7 @@ impl<'a> Lowerer<'a> {
         Ok(id)
     }
 
-    fn input_slot(&mut self, path: &[crate::hir::InputSegment]) -> Lowered<u32> {
+    fn input_slot(&mut self, path: &[crate::typed::InputSegment]) -> Lowered<u32> {
         let key = path
             .iter()
             .map(|s| s.name.as_str())
@@ -537,270 +549,4 @@ impl<'a> Lowerer<'a> {
         self.input_slots.insert(key, slot);
         Ok(slot)
     }
-
-    fn boxed(&mut self, e: &TExpr, env: &[LocalSlot], depth: usize) -> Lowered<Box<Expr>> {
-        Ok(Box::new(self.expr(e, env, depth)?))
-    }
-
-    fn opt(
-        &mut self,
-        e: &Option<Box<TExpr>>,
-        env: &[LocalSlot],
-        depth: usize,
-    ) -> Lowered<Option<Box<Expr>>> {
-        e.as_ref().map(|x| self.boxed(x, env, depth)).transpose()
-    }
-
-    fn list(&mut self, es: &[TExpr], env: &[LocalSlot], depth: usize) -> Lowered<Vec<Expr>> {
-        es.iter().map(|x| self.expr(x, env, depth)).collect()
-    }
-
-    /// `env` maps the current function's local numbers to slots; `depth` is the nesting of
-    /// the expression being built, inlined calls included.
-    fn expr(&mut self, e: &TExpr, env: &[LocalSlot], depth: usize) -> Lowered<Expr> {
-        if depth > MAX_DEPTH {
-            return Err(Failure::TooDeep);
-        }
-        let d = depth + 1;
-        Ok(match &e.kind {
-            TKind::Const(c) => Expr::Const(self.constant(c)?),
-            TKind::Input(path) => Expr::Input(self.input_slot(path)?),
-            TKind::Def(k) => Expr::Def(self.def_id(k)?),
-            TKind::Local(i) => Expr::Local(
-                usize::try_from(*i)
-                    .ok()
-                    .and_then(|i| env.get(i))
-                    .copied()
-                    .ok_or_else(|| {
-                        Failure::Internal("variable locale hors de portée".to_owned())
-                    })?,
-            ),
-            TKind::DecisionDate => Expr::DecisionDate,
-            TKind::Param { param, at } => Expr::Param {
-                param: self.param_id(param)?,
-                at: self.opt(at, env, d)?,
-            },
-            TKind::TableGet { param, key, at } => Expr::TableGet {
-                param: self.param_id(param)?,
-                key: self.boxed(key, env, d)?,
-                at: self.opt(at, env, d)?,
-            },
-            TKind::Bareme {
-                bareme,
-                x,
-                column,
-                at,
-                want,
-            } => Expr::Bareme {
-                bareme: self.bareme_id(bareme)?,
-                x: self.boxed(x, env, d)?,
-                column: self.opt(column, env, d)?,
-                at: self.opt(at, env, d)?,
-                want: *want,
-            },
-            TKind::Call(b, args) => Expr::Call(*b, self.list(args, env, d)?),
-            TKind::FnCall(q, args) => self.inline(q, args, env, depth)?,
-            TKind::Unary(op, a) => Expr::Unary(*op, self.boxed(a, env, d)?),
-            TKind::Binary(op, a, b) => {
-                Expr::Binary(*op, self.boxed(a, env, d)?, self.boxed(b, env, d)?)
-            }
-            TKind::And(a, b) => Expr::And(self.boxed(a, env, d)?, self.boxed(b, env, d)?),
-            TKind::Or(a, b) => Expr::Or(self.boxed(a, env, d)?, self.boxed(b, env, d)?),
-            TKind::If(c, a, b) => Expr::If(
-                self.boxed(c, env, d)?,
-                self.boxed(a, env, d)?,
-                self.boxed(b, env, d)?,
-            ),
-            TKind::InRange(x, lo, hi) => Expr::InRange {
-                x: self.boxed(x, env, d)?,
-                lo: self.boxed(lo, env, d)?,
-                hi: self.boxed(hi, env, d)?,
-            },
-            TKind::InSet(x, set) => Expr::InSet {
-                x: self.boxed(x, env, d)?,
-                set: self.list(set, env, d)?,
-            },
-            TKind::Contains(list, x) => Expr::Contains {
-                list: self.boxed(list, env, d)?,
-                x: self.boxed(x, env, d)?,
-            },
-            TKind::ContainsAny(list, set) => Expr::ContainsAny {
-                list: self.boxed(list, env, d)?,
-                set: self.list(set, env, d)?,
-            },
-            TKind::Round(x, mode) => Expr::Round(self.boxed(x, env, d)?, round_mode(*mode)),
-            TKind::Eligible(q) => Expr::Eligible(self.dispositif_id(q)?),
-            TKind::DispositifOutput(q, name) => Expr::DispositifOutput {
-                dispositif: self.dispositif_id(q)?,
-                def: self.def_id(&DefKey::Item {
-                    dispositif: q.clone(),
-                    name: name.clone(),
-                })?,
-            },
-            TKind::Error => return Err(Failure::Internal("expression en erreur".to_owned())),
-        })
-    }
-
-    /// `f(a, b)` becomes `let p1 = a in let p2 = b in let s1 = … in result`, with slots
-    /// of its own so that nested and repeated calls never share a local.
-    fn inline(
-        &mut self,
-        q: &QName,
-        args: &[TExpr],
-        env: &[LocalSlot],
-        depth: usize,
-    ) -> Lowered<Expr> {
-        let c = self.checked(&q.ruleset)?;
-        let f = c
-            .functions
-            .get(&q.name)
-            .ok_or_else(|| Failure::Internal(format!("fonction `{q}` absente")))?;
-        let n = f.params.len() + f.lets.len();
-        let base = self.locals;
-        self.locals = base
-            .checked_add(index(n)?)
-            .ok_or_else(|| Failure::Internal("trop de variables locales".to_owned()))?;
-        let mut slots: Vec<LocalSlot> = (0..index(n)?).map(|i| base + i).collect();
-        // A parameter or `soit` bound to another local is that local: reading it in place
-        // saves a copy per call. The aliased slot is bound by an enclosing `Let` whose scope
-        // covers this whole body, and slots are never shared between call sites.
-        let mut values: Vec<Option<Expr>> = Vec::with_capacity(n);
-        for (i, a) in args.iter().enumerate() {
-            let value = self.expr(a, env, depth + 1 + i)?;
-            values.push(alias(&mut slots, i, value));
-        }
-        let after_params = depth + 1 + args.len();
-        for (j, (_, _, e)) in f.lets.iter().enumerate() {
-            let value = self.expr(e, &slots, after_params + j)?;
-            values.push(alias(&mut slots, args.len() + j, value));
-        }
-        let mut body = self.expr(&f.result, &slots, after_params + f.lets.len())?;
-        for (slot, value) in slots.iter().zip(values).rev() {
-            if let Some(value) = value {
-                body = Expr::Let {
-                    slot: *slot,
-                    value: Box::new(value),
-                    body: Box::new(body),
-                };
-            }
-        }
-        Ok(body)
-    }
-}
-
-/// Points local `i` at `value`'s slot when `value` is a local (no `Let` needed, `None`);
-/// otherwise returns the value to bind.
-fn alias(slots: &mut [LocalSlot], i: usize, value: Expr) -> Option<Expr> {
-    match (value, slots.get_mut(i)) {
-        (Expr::Local(source), Some(slot)) => {
-            *slot = source;
-            None
-        }
-        (value, _) => Some(value),
-    }
-}
-
-/// The defs an expression reads directly.
-fn def_refs(e: &Expr, out: &mut Vec<DefId>) {
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        match e {
-            Expr::Const(_)
-            | Expr::Input(_)
-            | Expr::Local(_)
-            | Expr::DecisionDate
-            | Expr::Eligible(_) => {}
-            Expr::Def(id) => out.push(*id),
-            Expr::DispositifOutput { def, .. } => out.push(*def),
-            Expr::Let { value, body, .. } => {
-                stack.push(value);
-                stack.push(body);
-            }
-            Expr::Param { at, .. } => stack.extend(at.as_deref()),
-            Expr::TableGet { key, at, .. } => {
-                stack.push(key);
-                stack.extend(at.as_deref());
-            }
-            Expr::Bareme { x, column, at, .. } => {
-                stack.push(x);
-                stack.extend(column.as_deref());
-                stack.extend(at.as_deref());
-            }
-            Expr::Unary(_, a) | Expr::Round(a, _) => stack.push(a),
-            Expr::Binary(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            Expr::If(a, b, c) => {
-                stack.push(a);
-                stack.push(b);
-                stack.push(c);
-            }
-            Expr::InRange { x, lo, hi } => {
-                stack.push(x);
-                stack.push(lo);
-                stack.push(hi);
-            }
-            Expr::InSet { x, set } => {
-                stack.push(x);
-                stack.extend(set.iter());
-            }
-            Expr::Contains { list, x } => {
-                stack.push(list);
-                stack.push(x);
-            }
-            Expr::ContainsAny { list, set } => {
-                stack.push(list);
-                stack.extend(set.iter());
-            }
-            Expr::Call(_, args) => stack.extend(args.iter()),
-        }
-    }
-}
-
-/// Every def reachable from `roots`, dependencies before their dependents.
-fn trace_order(defs: &[Def], roots: &[DefId]) -> Vec<DefId> {
-    let deps = |id: DefId| -> Vec<DefId> {
-        let mut out = Vec::new();
-        if let Some(def) = usize::try_from(id).ok().and_then(|i| defs.get(i)) {
-            def_refs(&def.expr, &mut out);
-            for ex in &def.exceptions {
-                def_refs(&ex.condition, &mut out);
-                def_refs(&ex.value, &mut out);
-            }
-        }
-        out
-    };
-    let mut visited = vec![false; defs.len()];
-    let mut order = Vec::new();
-    for &root in roots {
-        let seen = |v: &mut Vec<bool>, id: DefId| -> bool {
-            match usize::try_from(id).ok().and_then(|i| v.get_mut(i)) {
-                Some(flag) if !*flag => {
-                    *flag = true;
-                    false
-                }
-                _ => true,
-            }
-        };
-        if seen(&mut visited, root) {
-            continue;
-        }
-        let mut stack: Vec<(DefId, Vec<DefId>)> = vec![(root, deps(root))];
-        while let Some((id, pending)) = stack.last_mut() {
-            match pending.pop() {
-                Some(next) => {
-                    if !seen(&mut visited, next) {
-                        let d = deps(next);
-                        stack.push((next, d));
-                    }
-                }
-                None => {
-                    order.push(*id);
-                    stack.pop();
-                }
-            }
-        }
-    }
-    order
 }

@@ -7,10 +7,11 @@ use socle_grammar::Span;
 use socle_runtime::ir::Interval;
 use socle_runtime::value::Value;
 
+use super::messages;
+use super::Ctx;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::{bound_text, BaremeRowData, Const};
-use crate::typeck::Ctx;
+use crate::typed::{bound_text, BaremeRowData, Const};
 use crate::types::Type;
 
 fn bound(
@@ -52,9 +53,9 @@ pub(crate) fn rows(
                 codes::MALFORMED_BAREME,
                 file,
                 row.number_span,
-                format!("la tranche {} apparaît deux fois", row.number),
+                messages::row_twice(row.number),
             )
-            .with_label(file, *first, "première tranche de ce numéro");
+            .with_label(file, *first, messages::FIRST_ROW_WITH_NUMBER);
             ctx.push(d);
             ok = false;
             continue;
@@ -72,11 +73,7 @@ pub(crate) fn rows(
                             codes::MALFORMED_BAREME,
                             file,
                             n.span,
-                            format!(
-                                "colonne inconnue `{}` (colonnes : {})",
-                                n.name,
-                                cols.join(", ")
-                            ),
+                            messages::unknown_column(&n.name, cols.join(", ")),
                         );
                         row_ok = false;
                         continue;
@@ -88,10 +85,7 @@ pub(crate) fn rows(
                         codes::MALFORMED_BAREME,
                         file,
                         n.span,
-                        format!(
-                            "`{}` : le barème `{}` n'a pas de `colonnes`",
-                            n.name, b.name.name
-                        ),
+                        messages::bareme_without_columns(&n.name, &b.name.name),
                     );
                     row_ok = false;
                     continue;
@@ -101,7 +95,7 @@ pub(crate) fn rows(
                         codes::MALFORMED_BAREME,
                         file,
                         iv.span,
-                        "chaque intervalle de ce barème est précédé du nom de sa colonne",
+                        messages::COLUMN_NAME_MISSING,
                     );
                     row_ok = false;
                     continue;
@@ -127,11 +121,7 @@ pub(crate) fn rows(
                         codes::MALFORMED_BAREME,
                         file,
                         iv.span,
-                        format!(
-                            "intervalle vide : la borne basse {} n'est pas en dessous de la borne haute {}",
-                            bound_text(lower, money),
-                            bound_text(u, money)
-                        ),
+                        messages::empty_interval(bound_text(lower, money), bound_text(u, money)),
                     );
                     row_ok = false;
                     continue;
@@ -144,10 +134,7 @@ pub(crate) fn rows(
                         codes::MALFORMED_BAREME,
                         file,
                         iv.span,
-                        format!(
-                            "la tranche {} a deux intervalles pour la même colonne",
-                            row.number
-                        ),
+                        messages::row_column_twice(row.number),
                     );
                     row_ok = false;
                 }
@@ -166,13 +153,9 @@ pub(crate) fn rows(
                 .collect();
             if !missing.is_empty() {
                 let what = if has_columns {
-                    format!(
-                        "la tranche {} n'a pas d'intervalle pour {}",
-                        row.number,
-                        missing.join(", ")
-                    )
+                    messages::row_missing_column(row.number, missing.join(", "))
                 } else {
-                    format!("la tranche {} n'a pas d'intervalle", row.number)
+                    messages::row_without_interval(row.number)
                 };
                 ctx.err(codes::MALFORMED_BAREME, file, row.number_span, what);
                 row_ok = false;
@@ -203,7 +186,7 @@ pub(crate) fn rows(
     for col in 0..ncols {
         let col_text = columns
             .and_then(|c| c.get(col))
-            .map_or_else(String::new, |c| format!(" (colonne {c})"));
+            .map_or_else(String::new, messages::in_column);
         let mut entries: Vec<(&Interval, Span, u32)> = out
             .iter()
             .filter_map(|(r, _, spans)| Some((r.intervals.get(col)?, *spans.get(col)?, r.number)))
@@ -220,7 +203,7 @@ pub(crate) fn rows(
                     codes::TRANCHE_OVERLAP,
                     file,
                     *sb,
-                    format!("les tranches {na} et {nb} se chevauchent{col_text}"),
+                    messages::rows_overlap(na, nb, &col_text),
                 )
                 .with_primary_message(format!("tranche {nb}"))
                 .with_label(file, *sa, format!("tranche {na}"));
@@ -235,12 +218,11 @@ pub(crate) fn rows(
                 Some(if u == l {
                     bound_text(u, money)
                 } else {
-                    format!(
-                        "{}{} ; {}{}",
+                    messages::joined_bounds(
                         if ui { "]" } else { "[" },
                         bound_text(u, money),
                         bound_text(l, money),
-                        if li { "[" } else { "]" }
+                        if li { "[" } else { "]" },
                     )
                 })
             } else {
@@ -251,7 +233,7 @@ pub(crate) fn rows(
                     codes::TRANCHE_GAP,
                     file,
                     *sb,
-                    format!("aucune tranche ne couvre {hole}{col_text}"),
+                    messages::gap_between_rows(&hole, &col_text),
                 )
                 .with_primary_message(format!("tranche {nb}"))
                 .with_label(file, *sa, format!("tranche {na}"));

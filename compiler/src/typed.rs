@@ -15,25 +15,25 @@ use crate::types::{QName, Type};
 
 /// A memoised named value: a top-level `valeur`/`condition` or a dispositif item.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DefKey {
+pub enum ValueKey {
     Top(QName),
     Item { dispositif: QName, name: String },
 }
 
-impl DefKey {
+impl ValueKey {
     /// The rule identifier shown in traces: `national.plafond_apa`, `apa_domicile.montant`.
     pub fn trace_name(&self) -> String {
         match self {
-            DefKey::Top(q) => q.to_string(),
-            DefKey::Item { dispositif, name } => format!("{}.{name}", dispositif.name),
+            ValueKey::Top(q) => q.to_string(),
+            ValueKey::Item { dispositif, name } => format!("{}.{name}", dispositif.name),
         }
     }
 
     /// The name as a policy officer wrote it, for cycle messages.
     pub fn short_name(&self) -> String {
         match self {
-            DefKey::Top(q) => q.name.clone(),
-            DefKey::Item { dispositif, name } => format!("{}.{name}", dispositif.name),
+            ValueKey::Top(q) => q.name.clone(),
+            ValueKey::Item { dispositif, name } => format!("{}.{name}", dispositif.name),
         }
     }
 }
@@ -67,7 +67,7 @@ pub enum TKind {
     Const(Const),
     /// A dossier field: the `entrée` then nested structure fields.
     Input(Vec<InputSegment>),
-    Def(DefKey),
+    Named(ValueKey),
     /// A function parameter or function `soit`, numbered within its function.
     Local(u32),
     DecisionDate,
@@ -124,7 +124,7 @@ impl TExpr {
         match &self.kind {
             TKind::Const(_)
             | TKind::Input(_)
-            | TKind::Def(_)
+            | TKind::Named(_)
             | TKind::Local(_)
             | TKind::DecisionDate
             | TKind::Eligible(_)
@@ -162,7 +162,7 @@ impl TExpr {
 /// What an expression refers to, for dependency graphs and unused-definition warnings.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reference {
-    Def(DefKey),
+    Value(ValueKey),
     Function(QName),
     Param(QName),
     Bareme(QName),
@@ -173,7 +173,7 @@ pub enum Reference {
 /// Every reference made by an expression (its whole tree).
 pub fn references(e: &TExpr, out: &mut Vec<Reference>) {
     match &e.kind {
-        TKind::Def(k) => out.push(Reference::Def(k.clone())),
+        TKind::Named(k) => out.push(Reference::Value(k.clone())),
         TKind::Local(i) => out.push(Reference::Local(*i)),
         TKind::Param { param, .. } | TKind::TableGet { param, .. } => {
             out.push(Reference::Param(param.clone()));
@@ -183,7 +183,7 @@ pub fn references(e: &TExpr, out: &mut Vec<Reference>) {
         TKind::Eligible(d) => out.push(Reference::Dispositif(d.clone())),
         TKind::DispositifOutput(d, name) => {
             out.push(Reference::Dispositif(d.clone()));
-            out.push(Reference::Def(DefKey::Item {
+            out.push(Reference::Value(ValueKey::Item {
                 dispositif: d.clone(),
                 name: name.clone(),
             }));
@@ -211,7 +211,7 @@ pub enum TMessagePart {
 /// A top-level `valeur`/`condition` or a dispositif item.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValueItem {
-    pub key: DefKey,
+    pub key: ValueKey,
     pub name: Ident,
     pub file: FileId,
     pub kind: ValueKind,
@@ -258,6 +258,8 @@ pub struct Version<T> {
     /// Inclusive: from `jusqu'au` or the day before the next version.
     pub until: Option<NaiveDate>,
     pub value: T,
+    /// The whole version as written (in the declaration's file).
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -307,14 +309,34 @@ pub struct StructItem {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CumulItem {
+    /// Where the rule is written.
+    pub file: FileId,
+    pub span: Span,
     pub kind: CumulKind,
     pub left: QName,
     pub right: QName,
 }
 
+/// What a name written in a ruleset denotes: an imported ruleset, a declaration, or a member
+/// of one (field, variant, dispositif item, function parameter or `soit`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Named {
+    Ruleset(String),
+    Top(QName),
+    Member(QName, String),
+}
+
+/// One name as written and what typing resolved it to: the source map the editor reads.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Resolution {
+    pub file: FileId,
+    pub span: Span,
+    pub target: Named,
+}
+
 /// A ruleset after resolution, typing and checks.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct Checked {
+pub struct TypedRuleset {
     /// The identifier written in expressions (`val_doise`).
     pub ident: String,
     pub enums: BTreeMap<String, EnumItem>,
@@ -327,19 +349,21 @@ pub struct Checked {
     /// In declaration order.
     pub dispositifs: Vec<DispositifItem>,
     pub cumuls: Vec<CumulItem>,
+    /// Every name resolved, in typing order (a name typed twice appears twice).
+    pub resolutions: Vec<Resolution>,
     /// Every diagnostic located in this ruleset's files, except parse errors.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Checked {
+impl TypedRuleset {
     pub fn dispositif(&self, name: &str) -> Option<&DispositifItem> {
         self.dispositifs.iter().find(|d| d.name.name == name)
     }
 
-    pub fn value(&self, key: &DefKey) -> Option<&ValueItem> {
+    pub fn value(&self, key: &ValueKey) -> Option<&ValueItem> {
         match key {
-            DefKey::Top(q) => self.values.get(&q.name),
-            DefKey::Item { dispositif, name } => self
+            ValueKey::Top(q) => self.values.get(&q.name),
+            ValueKey::Item { dispositif, name } => self
                 .dispositif(&dispositif.name)?
                 .items
                 .iter()

@@ -3,10 +3,11 @@
 use socle_grammar::ast::{Ident, Validity};
 use socle_grammar::Span;
 
+use super::messages;
+use super::Ctx;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::hir::Version;
-use crate::typeck::Ctx;
+use crate::typed::Version;
 
 fn date_text(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -30,12 +31,11 @@ pub(crate) fn versions<T>(
                     codes::VALIDITY_OVERLAP,
                     file,
                     span,
-                    format!(
-                        "la version {} de `{}` se termine le {} avant de commencer le {}",
-                        i + 1,
-                        name.name,
+                    messages::version_ends_before_start(
+                        &i + 1,
+                        &name.name,
                         date_text(until),
-                        date_text(v.from)
+                        date_text(v.from),
                     ),
                 ));
             }
@@ -55,21 +55,17 @@ pub(crate) fn versions<T>(
                 codes::VALIDITY_OVERLAP,
                 file,
                 vb.from_span,
-                format!(
-                    "deux versions de `{}` s'appliquent le {}",
-                    name.name,
-                    date_text(vb.from)
-                ),
+                messages::versions_overlap(&name.name, date_text(vb.from)),
             )
-            .with_primary_message("cette version commence ici")
-            .with_label(file, *sa, "alors que cette version est encore valable")
-            .with_note("une version vaut de sa date « à partir du » jusqu'à sa date « jusqu'au », sinon jusqu'à la veille de la version suivante");
+            .with_primary_message(messages::VERSION_STARTS_HERE)
+            .with_label(file, *sa, messages::VERSION_STILL_VALID)
+            .with_note(messages::VERSION_PERIOD_RULE);
             ctx.push(d);
         }
     }
     let mut out = Vec::new();
     for (pos, i) in order.iter().enumerate() {
-        let Some((v, _)) = validities.get(*i) else {
+        let Some((v, span)) = validities.get(*i) else {
             continue;
         };
         let next_from = order
@@ -85,6 +81,7 @@ pub(crate) fn versions<T>(
                 from: v.from,
                 until,
                 value,
+                span: *span,
             });
         }
     }

@@ -1,0 +1,4 @@
+//! The parts of the `socle` command that are exercised outside the binary too: the JSON Lines
+//! protocol of `socle batch`, which the `batch_lines` fuzz target drives directly.
+
+pub mod lines;

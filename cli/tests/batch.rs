@@ -1,0 +1,200 @@
+//! `socle batch` is line-faithful and streaming, every read is bounded, and a closed stdout
+//! ends any command quietly. Runs the real binary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value as Json;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn good() -> String {
+    let text = std::fs::read_to_string(root().join("examples/dossier-apa.json")).unwrap();
+    serde_json::from_str::<Json>(&text).unwrap().to_string()
+}
+
+/// Runs `socle args` with `input` on stdin, written from a thread so a process that stops
+/// reading early cannot block the test.
+fn run(args: &[&str], input: Vec<u8>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(&input).ok();
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn lines(out: &Output) -> Vec<Json> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const BATCH: &[&str] = &["batch", "rulesets/val-doise", "--dossiers", "-"];
+
+#[test]
+fn one_output_line_per_input_line_with_its_number() {
+    let good = good();
+    let mut input = Vec::new();
+    for line in [
+        good.as_bytes(),
+        b"",
+        b"   \t",
+        good.as_bytes(),
+        b"{\"x\": \"caf\xe9\"}",
+        b"{\"date_demande\": 3}",
+        b"\r",
+    ] {
+        input.extend_from_slice(line);
+        input.push(b'\n');
+    }
+    // The last line has no final newline: it is a line all the same.
+    input.extend_from_slice(good.as_bytes());
+    let out = run(BATCH, input);
+    assert_eq!(out.status.code(), Some(1));
+    let lines = lines(&out);
+    let numbers: Vec<u64> = lines.iter().map(|l| l["ligne"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7, 8]);
+    let kinds: Vec<&str> = lines
+        .iter()
+        .map(|l| l["detail"]["type"].as_str().unwrap_or("décision"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "décision",
+            "ligne_vide",
+            "ligne_vide",
+            "décision",
+            "encodage_invalide",
+            "dossier_invalide",
+            "ligne_vide",
+            "décision"
+        ]
+    );
+    assert_eq!(lines[0]["ruleset"], "val-doise");
+    assert!(
+        lines[4]["erreur"].as_str().unwrap().contains("UTF-8"),
+        "{}",
+        lines[4]
+    );
+}
+
+#[test]
+fn an_overlong_line_is_one_error_line() {
+    let good = good();
+    let mut input = vec![b' '; 3 * 1024 * 1024];
+    input.push(b'\n');
+    input.extend_from_slice(good.as_bytes());
+    input.push(b'\n');
+    let out = run(BATCH, input);
+    let lines = lines(&out);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["detail"]["type"], "ligne_trop_longue");
+    assert!(lines[0]["erreur"]
+        .as_str()
+        .unwrap()
+        .contains("1048576 octets"));
+    assert_eq!(lines[1]["ligne"], 2);
+    assert_eq!(lines[1]["ruleset"], "val-doise");
+}
+
+#[test]
+fn each_decision_is_written_before_the_next_line_is_read() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
+        .args(BATCH)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{}", good()).unwrap();
+    stdin.flush().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = String::new();
+        BufReader::new(stdout).read_line(&mut first).ok();
+        tx.send(first).ok();
+    });
+    // Stdin is still open: the first decision must come out anyway.
+    let first = rx.recv_timeout(Duration::from_secs(20));
+    drop(stdin);
+    child.kill().ok();
+    child.wait().ok();
+    let first: Json =
+        serde_json::from_str(&first.expect("pas de décision avant la fin de l'entrée")).unwrap();
+    assert_eq!(first["ligne"], 1);
+}
+
+#[test]
+fn decide_refuses_an_endless_dossier() {
+    let input = b"y\n".repeat(2 * 1024 * 1024);
+    let out = run(&["decide", "rulesets/val-doise", "--dossier", "-"], input);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("taille maximale de 1048576 octets"), "{err}");
+}
+
+#[test]
+fn a_closed_stdout_ends_every_command_quietly() {
+    let dossier = root().join("examples/dossier-apa.json");
+    let dossier = dossier.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["decide", "rulesets/val-doise", "--dossier", dossier],
+        &[
+            "decide",
+            "rulesets/val-doise",
+            "--dossier",
+            dossier,
+            "--format",
+            "human",
+        ],
+        &["batch", "rulesets/val-doise", "--dossiers", dossier],
+        &["schema", "rulesets/val-doise"],
+        &["explain"],
+    ];
+    for args in cases {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
+            .args(*args)
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The read end is closed before the command writes anything.
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(141), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}

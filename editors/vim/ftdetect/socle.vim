@@ -1,0 +1,2 @@
+" Socle rulesets (see editors/README.md): *.socle files have the filetype `socle`.
+autocmd BufRead,BufNewFile *.socle setfiletype socle
