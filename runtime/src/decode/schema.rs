@@ -115,12 +115,22 @@ fn ty_schema(ty: &Ty, enums: &[EnumDef]) -> Json {
             "description": description,
         })
     };
+    // A dossier amount is non-negative with at most two decimals.
+    let money = |description: String| {
+        json!({
+            "anyOf": [
+                { "type": "number", "minimum": 0 },
+                { "type": "string", "pattern": "^[0-9]+(\\.[0-9]{1,2})?$" }
+            ],
+            "description": description,
+        })
+    };
     match ty {
         Ty::Bool => json!({ "type": "boolean" }),
         Ty::Int => json!({ "type": "integer" }),
         Ty::Decimal => decimal("nombre décimal".to_owned()),
         Ty::Rate => decimal("taux : 0.25 pour 25 %".to_owned()),
-        Ty::Money(period) => decimal(format!(
+        Ty::Money(period) => money(format!(
             "montant en euros{}",
             match period {
                 None => "",

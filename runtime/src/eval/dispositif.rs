@@ -236,10 +236,17 @@ impl<T: Tracer> Eval<'_, T> {
                     CondState::Failed
                 }
                 Err(e) => match *e {
-                    Stop::Unknown(m) => {
-                        missing.extend(&m);
-                        CondState::Unknown(m)
-                    }
+                    Stop::Unknown(m) => match self.split_condition(condition.def, &m) {
+                        Some(true) => CondState::Held,
+                        Some(false) => {
+                            failed = true;
+                            CondState::Failed
+                        }
+                        None => {
+                            missing.extend(&m);
+                            CondState::Unknown(m)
+                        }
+                    },
                     // The premises of this condition did not hold (or are unknown): it does
                     // not decide anything.
                     Stop::Failed(_) if failed || !missing.is_empty() => CondState::Skipped,

@@ -8,6 +8,7 @@
 
 mod dispositif;
 mod lookup;
+mod split;
 mod unknown;
 
 use std::cell::Cell;
