@@ -7,6 +7,21 @@
 //! println!("{}", decision.to_json());
 //! ```
 //!
+//! Deciding with missing facts: a field the dossier leaves out is *unknown*. Evaluation is
+//! three-valued (Kleene: `faux et ?` is `faux`, `vrai ou ?` is `vrai`, `si ? alors a sinon a` is
+//! `a`; an unknown condition is also decided by cases when the missing facts are booleans or
+//! enumerations). Each [`DispositifDecision`] is granted or refused (`eligible: Some(_)`), or
+//! undetermined (`None`) with `manquants`, the missing input slots that could change it;
+//! [`Decision::questions`] ranks them across dispositifs. Guarantee (property-tested on every
+//! shipped ruleset): more facts never change a decision, they only settle undetermined ones.
+//!
+//! ```text
+//! let read = engine.read_str(json, &DecodeOptions { strict: false })?; // every error at once
+//! for w in &read.warnings { eprintln!("{w}"); }                         // unknown fields
+//! let decision = engine.decide(&read.dossier, &DecideOptions::default())?;
+//! if !decision.is_decided() { ask(decision.questions()); }
+//! ```
+//!
 //! API agreed between crates:
 //! - `Engine::new(Program) -> Result<Engine, ProgramError>` validates indices once
 //!   (so evaluation never meets a dangling index; it still uses `.get()`).
