@@ -65,6 +65,8 @@ impl Stop {
 
 /// Both stops of two operands evaluated independently: a failure wins (it does not depend on
 /// the missing facts), otherwise the missing facts of both.
+// Stops travel boxed through evaluation results; merging takes them as they come.
+#[allow(clippy::boxed_local)]
 pub(crate) fn merge(a: Box<Stop>, b: Box<Stop>) -> Box<Stop> {
     match (*a, *b) {
         (Stop::Unknown(mut x), Stop::Unknown(y)) => {
@@ -77,6 +79,7 @@ pub(crate) fn merge(a: Box<Stop>, b: Box<Stop>) -> Box<Stop> {
 
 /// For a short-circuit operand evaluated only because the first one is unknown: its failure
 /// might never have happened (the first operand may settle the result), so the unknown wins.
+#[allow(clippy::boxed_local)]
 pub(crate) fn merge_speculative(first: Box<Stop>, second: Box<Stop>) -> Box<Stop> {
     match (*first, *second) {
         (Stop::Unknown(mut x), Stop::Unknown(y)) => {
