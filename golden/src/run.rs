@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde_json::Value as Json;
-use socle_runtime::{published, Coverage, DecideOptions, Engine};
+use socle_runtime::{published, Coverage, DecideOptions, DecodeOptions, Engine};
 
 use crate::case::{Case, Expected};
 use crate::expect::{matches, type_expected};
@@ -192,7 +192,10 @@ pub fn run_date(
         failures: Vec::new(),
         snapshot: None,
     };
-    let dossier = match engine.decode_json(&case.dossier) {
+    let dossier = match engine
+        .read_json(&case.dossier, &DecodeOptions::default())
+        .map(|read| read.dossier)
+    {
         Ok(d) => d,
         Err(e) => {
             result.failures.push(Failure::Dossier {

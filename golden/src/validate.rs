@@ -3,7 +3,7 @@
 
 use socle_compiler::{codes, Diagnostic, FileId};
 use socle_runtime::ir::{Dispositif, Program};
-use socle_runtime::Engine;
+use socle_runtime::{DecodeOptions, Engine};
 
 use crate::case::{Case, CaseFile, DispositifExpectation};
 use crate::expect::type_expected;
@@ -49,16 +49,19 @@ fn validate_case(engine: &Engine, case: &Case) -> Vec<Diagnostic> {
     for expectation in sets.flatten() {
         check_expectation(program, case.file, expectation, &mut out);
     }
-    if let Err(e) = engine.decode_json(&case.dossier) {
-        out.push(
-            Diagnostic::error(
-                codes::CASE_DOSSIER,
-                case.file,
-                case.dossier_span_of(e.path()),
-                format!("dossier du cas « {} » invalide : {e}", case.id),
-            )
-            .with_primary_message("ici"),
-        );
+    // Every error of the dossier, each at its position in the case file.
+    if let Err(errors) = engine.read_json(&case.dossier, &DecodeOptions::default()) {
+        for e in &errors.errors {
+            out.push(
+                Diagnostic::error(
+                    codes::CASE_DOSSIER,
+                    case.file,
+                    case.dossier_span_of(e.path()),
+                    format!("dossier du cas « {} » invalide : {e}", case.id),
+                )
+                .with_primary_message("ici"),
+            );
+        }
     }
     out
 }

@@ -3,6 +3,12 @@
 //! hand-written Rust function computing the same APA à domicile in the same process
 //! (the ratio is what to read: absolute speeds move with the shared machine's load).
 //!
+//! Complete dossiers must not pay for deciding incomplete ones (three-valued evaluation, issue
+//! 10): compare `apa_domicile/socle_engine` (and its ratio to the hand-written baseline) with the
+//! same benchmark built before that change, e.g. `--save-baseline before` on the older commit
+//! then `--baseline before` here. `apa_domicile_incomplete` decides the same dossiers without
+//! their GIR (every one undetermined, naming `demandeur.gir`), for information.
+//!
 //! `cargo bench -p socle-tests --bench decide`
 
 use std::hint::black_box;
@@ -150,6 +156,28 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for p in &plains {
                 black_box(apa_2024(black_box(p)));
+            }
+        })
+    });
+    group.finish();
+
+    // The same dossiers without the GIR: the unknown path, for information.
+    let incomplete: Vec<_> = raw
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            if let Some(p) = d["demandeur"].as_object_mut() {
+                p.remove("gir");
+            }
+            engine.decode_json(&d).expect("valid dossier")
+        })
+        .collect();
+    let mut group = c.benchmark_group("apa_domicile_incomplete");
+    group.throughput(Throughput::Elements(N as u64));
+    group.bench_function("socle_engine", |b| {
+        b.iter(|| {
+            for d in &incomplete {
+                black_box(engine.decide_selected(black_box(d), &options, &apa).ok());
             }
         })
     });
