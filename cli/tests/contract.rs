@@ -380,3 +380,57 @@ fn undecidable_dispositif_is_reported_not_hidden() {
     assert_eq!(decision["dispositifs"]["apa_domicile"]["eligible"], true);
     assert!(String::from_utf8_lossy(&out.stderr).contains("aide_menagere"));
 }
+
+/// Issue 10: a partial dossier exits 1 with its questions in French; a typo is a warning naming
+/// the field meant, an error with `--strict`; the schema of one dispositif lists only its fields.
+#[test]
+fn partial_dossiers_questions_warnings_and_schema_per_dispositif() {
+    let mut partial = example_dossier();
+    let demandeur = partial["demandeur"].as_object_mut().expect("demandeur");
+    demandeur.remove("gir");
+    demandeur.insert("domicile_secour".into(), "95".into());
+    let out = socle_stdin(
+        &[
+            "decide",
+            "rulesets/val-doise",
+            "--dossier",
+            "-",
+            "--format",
+            "human",
+        ],
+        &partial.to_string(),
+    );
+    assert_eq!(code(&out), 1);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Questions à poser"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("vouliez-vous dire `domicile_secours` ?"),
+        "{stderr}"
+    );
+    let out = socle_stdin(
+        &["decide", "rulesets/val-doise", "--dossier", "-", "--strict"],
+        &partial.to_string(),
+    );
+    assert_eq!(code(&out), 1);
+    let error = json(&out);
+    assert_eq!(
+        error["erreur"]["chemin"], "demandeur.domicile_secour",
+        "{error:#}"
+    );
+
+    let out = socle(&[
+        "schema",
+        "rulesets/bas-rhin",
+        "--dispositif",
+        "apa_domicile",
+    ]);
+    assert_eq!(code(&out), 0);
+    let schema = json(&out);
+    assert_eq!(schema["required"], serde_json::json!(["date_demande"]));
+    let text = schema.to_string();
+    assert!(text.contains("\"gir\""), "{text}");
+    assert!(!text.contains("\"deces\""), "{text}");
+    let out = socle(&["schema", "rulesets/bas-rhin", "--dispositif", "pch"]);
+    assert_eq!(code(&out), 2);
+}
