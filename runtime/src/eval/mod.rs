@@ -544,12 +544,21 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 } else {
                     Ordering::Greater
                 };
-                // Every argument is evaluated, so that all the missing facts are named.
-                let mut values = Vec::with_capacity(args.len());
+                // Every argument is evaluated, so that all the missing facts are named; the
+                // comparisons stop at the first unknown one. No allocation on the known path.
+                let mut best: Option<Value> = None;
                 let mut stop: Option<Box<Stop>> = None;
+                let mut any_decimal = false;
                 for arg in args {
                     match self.eval(arg) {
-                        Ok(v) => values.push(v),
+                        Ok(_) if stop.is_some() => {}
+                        Ok(v) => {
+                            any_decimal |= matches!(v, Value::Dec(_));
+                            best = match best {
+                                Some(b) if self.check_cmp(&v, &b)? != keep => Some(b),
+                                _ => Some(v),
+                            };
+                        }
                         Err(e) if e.is_unknown() => {
                             stop = Some(match stop {
                                 Some(s) => unknown::merge(s, e),
@@ -562,17 +571,9 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 if let Some(stop) = stop {
                     return Err(stop);
                 }
-                let mut values = values.into_iter();
-                let Some(mut best) = values.next() else {
+                let Some(best) = best else {
                     return Err(self.internal("argument manquant"));
                 };
-                let mut any_decimal = matches!(best, Value::Dec(_));
-                for v in values {
-                    any_decimal |= matches!(v, Value::Dec(_));
-                    if self.check_cmp(&v, &best)? == keep {
-                        best = v;
-                    }
-                }
                 match best {
                     Value::Int(i) if any_decimal => Ok(Value::Dec(Decimal::from(i))),
                     other => Ok(other),
