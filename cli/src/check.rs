@@ -46,7 +46,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> Status {
     let warnings = count(&diagnostics, Severity::Warning);
     match format {
         Format::Human => {
-            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let color = crate::help::colour_on_stderr();
             eprint!("{}", session.render(&diagnostics, color));
             let names: Vec<String> = rulesets.iter().map(|r| session.ruleset_name(*r)).collect();
             eprintln!(
@@ -103,7 +103,7 @@ pub fn compile_single(path: &Path) -> Result<socle_runtime::Engine, Status> {
         Some(program) if errors.is_empty() => socle_runtime::Engine::new(program)
             .map_err(|e| usage_error(format!("programme compilé invalide : {e}"))),
         _ => {
-            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let color = crate::help::colour_on_stderr();
             eprint!("{}", session.render(&errors, color));
             Err(usage_error(format!(
                 "le jeu de règles {} ne compile pas ({})",
