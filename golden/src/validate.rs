@@ -170,6 +170,23 @@ fn check_expectation(
             );
         }
     }
+    for manquant in expectation.manquants.iter().flatten() {
+        if !program.input_paths.contains(&manquant.name) {
+            out.push(
+                Diagnostic::error(
+                    codes::CASE_MALFORMED,
+                    file,
+                    manquant.span,
+                    format!(
+                        "`manquants` : le jeu de règles {} ne lit aucun champ `{}` du dossier",
+                        program.ruleset, manquant.name
+                    ),
+                )
+                .with_primary_message("champ inconnu")
+                .with_note("un élément de `manquants` est un chemin du dossier, par exemple \"demandeur.gir\""),
+            );
+        }
+    }
 }
 
 /// The ids a motif of this dispositif can have: its conditions, and `cumul_<winner>` for

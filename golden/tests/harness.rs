@@ -190,6 +190,7 @@ date = 2024-03-01
 dossier = { date_demande = 2024-03-01, demandeur = { date_naissance = 1954-01-10, ressources = "800", situation = "veuf", inaptitude = false } }
 attendu.aide.valeurs = { montnt = "1.00", montant = "12,50", taux_participation = true }
 attendu.aide.motifs_non_satisfaits = ["agee"]
+attendu.aide.manquants = ["demandeur.revenus"]
 
 [[cas]]
 id = "mal forme"
