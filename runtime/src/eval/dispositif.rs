@@ -15,28 +15,28 @@ use crate::ir::{DispositifId, Expr, Message, MessagePart, Program};
 use crate::trace::Tracer;
 use crate::value::Value;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Eligibility {
     Pending,
     InProgress,
     Done {
-        /// `None`: undetermined, for want of the facts in `missing`.
+        /// `None`: undetermined, for want of the facts in `Eval::unknowns[missing]`.
         eligible: Option<bool>,
         /// Index in `Layout::winners[d]` of the dispositif that excluded this one.
         excluded_by: Option<usize>,
-        missing: Missing,
+        missing: Option<u32>,
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum CondState {
     Pending,
     Held,
     Failed,
     /// Its evaluation failed after an earlier condition already failed: not a motif.
     Skipped,
-    /// It depends on facts the dossier does not give.
-    Unknown(Missing),
+    /// It depends on facts the dossier does not give (`Eval::unknowns[i]`).
+    Unknown(u32),
 }
 
 impl<T: Tracer> Eval<'_, T> {
@@ -103,7 +103,7 @@ impl<T: Tracer> Eval<'_, T> {
             let (held, missing) = match self.conditions.get(offset + i) {
                 Some(CondState::Held) => (Some(true), Vec::new()),
                 Some(CondState::Failed) => (Some(false), Vec::new()),
-                Some(CondState::Unknown(missing)) => (None, missing.slots().to_vec()),
+                Some(CondState::Unknown(i)) => (None, self.unknown_set(*i).into_slots()),
                 Some(CondState::Skipped) => continue,
                 _ => return Err(self.internal("condition non évaluée")),
             };
@@ -178,7 +178,7 @@ impl<T: Tracer> Eval<'_, T> {
                 Eligibility::Done {
                     eligible,
                     excluded_by,
-                    missing,
+                    missing: (!missing.is_empty()).then(|| self.remember(missing)),
                 },
                 Ok((eligible, excluded_by)),
             ),
@@ -191,7 +191,9 @@ impl<T: Tracer> Eval<'_, T> {
     /// The facts an undetermined dispositif waits for (empty once decided).
     pub(super) fn eligibility_missing(&self, d: DispositifId) -> Missing {
         match self.eligibility.get(d as usize) {
-            Some(Eligibility::Done { missing, .. }) => missing.clone(),
+            Some(Eligibility::Done {
+                missing: Some(i), ..
+            }) => self.unknown_set(*i),
             _ => Missing::default(),
         }
     }
@@ -244,7 +246,7 @@ impl<T: Tracer> Eval<'_, T> {
                         }
                         None => {
                             missing.extend(&m);
-                            CondState::Unknown(m)
+                            CondState::Unknown(self.remember(m))
                         }
                     },
                     // The premises of this condition did not hold (or are unknown): it does

@@ -38,8 +38,9 @@ enum Memo {
     Pending,
     InProgress,
     Done(Value),
-    /// Depends on facts the dossier does not give.
-    Unknown(Missing),
+    /// Depends on facts the dossier does not give: index in `Eval::unknowns` (kept aside so
+    /// that the memo stays as small as a value for complete dossiers).
+    Unknown(u32),
 }
 
 pub(crate) struct Eval<'a, T: Tracer> {
@@ -58,6 +59,9 @@ pub(crate) struct Eval<'a, T: Tracer> {
     /// The dispositif being decided, named in errors raised outside any rule.
     deciding: Option<DispositifId>,
     rules_computed: u32,
+    /// The missing-fact sets that memoised results, conditions and eligibilities refer to;
+    /// empty (and never allocated) for a complete dossier.
+    unknowns: Vec<Missing>,
     tracer: T,
 }
 
@@ -124,6 +128,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
             current: None,
             deciding: None,
             rules_computed: 0,
+            unknowns: Vec::new(),
             tracer,
         }
     }
@@ -145,7 +150,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
         };
         match self.memo.get(id as usize) {
             Some(Memo::Done(v)) => return Ok(v.clone()),
-            Some(Memo::Unknown(missing)) => return Err(unknown(missing.clone())),
+            Some(Memo::Unknown(i)) => return Err(unknown(self.unknown_set(*i))),
             Some(Memo::InProgress) => {
                 return Err(fail(EvalError::Cycle {
                     def: def.name.clone(),
@@ -169,13 +174,26 @@ impl<'a, T: Tracer> Eval<'a, T> {
             Err(e) => {
                 self.tracer.abort_def();
                 let state = match &*e {
-                    Stop::Unknown(missing) => Memo::Unknown(missing.clone()),
+                    Stop::Unknown(missing) => Memo::Unknown(self.remember(missing.clone())),
                     Stop::Failed(_) => Memo::Pending,
                 };
                 self.set_memo(id, state);
                 Err(e)
             }
         }
+    }
+
+    /// Keeps a missing-fact set aside; its index goes in the memo or a condition's state.
+    fn remember(&mut self, missing: Missing) -> u32 {
+        self.unknowns.push(missing);
+        u32::try_from(self.unknowns.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn unknown_set(&self, index: u32) -> Missing {
+        self.unknowns
+            .get(index as usize)
+            .cloned()
+            .unwrap_or_default()
     }
 
     #[inline]
@@ -325,6 +343,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
     }
 
     /// Two operands evaluated independently (the second is skipped after a failure).
+    #[inline(always)]
     fn eval2(&mut self, a: &Expr, b: &Expr) -> R<(Value, Value)> {
         let a = self.eval(a);
         if matches!(&a, Err(e) if !e.is_unknown()) {
@@ -333,6 +352,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
         join(a, self.eval(b))
     }
 
+    #[inline(always)]
     fn eval_dates(&mut self, a: &Expr, b: &Expr) -> R<(NaiveDate, NaiveDate)> {
         let a = self.eval_date(a);
         if matches!(&a, Err(e) if !e.is_unknown()) {

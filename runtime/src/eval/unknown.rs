@@ -90,7 +90,8 @@ pub(crate) fn merge_speculative(first: Box<Stop>, second: Box<Stop>) -> Box<Stop
     }
 }
 
-/// Two independent results: both values, or why not.
+/// Two independent results: both values, or why not. Inlined: it is on every binary operation.
+#[inline(always)]
 pub(crate) fn join<A, B>(
     a: Result<A, Box<Stop>>,
     b: Result<B, Box<Stop>>,
