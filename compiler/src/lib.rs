@@ -254,6 +254,24 @@ impl Session {
         self.load_imports();
     }
 
+    /// Forgets a file deleted from disk: it leaves the ruleset that held it.
+    pub fn remove_file(&mut self, path: &Path) {
+        let Some(file) = self.files.remove(path) else {
+            return;
+        };
+        for r in self.rulesets() {
+            if r.files(&self.db).contains(&file) {
+                let files: Vec<SourceFile> = r
+                    .files(&self.db)
+                    .iter()
+                    .copied()
+                    .filter(|&f| f != file)
+                    .collect();
+                r.set_files(&mut self.db).to(files);
+            }
+        }
+    }
+
     pub fn ruleset_name(&self, r: RulesetId) -> String {
         r.0.name(&self.db).clone()
     }

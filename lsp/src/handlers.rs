@@ -115,32 +115,93 @@ fn to_value(v: impl serde::Serialize) -> Answer {
     serde_json::to_value(v).map_err(|e| (ErrorCode::InternalError, e.to_string()))
 }
 
-/// Applies a document notification; returns the document whose diagnostics may have changed.
-pub(crate) fn notification(server: &mut Server, n: &Notification) -> Option<Url> {
+/// Applies a notification; returns the documents whose diagnostics may have changed.
+pub(crate) fn notification(server: &mut Server, n: &Notification) -> Vec<Url> {
+    notification_inner(server, n).unwrap_or_default()
+}
+
+fn notification_inner(server: &mut Server, n: &Notification) -> Option<Vec<Url>> {
     match n.method.as_str() {
         notif::DidOpenTextDocument::METHOD => {
             let p: lsp_types::DidOpenTextDocumentParams =
                 serde_json::from_value(n.params.clone()).ok()?;
             let doc = p.text_document;
-            update(server, doc.uri, doc.version, doc.text)
+            update(server, doc.uri, doc.version, doc.text).map(|u| vec![u])
         }
         notif::DidChangeTextDocument::METHOD => {
             let p: lsp_types::DidChangeTextDocumentParams =
                 serde_json::from_value(n.params.clone()).ok()?;
-            // Full synchronisation: the last change holds the whole text.
-            let text = p.content_changes.into_iter().last()?.text;
-            update(server, p.text_document.uri, p.text_document.version, text)
+            let path = path_of(&p.text_document.uri)?;
+            let mut text = server.host.text(&path).unwrap_or_default();
+            for change in p.content_changes {
+                apply_change(&mut text, change);
+            }
+            update(server, p.text_document.uri, p.text_document.version, text).map(|u| vec![u])
+        }
+        notif::DidSaveTextDocument::METHOD => {
+            let p: lsp_types::DidSaveTextDocumentParams =
+                serde_json::from_value(n.params.clone()).ok()?;
+            // The editor's text is already the analysis's; a file saved without being open
+            // here (or saved by a client that did not send its edits) is read back.
+            if server.docs.contains_key(&p.text_document.uri) {
+                return Some(vec![p.text_document.uri]);
+            }
+            let path = path_of(&p.text_document.uri)?;
+            Some(reloaded(server, &path))
+        }
+        notif::DidChangeWatchedFiles::METHOD => {
+            let p: lsp_types::DidChangeWatchedFilesParams =
+                serde_json::from_value(n.params.clone()).ok()?;
+            let mut out = Vec::new();
+            for change in p.changes {
+                // An open document is the editor's: its text on disk is not the one to check.
+                if server.docs.contains_key(&change.uri) {
+                    continue;
+                }
+                let Some(path) = path_of(&change.uri) else {
+                    continue;
+                };
+                out.extend(reloaded(server, &path));
+            }
+            Some(out)
         }
         notif::DidCloseTextDocument::METHOD => {
             let p: lsp_types::DidCloseTextDocumentParams =
                 serde_json::from_value(n.params.clone()).ok()?;
             let (path, _) = server.docs.remove(&p.text_document.uri)?;
             // Back to the text on disk.
-            let text = std::fs::read_to_string(&path).ok()?;
-            server.host.set_file(&path, text).ok()?;
-            Some(p.text_document.uri)
+            let mut out = reloaded(server, &path);
+            out.push(p.text_document.uri);
+            Some(out)
         }
         _ => None,
+    }
+}
+
+/// Reads a `.socle` file back from disk (or forgets it, if deleted).
+fn reloaded(server: &mut Server, path: &Path) -> Vec<Url> {
+    if path.extension().is_none_or(|e| e != "socle") {
+        return Vec::new();
+    }
+    server
+        .host
+        .reload_from_disk(path)
+        .iter()
+        .filter_map(|p| uri_of(p))
+        .collect()
+}
+
+/// Applies one `didChange` content change: a ranged replacement (UTF-16 positions) or, without
+/// a range, the whole text.
+pub(crate) fn apply_change(text: &mut String, change: lsp_types::TextDocumentContentChangeEvent) {
+    match change.range {
+        None => *text = change.text,
+        Some(range) => {
+            let lines = LineIndex::new(text);
+            let start = lines.offset(range.start);
+            let end = lines.offset(range.end).max(start);
+            text.replace_range(start..end, &change.text);
+        }
     }
 }
 
@@ -362,6 +423,15 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
                 })
                 .collect();
             to_value(symbols)
+        }
+        req::PrepareRenameRequest::METHOD => {
+            let p: TextDocumentPositionParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, text, offset) = locate(server, &p)?;
+            let span = server.host.prepare_rename(&path, offset).map_err(invalid)?;
+            to_value(lsp_types::PrepareRenameResponse::Range(
+                LineIndex::new(&text).range(span),
+            ))
         }
         req::Rename::METHOD => {
             let p: lsp_types::RenameParams =

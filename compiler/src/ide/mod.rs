@@ -4,6 +4,7 @@
 
 mod features;
 mod index;
+mod workspace;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -112,14 +113,15 @@ impl Host {
         self.session.file_path(file)
     }
 
-    /// The diagnostics of every file of the rulesets that hold `path` (an edit in one file
-    /// can change another's), including files that now have none.
+    /// The diagnostics of every file of the rulesets that hold `path` and of every ruleset
+    /// importing them (an edit in one file can change another's), including files that now
+    /// have none. A file outside the analysis (deleted, not a ruleset) has none.
     pub fn diagnostics(&self, path: &Path) -> Vec<(PathBuf, Vec<FileDiagnostic>)> {
         let Some(f) = self.source(path) else {
-            return Vec::new();
+            return vec![(canonical(path), Vec::new())];
         };
         let mut out: Vec<(PathBuf, Vec<FileDiagnostic>)> = Vec::new();
-        for r in self.rulesets_of(f) {
+        for r in self.affected(f) {
             let diags = pipeline::ruleset_diagnostics(&self.session.db, r);
             for &file in r.files(&self.session.db) {
                 let path = file.path(&self.session.db).clone();
@@ -268,16 +270,9 @@ impl Host {
         if socle_grammar::is_keyword(new_name) {
             return Err(format!("« {new_name} » est un mot réservé du langage"));
         }
-        let index = self.index();
-        let Some((_, def, _)) = self.lookup(path, offset) else {
-            return Err("aucun nom à renommer à cet endroit".to_owned());
-        };
-        if index
-            .defs
-            .get(def)
-            .is_some_and(|d| d.kind == DefKind::Ruleset)
-        {
-            return Err("un jeu de règles se renomme en renommant son dossier".to_owned());
+        let (index, def, _) = self.renamable(path, offset)?;
+        if let Some(existing) = self.collision(&index, def, new_name) {
+            return Err(existing);
         }
         Ok(self
             .references(path, offset, true)
@@ -288,6 +283,78 @@ impl Host {
                 new_text: new_name.to_owned(),
             })
             .collect())
+    }
+
+    /// The span of the name a rename at `offset` would change; `Err` with a French reason
+    /// when there is none (a keyword, a built-in, a ruleset, nothing).
+    pub fn prepare_rename(&mut self, path: &Path, offset: usize) -> Result<Span, String> {
+        self.renamable(path, offset).map(|(_, _, span)| span)
+    }
+
+    fn renamable(
+        &mut self,
+        path: &Path,
+        offset: usize,
+    ) -> Result<(Arc<Index>, usize, Span), String> {
+        if let Some((index, def, span)) = self.lookup(path, offset) {
+            if index
+                .defs
+                .get(def)
+                .is_some_and(|d| d.kind == DefKind::Ruleset)
+            {
+                return Err("un jeu de règles se renomme en renommant son dossier".to_owned());
+            }
+            return Ok((index, def, span));
+        }
+        let text = self.text(path).unwrap_or_default();
+        let word = socle_grammar::lexemes::lexemes(&text)
+            .into_iter()
+            .find(|(_, s)| (s.start as usize) <= offset && offset <= s.end as usize)
+            .and_then(|(_, s)| text.get(s.range()).map(str::to_owned))
+            .unwrap_or_default();
+        if socle_grammar::is_keyword(&word) {
+            Err(format!(
+                "« {word} » est un mot réservé du langage : il ne se renomme pas"
+            ))
+        } else if crate::typeck::builtins::builtin_doc_named(&word).is_some() {
+            Err(format!(
+                "« {word} » est prédéfini par le langage : il ne se renomme pas"
+            ))
+        } else {
+            Err("aucun nom à renommer à cet endroit".to_owned())
+        }
+    }
+
+    /// A French error naming the declaration `new_name` would collide with: the same ruleset
+    /// for a top-level name, the same parent for a member (field, variant, local name).
+    fn collision(&self, index: &Index, def: usize, new_name: &str) -> Option<String> {
+        let d = index.defs.get(def)?;
+        let other = index.defs.iter().find(|o| {
+            o.name == new_name
+                && o.kind != DefKind::Ruleset
+                && o.parent == d.parent
+                && (d.parent.is_some() || o.ruleset == d.ruleset)
+        })?;
+        let path = self.path_of(other.file);
+        let line = self.text(&path).map_or(0, |t| {
+            t.get(..other.span.start as usize)
+                .map_or(0, |b| b.matches('\n').count())
+                + 1
+        });
+        let shown: Vec<String> = path
+            .components()
+            .rev()
+            .take(2)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        Some(format!(
+            "« {new_name} » est déjà déclaré : {} {new_name} ({}, ligne {line})",
+            other.kind.label(),
+            shown.join("/")
+        ))
     }
 
     pub fn completion(&mut self, path: &Path, offset: usize) -> Vec<CompletionItem> {

@@ -1,0 +1,427 @@
+//! The workspace model over the protocol, on a copy of `fixtures/repo` (rulesets `base`,
+//! `dept` and `autre`; both others import `base`): every ruleset is loaded at start, edits
+//! re-check importers, disk changes are read back, ranged edits use UTF-16 columns.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_types::{Position, Url};
+use serde_json::{json, Value};
+
+/// A copy of `fixtures/repo` in a fresh temporary folder, removed on drop.
+struct Repo(PathBuf);
+
+impl Repo {
+    fn new(name: &str) -> Repo {
+        let dir = std::env::temp_dir().join(format!("socle-lsp-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repo"),
+            &dir,
+        );
+        Repo(dir.canonicalize().unwrap())
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join("rulesets").join(rel)
+    }
+
+    fn uri(&self, rel: &str) -> Url {
+        Url::from_file_path(self.path(rel)).unwrap()
+    }
+
+    fn text(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+struct Client {
+    conn: Connection,
+    server: Option<JoinHandle<socle_lsp::Ending>>,
+    next_id: i32,
+    /// Requests the server sent to the client (file watcher registration).
+    server_requests: Vec<Request>,
+}
+
+impl Client {
+    /// A client whose workspace folder is `folder` (any folder inside the repository).
+    fn start(folder: &Path, capabilities: Value) -> Client {
+        let (server_side, client_side) = Connection::memory();
+        let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let server = std::thread::spawn(move || socle_lsp::run_at(&server_side, today).unwrap());
+        let mut client = Client {
+            conn: client_side,
+            server: Some(server),
+            next_id: 0,
+            server_requests: Vec::new(),
+        };
+        let folder = Url::from_file_path(folder).unwrap();
+        client.request(
+            "initialize",
+            json!({ "capabilities": capabilities, "rootUri": folder }),
+        );
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        let n = Notification::new(method.to_owned(), params);
+        self.conn.sender.send(Message::Notification(n)).unwrap();
+    }
+
+    fn send(&mut self, method: &str, params: Value) -> RequestId {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        let r = Request::new(id.clone(), method.to_owned(), params);
+        self.conn.sender.send(Message::Request(r)).unwrap();
+        id
+    }
+
+    fn wait(&mut self, id: RequestId, published: &mut Vec<Value>) -> Response {
+        loop {
+            match self.conn.receiver.recv().unwrap() {
+                Message::Response(r) if r.id == id => return r,
+                Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                    published.push(n.params)
+                }
+                Message::Request(r) => self.server_requests.push(r),
+                _ => {}
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send(method, params);
+        let r = self.wait(id, &mut Vec::new());
+        assert!(r.error.is_none(), "{method}: {:?}", r.error);
+        r.result.unwrap_or(Value::Null)
+    }
+
+    /// The error message of a request expected to fail.
+    fn error(&mut self, method: &str, params: Value) -> String {
+        let id = self.send(method, params);
+        let r = self.wait(id, &mut Vec::new());
+        r.error
+            .unwrap_or_else(|| panic!("{method} should fail"))
+            .message
+    }
+
+    /// Every diagnostics publication by the time the server answers a ping: uri → codes.
+    fn published(&mut self) -> Vec<(String, Vec<String>)> {
+        let id = self.send("workspace/symbol", json!({ "query": "zzz-ping" }));
+        let mut published = Vec::new();
+        self.wait(id, &mut published);
+        published
+            .iter()
+            .map(|p| {
+                let codes = p["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+                    .collect();
+                (p["uri"].as_str().unwrap().to_owned(), codes)
+            })
+            .collect()
+    }
+
+    fn open(&mut self, repo: &Repo, rel: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": repo.uri(rel), "languageId": "socle", "version": 1, "text": repo.text(rel) } }),
+        );
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let id = self.send("shutdown", Value::Null);
+        self.wait(id, &mut Vec::new());
+        self.notify("exit", Value::Null);
+        if let Some(s) = self.server.take() {
+            let ending = s.join().unwrap();
+            if !std::thread::panicking() {
+                assert_eq!(ending, socle_lsp::Ending::Exit);
+            }
+        }
+    }
+}
+
+/// The LSP position (UTF-16) of the first occurrence of `needle`, at its `|` marker if any.
+fn position_of(text: &str, needle: &str) -> Position {
+    let (before, after) = needle.split_once('|').unwrap_or(("", needle));
+    let offset = text.find(&format!("{before}{after}")).unwrap() + before.len();
+    let line = text[..offset].matches('\n').count() as u32;
+    let col = text[..offset]
+        .rsplit('\n')
+        .next()
+        .unwrap()
+        .encode_utf16()
+        .count() as u32;
+    Position::new(line, col)
+}
+
+fn at(repo: &Repo, rel: &str, needle: &str) -> Value {
+    json!({ "textDocument": { "uri": repo.uri(rel) }, "position": position_of(&repo.text(rel), needle) })
+}
+
+fn with(mut params: Value, extra: Value) -> Value {
+    params
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    params
+}
+
+/// The codes last published for `uri` in `published`.
+fn last_for(published: &[(String, Vec<String>)], uri: &Url) -> Option<Vec<String>> {
+    published
+        .iter()
+        .rev()
+        .find(|(u, _)| u == uri.as_str())
+        .map(|(_, c)| c.clone())
+}
+
+#[test]
+fn references_and_rename_reach_rulesets_never_opened() {
+    let repo = Repo::new("rename");
+    // The client names a folder inside the repository: the root is found upward.
+    let mut c = Client::start(&repo.path("dept"), json!({}));
+    c.open(&repo, "base/dossier.socle");
+
+    let refs = c.request(
+        "textDocument/references",
+        with(
+            at(&repo, "base/dossier.socle", "paramètre |mtp"),
+            json!({ "context": { "includeDeclaration": true } }),
+        ),
+    );
+    let mut files: Vec<&str> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    files.sort_unstable();
+    assert_eq!(files, ["aide.socle", "autre.socle", "dossier.socle"]);
+
+    let range = c.request(
+        "textDocument/prepareRename",
+        at(&repo, "base/dossier.socle", "paramètre |mtp"),
+    );
+    assert_eq!(
+        range["start"],
+        json!(position_of(
+            &repo.text("base/dossier.socle"),
+            "paramètre |mtp"
+        ))
+    );
+    let edit = c.request(
+        "textDocument/rename",
+        with(
+            at(&repo, "base/dossier.socle", "paramètre |mtp"),
+            json!({ "newName": "majoration" }),
+        ),
+    );
+    for rel in ["base/dossier.socle", "dept/aide.socle", "autre/autre.socle"] {
+        let edits = edit["changes"][repo.uri(rel).as_str()].as_array().unwrap();
+        assert!(!edits.is_empty(), "{rel} not renamed: {edit}");
+        assert!(edits.iter().all(|e| e["newText"] == "majoration"));
+    }
+}
+
+#[test]
+fn rename_refuses_keywords_builtins_and_collisions() {
+    let repo = Repo::new("refuse");
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "base/dossier.socle");
+    c.open(&repo, "dept/aide.socle");
+    let cases = [
+        (
+            at(&repo, "base/dossier.socle", "|paramètre mtp"),
+            "« paramètre » est un mot réservé du langage : il ne se renomme pas",
+        ),
+        (
+            at(&repo, "dept/aide.socle", "= |min("),
+            "« min » est prédéfini par le langage : il ne se renomme pas",
+        ),
+    ];
+    for (params, expected) in cases {
+        assert_eq!(c.error("textDocument/prepareRename", params), expected);
+    }
+    let collision = c.error(
+        "textDocument/rename",
+        with(
+            at(&repo, "base/dossier.socle", "paramètre |mtp"),
+            json!({ "newName": "demandeur" }),
+        ),
+    );
+    assert_eq!(
+        collision,
+        "« demandeur » est déjà déclaré : entrée demandeur (base/dossier.socle, ligne 14)"
+    );
+    let field = c.error(
+        "textDocument/rename",
+        with(
+            at(&repo, "base/dossier.socle", "  |gir :"),
+            json!({ "newName": "lieu_de_vie" }),
+        ),
+    );
+    assert!(field.contains("champ lieu_de_vie"), "{field}");
+}
+
+#[test]
+fn an_edit_in_an_imported_ruleset_rechecks_every_importer() {
+    let repo = Repo::new("importers");
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "base/dossier.socle");
+    c.published();
+    let text = repo.text("base/dossier.socle");
+    let at_mtp = position_of(&text, "paramètre |mtp");
+    let ranged = |start: Position, end: Position, new: &str| json!({ "range": { "start": start, "end": end }, "text": new });
+    let end = Position::new(at_mtp.line, at_mtp.character + 3);
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": repo.uri("base/dossier.socle"), "version": 2 }, "contentChanges": [ranged(at_mtp, end, "mtq")] }),
+    );
+    let published = c.published();
+    for rel in ["dept/aide.socle", "autre/autre.socle"] {
+        let codes = last_for(&published, &repo.uri(rel)).unwrap_or_default();
+        assert!(!codes.is_empty(), "{rel} not re-checked: {published:?}");
+    }
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": repo.uri("base/dossier.socle"), "version": 3 }, "contentChanges": [ranged(at_mtp, end, "mtp")] }),
+    );
+    let published = c.published();
+    for rel in ["dept/aide.socle", "autre/autre.socle"] {
+        assert_eq!(last_for(&published, &repo.uri(rel)), Some(vec![]), "{rel}");
+    }
+}
+
+#[test]
+fn ranged_changes_count_utf16_units() {
+    let repo = Repo::new("utf16");
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "dept/aide.socle");
+    c.published();
+    let text = repo.text("dept/aide.socle");
+    // `€` and `×` are one UTF-16 unit but several bytes; `😀` is two units.
+    let start = position_of(&text, "base.mtp × |2");
+    let emoji = position_of(&text, "|😀 à domicile");
+    let line_end = position_of(&text, "importe base|\n");
+    let changes = json!([
+        { "range": { "start": start, "end": Position::new(start.line, start.character + 1) }, "text": "vrai" },
+        { "range": { "start": emoji, "end": Position::new(emoji.line, emoji.character + 2) }, "text": "chez soi" },
+        { "range": { "start": line_end, "end": line_end }, "text": "   " },
+    ]);
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": repo.uri("dept/aide.socle"), "version": 2 }, "contentChanges": changes }),
+    );
+    let id = c.send("workspace/symbol", json!({ "query": "zzz-ping" }));
+    let mut published = Vec::new();
+    c.wait(id, &mut published);
+    let last = published
+        .iter()
+        .rev()
+        .find(|p| p["uri"] == repo.uri("dept/aide.socle").as_str())
+        .unwrap();
+    // The product's span ends after `vrai`, counted in UTF-16 units past `€` and `×`.
+    let ends: Vec<&Value> = last["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["range"]["end"])
+        .collect();
+    let end = Position::new(start.line, start.character + 4);
+    assert!(ends.contains(&&json!(end)), "{last}");
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": repo.uri("dept/aide.socle") }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let expected = text
+        .replace("base.mtp × 2", "base.mtp × vrai")
+        .replace("😀 à domicile", "chez soi à domicile");
+    assert_eq!(edits[0]["newText"], expected.as_str());
+}
+
+#[test]
+fn disk_changes_are_read_back_and_watchers_registered() {
+    let repo = Repo::new("disk");
+    let caps = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let mut c = Client::start(&repo.0, caps);
+    c.open(&repo, "dept/aide.socle");
+    c.published();
+    let registration = c
+        .server_requests
+        .iter()
+        .find(|r| r.method == "client/registerCapability")
+        .expect("no watcher registration");
+    let globs: Vec<&str> = registration.params["registrations"][0]["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(globs, ["**/*.socle", "**/tests/*.toml"]);
+
+    // Another tool breaks `autre` on disk: the change is read back and checked.
+    let broken = repo
+        .text("autre/autre.socle")
+        .replace("base.mtp", "base.inconnu");
+    std::fs::write(repo.path("autre/autre.socle"), broken).unwrap();
+    let changed = |uri: Url, kind: u32| json!({ "changes": [{ "uri": uri, "type": kind }] });
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        changed(repo.uri("autre/autre.socle"), 2),
+    );
+    let published = c.published();
+    let codes = last_for(&published, &repo.uri("autre/autre.socle")).unwrap();
+    assert!(!codes.is_empty(), "{published:?}");
+
+    // Deleted: its diagnostics are cleared, and it no longer answers references.
+    std::fs::remove_file(repo.path("autre/autre.socle")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        changed(repo.uri("autre/autre.socle"), 3),
+    );
+    let published = c.published();
+    assert_eq!(
+        last_for(&published, &repo.uri("autre/autre.socle")),
+        Some(vec![])
+    );
+
+    // Saved by the editor: the open document's dependents are published again.
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": repo.uri("dept/aide.socle") } }),
+    );
+    let published = c.published();
+    assert_eq!(
+        last_for(&published, &repo.uri("dept/aide.socle")),
+        Some(vec![])
+    );
+}
