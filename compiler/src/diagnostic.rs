@@ -33,6 +33,9 @@ pub struct Diagnostic {
     /// Secondary labels (e.g. the first definition of a duplicate).
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
+    /// A « vouliez-vous dire » fix: the unknown name (inside the primary span) and the name
+    /// to put instead; editors offer it as a quick fix.
+    pub suggestion: Option<(String, String)>,
 }
 
 impl Diagnostic {
@@ -48,6 +51,7 @@ impl Diagnostic {
             },
             labels: Vec::new(),
             notes: Vec::new(),
+            suggestion: None,
         }
     }
 
@@ -90,7 +94,11 @@ impl Diagnostic {
         candidates: impl Iterator<Item = &'c str>,
     ) -> Self {
         match crate::suggest::suggest(name, candidates) {
-            Some(s) => self.with_note(format!("vouliez-vous dire `{s}` ?")),
+            Some(s) => {
+                let mut d = self.with_note(format!("vouliez-vous dire `{s}` ?"));
+                d.suggestion = Some((name.to_owned(), s));
+                d
+            }
             None => self,
         }
     }

@@ -288,6 +288,46 @@ pub(crate) fn diagnostics(server: &Server, uri: &Url) -> Vec<PublishDiagnosticsP
     out
 }
 
+/// One quick fix per diagnostic under the requested range that has a mechanical fix.
+fn code_actions(server: &Server, p: &lsp_types::CodeActionParams) -> Vec<lsp_types::CodeAction> {
+    let uri = &p.text_document.uri;
+    let Some(path) = path_of(uri) else {
+        return Vec::new();
+    };
+    let text = server.host.text(&path).unwrap_or_default();
+    let lines = LineIndex::new(&text);
+    let (from, to) = (lines.offset(p.range.start), lines.offset(p.range.end));
+    let Some(published) = diagnostics(server, uri).into_iter().find(|d| d.uri == *uri) else {
+        return Vec::new();
+    };
+    let here = server
+        .host
+        .diagnostics(&path)
+        .into_iter()
+        .find(|(f, _)| *f == path)
+        .map(|(_, d)| d)
+        .unwrap_or_default();
+    here.into_iter()
+        .zip(published.diagnostics)
+        .filter(|(d, _)| d.span.start as usize <= to && from <= d.span.end as usize)
+        .filter_map(|(d, lsp)| {
+            let (span, with) = d.fix?;
+            let edit = TextEdit::new(lines.range(span), with.clone());
+            Some(lsp_types::CodeAction {
+                title: format!("Remplacer par « {with} »"),
+                kind: Some(lsp_types::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![lsp]),
+                edit: Some(WorkspaceEdit::new(HashMap::from([(
+                    uri.clone(),
+                    vec![edit],
+                )]))),
+                is_preferred: Some(true),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
 /// The path, current text and byte offset of a position.
 fn locate(
     server: &Server,
@@ -423,6 +463,11 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
                 })
                 .collect();
             to_value(symbols)
+        }
+        req::CodeActionRequest::METHOD => {
+            let p: lsp_types::CodeActionParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            to_value(code_actions(server, &p))
         }
         req::PrepareRenameRequest::METHOD => {
             let p: TextDocumentPositionParams =

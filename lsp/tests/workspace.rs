@@ -425,3 +425,48 @@ fn disk_changes_are_read_back_and_watchers_registered() {
         Some(vec![])
     );
 }
+
+#[test]
+fn a_did_you_mean_diagnostic_has_a_quick_fix() {
+    let repo = Repo::new("quickfix");
+    let mut c = Client::start(&repo.0, json!({}));
+    let typo = repo.text("dept/aide.socle").replace(
+        "ressources_mensuelles, plafond)",
+        "ressources_mensuelles, plafnd)",
+    );
+    std::fs::write(repo.path("dept/aide.socle"), &typo).unwrap();
+    c.open(&repo, "dept/aide.socle");
+    let published = c.published();
+    assert!(!last_for(&published, &repo.uri("dept/aide.socle"))
+        .unwrap()
+        .is_empty());
+    let at_typo = position_of(&typo, "|plafnd)");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": repo.uri("dept/aide.socle") },
+            "range": { "start": at_typo, "end": at_typo },
+            "context": { "diagnostics": [] },
+        }),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["title"], "Remplacer par « plafond »");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    let edits = &actions[0]["edit"]["changes"][repo.uri("dept/aide.socle").as_str()];
+    let end = Position::new(at_typo.line, at_typo.character + "plafnd".len() as u32);
+    assert_eq!(
+        edits,
+        &json!([{ "range": { "start": at_typo, "end": end }, "newText": "plafond" }])
+    );
+    // Elsewhere in the file: nothing to fix.
+    let none = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": repo.uri("dept/aide.socle") },
+            "range": { "start": Position::new(0, 0), "end": Position::new(0, 1) },
+            "context": { "diagnostics": [] },
+        }),
+    );
+    assert_eq!(none, json!([]));
+}

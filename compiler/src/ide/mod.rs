@@ -46,6 +46,8 @@ pub struct FileDiagnostic {
     /// The primary label's text, then the notes.
     pub details: Vec<String>,
     pub related: Vec<(Location, String)>,
+    /// A mechanical fix in this file: the span to replace and its replacement.
+    pub fix: Option<(Span, String)>,
 }
 
 /// The analysis of the files an editor has open, on top of the files on disk.
@@ -145,7 +147,13 @@ impl Host {
             details.push(d.primary.message.clone());
         }
         details.extend(d.notes.iter().map(|n| format!("note : {n}")));
+        let text = self.session.file_text(d.primary.file);
+        let fix = d
+            .suggestion
+            .as_ref()
+            .and_then(|(name, with)| Some((name_in(&text, d.primary.span, name)?, with.clone())));
         FileDiagnostic {
+            fix,
             code: d.code,
             error: d.severity == Severity::Error,
             message: d.message.clone(),
@@ -417,6 +425,24 @@ impl Host {
         let text = self.text(path)?;
         socle_grammar::format::format(&text).ok()
     }
+}
+
+/// The span of the last whole-word occurrence of `name` inside `span` of `text`.
+fn name_in(text: &str, span: Span, name: &str) -> Option<Span> {
+    let inside = text.get(span.range())?;
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    inside
+        .match_indices(name)
+        .filter(|(i, _)| {
+            let before = inside.get(..*i).and_then(|b| b.chars().next_back());
+            let after = inside.get(i + name.len()..).and_then(|a| a.chars().next());
+            !word(before) && !word(after)
+        })
+        .last()
+        .map(|(i, _)| {
+            let start = span.start as usize + i;
+            Span::new(start, start + name.len())
+        })
 }
 
 /// The definition whose name or reference covers `offset` in `file`.
