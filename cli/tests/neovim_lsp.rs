@@ -164,10 +164,9 @@ fn run_nvim(script: &Path, out: &Path, env: &[(&str, String)]) {
 
 /// The README's Neovim 0.7 configuration, with this build's `socle` as the command.
 fn readme_config() -> String {
-    let readme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
-    )
-    .unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
     let section = readme.split("**Neovim 0.7**").nth(1).unwrap();
     let block = section.split("```lua\n").nth(1).unwrap();
     let config = block.split("```").next().unwrap();

@@ -510,6 +510,7 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
             let edits = server
                 .host
                 .format(&path)
+                .map_err(|message| (ErrorCode::RequestFailed, message))?
                 .filter(|f| *f != text)
                 .map(|formatted| {
                     let lines = LineIndex::new(&text);

@@ -470,3 +470,22 @@ fn a_did_you_mean_diagnostic_has_a_quick_fix() {
     );
     assert_eq!(none, json!([]));
 }
+
+#[test]
+fn formatting_a_file_with_a_syntax_error_answers_why() {
+    let repo = Repo::new("fmt");
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "dept/aide.socle");
+    let broken = repo
+        .text("dept/aide.socle")
+        .replace("base.mtp × 2", "base.mtp ×");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": repo.uri("dept/aide.socle"), "version": 2 }, "contentChanges": [{ "text": broken }] }),
+    );
+    let message = c.error(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": repo.uri("dept/aide.socle") }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(message, "fichier non formaté : erreur de syntaxe ligne 5");
+}

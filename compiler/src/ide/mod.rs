@@ -420,10 +420,26 @@ impl Host {
         features::highlight(&index, FileId(f), f.text(&self.session.db))
     }
 
-    /// The canonical layout of the file (`None` when it has syntax errors).
-    pub fn format(&self, path: &Path) -> Option<String> {
-        let text = self.text(path)?;
-        socle_grammar::format::format(&text).ok()
+    /// The canonical layout of the file; `Err` in French when it has a syntax error (the
+    /// editor says so instead of silently leaving the file as is), `Ok(None)` for an unknown
+    /// file.
+    pub fn format(&self, path: &Path) -> Result<Option<String>, String> {
+        let Some(text) = self.text(path) else {
+            return Ok(None);
+        };
+        match socle_grammar::format::format(&text) {
+            Ok(formatted) => Ok(Some(formatted)),
+            Err(socle_grammar::format::FormatError::Syntax(errors)) => {
+                let line = errors.first().map_or(1, |e| {
+                    text.get(..e.span.start as usize)
+                        .map_or(0, |b| b.matches('\n').count())
+                        + 1
+                });
+                Err(format!(
+                    "fichier non formaté : erreur de syntaxe ligne {line}"
+                ))
+            }
+        }
     }
 }
 
