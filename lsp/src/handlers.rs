@@ -404,6 +404,12 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
                     label: c.label,
                     kind: Some(completion_kind(c.kind)),
                     detail: Some(c.detail),
+                    documentation: c.documentation.map(|value| {
+                        lsp_types::Documentation::MarkupContent(MarkupContent {
+                            kind: MarkupKind::Markdown,
+                            value,
+                        })
+                    }),
                     ..Default::default()
                 })
                 .collect();
@@ -468,6 +474,83 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
             let p: lsp_types::CodeActionParams =
                 serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
             to_value(code_actions(server, &p))
+        }
+        req::SignatureHelpRequest::METHOD => {
+            let p: lsp_types::SignatureHelpParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, _, offset) = locate(server, &p.text_document_position_params)?;
+            let help = server.host.signature_help(&path, offset).map(|s| {
+                let utf16 = |b: usize| {
+                    s.label
+                        .get(..b)
+                        .map_or(0, |t| t.encode_utf16().count() as u32)
+                };
+                let parameters = s
+                    .parameters
+                    .iter()
+                    .map(|&(a, b)| lsp_types::ParameterInformation {
+                        label: lsp_types::ParameterLabel::LabelOffsets([utf16(a), utf16(b)]),
+                        documentation: None,
+                    })
+                    .collect();
+                lsp_types::SignatureHelp {
+                    signatures: vec![lsp_types::SignatureInformation {
+                        label: s.label.clone(),
+                        documentation: s.documentation.clone().map(|value| {
+                            lsp_types::Documentation::MarkupContent(MarkupContent {
+                                kind: MarkupKind::Markdown,
+                                value,
+                            })
+                        }),
+                        parameters: Some(parameters),
+                        active_parameter: None,
+                    }],
+                    active_signature: Some(0),
+                    active_parameter: Some(s.active as u32),
+                }
+            });
+            to_value(help)
+        }
+        req::DocumentHighlightRequest::METHOD => {
+            let p: lsp_types::DocumentHighlightParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, text, offset) = locate(server, &p.text_document_position_params)?;
+            let lines = LineIndex::new(&text);
+            let highlights: Vec<lsp_types::DocumentHighlight> = server
+                .host
+                .document_highlight(&path, offset)
+                .into_iter()
+                .map(|span| lsp_types::DocumentHighlight {
+                    range: lines.range(span),
+                    kind: Some(lsp_types::DocumentHighlightKind::TEXT),
+                })
+                .collect();
+            to_value(highlights)
+        }
+        req::FoldingRangeRequest::METHOD => {
+            let p: lsp_types::FoldingRangeParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let path =
+                path_of(&p.text_document.uri).ok_or_else(|| invalid("URI de fichier attendue"))?;
+            let ranges: Vec<lsp_types::FoldingRange> = server
+                .host
+                .folding_ranges(&path)
+                .into_iter()
+                .map(|(start, end, kind)| lsp_types::FoldingRange {
+                    start_line: start,
+                    end_line: end,
+                    kind: Some(match kind {
+                        socle_compiler::ide::FoldKind::Declaration => {
+                            lsp_types::FoldingRangeKind::Region
+                        }
+                        socle_compiler::ide::FoldKind::Comment => {
+                            lsp_types::FoldingRangeKind::Comment
+                        }
+                    }),
+                    ..Default::default()
+                })
+                .collect();
+            to_value(ranges)
         }
         req::PrepareRenameRequest::METHOD => {
             let p: TextDocumentPositionParams =

@@ -489,3 +489,145 @@ fn formatting_a_file_with_a_syntax_error_answers_why() {
     );
     assert_eq!(message, "fichier non formaté : erreur de syntaxe ligne 5");
 }
+
+#[test]
+fn completion_knows_the_expected_enumeration_and_offers_each_keyword_once() {
+    let repo = Repo::new("completion");
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "dept/aide.socle");
+    let labels = |items: &Value| -> Vec<String> {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let after_equals = c.request(
+        "textDocument/completion",
+        at(
+            &repo,
+            "dept/aide.socle",
+            "demandeur.lieu_de_vie = |domicile",
+        ),
+    );
+    assert_eq!(labels(&after_equals), ["domicile", "ehpad"]);
+
+    let anywhere = c.request(
+        "textDocument/completion",
+        at(&repo, "dept/aide.socle", "|dispositif aide"),
+    );
+    let all = labels(&anywhere);
+    assert!(all.iter().any(|l| l == "énumération"));
+    assert!(!all.iter().any(|l| l == "enumeration"), "{all:?}");
+    // Each keyword once (a name may also be a built-in: `plafond` the value, `plafond` the
+    // rounding function).
+    let keywords: Vec<&str> = anywhere
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == 14)
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    let mut unique = keywords.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), keywords.len(), "{keywords:?}");
+    let min = anywhere
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "min")
+        .unwrap();
+    assert!(min["detail"].as_str().unwrap().starts_with("min("), "{min}");
+    assert_eq!(min["documentation"]["kind"], "markdown");
+}
+
+#[test]
+fn signature_help_for_built_ins_and_user_functions() {
+    let repo = Repo::new("signature");
+    let mut c = Client::start(&repo.0, json!({}));
+    let text = repo.text("dept/aide.socle").replace(
+        "valeur plafond : montant €/mois = base.mtp × 2",
+        "valeur plafond : montant €/mois = base.mtp × 2\n\nfonction double(x : montant €/mois, n : entier) : montant €/mois\n  résultat x × n\n\nvaleur d : montant €/mois = double(plafond, 2)",
+    );
+    std::fs::write(repo.path("dept/aide.socle"), &text).unwrap();
+    c.open(&repo, "dept/aide.socle");
+    let help = c.request(
+        "textDocument/signatureHelp",
+        at(&repo, "dept/aide.socle", "ressources_mensuelles, |plafond)"),
+    );
+    let signature = &help["signatures"][0];
+    assert!(signature["label"].as_str().unwrap().starts_with("min("));
+    assert!(signature["documentation"]["value"].is_string());
+    assert_eq!(help["activeParameter"], 1);
+
+    let help = c.request(
+        "textDocument/signatureHelp",
+        at(&repo, "dept/aide.socle", "double(|plafond, 2)"),
+    );
+    let signature = &help["signatures"][0];
+    assert_eq!(
+        signature["label"],
+        "double(x : montant €/mois, n : entier) : montant €/mois"
+    );
+    // UTF-16 offsets of `x : montant €/mois` and `n : entier` in the label.
+    assert_eq!(
+        signature["parameters"],
+        json!([{ "label": [7, 25] }, { "label": [27, 37] }])
+    );
+    assert_eq!(help["activeParameter"], 0);
+
+    let outside = c.request(
+        "textDocument/signatureHelp",
+        at(&repo, "dept/aide.socle", "|dispositif aide"),
+    );
+    assert_eq!(outside, Value::Null);
+}
+
+#[test]
+fn highlights_and_folding_ranges() {
+    let repo = Repo::new("fold");
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "dept/aide.socle");
+    let text = repo.text("dept/aide.socle");
+    let highlights = c.request(
+        "textDocument/documentHighlight",
+        at(&repo, "dept/aide.socle", "valeur |plafond"),
+    );
+    let starts: Vec<&Value> = highlights
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["range"]["start"])
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            &json!(position_of(&text, "valeur |plafond")),
+            &json!(position_of(&text, "ressources_mensuelles, |plafond"))
+        ]
+    );
+
+    c.open(&repo, "base/dossier.socle");
+    let folds = c.request(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": repo.uri("base/dossier.socle") } }),
+    );
+    let folds: Vec<(u64, u64, &str)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The enumeration (with its source), the structure, the parameter and its versions.
+    assert!(folds.contains(&(3, 4, "region")), "{folds:?}");
+    assert!(folds.contains(&(7, 11, "region")), "{folds:?}");
+    assert!(folds.contains(&(16, 19, "region")), "{folds:?}");
+}

@@ -28,6 +28,8 @@ pub struct CompletionItem {
     /// `None` for a keyword.
     pub kind: Option<DefKind>,
     pub detail: String,
+    /// Markdown: a built-in's French documentation.
+    pub documentation: Option<String>,
 }
 
 /// An outline entry.
@@ -309,10 +311,11 @@ pub(super) fn completion(
             label: d.name.clone(),
             kind: Some(d.kind),
             detail: d.kind.label().to_owned(),
+            documentation: None,
         })
     };
-    if let Some(base_text) = ahead.strip_suffix('.') {
-        // `demandeur.` / `national.` / `apa_domicile.`: members of the path before the dot.
+    // The definition a dotted path before the cursor names (`demandeur.lieu_de_vie`).
+    let resolve = |base_text: &str| -> Option<usize> {
         let path: String = base_text
             .chars()
             .rev()
@@ -345,16 +348,41 @@ pub(super) fn completion(
                 }
             });
         }
-        return base
+        base
+    };
+    if let Some(base_text) = ahead.strip_suffix('.') {
+        // `demandeur.` / `national.` / `apa_domicile.`: members of the path before the dot.
+        return resolve(base_text)
             .map(|b| index.members(b).into_iter().filter_map(item).collect())
             .unwrap_or_default();
     }
+    // `demandeur.lieu_de_vie = `, `valeur l : lieu_de_vie = `: the expected type is an
+    // enumeration, and only its variants fit.
+    let line_ahead = ahead.rsplit('\n').next().unwrap_or("").trim_end();
+    if let Some(left) = line_ahead
+        .strip_suffix('=')
+        .filter(|l| !l.ends_with(['<', '>', '!', '=']))
+    {
+        let enumeration = resolve(left.trim_end()).and_then(|id| {
+            let d = index.defs.get(id)?;
+            if d.kind == DefKind::Enum {
+                return Some(id);
+            }
+            let ty = index.type_of(id)?;
+            (index.defs.get(ty)?.kind == DefKind::Enum).then_some(ty)
+        });
+        if let Some(e) = enumeration {
+            return index.members(e).into_iter().filter_map(item).collect();
+        }
+    }
     let mut out: Vec<CompletionItem> = socle_grammar::KEYWORDS
         .iter()
+        .filter(|k| !is_unaccented_twin(k))
         .map(|k| CompletionItem {
             label: (*k).to_owned(),
             kind: None,
             detail: "mot-clé".to_owned(),
+            documentation: None,
         })
         .collect();
     for &r in rulesets {
@@ -367,7 +395,8 @@ pub(super) fn completion(
         } else {
             DefKind::Value
         }),
-        detail: builtin_detail(&b),
+        detail: b.signature.to_owned(),
+        documentation: Some(builtin_detail(&b)),
     }));
     // Locals and dispositif items of the declaration around the cursor.
     let enclosing = index.defs.iter().enumerate().find(|(_, d)| {
@@ -379,8 +408,32 @@ pub(super) fn completion(
     if let Some((id, _)) = enclosing {
         out.extend(index.members(id).into_iter().filter_map(item));
     }
-    out.dedup_by(|a, b| a.label == b.label && a.kind == b.kind);
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| seen.insert((c.label.clone(), c.kind)));
     out
+}
+
+/// Whether `keyword` is the unaccented spelling the language also accepts (`enumeration` for
+/// `énumération`): completion offers each keyword once, accented.
+fn is_unaccented_twin(keyword: &str) -> bool {
+    keyword.is_ascii()
+        && socle_grammar::KEYWORDS
+            .iter()
+            .any(|k| !k.is_ascii() && unaccented(k) == keyword)
+}
+
+fn unaccented(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'à' | 'â' => 'a',
+            'î' | 'ï' => 'i',
+            'ô' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
 }
 
 pub(super) fn document_symbols(index: &Index, file: FileId) -> Vec<Symbol> {

@@ -2,6 +2,7 @@
 //! queries as `socle check`. The language server converts to LSP positions; nothing here
 //! knows LSP.
 
+mod assist;
 mod features;
 mod index;
 mod workspace;
@@ -10,6 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use assist::{FoldKind, SignatureHelp};
 pub use features::{CompletionItem, HighlightClass, HighlightToken, Hover, Symbol};
 pub use index::DefKind;
 
