@@ -511,6 +511,35 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
             });
             to_value(help)
         }
+        req::InlayHintRequest::METHOD => {
+            let p: lsp_types::InlayHintParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let path =
+                path_of(&p.text_document.uri).ok_or_else(|| invalid("URI de fichier attendue"))?;
+            let text = server.host.text(&path).unwrap_or_default();
+            let lines = LineIndex::new(&text);
+            let span =
+                socle_grammar::Span::new(lines.offset(p.range.start), lines.offset(p.range.end));
+            let hints: Vec<lsp_types::InlayHint> = server
+                .host
+                .inlay_hints(&path, span, server.today)
+                .into_iter()
+                .map(|(offset, label)| lsp_types::InlayHint {
+                    position: lines.position(offset),
+                    label: lsp_types::InlayHintLabel::String(label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: Some(lsp_types::InlayHintTooltip::String(format!(
+                        "valeur en vigueur au {}",
+                        server.today
+                    ))),
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect();
+            to_value(hints)
+        }
         req::DocumentHighlightRequest::METHOD => {
             let p: lsp_types::DocumentHighlightParams =
                 serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;

@@ -631,3 +631,40 @@ fn highlights_and_folding_ranges() {
     assert!(folds.contains(&(7, 11, "region")), "{folds:?}");
     assert!(folds.contains(&(16, 19, "region")), "{folds:?}");
 }
+
+#[test]
+fn hover_explains_keywords() {
+    let repo = Repo::new("keywords");
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "dept/aide.socle");
+    let hover = c.request(
+        "textDocument/hover",
+        at(&repo, "dept/aide.socle", "demandeur.gir |dans"),
+    );
+    assert_eq!(
+        hover["contents"]["value"],
+        "**mot-clé** `dans`\n\n`x dans 1..4` : vrai quand x est dans l'intervalle (bornes incluses) ; `x dans {a, b}` : quand x est l'une des valeurs."
+    );
+}
+
+#[test]
+fn inlay_hints_show_a_parameter_value_at_the_server_date() {
+    let repo = Repo::new("inlay");
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "dept/aide.socle");
+    let text = repo.text("dept/aide.socle");
+    let hints = c.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": repo.uri("dept/aide.socle") }, "range": { "start": Position::new(0, 0), "end": Position::new(99, 0) } }),
+    );
+    // The server's today is 2024-01-01: the 2023-04-01 version of `mtp`.
+    assert_eq!(
+        hints,
+        json!([{
+            "position": position_of(&text, "base.mtp| ×"),
+            "label": "= 1210,90 €",
+            "tooltip": "valeur en vigueur au 2024-01-01",
+            "paddingLeft": true,
+        }])
+    );
+}

@@ -94,6 +94,29 @@ impl Host {
         })
     }
 
+    /// Inlay hints: after each use of a dated parameter in `span` of `path`, its value in
+    /// force at `date` (the caller's today; the library has no clock), as (offset, label).
+    pub fn inlay_hints(
+        &mut self,
+        path: &Path,
+        span: Span,
+        date: chrono::NaiveDate,
+    ) -> Vec<(usize, String)> {
+        let Some(f) = self.source(path) else {
+            return Vec::new();
+        };
+        let index = self.index();
+        index
+            .refs
+            .iter()
+            .filter(|r| r.file == FileId(f) && span.start <= r.span.start && r.span.end <= span.end)
+            .filter_map(|r| {
+                let value = super::features::param_value_at(&self.session, &index, r.def, date)?;
+                Some((r.span.end as usize, format!("= {value}")))
+            })
+            .collect()
+    }
+
     /// Every occurrence, in `path`, of the name under `offset` (its declaration included).
     pub fn document_highlight(&mut self, path: &Path, offset: usize) -> Vec<Span> {
         let path = super::canonical(path);

@@ -147,6 +147,30 @@ fn param_versions(
         .collect()
 }
 
+/// The value as written of parameter `def` in force at `date` (`None` for another kind of
+/// definition, or a parameter without a version at that date).
+pub(super) fn param_value_at(
+    session: &Session,
+    index: &Index,
+    def: usize,
+    date: NaiveDate,
+) -> Option<String> {
+    let d = index.defs.get(def).filter(|d| d.kind == DefKind::Param)?;
+    let db = &session.db;
+    let text = d.file.0.text(db);
+    let parsed = syntax::parse_file(db, d.file.0);
+    let Found::Decl(decl) = find(&parsed.ast, d.full_span) else {
+        return None;
+    };
+    let DeclKind::Param(p) = &decl.kind else {
+        return None;
+    };
+    param_versions(session, d.ruleset, text, p)
+        .into_iter()
+        .find(|v| v.0 <= date && v.1.is_none_or(|u| date <= u))
+        .map(|v| v.2)
+}
+
 fn type_of_value(session: &Session, r: Ruleset, index: &Index, def: usize) -> Option<String> {
     let d = index.defs.get(def)?;
     let checked = pipeline::checked_ruleset(&session.db, r);

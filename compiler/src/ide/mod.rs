@@ -5,6 +5,7 @@
 mod assist;
 mod features;
 mod index;
+mod keywords;
 mod workspace;
 
 use std::collections::HashMap;
@@ -220,7 +221,8 @@ impl Host {
     pub fn hover(&mut self, path: &Path, offset: usize, today: chrono::NaiveDate) -> Option<Hover> {
         let Some((index, def, span)) = self.lookup(path, offset) else {
             let f = self.source(path)?;
-            return features::builtin_hover(f.text(&self.session.db), offset);
+            let text = f.text(&self.session.db);
+            return features::builtin_hover(text, offset).or_else(|| keyword_hover(text, offset));
         };
         features::hover(&self.session, &index, def, span, today)
     }
@@ -443,6 +445,22 @@ impl Host {
             }
         }
     }
+}
+
+/// The hover of a keyword: what it introduces, in French.
+fn keyword_hover(text: &str, offset: usize) -> Option<Hover> {
+    let (_, span) = socle_grammar::lexemes::lexemes(text)
+        .into_iter()
+        .find(|(kind, s)| {
+            *kind == socle_grammar::lexemes::LexemeKind::Keyword
+                && (s.start as usize) <= offset
+                && offset <= s.end as usize
+        })?;
+    let word = text.get(span.range())?;
+    Some(Hover {
+        span,
+        markdown: format!("**mot-clé** `{word}`\n\n{}", keywords::keyword_doc(word)?),
+    })
 }
 
 /// The span of the last whole-word occurrence of `name` inside `span` of `text`.
