@@ -126,12 +126,25 @@ fn notification_inner(server: &mut Server, n: &Notification) -> Option<Vec<Url>>
             let p: lsp_types::DidOpenTextDocumentParams =
                 serde_json::from_value(n.params.clone()).ok()?;
             let doc = p.text_document;
+            if crate::cases::is_case_file(&path_of(&doc.uri)?) {
+                server
+                    .cases
+                    .insert(doc.uri.clone(), (doc.text, doc.version));
+                return Some(vec![doc.uri]);
+            }
             update(server, doc.uri, doc.version, doc.text).map(|u| vec![u])
         }
         notif::DidChangeTextDocument::METHOD => {
             let p: lsp_types::DidChangeTextDocumentParams =
                 serde_json::from_value(n.params.clone()).ok()?;
             let path = path_of(&p.text_document.uri)?;
+            if let Some((text, version)) = server.cases.get_mut(&p.text_document.uri) {
+                for change in p.content_changes {
+                    apply_change(text, change);
+                }
+                *version = p.text_document.version;
+                return Some(vec![p.text_document.uri]);
+            }
             let mut text = server.host.text(&path).unwrap_or_default();
             for change in p.content_changes {
                 apply_change(&mut text, change);
@@ -168,6 +181,9 @@ fn notification_inner(server: &mut Server, n: &Notification) -> Option<Vec<Url>>
         notif::DidCloseTextDocument::METHOD => {
             let p: lsp_types::DidCloseTextDocumentParams =
                 serde_json::from_value(n.params.clone()).ok()?;
+            if server.cases.remove(&p.text_document.uri).is_some() {
+                return Some(vec![p.text_document.uri]);
+            }
             let (path, _) = server.docs.remove(&p.text_document.uri)?;
             // Back to the text on disk.
             let mut out = reloaded(server, &path);
@@ -219,73 +235,90 @@ pub(crate) fn diagnostics(server: &Server, uri: &Url) -> Vec<PublishDiagnosticsP
     let Some(path) = path_of(uri) else {
         return Vec::new();
     };
-    let mut texts: HashMap<PathBuf, String> = HashMap::new();
-    let mut text_of = |p: &Path| -> String {
-        texts
-            .entry(p.to_path_buf())
-            .or_insert_with(|| server.host.text(p).unwrap_or_default())
-            .clone()
-    };
     let mut out = Vec::new();
     for (file, diags) in server.host.diagnostics(&path) {
         let Some(file_uri) = uri_of(&file) else {
             continue;
         };
-        let text = text_of(&file);
-        let lines = LineIndex::new(&text);
+        let text = server.host.text(&file).unwrap_or_default();
         let version = server
             .docs
             .iter()
             .find(|(_, (p, _))| *p == file)
             .map(|(_, (_, v))| *v);
-        let diagnostics = diags
-            .into_iter()
-            .map(|d| {
-                let mut message = d.message.clone();
-                for detail in &d.details {
-                    message.push('\n');
-                    message.push_str(detail);
-                }
-                let related: Vec<DiagnosticRelatedInformation> = d
-                    .related
-                    .iter()
-                    .filter_map(|(loc, msg)| {
-                        let t = text_of(&loc.path);
-                        Some(DiagnosticRelatedInformation {
-                            location: Location::new(
-                                uri_of(&loc.path)?,
-                                LineIndex::new(&t).range(loc.span),
-                            ),
-                            message: if msg.is_empty() {
-                                d.message.clone()
-                            } else {
-                                msg.clone()
-                            },
-                        })
-                    })
-                    .collect();
-                Diagnostic {
-                    range: lines.range(d.span),
-                    severity: Some(if d.error {
-                        DiagnosticSeverity::ERROR
-                    } else {
-                        DiagnosticSeverity::WARNING
-                    }),
-                    code: Some(NumberOrString::String(d.code.to_owned())),
-                    source: Some("socle".to_owned()),
-                    message,
-                    related_information: (!related.is_empty()).then_some(related),
-                    ..Default::default()
-                }
-            })
-            .collect();
         out.push(PublishDiagnosticsParams {
             uri: file_uri,
-            diagnostics,
+            diagnostics: to_lsp_diagnostics(server, &text, diags),
             version,
         });
     }
     out
+}
+
+/// The diagnostics of an open test-case file (`tests/*.toml`); none once it is closed.
+pub(crate) fn case_file_diagnostics(server: &mut Server, uri: &Url) -> PublishDiagnosticsParams {
+    let open = server.cases.get(uri).cloned();
+    let diagnostics = match (open, path_of(uri)) {
+        (Some((text, _)), Some(path)) => {
+            let found = crate::cases::diagnostics(server, &path, &text);
+            to_lsp_diagnostics(server, &text, found)
+        }
+        _ => Vec::new(),
+    };
+    PublishDiagnosticsParams {
+        uri: uri.clone(),
+        diagnostics,
+        version: server.cases.get(uri).map(|(_, v)| *v),
+    }
+}
+
+fn to_lsp_diagnostics(
+    server: &Server,
+    text: &str,
+    diags: Vec<socle_compiler::ide::FileDiagnostic>,
+) -> Vec<Diagnostic> {
+    let lines = LineIndex::new(text);
+    diags
+        .into_iter()
+        .map(|d| {
+            let mut message = d.message.clone();
+            for detail in &d.details {
+                message.push('\n');
+                message.push_str(detail);
+            }
+            let related: Vec<DiagnosticRelatedInformation> = d
+                .related
+                .iter()
+                .filter_map(|(loc, msg)| {
+                    let t = server.host.text(&loc.path)?;
+                    Some(DiagnosticRelatedInformation {
+                        location: Location::new(
+                            uri_of(&loc.path)?,
+                            LineIndex::new(&t).range(loc.span),
+                        ),
+                        message: if msg.is_empty() {
+                            d.message.clone()
+                        } else {
+                            msg.clone()
+                        },
+                    })
+                })
+                .collect();
+            Diagnostic {
+                range: lines.range(d.span),
+                severity: Some(if d.error {
+                    DiagnosticSeverity::ERROR
+                } else {
+                    DiagnosticSeverity::WARNING
+                }),
+                code: Some(NumberOrString::String(d.code.to_owned())),
+                source: Some("socle".to_owned()),
+                message,
+                related_information: (!related.is_empty()).then_some(related),
+                ..Default::default()
+            }
+        })
+        .collect()
 }
 
 /// One quick fix per diagnostic under the requested range that has a mechanical fix.

@@ -8,6 +8,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod cases;
 mod convert;
 mod handlers;
 pub mod transport;
@@ -103,6 +104,8 @@ pub struct Server {
     host: Host,
     /// Open documents: URI → (path, version).
     docs: HashMap<Url, (PathBuf, i32)>,
+    /// Open test-case files (`tests/*.toml`): URI → (text, version).
+    cases: HashMap<Url, (String, i32)>,
     /// Today's date, for parameter values in hovers (the server is the edge that has a clock).
     today: chrono::NaiveDate,
     /// The folder holding `rulesets/` that the client's workspace is in, once known.
@@ -116,6 +119,7 @@ impl Server {
         Server {
             host: Host::new(),
             docs: HashMap::new(),
+            cases: HashMap::new(),
             today,
             root: None,
             watch: false,
@@ -334,6 +338,18 @@ fn publish(
 ) -> anyhow::Result<()> {
     let mut sent: HashSet<Url> = HashSet::new();
     for uri in touched.drain(..) {
+        if uri.path().ends_with(".toml") {
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                handlers::case_file_diagnostics(server, &uri)
+            }));
+            if let Ok(p) = result {
+                if sent.insert(p.uri.clone()) {
+                    let n = Notification::new(notif::PublishDiagnostics::METHOD.to_owned(), p);
+                    connection.sender.send(Message::Notification(n))?;
+                }
+            }
+            continue;
+        }
         let result = catch_unwind(AssertUnwindSafe(|| handlers::diagnostics(server, &uri)));
         let Ok(params) = result else {
             continue;

@@ -668,3 +668,45 @@ fn inlay_hints_show_a_parameter_value_at_the_server_date() {
         }])
     );
 }
+
+#[test]
+fn test_case_files_are_checked_as_they_are_typed() {
+    let repo = Repo::new("cases");
+    let mut c = Client::start(&repo.0, json!({}));
+    let rel = "dept/tests/aide.toml";
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": repo.uri(rel), "languageId": "toml", "version": 1, "text": repo.text(rel) } }),
+    );
+    let published = c.published();
+    assert_eq!(last_for(&published, &repo.uri(rel)), Some(vec![]));
+    // A dispositif that does not exist: E0803 on the key, as `socle check` reports it.
+    let text = repo.text(rel);
+    let at = position_of(&text, "cas.attendu.|aide]");
+    let change = json!({ "range": { "start": at, "end": Position::new(at.line, at.character + 4) }, "text": "aidee" });
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": repo.uri(rel), "version": 2 }, "contentChanges": [change] }),
+    );
+    let published = c.published();
+    assert_eq!(
+        last_for(&published, &repo.uri(rel)),
+        Some(vec!["E0803".to_owned()])
+    );
+    // Not TOML any more: E0801.
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": repo.uri(rel), "version": 3 }, "contentChanges": [{ "text": "[[cas]\n" }] }),
+    );
+    let published = c.published();
+    assert_eq!(
+        last_for(&published, &repo.uri(rel)),
+        Some(vec!["E0801".to_owned()])
+    );
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": repo.uri(rel) } }),
+    );
+    let published = c.published();
+    assert_eq!(last_for(&published, &repo.uri(rel)), Some(vec![]));
+}

@@ -38,6 +38,31 @@ impl Host {
         loaded
     }
 
+    /// The session and the loaded ruleset of directory `dir` (loaded now if needed), for the
+    /// checks that live outside the compiler (the golden harness's test-case files).
+    pub fn ruleset_session(
+        &mut self,
+        dir: &Path,
+    ) -> Option<(&mut crate::Session, crate::RulesetId)> {
+        let dir = canonical(dir);
+        let loaded = self
+            .session
+            .rulesets()
+            .into_iter()
+            .find(|r| !r.single_file(&self.session.db) && *r.dir(&self.session.db) == dir);
+        let id = match loaded {
+            Some(r) => crate::RulesetId(r),
+            None => self.session.load_ruleset_dir(&dir).ok()?,
+        };
+        self.index = None;
+        Some((&mut self.session, id))
+    }
+
+    /// A compiler diagnostic as the editor shows it.
+    pub fn file_diagnostic_of(&self, d: &crate::Diagnostic) -> super::FileDiagnostic {
+        self.file_diagnostic(d)
+    }
+
     /// Every `.socle` file of the analysis.
     pub fn files(&self) -> Vec<PathBuf> {
         let mut out: Vec<PathBuf> = self.session.files.keys().cloned().collect();
