@@ -710,3 +710,33 @@ fn test_case_files_are_checked_as_they_are_typed() {
     let published = c.published();
     assert_eq!(last_for(&published, &repo.uri(rel)), Some(vec![]));
 }
+
+#[test]
+fn rename_reaches_message_placeholders() {
+    let repo = Repo::new("placeholders");
+    let text = repo.text("dept/aide.socle").replace(
+        "  condition gir_eligible : demandeur.gir dans 1..4\n",
+        "  condition gir_eligible : demandeur.gir dans 1..4\n    message \"GIR {demandeur.gir} hors 1..4, plafond {plafond}\"\n",
+    );
+    std::fs::write(repo.path("dept/aide.socle"), &text).unwrap();
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "dept/aide.socle");
+    let edit = c.request(
+        "textDocument/rename",
+        with(
+            at(&repo, "dept/aide.socle", "valeur |plafond"),
+            json!({ "newName": "plafond_aide" }),
+        ),
+    );
+    let starts: Vec<&Value> = edit["changes"][repo.uri("dept/aide.socle").as_str()]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["range"]["start"])
+        .collect();
+    assert!(
+        starts.contains(&&json!(position_of(&text, "plafond {|plafond}"))),
+        "{edit}"
+    );
+    assert_eq!(starts.len(), 3, "{edit}");
+}
