@@ -740,3 +740,50 @@ fn rename_reaches_message_placeholders() {
     );
     assert_eq!(starts.len(), 3, "{edit}");
 }
+
+#[test]
+fn completion_after_a_number_offers_units() {
+    let repo = Repo::new("units");
+    let mut c = Client::start(&repo.0, json!({}));
+    let text = repo
+        .text("dept/aide.socle")
+        .replace("base.mtp × 2\n", "base.mtp × 2 + 10 \n");
+    std::fs::write(repo.path("dept/aide.socle"), &text).unwrap();
+    c.open(&repo, "dept/aide.socle");
+    let items = c.request(
+        "textDocument/completion",
+        at(&repo, "dept/aide.socle", "+ 10 |\n"),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "€",
+            "€/mois",
+            "€/an",
+            "€/jour",
+            "€/heure",
+            "%",
+            "ans",
+            "mois",
+            "jours"
+        ]
+    );
+    // After a date, no unit.
+    let base = repo.text("base/dossier.socle");
+    c.open(&repo, "base/dossier.socle");
+    let after_date = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": repo.uri("base/dossier.socle") }, "position": position_of(&base, "2023-04-01 |: 1210") }),
+    );
+    assert!(!after_date
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["label"] == "€/mois"));
+}

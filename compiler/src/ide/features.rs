@@ -60,6 +60,19 @@ pub struct HighlightToken {
     pub class: HighlightClass,
 }
 
+/// The units a number may carry, with what they make of it (completion after a number).
+const UNITS: &[(&str, &str)] = &[
+    ("€", "montant sans période"),
+    ("€/mois", "montant mensuel"),
+    ("€/an", "montant annuel"),
+    ("€/jour", "montant journalier"),
+    ("€/heure", "montant horaire"),
+    ("%", "taux"),
+    ("ans", "durée en années"),
+    ("mois", "durée en mois"),
+    ("jours", "durée en jours"),
+];
+
 const UNIT_WORDS: &[&str] = &["mois", "an", "ans", "jour", "jours", "heure"];
 
 fn slice(text: &str, span: Span) -> &str {
@@ -379,6 +392,25 @@ pub(super) fn completion(
         return resolve(base_text)
             .map(|b| index.members(b).into_iter().filter_map(item).collect())
             .unwrap_or_default();
+    }
+    // `1210,90 `: after a number (not a date), its unit.
+    let number: String = ahead
+        .strip_suffix(' ')
+        .unwrap_or("")
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '_' | '-'))
+        .collect();
+    if number.starts_with(|c: char| c.is_ascii_digit()) && !number.contains('-') {
+        return UNITS
+            .iter()
+            .map(|(unit, what)| CompletionItem {
+                label: (*unit).to_owned(),
+                kind: None,
+                detail: (*what).to_owned(),
+                documentation: None,
+            })
+            .collect();
     }
     // `demandeur.lieu_de_vie = `, `valeur l : lieu_de_vie = `: the expected type is an
     // enumeration, and only its variants fit.
