@@ -36,6 +36,16 @@ pub struct Diagnostic {
     /// A « vouliez-vous dire » fix: the unknown name (inside the primary span) and the name
     /// to put instead; editors offer it as a quick fix.
     pub suggestion: Option<(String, String)>,
+    /// A mechanical fix in the primary file that an editor offers as a quick fix.
+    pub fix: Option<Fix>,
+}
+
+/// Replace `span` (in the diagnostic's primary file) with `text`; `title` says it in French.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub span: Span,
+    pub text: String,
+    pub title: String,
 }
 
 impl Diagnostic {
@@ -52,6 +62,7 @@ impl Diagnostic {
             labels: Vec::new(),
             notes: Vec::new(),
             suggestion: None,
+            fix: None,
         }
     }
 
@@ -78,6 +89,20 @@ impl Diagnostic {
             file,
             span,
             message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_fix(
+        mut self,
+        span: Span,
+        text: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        self.fix = Some(Fix {
+            span,
+            text: text.into(),
+            title: title.into(),
         });
         self
     }

@@ -344,10 +344,10 @@ fn code_actions(server: &Server, p: &lsp_types::CodeActionParams) -> Vec<lsp_typ
         .zip(published.diagnostics)
         .filter(|(d, _)| d.span.start as usize <= to && from <= d.span.end as usize)
         .filter_map(|(d, lsp)| {
-            let (span, with) = d.fix?;
-            let edit = TextEdit::new(lines.range(span), with.clone());
+            let fix = d.fix?;
+            let edit = TextEdit::new(lines.range(fix.span), fix.text);
             Some(lsp_types::CodeAction {
-                title: format!("Remplacer par « {with} »"),
+                title: fix.title,
                 kind: Some(lsp_types::CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![lsp]),
                 edit: Some(WorkspaceEdit::new(HashMap::from([(

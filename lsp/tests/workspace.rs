@@ -787,3 +787,38 @@ fn completion_after_a_number_offers_units() {
         .iter()
         .any(|i| i["label"] == "€/mois"));
 }
+
+#[test]
+fn overlapping_versions_have_a_quick_fix_ending_the_earlier_one() {
+    let repo = Repo::new("overlap");
+    let text = repo.text("base/dossier.socle").replace(
+        "à partir du 2023-04-01 : 1210,90 €",
+        "à partir du 2023-04-01 jusqu'au 2024-12-31 : 1210,90 €",
+    );
+    std::fs::write(repo.path("base/dossier.socle"), &text).unwrap();
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "base/dossier.socle");
+    let published = c.published();
+    assert_eq!(
+        last_for(&published, &repo.uri("base/dossier.socle")),
+        Some(vec!["E0401".to_owned()])
+    );
+    let at_next = position_of(&text, "à partir du |2024-04-01");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": repo.uri("base/dossier.socle") },
+            "range": { "start": at_next, "end": at_next },
+            "context": { "diagnostics": [] },
+        }),
+    );
+    assert_eq!(
+        actions[0]["title"],
+        "Terminer la version précédente le 31/03/2024"
+    );
+    let until = position_of(&text, "jusqu'au |2024-12-31");
+    assert_eq!(
+        actions[0]["edit"]["changes"][repo.uri("base/dossier.socle").as_str()],
+        json!([{ "range": { "start": until, "end": Position::new(until.line, until.character + 10) }, "newText": "2024-03-31" }])
+    );
+}

@@ -49,8 +49,8 @@ pub struct FileDiagnostic {
     /// The primary label's text, then the notes.
     pub details: Vec<String>,
     pub related: Vec<(Location, String)>,
-    /// A mechanical fix in this file: the span to replace and its replacement.
-    pub fix: Option<(Span, String)>,
+    /// A mechanical fix in this file: the span to replace, its replacement, and its title.
+    pub fix: Option<crate::Fix>,
 }
 
 /// The analysis of the files an editor has open, on top of the files on disk.
@@ -151,10 +151,14 @@ impl Host {
         }
         details.extend(d.notes.iter().map(|n| format!("note : {n}")));
         let text = self.session.file_text(d.primary.file);
-        let fix = d
-            .suggestion
-            .as_ref()
-            .and_then(|(name, with)| Some((name_in(&text, d.primary.span, name)?, with.clone())));
+        let suggested = d.suggestion.as_ref().and_then(|(name, with)| {
+            Some(crate::Fix {
+                span: name_in(&text, d.primary.span, name)?,
+                text: with.clone(),
+                title: format!("Remplacer par « {with} »"),
+            })
+        });
+        let fix = suggested.or_else(|| d.fix.clone());
         FileDiagnostic {
             fix,
             code: d.code,
