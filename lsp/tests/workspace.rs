@@ -822,3 +822,35 @@ fn overlapping_versions_have_a_quick_fix_ending_the_earlier_one() {
         json!([{ "range": { "start": until, "end": Position::new(until.line, until.character + 10) }, "newText": "2024-03-31" }])
     );
 }
+
+#[test]
+fn a_gap_between_tranches_has_a_quick_fix_moving_the_bound() {
+    let repo = Repo::new("gap");
+    let bareme = "\n## Participation horaire.\nbarème participation : tranches sur montant €/mois -> montant €/heure\n  source \"essai\"\n  à partir du 2004-01-01 :\n    tranche 1 : [0 € ; 755 €[    => 1,62 €\n    tranche 2 : [800 € ; ∞[      => 2,27 €\n";
+    let text = format!("{}{bareme}", repo.text("base/dossier.socle"));
+    std::fs::write(repo.path("base/dossier.socle"), &text).unwrap();
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "base/dossier.socle");
+    let codes = last_for(&c.published(), &repo.uri("base/dossier.socle")).unwrap();
+    assert!(codes.contains(&"E0402".to_owned()), "{codes:?}");
+    let at_row = position_of(&text, "[|800 €");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": repo.uri("base/dossier.socle") },
+            "range": { "start": at_row, "end": at_row },
+            "context": { "diagnostics": [] },
+        }),
+    );
+    let gap = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Faire commencer la tranche à 755 €")
+        .unwrap_or_else(|| panic!("{actions}"));
+    let start = position_of(&text, "|[800 €");
+    assert_eq!(
+        gap["edit"]["changes"][repo.uri("base/dossier.socle").as_str()],
+        json!([{ "range": { "start": start, "end": Position::new(start.line, start.character + 6) }, "newText": "[755 €" }])
+    );
+}

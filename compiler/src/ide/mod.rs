@@ -158,7 +158,9 @@ impl Host {
                 title: format!("Remplacer par « {with} »"),
             })
         });
-        let fix = suggested.or_else(|| d.fix.clone());
+        let fix = suggested
+            .or_else(|| d.fix.clone())
+            .or_else(|| tranche_gap_fix(&text, d));
         FileDiagnostic {
             fix,
             code: d.code,
@@ -464,6 +466,34 @@ fn keyword_hover(text: &str, offset: usize) -> Option<Hover> {
     Some(Hover {
         span,
         markdown: format!("**mot-clé** `{word}`\n\n{}", keywords::keyword_doc(word)?),
+    })
+}
+
+/// E0402 (a gap between two tranches): the later tranche's interval starts where the earlier
+/// one ends (`[0 € ; 755 €[` then `[800 € ; …` → `[755 € ; …`), its bracket following from
+/// the earlier bound's (excluded there, included here, and the reverse).
+fn tranche_gap_fix(text: &str, d: &Diagnostic) -> Option<crate::Fix> {
+    if d.code != crate::codes::TRANCHE_GAP {
+        return None;
+    }
+    let earlier = d.labels.first().filter(|l| l.file == d.primary.file)?;
+    let upper = text.get(earlier.span.range())?.rsplit(';').next()?.trim();
+    let (bound, bracket) = if let Some(b) = upper.strip_suffix('[') {
+        (b.trim(), '[')
+    } else {
+        (upper.strip_suffix(']')?.trim(), ']')
+    };
+    let later = text.get(d.primary.span.range())?;
+    let lower_len = later.find(';')?;
+    let lower = later.get(..lower_len)?.trim_end();
+    let span = Span::new(
+        d.primary.span.start as usize,
+        d.primary.span.start as usize + lower.len(),
+    );
+    Some(crate::Fix {
+        span,
+        text: format!("{bracket}{bound}"),
+        title: format!("Faire commencer la tranche à {bound}"),
     })
 }
 
