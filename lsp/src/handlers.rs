@@ -322,7 +322,10 @@ fn to_lsp_diagnostics(
 }
 
 /// One quick fix per diagnostic under the requested range that has a mechanical fix.
-fn code_actions(server: &Server, p: &lsp_types::CodeActionParams) -> Vec<lsp_types::CodeAction> {
+fn code_actions(
+    server: &mut Server,
+    p: &lsp_types::CodeActionParams,
+) -> Vec<lsp_types::CodeAction> {
     let uri = &p.text_document.uri;
     let Some(path) = path_of(uri) else {
         return Vec::new();
@@ -340,25 +343,40 @@ fn code_actions(server: &Server, p: &lsp_types::CodeActionParams) -> Vec<lsp_typ
         .find(|(f, _)| *f == path)
         .map(|(_, d)| d)
         .unwrap_or_default();
-    here.into_iter()
+    let mut actions: Vec<lsp_types::CodeAction> = here
+        .into_iter()
         .zip(published.diagnostics)
         .filter(|(d, _)| d.span.start as usize <= to && from <= d.span.end as usize)
         .filter_map(|(d, lsp)| {
             let fix = d.fix?;
-            let edit = TextEdit::new(lines.range(fix.span), fix.text);
-            Some(lsp_types::CodeAction {
-                title: fix.title,
-                kind: Some(lsp_types::CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![lsp]),
-                edit: Some(WorkspaceEdit::new(HashMap::from([(
-                    uri.clone(),
-                    vec![edit],
-                )]))),
-                is_preferred: Some(true),
-                ..Default::default()
-            })
+            Some(action(uri, &lines, fix, Some(vec![lsp])))
         })
-        .collect()
+        .collect();
+    if let Some(fix) = server.host.add_source(&path, from) {
+        actions.push(action(uri, &lines, fix, None));
+    }
+    actions
+}
+
+fn action(
+    uri: &Url,
+    lines: &LineIndex<'_>,
+    fix: socle_compiler::Fix,
+    diagnostics: Option<Vec<Diagnostic>>,
+) -> lsp_types::CodeAction {
+    let preferred = diagnostics.is_some();
+    let edit = TextEdit::new(lines.range(fix.span), fix.text);
+    lsp_types::CodeAction {
+        title: fix.title,
+        kind: Some(lsp_types::CodeActionKind::QUICKFIX),
+        diagnostics,
+        edit: Some(WorkspaceEdit::new(HashMap::from([(
+            uri.clone(),
+            vec![edit],
+        )]))),
+        is_preferred: Some(preferred),
+        ..Default::default()
+    }
 }
 
 /// The path, current text and byte offset of a position.

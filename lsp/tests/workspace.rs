@@ -854,3 +854,36 @@ fn a_gap_between_tranches_has_a_quick_fix_moving_the_bound() {
         json!([{ "range": { "start": start, "end": Position::new(start.line, start.character + 6) }, "newText": "[755 €" }])
     );
 }
+
+#[test]
+fn a_parameter_without_source_offers_to_add_one() {
+    let repo = Repo::new("source");
+    let text = format!(
+        "{}\nparamètre seuil : montant €/mois\n  à partir du 2024-01-01 : 100 €\n",
+        repo.text("base/dossier.socle")
+    );
+    std::fs::write(repo.path("base/dossier.socle"), &text).unwrap();
+    let mut c = Client::start(&repo.0, json!({}));
+    c.open(&repo, "base/dossier.socle");
+    let at_seuil = position_of(&text, "paramètre |seuil");
+    let ask = |c: &mut Client, at: Position| {
+        c.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": repo.uri("base/dossier.socle") },
+                "range": { "start": at, "end": at },
+                "context": { "diagnostics": [] },
+            }),
+        )
+    };
+    let actions = ask(&mut c, at_seuil);
+    assert_eq!(actions[0]["title"], "Ajouter une source");
+    let end = position_of(&text, "paramètre seuil : montant €/mois|\n");
+    assert_eq!(
+        actions[0]["edit"]["changes"][repo.uri("base/dossier.socle").as_str()],
+        json!([{ "range": { "start": end, "end": end }, "newText": "\n  source \"…\"" }])
+    );
+    // `mtp` cites its source: nothing to add.
+    let cited = ask(&mut c, position_of(&text, "paramètre |mtp"));
+    assert_eq!(cited, json!([]));
+}

@@ -117,6 +117,19 @@ impl Host {
             .collect()
     }
 
+    /// « Ajouter une source » for a parameter, barème or dispositif under `offset` that
+    /// cites none: a `source "…"` line under its first line.
+    pub fn add_source(&mut self, path: &Path, offset: usize) -> Option<crate::Fix> {
+        let f = self.source(path)?;
+        let index = self.index();
+        let (at, text) = super::features::missing_source(&self.session, &index, f, offset)?;
+        Some(crate::Fix {
+            span: Span::new(at, at),
+            text,
+            title: "Ajouter une source".to_owned(),
+        })
+    }
+
     /// Every occurrence, in `path`, of the name under `offset` (its declaration included).
     pub fn document_highlight(&mut self, path: &Path, offset: usize) -> Vec<Span> {
         let path = super::canonical(path);

@@ -184,6 +184,40 @@ pub(super) fn param_value_at(
         .map(|v| v.2)
 }
 
+/// For a parameter, barème or dispositif under `offset` that cites no source: the offset at
+/// the end of its first line and the line to insert there.
+pub(super) fn missing_source(
+    session: &Session,
+    index: &Index,
+    file: SourceFile,
+    offset: usize,
+) -> Option<(usize, String)> {
+    let db = &session.db;
+    let d = index.defs.iter().find(|d| {
+        d.file.0 == file
+            && matches!(
+                d.kind,
+                DefKind::Param | DefKind::Bareme | DefKind::Dispositif
+            )
+            && (d.full_span.start as usize) <= offset
+            && offset <= d.full_span.end as usize
+    })?;
+    let parsed = syntax::parse_file(db, file);
+    let Found::Decl(decl) = find(&parsed.ast, d.full_span) else {
+        return None;
+    };
+    if !decl.meta.sources.is_empty() {
+        return None;
+    }
+    let text = file.text(db);
+    let start = d.full_span.start as usize;
+    let line_end = text
+        .get(start..)?
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
+    Some((line_end, "\n  source \"…\"".to_owned()))
+}
+
 fn type_of_value(session: &Session, r: Ruleset, index: &Index, def: usize) -> Option<String> {
     let d = index.defs.get(def)?;
     let checked = pipeline::checked_ruleset(&session.db, r);
