@@ -187,6 +187,25 @@ vim.wait(20000, function()
   return #vim.lsp.buf_get_clients(vd) > 0 and #vim.lsp.buf_get_clients(nat) > 0
 end, 50)
 result.clients = #vim.lsp.get_active_clients()
+-- The servers running now: processes whose command is this `socle lsp` and whose environment
+-- names this test's output file (parallel runs have their own).
+local servers, pids = 0, {}
+for _, buf in ipairs({ vd, nat }) do
+  for _, client in pairs(vim.lsp.buf_get_clients(buf)) do pids[client.rpc.pid] = true end
+end
+result.pids = vim.tbl_count(pids)
+for _, dir in ipairs(vim.fn.glob('/proc/[0-9]*', false, true)) do
+  local cmd, env = io.open(dir .. '/cmdline', 'rb'), io.open(dir .. '/environ', 'rb')
+  if cmd and env then
+    local c, e = cmd:read('*a'), env:read('*a')
+    if c == vim.env.SOCLE_BIN .. '\0lsp\0' and e:find('SOCLE_OUT=' .. out .. '\0', 1, true) then
+      servers = servers + 1
+    end
+  end
+  if cmd then cmd:close() end
+  if env then env:close() end
+end
+result.servers = servers
 local function at(buf, needle)
   for i, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
     local col = line:find(needle, 1, true)
@@ -252,6 +271,8 @@ fn neovim_shares_one_server_renames_across_rulesets_and_applies_a_quick_fix() {
     let result: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(result["clients"], 1, "{result}");
+    assert_eq!(result["pids"], 1, "{result}");
+    assert_eq!(result["servers"], 1, "{result}");
     for file in [
         "national/apa_domicile.socle",
         "val-doise/apa_domicile.socle",
