@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 use salsa::Setter;
 
-pub use diagnostic::{Diagnostic, FileId, Label, Severity};
+pub use diagnostic::{Diagnostic, FileId, Fix, Label, Severity};
 pub use read::{read_source, LoadError, MAX_SOURCE_BYTES};
 pub use socle_grammar::Span;
 pub use write::replace_file;
@@ -252,6 +252,24 @@ impl Session {
             }
         }
         self.load_imports();
+    }
+
+    /// Forgets a file deleted from disk: it leaves the ruleset that held it.
+    pub fn remove_file(&mut self, path: &Path) {
+        let Some(file) = self.files.remove(path) else {
+            return;
+        };
+        for r in self.rulesets() {
+            if r.files(&self.db).contains(&file) {
+                let files: Vec<SourceFile> = r
+                    .files(&self.db)
+                    .iter()
+                    .copied()
+                    .filter(|&f| f != file)
+                    .collect();
+                r.set_files(&mut self.db).to(files);
+            }
+        }
     }
 
     pub fn ruleset_name(&self, r: RulesetId) -> String {

@@ -51,7 +51,7 @@ pub(crate) fn versions<T>(
             None => va.from == vb.from,
         };
         if overlap {
-            let d = Diagnostic::error(
+            let mut d = Diagnostic::error(
                 codes::VALIDITY_OVERLAP,
                 file,
                 vb.from_span,
@@ -60,6 +60,14 @@ pub(crate) fn versions<T>(
             .with_primary_message(messages::VERSION_STARTS_HERE)
             .with_label(file, *sa, messages::VERSION_STILL_VALID)
             .with_note(messages::VERSION_PERIOD_RULE);
+            // The mechanical fix: the earlier version ends the day before the next starts.
+            if let (Some((_, until_span)), Some(end)) = (va.until, vb.from.pred_opt()) {
+                d = d.with_fix(
+                    until_span,
+                    end.format("%Y-%m-%d").to_string(),
+                    format!("Terminer la version précédente le {}", date_text(end)),
+                );
+            }
             ctx.push(d);
         }
     }
