@@ -6,7 +6,7 @@
 //! `explanations/CODE.md` next to this file so that policy officers can also read it on the
 //! forge. A code without its file does not compile.
 
-use crate::Severity;
+use crate::diagnostic::Severity;
 
 /// One diagnostic code of the registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +54,7 @@ registry! {
     BAD_CONSTANT = "E0205", Error, "constante de paramètre, de table ou de barème invalide";
     DEFINITION_CYCLE = "E0301", Error, "cycle entre définitions";
     TOO_DEEP = "E0302", Error, "expression trop profonde";
+    TOO_BIG = "E0303", Error, "programme trop grand après dépliage des fonctions";
     VALIDITY_OVERLAP = "E0401", Error, "périodes de validité qui se chevauchent";
     TRANCHE_GAP = "E0402", Error, "trou entre deux tranches";
     TRANCHE_OVERLAP = "E0403", Error, "tranches qui se chevauchent";

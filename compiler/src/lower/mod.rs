@@ -27,8 +27,15 @@ use crate::typed::{
 };
 use crate::types::{QName, Type};
 
+/// Inlining copies a function's body at every call: a function calling the previous one twice,
+/// sixty lines deep, would otherwise need terabytes. Past this many IR nodes the ruleset is
+/// refused (the shipped rulesets need a few thousand).
+pub const MAX_NODES: usize = 1_000_000;
+
 enum Failure {
     TooDeep,
+    /// More than [`MAX_NODES`] nodes after inlining.
+    TooBig,
     /// Something the checker should have rejected; reported rather than panicking.
     Internal(String),
 }
@@ -50,6 +57,8 @@ struct Lowerer<'a> {
     input_paths: Vec<String>,
     input_slots: HashMap<String, u32>,
     locals: u32,
+    /// IR nodes built so far, checked against [`MAX_NODES`].
+    nodes: usize,
     dispositifs: Vec<Option<Dispositif>>,
     dispositif_ids: HashMap<QName, u32>,
     dispositif_queue: VecDeque<QName>,
@@ -106,6 +115,7 @@ pub fn lower(
         input_paths: Vec::new(),
         input_slots: HashMap::new(),
         locals: 0,
+        nodes: 0,
         dispositifs: Vec::new(),
         dispositif_ids: HashMap::new(),
         dispositif_queue: VecDeque::new(),
@@ -137,6 +147,15 @@ fn failure_diagnostic(f: Failure, file: FileId, span: socle_grammar::Span) -> Di
                 "expression trop imbriquée après dépliage des fonctions (plus de {MAX_DEPTH} niveaux)"
             ),
         ),
+        Failure::TooBig => Diagnostic::error(
+            codes::TOO_BIG,
+            file,
+            span,
+            format!(
+                "programme trop grand après dépliage des fonctions (plus de {MAX_NODES} nœuds) : \
+                 une fonction est sans doute appelée plusieurs fois par une autre, à plusieurs niveaux"
+            ),
+        ),
         Failure::Internal(msg) => Diagnostic::error(
             codes::WRONG_KIND,
             file,
@@ -147,6 +166,24 @@ fn failure_diagnostic(f: Failure, file: FileId, span: socle_grammar::Span) -> Di
 }
 
 impl<'a> Lowerer<'a> {
+    /// Once the node budget is spent every later definition fails too: only the first is
+    /// reported, at the definition that crossed it.
+    fn report(
+        &mut self,
+        errors: &mut Vec<Diagnostic>,
+        f: Failure,
+        file: FileId,
+        span: socle_grammar::Span,
+    ) {
+        if matches!(f, Failure::TooBig) {
+            if self.nodes == usize::MAX {
+                return;
+            }
+            self.nodes = usize::MAX;
+        }
+        errors.push(failure_diagnostic(f, file, span));
+    }
+
     fn run(&mut self, root: &'a TypedRuleset, errors: &mut Vec<Diagnostic>) -> Lowered<Program> {
         for d in &root.dispositifs {
             self.dispositif_id(&QName::new(&root.ident, &d.name.name))?;
@@ -274,7 +311,7 @@ impl<'a> Lowerer<'a> {
                     let message = match self.message(parts) {
                         Ok(m) => m,
                         Err(f) => {
-                            errors.push(failure_diagnostic(f, item.file, item.name.span));
+                            self.report(errors, f, item.file, item.name.span);
                             ir::Message { parts: Vec::new() }
                         }
                     };
@@ -353,7 +390,7 @@ impl<'a> Lowerer<'a> {
         let def = match lowered {
             Ok(d) => d,
             Err(f) => {
-                errors.push(failure_diagnostic(f, item.file, item.name.span));
+                self.report(errors, f, item.file, item.name.span);
                 Def {
                     name: key.trace_name(),
                     ty: Ty::Bool,
