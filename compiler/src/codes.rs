@@ -40,6 +40,7 @@ macro_rules! registry {
 
 registry! {
     SYNTAX = "E0001", Error, "erreur de syntaxe";
+    BIDI_CONTROL = "E0002", Error, "caractère de contrôle bidirectionnel";
     UNKNOWN_NAME = "E0101", Error, "nom inconnu";
     UNKNOWN_MEMBER = "E0102", Error, "champ, valeur de dispositif ou variante inconnu";
     DUPLICATE = "E0103", Error, "définition en double";
@@ -70,6 +71,7 @@ registry! {
     CASE_DUPLICATE_ID = "E0807", Error, "identifiant de cas de test en double";
     CASE_DATES = "E0808", Error, "dates d'un cas de test incohérentes";
     CASE_DOSSIER = "E0809", Error, "dossier d'un cas de test invalide";
+    LOOKALIKE_NAME = "W0003", Warning, "nom contenant un caractère trompeur";
     MISSING_VARIANTS = "W0406", Warning, "table sans valeur pour certaines variantes";
     UNUSED = "W0501", Warning, "définition inutilisée";
     SAME_EXCEPTION = "W0702", Warning, "deux exceptions avec la même condition";

@@ -355,3 +355,18 @@ fn set_file_text_updates_diagnostics_and_adds_new_files() {
         .set_file_text(&b, "valeur b : entier = 2\n".to_owned());
     assert!(ws.session.check(r).is_empty());
 }
+
+/// `é` and `â` typed decomposed (letter + combining accent, as some editors and PDF copies
+/// produce) are the same names as typed precomposed: `début` resolves, and `âge` is the
+/// built-in (it was « fonction inconnue »). Spans stay on the bytes as written.
+#[test]
+fn decomposed_accents_name_the_same_thing() {
+    let src = "structure personne\n  date_naissance : date\n\nentrée demandeur : personne\n\n\
+               valeur de\u{301}but : date = demandeur.date_naissance\n\
+               valeur a : durée = a\u{302}ge(d\u{e9}but, 2024-01-01)\n\
+               valeur b : durée = \u{e2}ge(de\u{301}but, 2024-01-01) + a\n";
+    let mut ws = common::Workspace::new(&[("regles/main.socle", src)]);
+    let r = ws.load("regles");
+    let codes: Vec<&str> = ws.session.check(r).iter().map(|d| d.code).collect();
+    assert_eq!(codes, Vec::<&str>::new());
+}
