@@ -61,7 +61,9 @@ registry! {
     TRANCHE_OVERLAP = "E0403", Error, "tranches qui se chevauchent";
     MALFORMED_BAREME = "E0404", Error, "barème mal formé";
     DUPLICATE_KEY = "E0405", Error, "clé de table en double";
+    NO_VERSION = "E0407", Error, "paramètre ou barème sans version";
     CUMUL_CONTRADICTION = "E0601", Error, "règles de cumul contradictoires";
+    CONTRADICTORY_EXCEPTIONS = "E0703", Error, "exceptions contradictoires";
     CASE_TOML = "E0801", Error, "fichier de cas de test illisible (TOML invalide)";
     CASE_MALFORMED = "E0802", Error, "cas de test mal formé";
     CASE_UNKNOWN_DISPOSITIF = "E0803", Error, "dispositif inconnu dans un cas de test";
@@ -73,6 +75,7 @@ registry! {
     CASE_DOSSIER = "E0809", Error, "dossier d'un cas de test invalide";
     LOOKALIKE_NAME = "W0003", Warning, "nom contenant un caractère trompeur";
     MISSING_VARIANTS = "W0406", Warning, "table sans valeur pour certaines variantes";
+    VERSION_GAP = "W0408", Warning, "trou entre deux versions d'un paramètre ou d'un barème";
     UNUSED = "W0501", Warning, "définition inutilisée";
     SAME_EXCEPTION = "W0702", Warning, "deux exceptions avec la même condition";
 }

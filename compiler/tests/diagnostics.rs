@@ -276,6 +276,14 @@ fn w0501_not_reported_in_libraries() {
 #[test]
 fn w0702_same_exception_condition() {
     insta::assert_snapshot!(check(
+        "valeur a : entier = 1\n  sauf si vrai   et faux : 2\n  sauf si vrai et faux : 2\n"
+    ));
+}
+
+/// Same condition, different values: every decision where it holds would fail.
+#[test]
+fn e0703_contradictory_exceptions() {
+    insta::assert_snapshot!(check(
         "valeur a : entier = 1\n  sauf si vrai   et faux : 2\n  sauf si vrai et faux : 3\n"
     ));
 }
