@@ -48,6 +48,7 @@ registry! {
     IMPORT_CYCLE = "E0105", Error, "cycle d'importations";
     WRONG_KIND = "E0106", Error, "mauvaise sorte de nom";
     TOO_MANY_DECLS = "E0107", Error, "trop de déclarations dans un jeu de règles";
+    INPUT_CONFLICT = "E0108", Error, "entrée déclarée avec un autre type par un jeu importé";
     TYPE_MISMATCH = "E0201", Error, "types ou unités incompatibles";
     DECLARED_TYPE = "E0202", Error, "type différent du type déclaré";
     BAD_ARGUMENTS = "E0203", Error, "mauvais arguments";
