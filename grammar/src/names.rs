@@ -69,7 +69,8 @@ pub fn bidi_controls(text: &str) -> Vec<Suspicious> {
         .collect()
 }
 
-/// Characters that are invisible in a name.
+/// Characters that are invisible in a name. The byte order mark is not one of them: the
+/// lexer reads it as a space, so it never joins a name.
 fn invisible(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{200B}' => "espace sans chasse",
@@ -77,7 +78,6 @@ fn invisible(c: char) -> Option<&'static str> {
         '\u{200D}' => "liant sans chasse",
         '\u{2060}' => "gluon de mots",
         '\u{00AD}' => "trait d'union conditionnel",
-        '\u{FEFF}' => "indicateur d'ordre des octets",
         '\u{034F}' => "graphème de liaison",
         '\u{180E}' => "séparateur de voyelles mongol",
         _ => return None,
@@ -240,6 +240,8 @@ mod tests {
                 ("to\u{200D}tal".to_owned(), '\u{200D}')
             ]
         );
+        // A byte order mark opening the file is a space for the lexer, not part of a name.
+        assert_eq!(lint("\u{FEFF}valeur a : entier = 1\n"), []);
         let bidi = bidi_controls(text);
         assert_eq!(bidi.len(), 1);
         assert_eq!(nfc("de\u{301}but"), "d\u{E9}but");
