@@ -81,3 +81,46 @@ fn check_fails_exactly_when_the_ruleset_cannot_be_compiled() {
     .ok();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Two imports declaring one `entrée` with two types: `check` accepted the ruleset and
+/// `decide` output the dossier's date as a montant.
+#[test]
+fn an_entree_typed_twice_by_imports_fails_check_and_schema() {
+    let root = std::env::temp_dir().join(format!("socle-usable-imports-{}", std::process::id()));
+    let files = [
+        (
+            "aide/aide.socle",
+            "importe dates\nimporte montants\n\ndispositif aide \"Aide\"\n  \
+             valeur depuis : date = dates.depuis\n  valeur somme : montant = montants.somme\n",
+        ),
+        (
+            "dates/dates.socle",
+            "entrée x : date\n\nvaleur depuis : date = x\n",
+        ),
+        (
+            "montants/montants.socle",
+            "entrée x : montant\n\nvaleur somme : montant = x\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("dir")).expect("dir");
+        std::fs::write(&path, text).expect("write");
+    }
+    let aide = root.join("aide");
+    let aide = aide.to_str().expect("utf-8 path");
+    for command in ["check", "schema"] {
+        let out = socle(&[command, aide]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            matches!(out.status.code(), Some(c) if c != 0),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains("E0108") || stdout.contains("E0108"),
+            "{command}: {stderr}{stdout}"
+        );
+    }
+    std::fs::remove_dir_all(&root).ok();
+}

@@ -36,6 +36,9 @@ enum Failure {
     TooDeep,
     /// More than [`MAX_NODES`] nodes after inlining.
     TooBig,
+    /// A dossier path read with two different types (by rulesets that do not import each
+    /// other, so E0108 could not see it).
+    InputConflict(String),
     /// Something the checker should have rejected; reported rather than panicking.
     Internal(String),
 }
@@ -55,7 +58,8 @@ struct Lowerer<'a> {
     enum_ids: HashMap<QName, u32>,
     inputs: Vec<InputField>,
     input_paths: Vec<String>,
-    input_slots: HashMap<String, u32>,
+    /// Each dossier path read, its slot and the leaf type it was first read with.
+    input_slots: HashMap<String, (u32, ir::Ty)>,
     locals: u32,
     /// IR nodes built so far, checked against [`MAX_NODES`].
     nodes: usize,
@@ -154,6 +158,15 @@ fn failure_diagnostic(f: Failure, file: FileId, span: socle_grammar::Span) -> Di
             format!(
                 "programme trop grand après dépliage des fonctions (plus de {MAX_NODES} nœuds) : \
                  une fonction est sans doute appelée plusieurs fois par une autre, à plusieurs niveaux"
+            ),
+        ),
+        Failure::InputConflict(path) => Diagnostic::error(
+            codes::INPUT_CONFLICT,
+            file,
+            span,
+            format!(
+                "l'entrée `{path}` est déclarée avec des types différents par deux jeux de \
+                 règles importés : un dossier n'a qu'un champ `{path}`"
             ),
         ),
         Failure::Internal(msg) => Diagnostic::error(
@@ -540,14 +553,19 @@ impl<'a> Lowerer<'a> {
             .map(|s| s.name.as_str())
             .collect::<Vec<_>>()
             .join(".");
-        if let Some(slot) = self.input_slots.get(&key) {
-            return Ok(*slot);
-        }
-        let slot = index(self.input_paths.len())?;
         let leaf_ty = match path.last() {
             Some(last) => self.ty(last.ty.strip_optional())?,
             None => return Err(Failure::Internal("chemin d'entrée vide".to_owned())),
         };
+        if let Some((slot, first_ty)) = self.input_slots.get(&key) {
+            // Two imported rulesets that do not import each other may declare the same
+            // `entrée` with different types: the dossier has one field, read one way.
+            if *first_ty != leaf_ty {
+                return Err(Failure::InputConflict(key));
+            }
+            return Ok(*slot);
+        }
+        let slot = index(self.input_paths.len())?;
         let mut fields = &mut self.inputs;
         let n = path.len();
         for (i, seg) in path.iter().enumerate() {
@@ -583,7 +601,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.input_paths.push(key.clone());
-        self.input_slots.insert(key, slot);
+        self.input_slots.insert(key, (slot, leaf_ty));
         Ok(slot)
     }
 }
