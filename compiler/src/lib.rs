@@ -292,9 +292,10 @@ impl Session {
         FileId(self.file(path, text))
     }
 
-    /// Every diagnostic located in this ruleset's own files, sorted by file then position.
+    /// Every diagnostic of this ruleset's own files, sorted by file then position, then
+    /// what compiling it finds (a program too large or too deep once functions are inlined).
     pub fn check(&self, r: RulesetId) -> Vec<Diagnostic> {
-        pipeline::ruleset_diagnostics(&self.db, r.0).clone()
+        pipeline::checked_diagnostics(&self.db, r.0).clone()
     }
 
     /// The program, if this ruleset and its imports have no error (warnings allowed); plus

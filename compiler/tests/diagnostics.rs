@@ -276,6 +276,14 @@ fn w0501_not_reported_in_libraries() {
 #[test]
 fn w0702_same_exception_condition() {
     insta::assert_snapshot!(check(
+        "valeur a : entier = 1\n  sauf si vrai   et faux : 2\n  sauf si vrai et faux : 2\n"
+    ));
+}
+
+/// Same condition, different values: every decision where it holds would fail.
+#[test]
+fn e0703_contradictory_exceptions() {
+    insta::assert_snapshot!(check(
         "valeur a : entier = 1\n  sauf si vrai   et faux : 2\n  sauf si vrai et faux : 3\n"
     ));
 }
@@ -294,9 +302,12 @@ fn e0302_expression_too_deep_after_inlining() {
     src.push_str("dispositif d \"D\"\n  valeur v : entier = f7(1)\n");
     let mut ws = common::Workspace::new(&[("regles/main.socle", &src)]);
     let r = ws.load("regles");
-    assert!(ws.session.check(r).is_empty());
+    // `check` lowers too: a ruleset it accepts is one `decide` can use.
+    let checked = ws.session.check(r);
     let (program, diags) = ws.session.compile(r);
     assert!(program.is_none());
+    let codes = |ds: &[socle_compiler::Diagnostic]| ds.iter().map(|d| d.code).collect::<Vec<_>>();
+    assert_eq!(codes(&checked), codes(&diags));
     let out = ws.strip(&ws.session.render(&diags, false));
     insta::assert_snapshot!(out);
 }
@@ -351,4 +362,19 @@ fn set_file_text_updates_diagnostics_and_adds_new_files() {
     ws.session
         .set_file_text(&b, "valeur b : entier = 2\n".to_owned());
     assert!(ws.session.check(r).is_empty());
+}
+
+/// `é` and `â` typed decomposed (letter + combining accent, as some editors and PDF copies
+/// produce) are the same names as typed precomposed: `début` resolves, and `âge` is the
+/// built-in (it was « fonction inconnue »). Spans stay on the bytes as written.
+#[test]
+fn decomposed_accents_name_the_same_thing() {
+    let src = "structure personne\n  date_naissance : date\n\nentrée demandeur : personne\n\n\
+               valeur de\u{301}but : date = demandeur.date_naissance\n\
+               valeur a : durée = a\u{302}ge(d\u{e9}but, 2024-01-01)\n\
+               valeur b : durée = \u{e2}ge(de\u{301}but, 2024-01-01) + a\n";
+    let mut ws = common::Workspace::new(&[("regles/main.socle", src)]);
+    let r = ws.load("regles");
+    let codes: Vec<&str> = ws.session.check(r).iter().map(|d| d.code).collect();
+    assert_eq!(codes, Vec::<&str>::new());
 }

@@ -34,6 +34,10 @@ pub enum ProgramError {
         builtin: String,
         found: usize,
     },
+    #[error(
+        "programme invalide : {declared} variables locales déclarées, au plus {max} acceptées"
+    )]
+    TooManyLocals { declared: u32, max: u32 },
     #[error("programme invalide : expression trop profonde dans {context}")]
     TooDeep { context: String },
     #[error("programme invalide : {context} : {detail}")]

@@ -111,7 +111,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
     ) -> Self {
         let mut scratch = SCRATCH.with(Cell::take);
         scratch.memo.resize(p.defs.len(), Memo::Pending);
-        scratch.locals.resize(p.locals as usize, Value::Absent);
+        scratch.locals.resize(layout.locals, Value::Absent);
         scratch
             .eligibility
             .resize(p.dispositifs.len(), Eligibility::Pending);

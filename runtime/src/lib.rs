@@ -46,6 +46,7 @@ pub use decode::{
 pub use error::{DossierError, DossierErrorKind, EvalError, ProgramError};
 pub use ir::Program;
 pub use trace::{ParamTrace, TraceEntry};
+pub use validate::MAX_LOCALS;
 pub use value::Value;
 
 use eval::Eval;

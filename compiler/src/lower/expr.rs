@@ -27,6 +27,10 @@ impl<'a> Lowerer<'a> {
         if depth > MAX_DEPTH {
             return Err(Failure::TooDeep);
         }
+        self.nodes = self.nodes.saturating_add(1);
+        if self.nodes > MAX_NODES {
+            return Err(Failure::TooBig);
+        }
         let d = depth + 1;
         Ok(match &e.kind {
             TKind::Const(c) => Expr::Const(self.constant(c)?),
