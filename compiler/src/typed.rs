@@ -199,6 +199,8 @@ pub struct TException {
     pub value: TExpr,
     /// The condition as written, whitespace collapsed.
     pub label: String,
+    /// The exception this one refines: an index into the same list, smaller than its own.
+    pub parent: Option<usize>,
     pub span: Span,
 }
 

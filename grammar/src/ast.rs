@@ -283,6 +283,10 @@ pub struct Exception {
     /// `sauf si CONDITION : VALUE`
     pub condition: Expr,
     pub value: Expr,
+    /// The exception this one refines (an index into the value's `exceptions`, always
+    /// smaller than its own): a `sauf si` indented under another. `None` for an exception to
+    /// the base value.
+    pub parent: Option<usize>,
     pub span: Span,
 }
 

@@ -380,6 +380,24 @@ mod tests {
     }
 
     #[test]
+    fn nested_exceptions_keep_their_nesting() {
+        let input = "valeur a : booléen = vrai\n   sauf si b : faux\n\t  sauf si c : vrai\n   sauf si d : faux\n";
+        check(
+            input,
+            "valeur a : booléen = vrai\n  sauf si b : faux\n    sauf si c : vrai\n  sauf si d : faux\n",
+        );
+        let parents = |text: &str| -> Vec<Option<usize>> {
+            let (file, _) = crate::parse(text);
+            match &file.decls[0].kind {
+                crate::ast::DeclKind::Value(v) => v.exceptions.iter().map(|e| e.parent).collect(),
+                _ => Vec::new(),
+            }
+        };
+        assert_eq!(parents(input), [None, Some(0), None]);
+        assert_eq!(parents(&format(input).unwrap()), parents(input));
+    }
+
+    #[test]
     fn refuses_files_with_syntax_errors() {
         assert!(matches!(
             format("valeur a : = \n"),

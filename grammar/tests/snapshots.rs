@@ -72,6 +72,20 @@ dispositif d \"D\"
 );
 
 snap!(
+    nested_exceptions,
+    "valeur recuperation_succession : booléen = vrai
+  sauf si ancien_resident_handicap : faux
+    source \"CASF L344-5\"
+    sauf si heritier_non_proche : vrai
+      sauf si x : faux
+  sauf si y : faux
+\tsauf si z : vrai
+valeur a = 1 sauf si b : 2
+  sauf si c : 3
+"
+);
+
+snap!(
     baremes,
     "## Participation.
 barème participation : tranches sur montant €/mois -> taux

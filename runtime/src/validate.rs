@@ -314,7 +314,13 @@ impl Checker<'_> {
         let context = || format!("la règle `{}`", def.name);
         self.ty(&def.ty, context)?;
         self.expr(&def.expr, 0, &context)?;
-        for branch in &def.exceptions {
+        for (i, branch) in def.exceptions.iter().enumerate() {
+            if branch.parent.is_some_and(|parent| parent as usize >= i) {
+                return Err(ProgramError::Inconsistent {
+                    context: context(),
+                    detail: format!("l'exception n° {i} précise une exception qui la suit"),
+                });
+            }
             self.expr(&branch.condition, 0, &context)?;
             self.expr(&branch.value, 0, &context)?;
         }
