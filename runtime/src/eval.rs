@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::decision::{Decision, DispositifDecision, Motif, OutputValue, Shown};
 use crate::error::EvalError;
 use crate::ir::{
-    Bareme, BaremeWant, BinOp, Builtin, Def, DefId, DispositifId, DurationFamily, Expr, Interval,
+    Bareme, BaremeWant, BinOp, Builtin, DefId, DispositifId, DurationFamily, Expr, Interval,
     Message, MessagePart, ParamId, ParamValue, Program, UnOp,
 };
 use crate::ops::{self, Fault};
@@ -21,6 +21,8 @@ use crate::render::write_human;
 use crate::trace::{ParamRead, Tracer};
 use crate::validate::Layout;
 use crate::value::Value;
+
+mod exceptions;
 
 /// Errors are boxed so that evaluation results stay as small as a `Value`.
 type R<T> = Result<T, Box<EvalError>>;
@@ -378,61 +380,6 @@ impl<'a, T: Tracer> Eval<'a, T> {
     fn set_memo(&mut self, id: DefId, state: Memo) {
         if let Some(slot) = self.memo.get_mut(id as usize) {
             *slot = state;
-        }
-    }
-
-    /// The base value, unless exceptions hold. Every exception whose parent holds (or that
-    /// has none) is evaluated, so that contradictory siblings are reported; an exception that
-    /// holds gives its own value unless one of its refinements holds, which wins over it.
-    fn compute(&mut self, def: &Def) -> R<(Value, Option<usize>)> {
-        let branches = &def.exceptions;
-        if branches.is_empty() {
-            return Ok((self.eval(&def.expr)?, None));
-        }
-        // Parents come before their refinements: one pass settles which branches hold.
-        let mut held = vec![false; branches.len()];
-        for (i, branch) in branches.iter().enumerate() {
-            let parent_held = match branch.parent {
-                None => true,
-                Some(p) => held.get(p as usize).copied().unwrap_or(false),
-            };
-            if parent_held && self.eval_bool(&branch.condition)? {
-                if let Some(h) = held.get_mut(i) {
-                    *h = true;
-                }
-            }
-        }
-        // Refinements before their parents: for each branch (the last slot is the base
-        // value), the holding child it resolves to: (child, branch applied, value).
-        let mut resolved: Vec<Option<(usize, usize, Value)>> = vec![None; branches.len() + 1];
-        for (i, branch) in branches.iter().enumerate().rev() {
-            if !held.get(i).copied().unwrap_or(false) {
-                continue;
-            }
-            let (applied, value) = match resolved.get_mut(i).and_then(Option::take) {
-                Some((_, applied, value)) => (applied, value),
-                None => (i, self.eval(&branch.value)?),
-            };
-            let slot = branch.parent.map_or(branches.len(), |p| p as usize);
-            let Some(slot) = resolved.get_mut(slot) else {
-                return Err(self.internal("exception sans parent"));
-            };
-            if let Some((sibling, _, other)) = slot {
-                if !(ops::equal(other, &value) || *other == value) {
-                    let label = |k: usize| branches.get(k).map(|b| b.label.clone());
-                    return Err(Box::new(EvalError::ExceptionConflict {
-                        def: def.name.clone(),
-                        first: label(i).unwrap_or_default(),
-                        second: label(*sibling).unwrap_or_default(),
-                    }));
-                }
-            }
-            // With equal values the first in the text is the one the trace shows.
-            *slot = Some((i, applied, value));
-        }
-        match resolved.pop().flatten() {
-            Some((_, applied, value)) => Ok((value, Some(applied))),
-            None => Ok((self.eval(&def.expr)?, None)),
         }
     }
 
