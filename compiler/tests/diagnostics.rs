@@ -170,6 +170,25 @@ valeur d : entier = personne
     ));
 }
 
+/// `au` applies to any expression but a dispositif's eligibility or outputs, and wants a date.
+#[test]
+fn e0106_au_reads_a_dispositif() {
+    insta::assert_snapshot!(with_dossier(
+        r#"dispositif d "D"
+  condition c : demandeur.gir dans 1..4
+  valeur v : entier = demandeur.gir
+
+valeur ok : entier = (demandeur.gir + 1) au date_demande
+
+valeur a : booléen = d.éligible au date_demande
+
+valeur b : entier = (d.v + 1) au date_demande
+
+valeur e : entier = demandeur.gir au 3
+"#
+    ));
+}
+
 #[test]
 fn e0201_unit_mismatch() {
     insta::assert_snapshot!(check(

@@ -92,3 +92,97 @@ fn the_trace_names_the_nested_exception_applied() {
         Some("demandeur.heritier_non_proche")
     );
 }
+
+/// « le plafond de ressources apprécié au moment de la demande »: a value, a function call and
+/// `date_décision` evaluated as of another date.
+const AS_OF: &str = r#"entrée date_demande : date
+
+structure personne
+  date_naissance : date
+  ressources : montant €/mois
+
+entrée demandeur : personne
+
+paramètre plafond_base : montant €/mois
+  à partir du 2024-01-01 : 1000 €/mois
+  à partir du 2025-01-01 : 1100 €/mois
+
+valeur majoration : montant €/mois =
+    si âge(demandeur.date_naissance, date_décision) >= 75 ans alors 100 €/mois sinon 0 €/mois
+
+valeur plafond : montant €/mois = plafond_base + majoration
+
+fonction ecart(r : montant €/mois) : montant €/mois
+  résultat plafond - r
+
+dispositif aide "Aide"
+  valeur plafond_demande : montant €/mois = plafond au date_demande
+  valeur plafond_decision : montant €/mois = plafond
+  valeur ecart_demande : montant €/mois = ecart(demandeur.ressources) au date_demande
+  valeur ecart_decision : montant €/mois = ecart(demandeur.ressources)
+  valeur date_au : date = date_décision au 2024-06-30
+  valeur meme_date : montant €/mois = plafond au date_décision
+"#;
+
+const AS_OF_DOSSIER: &str = r#"{"date_demande": "2024-12-15", "demandeur": {"date_naissance": "1950-01-10", "ressources": "900"}}"#;
+
+#[test]
+fn an_expression_au_a_date_is_evaluated_as_of_that_date() {
+    let engine = Engine::new(common::compile(AS_OF)).unwrap();
+    let options = DecideOptions {
+        date: chrono::NaiveDate::from_ymd_opt(2025, 2, 1),
+        ..DecideOptions::default()
+    };
+    // On 2024-12-15 (the request): born 1950-01-10, 74 years old, no majoration; plafond_base
+    // 1000 → plafond 1000, écart 1000 − 900 = 100.
+    // On 2025-02-01 (the decision): 75 years old, majoration 100; plafond_base 1100 →
+    // plafond 1200, écart 1200 − 900 = 300 (untouched by the evaluation at the request date).
+    assert_eq!(
+        decide(&engine, AS_OF_DOSSIER, &options),
+        r#"plafond_demande = "1000.00", plafond_decision = "1200.00", ecart_demande = "100.00", ecart_decision = "300.00", date_au = "2024-06-30", meme_date = "1200.00""#
+    );
+    // Decided at the request date, both readings agree.
+    assert_eq!(
+        decide(&engine, AS_OF_DOSSIER, &DecideOptions::default()),
+        r#"plafond_demande = "1000.00", plafond_decision = "1000.00", ecart_demande = "100.00", ecart_decision = "100.00", date_au = "2024-06-30", meme_date = "1000.00""#
+    );
+}
+
+#[test]
+fn the_trace_names_the_date_of_au() {
+    let engine = Engine::new(common::compile(AS_OF)).unwrap();
+    let dossier = engine.decode_str(AS_OF_DOSSIER).unwrap();
+    let options = DecideOptions {
+        date: chrono::NaiveDate::from_ymd_opt(2025, 2, 1),
+        explain: true,
+    };
+    let decision = engine.decide(&dossier, &options).unwrap();
+    let trace = decision.dispositifs[0].trace.as_ref().unwrap();
+    let step = |rule: &str| trace.iter().find(|e| e.rule == rule).unwrap();
+    let demande = step("aide.plafond_demande");
+    assert_eq!(
+        demande.as_of,
+        [chrono::NaiveDate::from_ymd_opt(2024, 12, 15).unwrap()]
+    );
+    // The parameter read at the request date is listed with the version in force then.
+    let read = &demande.parameters[0];
+    assert_eq!(
+        (read.name.as_str(), read.from.to_string()),
+        ("regles.plafond_base", "2024-01-01".to_owned())
+    );
+    // The rule itself is traced with its value at the decision date.
+    assert_eq!(
+        decision
+            .value_json(&step("regles.plafond").value, &step("regles.plafond").ty)
+            .to_string(),
+        r#""1200.00""#
+    );
+    assert!(step("aide.plafond_decision").as_of.is_empty());
+    let json = decision.to_json();
+    let steps = json["dispositifs"]["aide"]["trace"].as_array().unwrap();
+    let published = steps
+        .iter()
+        .find(|s| s["regle"] == "aide.plafond_demande")
+        .unwrap();
+    assert_eq!(published["au"], serde_json::json!(["2024-12-15"]));
+}

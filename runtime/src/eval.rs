@@ -22,6 +22,7 @@ use crate::trace::{ParamRead, Tracer};
 use crate::validate::Layout;
 use crate::value::Value;
 
+mod as_of;
 mod exceptions;
 
 /// Errors are boxed so that evaluation results stay as small as a `Value`.
@@ -59,6 +60,8 @@ pub(crate) struct Eval<'a, T: Tracer> {
     layout: &'a Layout,
     inputs: &'a [Value],
     date: NaiveDate,
+    /// The decision date while an `au` expression is evaluated at `date`.
+    decision_date: Option<NaiveDate>,
     memo: Vec<Memo>,
     locals: Vec<Value>,
     eligibility: Vec<Eligibility>,
@@ -125,6 +128,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
             layout,
             inputs,
             date,
+            decision_date: None,
             memo: scratch.memo,
             locals: scratch.locals,
             eligibility: scratch.eligibility,
@@ -586,8 +590,16 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 let x = self.eval(x)?;
                 self.check(ops::round(&x, *mode))
             }
-            Expr::Eligible(d) => Ok(Value::Bool(self.eligibility(*d)?.0)),
+            Expr::AsOf { expr, date } => {
+                let date = self.eval_date(date)?;
+                self.as_of(expr, date)
+            }
+            Expr::Eligible(d) => {
+                self.decided_at_decision_date(*d)?;
+                Ok(Value::Bool(self.eligibility(*d)?.0))
+            }
             Expr::DispositifOutput { dispositif, def } => {
+                self.decided_at_decision_date(*dispositif)?;
                 if self.eligibility(*dispositif)?.0 {
                     self.def(*def)
                 } else {

@@ -295,6 +295,13 @@ pub enum Expr {
     },
     Call(Builtin, Vec<Expr>),
     Round(Box<Expr>, RoundMode),
+    /// `expr au date`: `expr` evaluated as of `date`: the versions of parameters and barèmes
+    /// and the decision date are those of `date`, and the rules it reads are computed afresh
+    /// for that date.
+    AsOf {
+        expr: Box<Expr>,
+        date: Box<Expr>,
+    },
     /// Final eligibility of a dispositif (conditions and cumul rules).
     Eligible(DispositifId),
     /// An output of another dispositif; an error if it is not eligible.

@@ -445,6 +445,10 @@ impl Checker<'_> {
                 self.expr(list, depth, context)?;
                 self.expr(x, depth, context)
             }
+            Expr::AsOf { expr, date } => {
+                self.expr(expr, depth, context)?;
+                self.expr(date, depth, context)
+            }
             Expr::ContainsAny { list, set } => {
                 self.expr(list, depth, context)?;
                 set.iter().try_for_each(|s| self.expr(s, depth, context))
