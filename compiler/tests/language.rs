@@ -186,3 +186,43 @@ fn the_trace_names_the_date_of_au() {
         .unwrap();
     assert_eq!(published["au"], serde_json::json!(["2024-12-15"]));
 }
+
+/// `depuis toujours`: a version without start date, in force at any date, shown as such.
+const ALWAYS: &str = "entrée date_demande : date\n\n## Part prise en charge par le Département.\nparamètre taux_aide : taux\n  depuis toujours jusqu'au 2009-12-31 : 25 %\n    source \"brochure de 2004, sans date d'effet\"\n  à partir du 2010-01-01 : 30 %\n\ndispositif aide \"Aide\"\n  valeur taux : taux = taux_aide\n";
+
+#[test]
+fn a_version_depuis_toujours_applies_at_any_date_before_the_next() {
+    let engine = Engine::new(common::compile(ALWAYS)).unwrap();
+    let at = |date: &str| {
+        let options = DecideOptions {
+            date: date.parse().ok(),
+            ..DecideOptions::default()
+        };
+        decide(&engine, r#"{"date_demande": "2024-01-01"}"#, &options)
+    };
+    assert_eq!(at("1950-06-01"), r#"taux = "0.25""#);
+    assert_eq!(at("2009-12-31"), r#"taux = "0.25""#);
+    assert_eq!(at("2010-01-01"), r#"taux = "0.3""#);
+}
+
+#[test]
+fn hover_says_depuis_toujours_and_the_formatter_keeps_it() {
+    let mut host = socle_compiler::ide::Host::new();
+    let dir = std::env::temp_dir().join(format!("socle-always-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("regles.socle");
+    std::fs::write(&path, ALWAYS).unwrap();
+    host.set_file(&path, ALWAYS.to_owned()).unwrap();
+    let offset = ALWAYS.rfind("taux_aide").unwrap() + 2;
+    let today = chrono::NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
+    let hover = host.hover(&path, offset, today).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    insta::assert_snapshot!(hover.markdown);
+    let messy = ALWAYS.replace("depuis toujours", "depuis \u{A0}  toujours");
+    let formatted = socle_grammar::format::format(&messy).unwrap();
+    assert_eq!(formatted, ALWAYS);
+    assert_eq!(
+        socle_grammar::format::format(&formatted).unwrap(),
+        formatted
+    );
+}

@@ -298,6 +298,9 @@ fn write_tokens(text: &str, toks: &[Tok], out: &mut String) {
             let gap = text.get(prev.end..tok.start).unwrap_or(" ");
             if matches!(tok.kind, TokKind::Comment { .. }) {
                 out.push_str("  ");
+            } else if prev.text(text) == "depuis" && tok.text(text) == "toujours" {
+                // One phrase (`depuis toujours`), whatever the spaces written.
+                out.push(' ');
             } else if gap.contains(['\u{A0}', '\u{202F}']) {
                 out.push_str(gap);
             } else if gap.chars().count() >= 2 {

@@ -119,6 +119,12 @@ paramètre par_code : table texte -> entier
 paramètre seuil : montant €/an
   à partir du 2024-01-01 : 18854,02 €
   à partir du 2025-01-01 : 2 × 9500 €
+paramètre taux_aide : taux
+  depuis toujours : 25 %
+    source \"003 · brochure de 2004, sans date d'effet\"
+paramètre ancien : taux
+  depuis   toujours jusqu'au 2003-12-31 : 20 %
+  à partir du 2004-01-01 : 25 %
 "
 );
 

@@ -200,7 +200,12 @@ impl Builder<'_> {
         let mut it = children(pair);
         let from_pair = self.next(&mut it, span, "validité")?;
         let from_span = self.span(&from_pair);
-        let from = self.date(&from_pair)?;
+        let always = from_pair.as_rule() == Rule::since_always;
+        let from = if always {
+            Validity::ALWAYS
+        } else {
+            self.date(&from_pair)?
+        };
         let until = match it.next() {
             Some(p) => Some((self.date(&p)?, self.span(&p))),
             None => None,
@@ -217,6 +222,7 @@ impl Builder<'_> {
         }
         Ok(Validity {
             from,
+            always,
             from_span,
             until,
         })

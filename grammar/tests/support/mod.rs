@@ -294,6 +294,8 @@ fn print_condition(out: &mut String, c: &ConditionDecl, sp: &str, indent: &str) 
 
 fn validity(v: &Validity) -> String {
     match &v.until {
+        Some((until, _)) if v.always => format!("depuis toujours jusqu'au {until}"),
+        None if v.always => "depuis toujours".to_owned(),
         Some((until, _)) => format!("à partir du {} jusqu'au {}", v.from, until),
         None => format!("à partir du {}", v.from),
     }
