@@ -23,8 +23,9 @@ const CASE_KEYS: &[&str] = &[
     "dossier",
     "attendu",
     "par_date",
-    "hérite",
-    "décale_dates",
+    // Bare TOML keys have no accents.
+    "herite",
+    "decale_dates",
 ];
 const EXPECTATION_KEYS: &[&str] = &["eligible", "valeurs", "motifs_non_satisfaits"];
 const PAR_DATE_KEYS: &[&str] = &["date", "attendu"];
@@ -254,13 +255,13 @@ impl Reader<'_> {
 
         let (dates, sweep) = self.dates(table, case_span);
         let dossier = self.dossier(table, case_span);
-        let shift_dates = match table.get("décale_dates") {
+        let shift_dates = match table.get("decale_dates") {
             Some(v) => match v.get_ref() {
                 DeValue::Boolean(b) if *b && !sweep => {
                     self.error(
                         codes::CASE_DATES,
                         span_of(v),
-                        "`décale_dates` n'a de sens que dans un balayage (`dates = [...]`)",
+                        "`decale_dates` n'a de sens que dans un balayage (`dates = [...]`)",
                     );
                     false
                 }
@@ -269,7 +270,7 @@ impl Reader<'_> {
                     self.malformed(
                         span_of(v),
                         format!(
-                            "`décale_dates` doit être `true` ou `false`, pas {}",
+                            "`decale_dates` doit être `true` ou `false`, pas {}",
                             kind_of(other)
                         ),
                     );
@@ -548,7 +549,7 @@ impl Reader<'_> {
         Some(out)
     }
 
-    /// The case's dossier: its `dossier` table laid over the dossier of the case it `hérite`
+    /// The case's dossier: its `dossier` table laid over the dossier of the case it `herite`
     /// from, or over the file's `[base]`, or alone. Paths it writes point to it; the others
     /// to where they were written.
     fn dossier(
@@ -556,15 +557,15 @@ impl Reader<'_> {
         table: &DeTable<'_>,
         case_span: Span,
     ) -> Option<(Json, Span, Vec<(String, Span)>)> {
-        let under = match table.get("hérite") {
+        let under = match table.get("herite") {
             Some(v) => {
-                let id = self.text(v, "hérite")?;
+                let id = self.text(v, "herite")?;
                 match self.resolved.iter().find(|(other, _)| *other == id) {
                     Some((_, d)) => Some(d.clone()),
                     None => {
                         self.malformed(
                             span_of(v),
-                            format!("`hérite` : aucun cas « {id} » plus haut dans ce fichier"),
+                            format!("`herite` : aucun cas « {id} » plus haut dans ce fichier"),
                         );
                         return None;
                     }
@@ -585,7 +586,7 @@ impl Reader<'_> {
             (None, None) => {
                 self.malformed(
                     case_span,
-                    "ce cas n'a pas de `dossier` (ni `[base]` dans le fichier, ni `hérite`)",
+                    "ce cas n'a pas de `dossier` (ni `[base]` dans le fichier, ni `herite`)",
                 );
                 None
             }

@@ -1,6 +1,6 @@
 //! Dossiers written once and varied per case: a case's `dossier` laid over the file's `[base]`
-//! (or over the dossier of the case it `hérite` from), and the dates of a dossier moved with
-//! the decision date of a sweep (`décale_dates = true`).
+//! (or over the dossier of the case it `herite` from), and the dates of a dossier moved with
+//! the decision date of a sweep (`decale_dates = true`).
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde_json::Value as Json;
