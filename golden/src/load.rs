@@ -89,6 +89,9 @@ fn kind_of(value: &DeValue<'_>) -> &'static str {
 /// A dossier as JSON with the span of each of its paths.
 type SpannedDossier = (Json, Vec<(String, Span)>);
 
+/// A case's dossier, the span of its `dossier` table (or of the case) and of each path.
+type CaseDossier = (Json, Span, Vec<(String, Span)>);
+
 struct Reader<'p> {
     file: FileId,
     path: &'p Path,
@@ -552,11 +555,7 @@ impl Reader<'_> {
     /// The case's dossier: its `dossier` table laid over the dossier of the case it `herite`
     /// from, or over the file's `[base]`, or alone. Paths it writes point to it; the others
     /// to where they were written.
-    fn dossier(
-        &mut self,
-        table: &DeTable<'_>,
-        case_span: Span,
-    ) -> Option<(Json, Span, Vec<(String, Span)>)> {
+    fn dossier(&mut self, table: &DeTable<'_>, case_span: Span) -> Option<CaseDossier> {
         let under = match table.get("herite") {
             Some(v) => {
                 let id = self.text(v, "herite")?;
