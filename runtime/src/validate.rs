@@ -318,7 +318,10 @@ impl Checker<'_> {
             if branch.parent.is_some_and(|parent| parent as usize >= i) {
                 return Err(ProgramError::Inconsistent {
                     context: context(),
-                    detail: format!("l'exception n° {i} précise une exception qui la suit"),
+                    detail: format!(
+                        "l'exception n° {} précise une exception qui ne la précède pas",
+                        i + 1
+                    ),
                 });
             }
             self.expr(&branch.condition, 0, &context)?;

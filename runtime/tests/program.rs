@@ -101,6 +101,14 @@ fn broken_programs() {
             "decision date",
             Box::new(|p| p.decision_date_input = Some(0)),
         ),
+        (
+            "exception parent",
+            Box::new(|p| {
+                let mut branch = exception("a", Expr::Const(Value::Bool(true)), int(1));
+                branch.parent = Some(0);
+                p.defs[0].exceptions.push(branch);
+            }),
+        ),
     ];
     let mut report = String::new();
     for (label, edit) in cases {
