@@ -64,7 +64,7 @@ registry! {
     DUPLICATE_KEY = "E0405", Error, "clé de table en double";
     NO_VERSION = "E0407", Error, "paramètre ou barème sans version";
     CUMUL_CONTRADICTION = "E0601", Error, "règles de cumul contradictoires";
-    CONTRADICTORY_EXCEPTIONS = "E0703", Error, "exceptions contradictoires";
+    CONTRADICTORY_EXCEPTIONS = "E0703", Error, "exceptions contradictoires : même condition, valeurs différentes";
     CASE_TOML = "E0801", Error, "fichier de cas de test illisible (TOML invalide)";
     CASE_MALFORMED = "E0802", Error, "cas de test mal formé";
     CASE_UNKNOWN_DISPOSITIF = "E0803", Error, "dispositif inconnu dans un cas de test";
@@ -79,6 +79,7 @@ registry! {
     VERSION_GAP = "W0408", Warning, "trou entre deux versions d'un paramètre ou d'un barème";
     UNUSED = "W0501", Warning, "définition inutilisée";
     SAME_EXCEPTION = "W0702", Warning, "deux exceptions avec la même condition";
+    OVERLAPPING_EXCEPTIONS = "W0704", Warning, "exceptions qui peuvent s'appliquer ensemble avec des valeurs différentes";
 }
 
 /// The registry entry of a code (`E0203`), if there is one.

@@ -9,7 +9,6 @@
 
 mod check_cumuls;
 mod check_cycles;
-mod check_exceptions;
 mod check_unused;
 pub mod codes;
 mod db;

@@ -170,6 +170,25 @@ valeur d : entier = personne
     ));
 }
 
+/// `au` applies to any expression but a dispositif's eligibility or outputs, and wants a date.
+#[test]
+fn e0106_au_reads_a_dispositif() {
+    insta::assert_snapshot!(with_dossier(
+        r#"dispositif d "D"
+  condition c : demandeur.gir dans 1..4
+  valeur v : entier = demandeur.gir
+
+valeur ok : entier = (demandeur.gir + 1) au date_demande
+
+valeur a : booléen = d.éligible au date_demande
+
+valeur b : entier = (d.v + 1) au date_demande
+
+valeur e : entier = demandeur.gir au 3
+"#
+    ));
+}
+
 #[test]
 fn e0201_unit_mismatch() {
     insta::assert_snapshot!(check(
@@ -280,11 +299,45 @@ fn w0702_same_exception_condition() {
     ));
 }
 
-/// Same condition, different values: every decision where it holds would fail.
 #[test]
-fn e0703_contradictory_exceptions() {
+fn e0703_same_condition_different_values() {
     insta::assert_snapshot!(check(
         "valeur a : entier = 1\n  sauf si vrai   et faux : 2\n  sauf si vrai et faux : 3\n"
+    ));
+}
+
+/// Siblings are compared, at every level; an exception and its refinement are not siblings.
+#[test]
+fn w0704_siblings_that_may_both_apply() {
+    insta::assert_snapshot!(with_dossier(
+        r#"valeur recuperation : booléen = vrai
+  sauf si demandeur.inaptitude_travail : faux
+    sauf si demandeur.gir dans 1..2 : vrai
+    sauf si demandeur.gir = 2 : faux
+  sauf si demandeur.taux_incapacite >= 80 % : faux
+  sauf si demandeur.situation_familiale = couple : vrai
+"#
+    ));
+}
+
+/// Nested exceptions, and siblings the checker knows to be exclusive: no diagnostic.
+#[test]
+fn ok_nested_and_exclusive_exceptions() {
+    insta::assert_snapshot!(with_dossier(
+        r#"valeur recuperation : booléen = vrai
+  sauf si demandeur.inaptitude_travail : faux
+    sauf si demandeur.gir dans 1..2 : vrai
+    sauf si demandeur.gir dans {3, 4} : faux
+    sauf si demandeur.gir >= 5 et demandeur.situation_familiale = seul : vrai
+      sauf si demandeur.taux_incapacite < 50 % : faux
+      sauf si demandeur.taux_incapacite >= 50 % : vrai
+  sauf si non demandeur.inaptitude_travail et demandeur.situation_familiale = couple : vrai
+
+valeur plafond : montant €/mois = 1000 €/mois
+  sauf si demandeur.lieu_de_vie = domicile : 900 €/mois
+  sauf si demandeur.lieu_de_vie ≠ domicile et demandeur.gir < 3 : 800 €/mois
+  sauf si demandeur.lieu_de_vie = domicile et demandeur.date_naissance < 1950-01-01 : 900 €/mois
+"#
     ));
 }
 

@@ -129,6 +129,7 @@ fn visit<'e>(
             stack.extend(set);
         }
         Expr::Contains { list, x } => stack.extend([&**list, &**x]),
+        Expr::AsOf { expr, date } => stack.extend([&**expr, &**date]),
         Expr::ContainsAny { list, set } => {
             stack.push(list);
             stack.extend(set);

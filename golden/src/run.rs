@@ -173,7 +173,15 @@ pub fn run_date(
         failures: Vec::new(),
         snapshot: None,
     };
-    let dossier = match engine.decode_json(&case.dossier) {
+    let shifted;
+    let written = match case.dates.first() {
+        Some(first) if case.shift_dates => {
+            shifted = crate::overrides::shift_dates(&case.dossier, first.date, date);
+            &shifted
+        }
+        _ => &case.dossier,
+    };
+    let dossier = match engine.decode_json(written) {
         Ok(d) => d,
         Err(e) => {
             result.failures.push(Failure::Dossier {

@@ -298,6 +298,9 @@ fn write_tokens(text: &str, toks: &[Tok], out: &mut String) {
             let gap = text.get(prev.end..tok.start).unwrap_or(" ");
             if matches!(tok.kind, TokKind::Comment { .. }) {
                 out.push_str("  ");
+            } else if prev.text(text) == "depuis" && tok.text(text) == "toujours" {
+                // One phrase (`depuis toujours`), whatever the spaces written.
+                out.push(' ');
             } else if gap.contains(['\u{A0}', '\u{202F}']) {
                 out.push_str(gap);
             } else if !gap.is_empty() && starts_cell(text, prev, tok, toks.get(i + 1)) {
@@ -497,6 +500,24 @@ mod tests {
             "valeur v : entier =\n 1 +\n        2\ndispositif d\n   condition c :\n    vrai\n         ou faux\n   valeur w : entier = 1\n",
             "valeur v : entier =\n    1 +\n    2\n\ndispositif d\n  condition c :\n      vrai\n      ou faux\n  valeur w : entier = 1\n",
         );
+    }
+
+    #[test]
+    fn nested_exceptions_keep_their_nesting() {
+        let input = "valeur a : booléen = vrai\n   sauf si b : faux\n\t  sauf si c : vrai\n   sauf si d : faux\n";
+        check(
+            input,
+            "valeur a : booléen = vrai\n  sauf si b : faux\n    sauf si c : vrai\n  sauf si d : faux\n",
+        );
+        let parents = |text: &str| -> Vec<Option<usize>> {
+            let (file, _) = crate::parse(text);
+            match &file.decls[0].kind {
+                crate::ast::DeclKind::Value(v) => v.exceptions.iter().map(|e| e.parent).collect(),
+                _ => Vec::new(),
+            }
+        };
+        assert_eq!(parents(input), [None, Some(0), None]);
+        assert_eq!(parents(&format(input).unwrap()), parents(input));
     }
 
     #[test]

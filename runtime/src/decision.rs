@@ -334,6 +334,7 @@ impl Decision {
             entrees: e.inputs.clone(),
             utilise: e.uses.clone(),
             exception: e.exception.clone(),
+            au: e.as_of.clone(),
         }
     }
 }

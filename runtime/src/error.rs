@@ -200,6 +200,12 @@ pub enum EvalError {
         first: String,
         second: String,
     },
+    #[error("`{def}` lit le dispositif `{dispositif}` au {date} : un dispositif n'est décidé qu'à la date de la décision")]
+    DispositifAsOf {
+        def: String,
+        dispositif: String,
+        date: NaiveDate,
+    },
     #[error("`{def}` utilise `{dispositif}.{output}`, mais le dossier n'est pas éligible à `{dispositif}`")]
     NotEligible {
         def: String,

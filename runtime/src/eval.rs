@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::decision::{Decision, DispositifDecision, Motif, OutputValue, Shown};
 use crate::error::EvalError;
 use crate::ir::{
-    Bareme, BaremeWant, BinOp, Builtin, Def, DefId, DispositifId, DurationFamily, Expr, Interval,
+    Bareme, BaremeWant, BinOp, Builtin, DefId, DispositifId, DurationFamily, Expr, Interval,
     Message, MessagePart, ParamId, ParamValue, Program, UnOp,
 };
 use crate::ops::{self, Fault};
@@ -21,6 +21,9 @@ use crate::render::write_human;
 use crate::trace::{ParamRead, Tracer};
 use crate::validate::Layout;
 use crate::value::Value;
+
+mod as_of;
+mod exceptions;
 
 /// Errors are boxed so that evaluation results stay as small as a `Value`.
 type R<T> = Result<T, Box<EvalError>>;
@@ -57,6 +60,8 @@ pub(crate) struct Eval<'a, T: Tracer> {
     layout: &'a Layout,
     inputs: &'a [Value],
     date: NaiveDate,
+    /// The decision date while an `au` expression is evaluated at `date`.
+    decision_date: Option<NaiveDate>,
     memo: Vec<Memo>,
     locals: Vec<Value>,
     eligibility: Vec<Eligibility>,
@@ -123,6 +128,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
             layout,
             inputs,
             date,
+            decision_date: None,
             memo: scratch.memo,
             locals: scratch.locals,
             eligibility: scratch.eligibility,
@@ -381,40 +387,6 @@ impl<'a, T: Tracer> Eval<'a, T> {
         }
     }
 
-    /// The base value, unless exceptions hold; all exception conditions are evaluated so that
-    /// contradictory exceptions are reported.
-    fn compute(&mut self, def: &Def) -> R<(Value, Option<usize>)> {
-        let mut chosen: Option<(usize, Value)> = None;
-        for (i, branch) in def.exceptions.iter().enumerate() {
-            if !self.eval_bool(&branch.condition)? {
-                continue;
-            }
-            let value = self.eval(&branch.value)?;
-            match &chosen {
-                None => chosen = Some((i, value)),
-                Some((first, v)) => {
-                    if !(ops::equal(v, &value) || *v == value) {
-                        let label = |k: usize| {
-                            def.exceptions
-                                .get(k)
-                                .map(|b| b.label.clone())
-                                .unwrap_or_default()
-                        };
-                        return Err(Box::new(EvalError::ExceptionConflict {
-                            def: def.name.clone(),
-                            first: label(*first),
-                            second: label(i),
-                        }));
-                    }
-                }
-            }
-        }
-        match chosen {
-            Some((i, value)) => Ok((value, Some(i))),
-            None => Ok((self.eval(&def.expr)?, None)),
-        }
-    }
-
     fn context_name(&self) -> String {
         if let Some(def) = self.current.and_then(|id| self.p.defs.get(id as usize)) {
             return def.name.clone();
@@ -618,8 +590,16 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 let x = self.eval(x)?;
                 self.check(ops::round(&x, *mode))
             }
-            Expr::Eligible(d) => Ok(Value::Bool(self.eligibility(*d)?.0)),
+            Expr::AsOf { expr, date } => {
+                let date = self.eval_date(date)?;
+                self.as_of(expr, date)
+            }
+            Expr::Eligible(d) => {
+                self.decided_at_decision_date(*d)?;
+                Ok(Value::Bool(self.eligibility(*d)?.0))
+            }
             Expr::DispositifOutput { dispositif, def } => {
+                self.decided_at_decision_date(*dispositif)?;
                 if self.eligibility(*dispositif)?.0 {
                     self.def(*def)
                 } else {

@@ -169,7 +169,9 @@ pub struct Def {
     pub name: String,
     pub ty: Ty,
     pub expr: Expr,
-    /// `sauf si` branches: when one holds, its value replaces `expr`.
+    /// `sauf si` branches: when one holds, its value replaces `expr`. A branch with a
+    /// `parent` refines that (earlier) branch: it is considered only when its parent holds,
+    /// and wins over it.
     pub exceptions: Vec<ExceptionBranch>,
 }
 
@@ -179,6 +181,9 @@ pub struct ExceptionBranch {
     pub label: String,
     pub condition: Expr,
     pub value: Expr,
+    /// The index of the branch this one refines (always smaller than its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -290,6 +295,13 @@ pub enum Expr {
     },
     Call(Builtin, Vec<Expr>),
     Round(Box<Expr>, RoundMode),
+    /// `expr au date`: `expr` evaluated as of `date`: the versions of parameters and barèmes
+    /// and the decision date are those of `date`, and the rules it reads are computed afresh
+    /// for that date.
+    AsOf {
+        expr: Box<Expr>,
+        date: Box<Expr>,
+    },
     /// Final eligibility of a dispositif (conditions and cumul rules).
     Eligible(DispositifId),
     /// An output of another dispositif; an error if it is not eligible.

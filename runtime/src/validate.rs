@@ -346,7 +346,16 @@ impl Checker<'_> {
         let context = || format!("la règle `{}`", def.name);
         self.ty(&def.ty, context)?;
         self.expr(&def.expr, 0, &context)?;
-        for branch in &def.exceptions {
+        for (i, branch) in def.exceptions.iter().enumerate() {
+            if branch.parent.is_some_and(|parent| parent as usize >= i) {
+                return Err(ProgramError::Inconsistent {
+                    context: context(),
+                    detail: format!(
+                        "l'exception n° {} précise une exception qui ne la précède pas",
+                        i + 1
+                    ),
+                });
+            }
             self.expr(&branch.condition, 0, &context)?;
             self.expr(&branch.value, 0, &context)?;
         }
@@ -468,6 +477,10 @@ impl Checker<'_> {
             Expr::Contains { list, x } => {
                 self.expr(list, depth, context)?;
                 self.expr(x, depth, context)
+            }
+            Expr::AsOf { expr, date } => {
+                self.expr(expr, depth, context)?;
+                self.expr(date, depth, context)
             }
             Expr::ContainsAny { list, set } => {
                 self.expr(list, depth, context)?;

@@ -103,6 +103,14 @@ fn broken_programs() {
         ),
         // Accepted once, this made `decide` allocate 103 GB and abort the host.
         ("locals count", Box::new(|p| p.locals = u32::MAX)),
+        (
+            "exception parent",
+            Box::new(|p| {
+                let mut branch = exception("a", Expr::Const(Value::Bool(true)), int(1));
+                branch.parent = Some(0);
+                p.defs[0].exceptions.push(branch);
+            }),
+        ),
     ];
     let mut report = String::new();
     for (label, edit) in cases {

@@ -125,8 +125,11 @@ fn push_meta(out: &mut String, meta: &Meta) {
 }
 
 fn period(from: NaiveDate, until: Option<NaiveDate>) -> String {
+    let always = from == ast::Validity::ALWAYS;
     match until {
+        Some(u) if always => format!("depuis toujours jusqu'au {u}"),
         Some(u) => format!("du {from} au {u}"),
+        None if always => "depuis toujours".to_owned(),
         None => format!("à partir du {from}"),
     }
 }
@@ -306,6 +309,11 @@ pub(super) fn hover(
                 md.push_str("\n\nVersions :");
                 for v in &versions {
                     md.push_str(&format!("\n- {} : `{}`", period(v.0, v.1), v.2));
+                }
+                if versions.iter().any(|v| v.0 == ast::Validity::ALWAYS) {
+                    md.push_str(
+                        "\n\n« depuis toujours » : le texte ne donne pas de date de début.",
+                    );
                 }
             }
         }

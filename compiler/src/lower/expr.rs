@@ -99,6 +99,10 @@ impl<'a> Lowerer<'a> {
                 set: self.list(set, env, d)?,
             },
             TKind::Round(x, mode) => Expr::Round(self.boxed(x, env, d)?, round_mode(*mode)),
+            TKind::AsOf(x, date) => Expr::AsOf {
+                expr: self.boxed(x, env, d)?,
+                date: self.boxed(date, env, d)?,
+            },
             TKind::Eligible(q) => Expr::Eligible(self.dispositif_id(q)?),
             TKind::DispositifOutput(q, name) => Expr::DispositifOutput {
                 dispositif: self.dispositif_id(q)?,

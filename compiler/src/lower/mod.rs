@@ -389,6 +389,7 @@ impl<'a> Lowerer<'a> {
             for ex in &item.exceptions {
                 exceptions.push(ExceptionBranch {
                     label: ex.label.clone(),
+                    parent: ex.parent.and_then(|p| u32::try_from(p).ok()),
                     condition: self.expr(&ex.condition, &[], 0)?,
                     value: self.expr(&ex.value, &[], 0)?,
                 });

@@ -14,6 +14,7 @@ pub(crate) mod builtins;
 mod call;
 mod collect;
 mod decls;
+mod exceptions;
 mod expr;
 mod messages;
 mod nameres;
