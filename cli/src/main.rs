@@ -20,6 +20,7 @@ mod fmt_cmd;
 mod input;
 mod lsp_cmd;
 mod schema;
+mod serve_cmd;
 mod test_cmd;
 
 use std::path::PathBuf;
@@ -108,6 +109,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Service HTTP/JSON : décide des dossiers envoyés par d'autres applications
+    /// (POST /decider/JEU ; routes décrites dans /openapi.json). SIGHUP recharge les règles.
+    Serve(serve_cmd::ServeArgs),
     /// Serveur de langage (LSP) sur l'entrée et la sortie standard, pour les éditeurs.
     Lsp,
     /// Explique un code d'erreur (E0203…) avec un exemple de correction ; sans code, les liste.
@@ -158,6 +162,7 @@ fn main() -> ExitCode {
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt { paths, check } => fmt_cmd::run(&paths, check),
         Command::Lsp => lsp_cmd::run(),
+        Command::Serve(args) => serve_cmd::run(args),
     };
     code.into()
 }
