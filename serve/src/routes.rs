@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post, MethodRouter};
 use axum::{Json as JsonBody, Router};
 use futures_util::StreamExt;
 use serde_json::{json, Value as Json};
@@ -18,17 +18,23 @@ use crate::errors::{not_utf8_message, ApiError, Refusal};
 use crate::query;
 use crate::AppState;
 
-/// Every route, with the shared state.
+/// Every route of [`crate::openapi::ROUTES`], with the shared state: the document lists
+/// exactly what the router serves.
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/decider/{ruleset}", post(decide))
-        .route("/decider/{ruleset}/lot", post(crate::lot::lot))
-        .route("/regles/{ruleset}", get(rules))
-        .route("/schema/{ruleset}", get(schema))
-        .route("/sante", get(health))
-        .route("/openapi.json", get(openapi))
-        .fallback(unknown_route)
-        .with_state(state)
+    let mut router = Router::new();
+    for &(method, path) in crate::openapi::ROUTES {
+        let handler: MethodRouter<AppState> = match (method, path) {
+            ("post", "/decider/{ruleset}") => post(decide),
+            ("post", "/decider/{ruleset}/lot") => post(crate::lot::lot),
+            ("get", "/regles/{ruleset}") => get(rules),
+            ("get", "/schema/{ruleset}") => get(schema),
+            ("get", "/sante") => get(health),
+            ("get", "/openapi.json") => get(openapi),
+            _ => any(unknown_route),
+        };
+        router = router.route(path, handler);
+    }
+    router.fallback(unknown_route).with_state(state)
 }
 
 /// A ruleset's engine and the decision options of a request, checked before any body is read.
