@@ -51,8 +51,9 @@ enum Command {
     Check {
         /// Dossiers de jeux de règles, fichiers .socle, ou dossiers de jeux de règles.
         paths: Vec<PathBuf>,
+        /// human, json, github (annotations GitHub Actions) ou sarif (SARIF 2.1.0).
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: check::CheckFormat,
     },
     /// Décide un dossier (JSON) avec un jeu de règles.
     Decide {
@@ -100,6 +101,12 @@ enum Command {
         /// Réécrit les instantanés avec les décisions obtenues (à relire avant de valider).
         #[arg(long)]
         bless: bool,
+        /// Échoue (code 1) si la couverture d'un jeu de règles est sous ce pourcentage.
+        #[arg(long, requires = "coverage", value_name = "POURCENTAGE")]
+        seuil: Option<f64>,
+        /// Écrit la couverture des règles dans ce fichier, au format lcov.
+        #[arg(long, requires = "coverage", value_name = "FICHIER")]
+        lcov: Option<PathBuf>,
     },
     /// Met en forme les fichiers .socle (disposition canonique), en place.
     Fmt {
@@ -151,12 +158,16 @@ fn main() -> ExitCode {
             format,
             coverage,
             bless,
+            seuil,
+            lcov,
         } => test_cmd::run(test_cmd::TestArgs {
             paths,
             filter,
             format,
             coverage,
             bless,
+            threshold: seuil,
+            lcov,
         }),
         Command::Debug { what, ruleset } => debug::run(what, &ruleset),
         Command::Explain { code } => explain::run(code.as_deref()),
