@@ -7,7 +7,9 @@
 //! (`socle_compiler::Session::locate`, from its typed rulesets).
 //!
 //! A `Program` is plain serialisable data, so an application can ship a precompiled ruleset
-//! and depend on this crate alone.
+//! and depend on this crate alone: [`Program::to_json`] writes it with its
+//! [`FORMAT_VERSION`], [`Program::from_json`] refuses a file of another format with a typed
+//! error, and [`crate::Engine::new`] then validates every index before any decision.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -23,6 +25,80 @@ pub type ParamId = u32;
 pub type BaremeId = u32;
 pub type DispositifId = u32;
 pub type EnumId = u32;
+
+/// The format of a precompiled program file ([`Program::to_json`]). It changes whenever the
+/// IR changes shape, so an application never decides with a program it would misread.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Why a precompiled program file cannot be loaded. Messages are in French: the operator who
+/// deploys the file reads them.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProgramLoadError {
+    /// The text is not JSON.
+    #[error("programme précompilé illisible : JSON invalide ({0})")]
+    Json(String),
+    /// The file has no `format_version`: written by another tool or an older Socle.
+    #[error("programme précompilé sans numéro de format (`format_version`) : recompilez le jeu de règles avec cette version de Socle (format {expected})")]
+    MissingVersion {
+        /// The format this runtime reads.
+        expected: u32,
+    },
+    /// The file was written in another format.
+    #[error("programme précompilé au format {found}, cette version de Socle lit le format {expected} : recompilez le jeu de règles")]
+    UnsupportedVersion {
+        /// The `format_version` found, as written.
+        found: String,
+        /// The format this runtime reads.
+        expected: u32,
+    },
+    /// The version is right but the content does not have the shape of a program.
+    #[error("programme précompilé invalide : {0}")]
+    Shape(String),
+}
+
+/// The file form of a program: its format version first, then its fields.
+#[derive(Serialize)]
+struct Versioned<'a> {
+    format_version: u32,
+    #[serde(flatten)]
+    program: &'a Program,
+}
+
+impl Program {
+    /// The program as a precompiled file: JSON with `format_version` ([`FORMAT_VERSION`]).
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(&Versioned {
+            format_version: FORMAT_VERSION,
+            program: self,
+        })
+    }
+
+    /// Reads a precompiled file written by [`Program::to_json`]. A missing or different
+    /// `format_version` is refused before anything else is read; pass the program to
+    /// [`crate::Engine::new`], which checks its indices.
+    pub fn from_json(text: &str) -> Result<Program, ProgramLoadError> {
+        let mut value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ProgramLoadError::Json(e.to_string()))?;
+        let Some(object) = value.as_object_mut() else {
+            return Err(ProgramLoadError::Shape("un objet JSON est attendu".into()));
+        };
+        match object.remove("format_version") {
+            None => {
+                return Err(ProgramLoadError::MissingVersion {
+                    expected: FORMAT_VERSION,
+                })
+            }
+            Some(found) if found.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
+            Some(found) => {
+                return Err(ProgramLoadError::UnsupportedVersion {
+                    found: found.to_string(),
+                    expected: FORMAT_VERSION,
+                })
+            }
+        }
+        serde_json::from_value(value).map_err(|e| ProgramLoadError::Shape(e.to_string()))
+    }
+}
 
 /// A compiled ruleset.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
