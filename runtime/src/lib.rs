@@ -101,10 +101,13 @@ pub struct DecideOptions {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selection(Vec<DispositifId>);
 
+/// A dispositif name that the program does not declare.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("dispositif inconnu : `{name}` ; dispositifs de ce jeu de règles : {}", known.join(", "))]
 pub struct UnknownDispositif {
+    /// The name asked for.
     pub name: String,
+    /// The dispositifs of the program, in order.
     pub known: Vec<String>,
 }
 
@@ -116,10 +119,12 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// Validates `program` once (every index, arity and depth) and makes it ready to decide.
     pub fn new(program: Program) -> Result<Engine, ProgramError> {
         Engine::from_arc(Arc::new(program))
     }
 
+    /// Like [`Engine::new`], for a program already shared.
     pub fn from_arc(program: Arc<Program>) -> Result<Engine, ProgramError> {
         let layout = validate::validate(&program)?;
         Ok(Engine {
@@ -128,14 +133,17 @@ impl Engine {
         })
     }
 
+    /// The program this engine decides with.
     pub fn program(&self) -> &Program {
         &self.program
     }
 
+    /// Reads a dossier from JSON text: strict (duplicate keys, size and depth limits), exact numbers; an error names the JSON path.
     pub fn decode_str(&self, text: &str) -> Result<Dossier, DossierError> {
         decode::decode_str(&self.program, text)
     }
 
+    /// Reads a dossier already parsed as JSON.
     pub fn decode_json(&self, json: &serde_json::Value) -> Result<Dossier, DossierError> {
         decode::decode_json(&self.program, json)
     }
