@@ -83,9 +83,12 @@ mod tests {
 
     use super::*;
 
+    /// `(date, explication, dispositifs)` expected, or the start of the error message.
+    type Expected = Result<(&'static str, bool, &'static [&'static str]), &'static str>;
+
     #[test]
     fn parses_and_refuses() {
-        let cases: &[(&str, Result<(&str, bool, &[&str]), &str>)] = &[
+        let cases: &[(&str, Expected)] = &[
             ("", Ok(("", false, &[]))),
             (
                 "date=2024-01-02&explication=true",
