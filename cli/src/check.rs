@@ -111,7 +111,7 @@ fn relative_json(mut value: Json) -> Json {
 }
 
 /// The rendered diagnostics with the current directory's prefix removed from their paths.
-fn relative_text(text: &str) -> String {
+pub fn relative_text(text: &str) -> String {
     match std::env::current_dir()
         .ok()
         .and_then(|d| d.canonicalize().ok())

@@ -8,6 +8,7 @@ use clap::ValueEnum;
 use socle_compiler::{RulesetId, Session};
 use socle_golden::{report, suite, Options, RulesetOutcome};
 
+use crate::check::relative_text;
 use crate::discover::{self, Target};
 use crate::exit::{usage_error, Status};
 
@@ -159,8 +160,12 @@ pub fn shown(path: &Path) -> String {
 fn relativize(outcome: &mut RulesetOutcome) {
     let fix = |p: &mut PathBuf| *p = PathBuf::from(shown(p));
     fix(&mut outcome.dir);
-    for (path, _) in &mut outcome.file_errors {
+    if let Some(errors) = &mut outcome.compile_errors {
+        *errors = relative_text(errors);
+    }
+    for (path, diagnostics) in &mut outcome.file_errors {
         fix(path);
+        *diagnostics = relative_text(diagnostics);
     }
     for result in &mut outcome.results {
         fix(&mut result.path);

@@ -467,3 +467,27 @@ fn sigterm_lets_the_request_in_flight_finish() {
     assert!(status.success(), "{status:?}: {}", server.stderr());
     assert!(TcpStream::connect(&server.address).is_err());
 }
+
+#[test]
+fn a_request_over_the_time_limit_gets_503() {
+    let server = Server::start(&["rulesets/val-doise", "--delai", "1"]);
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    // A body announced and never sent.
+    write!(
+        stream,
+        "POST /decider/val-doise HTTP/1.1\r\nHost: {}\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{{",
+        server.address
+    )
+    .unwrap();
+    let start = Instant::now();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("\"delai_depasse\""), "{answer}");
+    assert!(start.elapsed() < Duration::from_secs(10));
+    // The service still answers.
+    assert_eq!(server.get("/sante").0, 200);
+}
