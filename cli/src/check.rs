@@ -63,7 +63,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> Status {
         .collect();
     match format {
         CheckFormat::Human => {
-            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let color = crate::help::colour_on_stderr();
             eprint!("{}", relative_text(&session.render(&diagnostics, color)));
             let names: Vec<String> = rulesets.iter().map(|r| session.ruleset_name(*r)).collect();
             eprintln!(
@@ -325,7 +325,7 @@ pub fn compile_single(path: &Path) -> Result<socle_runtime::Engine, Status> {
         Some(program) if errors.is_empty() => socle_runtime::Engine::new(program)
             .map_err(|e| usage_error(format!("programme compilé invalide : {e}"))),
         _ => {
-            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let color = crate::help::colour_on_stderr();
             eprint!("{}", session.render(&errors, color));
             Err(usage_error(format!(
                 "le jeu de règles {} ne compile pas ({})",

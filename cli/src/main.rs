@@ -17,6 +17,7 @@ mod doc_cmd;
 mod exit;
 mod explain;
 mod fmt_cmd;
+mod help;
 mod input;
 mod lsp_cmd;
 mod schema;
@@ -26,7 +27,8 @@ mod test_cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -135,8 +137,33 @@ enum Command {
     },
 }
 
+/// The arguments, or the exit status after clap's help, version or a French usage error.
+fn parse() -> Result<Cli, ExitCode> {
+    let usage_error = |e: &clap::Error| {
+        eprint!("{}", help::french_error(e));
+        ExitCode::from(2)
+    };
+    let matches = help::localise(Cli::command())
+        .try_get_matches()
+        .map_err(|e| match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let _ = e.print();
+                ExitCode::SUCCESS
+            }
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = e.print();
+                ExitCode::from(2)
+            }
+            _ => usage_error(&e),
+        })?;
+    Cli::from_arg_matches(&matches).map_err(|e| usage_error(&e))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let code = match cli.command {
         Command::Check { paths, format } => check::run(&paths, format),
         Command::Decide {

@@ -19,10 +19,10 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub adresse: IpAddr,
     /// Taille maximale d'un dossier (corps d'une requête, ou ligne d'un lot), en octets.
-    #[arg(long, default_value_t = socle_serve::DEFAULT_MAX_BODY)]
+    #[arg(long, default_value_t = socle_serve::DEFAULT_MAX_BODY, value_name = "OCTETS")]
     pub taille_max: usize,
     /// Délai maximal d'une requête, en secondes.
-    #[arg(long, default_value_t = socle_serve::DEFAULT_TIME_LIMIT.as_secs())]
+    #[arg(long, default_value_t = socle_serve::DEFAULT_TIME_LIMIT.as_secs(), value_name = "SECONDES")]
     pub delai: u64,
 }
 

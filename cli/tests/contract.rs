@@ -346,7 +346,8 @@ fn decide_can_select_dispositifs() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("apa_domicile"));
 }
 
-/// A dispositif without parameter values at the date says so; the others are still decided,
+/// A dispositif without parameter values at the date (no ASPA ceiling is encoded before 2004)
+/// says so; the others are still decided,
 /// and the exit status tells a script the dossier is not fully decided.
 #[test]
 fn undecidable_dispositif_is_reported_not_hidden() {
@@ -356,7 +357,7 @@ fn undecidable_dispositif_is_reported_not_hidden() {
         "--dossier",
         "examples/dossier-apa.json",
         "--date",
-        "2017-05-02",
+        "2003-06-02",
     ]);
     assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
     let decision = json(&out);

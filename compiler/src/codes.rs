@@ -6,7 +6,7 @@
 //! `explanations/CODE.md` next to this file so that policy officers can also read it on the
 //! forge. A code without its file does not compile.
 
-use crate::Severity;
+use crate::diagnostic::Severity;
 
 /// One diagnostic code of the registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,32 +10,7 @@ use socle_grammar::Span;
 
 use crate::db::Db;
 use crate::diagnostic::{Diagnostic, FileId, Label, Severity};
-use crate::shown::{self, Shown, ShownFile, ShownFiles};
-
-/// A span clamped into the text and onto character boundaries, so that rendering never
-/// fails on a bad span.
-fn clamp(text: &str, span: Span) -> std::ops::Range<usize> {
-    let fix = |mut i: usize| {
-        i = i.min(text.len());
-        while i > 0 && !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let start = fix(span.start as usize);
-    let end = fix(span.end as usize).max(start);
-    start..end
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = clamp(text, Span::new(offset, offset)).start;
-    let before = text.get(..offset).unwrap_or_default();
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, col)
-}
+use crate::shown::{self, clamp, line_col, Shown, ShownFile, ShownFiles};
 
 pub fn render(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> String {
     // Files whose text must be cut or escaped (rare): checked once each.

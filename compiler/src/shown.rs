@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use codespan_reporting::files::{self, Error, Files};
+use socle_grammar::Span;
 
 /// Longest line quoted whole, in characters.
 pub(crate) const MAX_LINE_CHARS: usize = 160;
@@ -282,13 +283,38 @@ impl<'f> Files<'f> for ShownFiles<'_> {
     ) -> Result<usize, Error> {
         let file = self.get(id)?;
         match &file.shown {
-            Some(s) => Ok(crate::render::line_col(file.original, s.to_original(byte_index)).1),
+            Some(s) => Ok(line_col(file.original, s.to_original(byte_index)).1),
             None => {
                 let range = self.line_range(id, line_index)?;
                 Ok(files::column_index(file.original, range, byte_index) + 1)
             }
         }
     }
+}
+
+/// A span clamped into the text and onto character boundaries, so that rendering never
+/// fails on a bad span.
+pub(crate) fn clamp(text: &str, span: Span) -> std::ops::Range<usize> {
+    let fix = |mut i: usize| {
+        i = i.min(text.len());
+        while i > 0 && !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = fix(span.start as usize);
+    let end = fix(span.end as usize).max(start);
+    start..end
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = clamp(text, Span::new(offset, offset)).start;
+    let before = text.get(..offset).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, col)
 }
 
 #[cfg(test)]
