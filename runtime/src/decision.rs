@@ -13,8 +13,10 @@ use crate::render::{render_human, value_to_json, write_human};
 use crate::trace::TraceEntry;
 use crate::value::Value;
 
+/// The engine's result for one dossier: compact values, published on demand ([`Decision::published`], [`Decision::to_json`]).
 #[derive(Clone, Debug)]
 pub struct Decision {
+    /// The ruleset that decided (`val-doise`).
     pub ruleset: Arc<str>,
     /// The decision date every parameter version was selected at.
     pub date: NaiveDate,
@@ -26,10 +28,14 @@ pub struct Decision {
     program: Arc<Program>,
 }
 
+/// The decision on one dispositif.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DispositifDecision {
+    /// The dispositif identifier (`apa_domicile`).
     pub id: Arc<str>,
+    /// Its title as declared, if any.
     pub title: Option<Arc<str>>,
+    /// Whether the applicant is granted it.
     pub eligible: bool,
     /// Named outputs, in order; empty when not eligible.
     pub valeurs: Vec<OutputValue>,
@@ -43,10 +49,14 @@ pub struct DispositifDecision {
     pub erreur: Option<EvalError>,
 }
 
+/// One named output of an eligible dispositif.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputValue {
+    /// The output's name (`montant`).
     pub name: Arc<str>,
+    /// Its value.
     pub value: Value,
+    /// Its type, to render it (money with two decimals, enumerations by name).
     pub ty: Ty,
 }
 
@@ -55,6 +65,7 @@ pub struct OutputValue {
 /// eligibility and amounts alone never pays for French number formatting.
 #[derive(Clone)]
 pub struct Motif {
+    /// Whether the condition holds.
     pub satisfaite: bool,
     text: MotifText,
 }
@@ -260,6 +271,7 @@ impl Decision {
         }
     }
 
+    /// The decision on the dispositif `id`, if it was decided.
     pub fn dispositif(&self, id: &str) -> Option<&DispositifDecision> {
         self.dispositifs.iter().find(|d| &*d.id == id)
     }
@@ -360,6 +372,7 @@ impl DispositifDecision {
             .map(|v| &v.value)
     }
 
+    /// The motif of condition `id`, if it was evaluated.
     pub fn motif(&self, id: &str) -> Option<&Motif> {
         self.motifs.iter().find(|m| m.id() == id)
     }

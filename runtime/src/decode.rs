@@ -32,10 +32,12 @@ impl Dossier {
         Dossier { values }
     }
 
+    /// Every slot value, indexed by input slot.
     pub fn values(&self) -> &[Value] {
         &self.values
     }
 
+    /// The value of one input slot.
     pub fn get(&self, slot: u32) -> Option<&Value> {
         self.values.get(slot as usize)
     }

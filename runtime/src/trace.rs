@@ -12,8 +12,11 @@ use crate::value::Value;
 pub struct TraceEntry {
     /// Qualified rule identifier (`apa_domicile.plafond`).
     pub rule: String,
+    /// The value obtained.
     pub value: Value,
+    /// Its type.
     pub ty: Ty,
+    /// The parameters and barèmes read, with the dated version used.
     pub parameters: Vec<ParamTrace>,
     /// Dossier paths read directly by this rule.
     pub inputs: Vec<String>,
@@ -29,8 +32,11 @@ pub struct TraceEntry {
 /// One parameter (or barème) read, with the dated version used.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamTrace {
+    /// The parameter's or barème's qualified name.
     pub name: String,
+    /// The first day of the version used.
     pub from: NaiveDate,
+    /// The last day of the version used; `None` when open-ended.
     pub until: Option<NaiveDate>,
     /// The key looked up in a table, with its type.
     pub key: Option<(Value, Ty)>,
@@ -38,7 +44,9 @@ pub struct ParamTrace {
     pub tranche: Option<u32>,
     /// The barème column (enumeration variant) used.
     pub column: Option<String>,
+    /// The value read.
     pub value: Value,
+    /// Its type.
     pub ty: Ty,
 }
 

@@ -1,0 +1,136 @@
+//! Errors as HTTP responses: the CLI's JSON error (`{"erreur": {"type", "message", …}}`) with
+//! the status that says whose fault it is.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value as Json};
+use socle_runtime::{DossierError, DossierErrorKind, EvalError};
+
+/// Why a dossier could not be decided, as `socle decide` reports it.
+pub enum Refusal {
+    Invalid(DossierError),
+    Evaluation(EvalError),
+}
+
+impl Refusal {
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::Invalid(e) => e.to_string(),
+            Refusal::Evaluation(e) => e.to_string(),
+        }
+    }
+
+    /// The `erreur` object of CONTRACT.md (the same as `socle decide`'s).
+    pub fn to_json(&self) -> Json {
+        match self {
+            Refusal::Invalid(e) => json!({
+                "type": "dossier_invalide",
+                "chemin": e.path(),
+                "attendu": e.expected(),
+                "trouve": e.found(),
+                "message": e.to_string(),
+            }),
+            Refusal::Evaluation(e) => json!({
+                "type": "evaluation_impossible",
+                "message": e.to_string(),
+            }),
+        }
+    }
+
+    /// 400 for text that is not JSON, 413 for a dossier over a size limit, 422 otherwise.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Refusal::Invalid(e) if e.kind() == DossierErrorKind::Syntax => StatusCode::BAD_REQUEST,
+            Refusal::Invalid(e) if e.kind() == DossierErrorKind::Limit => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+/// An error response: a status and the `erreur` object.
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: Json,
+}
+
+impl ApiError {
+    /// An error of type `kind` with a French `message`.
+    pub fn new(status: StatusCode, kind: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: json!({ "type": kind, "message": message.into() }),
+        }
+    }
+
+    pub fn unknown_ruleset(name: &str, known: &[String]) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "jeu_de_regles_inconnu",
+            format!(
+                "jeu de règles inconnu : `{name}` ; jeux de règles en service : {}",
+                known.join(", ")
+            ),
+        )
+    }
+
+    pub fn bad_query(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "parametre_invalide", message)
+    }
+
+    pub fn too_large(max: usize) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "dossier_trop_grand",
+            too_large_message(max),
+        )
+    }
+
+    pub fn timeout(limit: std::time::Duration) -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "delai_depasse",
+            format!(
+                "la requête a dépassé le délai de {} s ; réessayez plus tard",
+                limit.as_secs_f64()
+            ),
+        )
+    }
+
+    pub fn internal(message: impl std::fmt::Display) -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "erreur_interne",
+            format!("erreur interne du service : {message}"),
+        )
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> ApiError {
+        ApiError {
+            status: refusal.status(),
+            body: refusal.to_json(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(json!({ "erreur": self.body }))).into_response()
+    }
+}
+
+/// The CLI's message for a dossier over the size limit.
+pub fn too_large_message(max: usize) -> String {
+    format!("le dossier dépasse la taille maximale de {max} octets")
+}
+
+/// The CLI's message for text that is not UTF-8.
+pub fn not_utf8_message(valid_up_to: usize) -> String {
+    format!(
+        "le texte n'est pas encodé en UTF-8 (octet n° {} illisible)",
+        valid_up_to + 1
+    )
+}
