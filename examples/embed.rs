@@ -22,12 +22,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 2. Per dossier: decode (errors name the JSON path), decide, read the outputs.
     let text = std::fs::read_to_string("examples/dossier-apa.json")?;
     let dossier = engine.decode_str(&text)?;
-    let decision = engine.decide(&dossier, &DecideOptions::default())?;
-    let json = decision.to_json();
-    let apa = &json["dispositifs"]["apa_domicile"];
+    let decision = engine
+        .decide(&dossier, &DecideOptions::default())?
+        .published(); // the typed form of CONTRACT.md's decision, no JSON indexing
+    let apa = decision
+        .dispositifs
+        .get("apa_domicile")
+        .ok_or("pas de décision sur l'APA à domicile")?;
+    let montant = apa.valeurs.get("montant").and_then(|v| v.as_str());
     println!(
-        "APA à domicile : éligible = {}, montant = {} €/mois",
-        apa["eligible"], apa["valeurs"]["montant"]
+        "APA à domicile au {} : {}, montant = {} €/mois",
+        decision.date,
+        match apa.eligible {
+            Some(true) => "éligible",
+            Some(false) => "non éligible",
+            None => "indéterminé (voir manquants)",
+        },
+        montant.unwrap_or("—")
     );
+    for motif in &apa.motifs {
+        let mark = match motif.satisfaite {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None => "?",
+        };
+        println!("  {mark} {} : {}", motif.id, motif.message);
+    }
+
+    // 3. Ship the compiled program as data: the versioned file form, read back without the
+    //    compiler (`Program::from_json` refuses a file of another format).
+    let file = engine.program().to_json()?;
+    let shipped = Engine::new(socle_runtime::Program::from_json(&file)?)?;
+    let again = shipped.decide(&shipped.decode_str(&text)?, &DecideOptions::default())?;
+    assert_eq!(again.published(), decision);
     Ok(())
 }

@@ -161,7 +161,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> Status {
                 for error in &errors {
                     let (line, column) = line_col(&text, error.span.start as usize);
                     eprintln!(
-                        "{}:{line}:{column} : {} (fichier laissé tel quel)",
+                        "{}:{line}:{column} : fichier non formaté : erreur de syntaxe ligne {line} ({})",
                         shown.display(),
                         error.message
                     );

@@ -21,6 +21,7 @@ mod help;
 mod input;
 mod lsp_cmd;
 mod schema;
+mod serve_cmd;
 mod test_cmd;
 
 use std::path::PathBuf;
@@ -52,8 +53,9 @@ enum Command {
     Check {
         /// Dossiers de jeux de règles, fichiers .socle, ou dossiers de jeux de règles.
         paths: Vec<PathBuf>,
+        /// human, json, github (annotations GitHub Actions) ou sarif (SARIF 2.1.0).
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: check::CheckFormat,
     },
     /// Décide un dossier (JSON) avec un jeu de règles.
     Decide {
@@ -106,6 +108,12 @@ enum Command {
         /// Réécrit les instantanés avec les décisions obtenues (à relire avant de valider).
         #[arg(long)]
         bless: bool,
+        /// Échoue (code 1) si la couverture d'un jeu de règles est sous ce pourcentage.
+        #[arg(long, requires = "coverage", value_name = "POURCENTAGE")]
+        seuil: Option<f64>,
+        /// Écrit la couverture des règles dans ce fichier, au format lcov.
+        #[arg(long, requires = "coverage", value_name = "FICHIER")]
+        lcov: Option<PathBuf>,
     },
     /// Met en forme les fichiers .socle (disposition canonique), en place.
     Fmt {
@@ -115,6 +123,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Service HTTP/JSON : décide des dossiers envoyés par d'autres applications
+    /// (POST /decider/JEU ; routes décrites dans /openapi.json). SIGHUP recharge les règles.
+    Serve(serve_cmd::ServeArgs),
     /// Serveur de langage (LSP) sur l'entrée et la sortie standard, pour les éditeurs.
     Lsp,
     /// Explique un code d'erreur (E0203…) avec un exemple de correction ; sans code, les liste.
@@ -182,17 +193,22 @@ fn main() -> ExitCode {
             format,
             coverage,
             bless,
+            seuil,
+            lcov,
         } => test_cmd::run(test_cmd::TestArgs {
             paths,
             filter,
             format,
             coverage,
             bless,
+            threshold: seuil,
+            lcov,
         }),
         Command::Debug { what, ruleset } => debug::run(what, &ruleset),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt { paths, check } => fmt_cmd::run(&paths, check),
         Command::Lsp => lsp_cmd::run(),
+        Command::Serve(args) => serve_cmd::run(args),
     };
     code.into()
 }

@@ -177,15 +177,17 @@ fn a_closed_stdout_ends_every_command_quietly() {
         &["explain"],
     ];
     for args in cases {
+        // The read end is closed before the command starts, so that its first write fails
+        // whatever the scheduling (a piped stdout dropped after spawn races with a fast child).
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
         let mut child = Command::new(env!("CARGO_BIN_EXE_socle"))
             .args(*args)
             .current_dir(root())
-            .stdout(Stdio::piped())
+            .stdout(Stdio::from(writer))
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        // The read end is closed before the command writes anything.
-        drop(child.stdout.take());
         let mut err = String::new();
         child
             .stderr

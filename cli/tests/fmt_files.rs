@@ -189,3 +189,24 @@ fn a_failed_bless_leaves_the_snapshot_whole() {
     assert!(temporaries.is_empty(), "{temporaries:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_syntax_error_is_reported_with_its_line_and_the_file_left_whole() {
+    let dir = tmp("fmt-syntax");
+    let broken = "valeur a : entier = 1\n\nvaleur b : entier = 1 +\n";
+    std::fs::write(dir.join("c.socle"), broken).unwrap();
+    for args in [&["fmt", "c.socle"][..], &["fmt", "--check", "c.socle"][..]] {
+        let out = socle(args, &dir);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("fichier non formaté : erreur de syntaxe ligne 3"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("c.socle")).unwrap(),
+        broken
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -40,6 +40,7 @@ macro_rules! registry {
 
 registry! {
     SYNTAX = "E0001", Error, "erreur de syntaxe";
+    BIDI_CONTROL = "E0002", Error, "caractère de contrôle bidirectionnel";
     UNKNOWN_NAME = "E0101", Error, "nom inconnu";
     UNKNOWN_MEMBER = "E0102", Error, "champ, valeur de dispositif ou variante inconnu";
     DUPLICATE = "E0103", Error, "définition en double";
@@ -47,6 +48,7 @@ registry! {
     IMPORT_CYCLE = "E0105", Error, "cycle d'importations";
     WRONG_KIND = "E0106", Error, "mauvaise sorte de nom";
     TOO_MANY_DECLS = "E0107", Error, "trop de déclarations dans un jeu de règles";
+    INPUT_CONFLICT = "E0108", Error, "entrée déclarée avec un autre type par un jeu importé";
     TYPE_MISMATCH = "E0201", Error, "types ou unités incompatibles";
     DECLARED_TYPE = "E0202", Error, "type différent du type déclaré";
     BAD_ARGUMENTS = "E0203", Error, "mauvais arguments";
@@ -54,12 +56,15 @@ registry! {
     BAD_CONSTANT = "E0205", Error, "constante de paramètre, de table ou de barème invalide";
     DEFINITION_CYCLE = "E0301", Error, "cycle entre définitions";
     TOO_DEEP = "E0302", Error, "expression trop profonde";
+    TOO_BIG = "E0303", Error, "programme trop grand après dépliage des fonctions";
     VALIDITY_OVERLAP = "E0401", Error, "périodes de validité qui se chevauchent";
     TRANCHE_GAP = "E0402", Error, "trou entre deux tranches";
     TRANCHE_OVERLAP = "E0403", Error, "tranches qui se chevauchent";
     MALFORMED_BAREME = "E0404", Error, "barème mal formé";
     DUPLICATE_KEY = "E0405", Error, "clé de table en double";
+    NO_VERSION = "E0407", Error, "paramètre ou barème sans version";
     CUMUL_CONTRADICTION = "E0601", Error, "règles de cumul contradictoires";
+    CONTRADICTORY_EXCEPTIONS = "E0703", Error, "exceptions contradictoires : même condition, valeurs différentes";
     CASE_TOML = "E0801", Error, "fichier de cas de test illisible (TOML invalide)";
     CASE_MALFORMED = "E0802", Error, "cas de test mal formé";
     CASE_UNKNOWN_DISPOSITIF = "E0803", Error, "dispositif inconnu dans un cas de test";
@@ -69,9 +74,12 @@ registry! {
     CASE_DUPLICATE_ID = "E0807", Error, "identifiant de cas de test en double";
     CASE_DATES = "E0808", Error, "dates d'un cas de test incohérentes";
     CASE_DOSSIER = "E0809", Error, "dossier d'un cas de test invalide";
+    LOOKALIKE_NAME = "W0003", Warning, "nom contenant un caractère trompeur";
     MISSING_VARIANTS = "W0406", Warning, "table sans valeur pour certaines variantes";
+    VERSION_GAP = "W0408", Warning, "trou entre deux versions d'un paramètre ou d'un barème";
     UNUSED = "W0501", Warning, "définition inutilisée";
     SAME_EXCEPTION = "W0702", Warning, "deux exceptions avec la même condition";
+    OVERLAPPING_EXCEPTIONS = "W0704", Warning, "exceptions qui peuvent s'appliquer ensemble avec des valeurs différentes";
 }
 
 /// The registry entry of a code (`E0203`), if there is one.

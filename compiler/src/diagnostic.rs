@@ -33,6 +33,19 @@ pub struct Diagnostic {
     /// Secondary labels (e.g. the first definition of a duplicate).
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
+    /// A « vouliez-vous dire » fix: the unknown name (inside the primary span) and the name
+    /// to put instead; editors offer it as a quick fix.
+    pub suggestion: Option<(String, String)>,
+    /// A mechanical fix in the primary file that an editor offers as a quick fix.
+    pub fix: Option<Fix>,
+}
+
+/// Replace `span` (in the diagnostic's primary file) with `text`; `title` says it in French.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub span: Span,
+    pub text: String,
+    pub title: String,
 }
 
 impl Diagnostic {
@@ -48,6 +61,8 @@ impl Diagnostic {
             },
             labels: Vec::new(),
             notes: Vec::new(),
+            suggestion: None,
+            fix: None,
         }
     }
 
@@ -78,6 +93,20 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_fix(
+        mut self,
+        span: Span,
+        text: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        self.fix = Some(Fix {
+            span,
+            text: text.into(),
+            title: title.into(),
+        });
+        self
+    }
+
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self
@@ -90,7 +119,11 @@ impl Diagnostic {
         candidates: impl Iterator<Item = &'c str>,
     ) -> Self {
         match crate::suggest::suggest(name, candidates) {
-            Some(s) => self.with_note(format!("vouliez-vous dire `{s}` ?")),
+            Some(s) => {
+                let mut d = self.with_note(format!("vouliez-vous dire `{s}` ?"));
+                d.suggestion = Some((name.to_owned(), s));
+                d
+            }
             None => self,
         }
     }

@@ -9,7 +9,6 @@
 
 mod check_cumuls;
 mod check_cycles;
-mod check_exceptions;
 mod check_unused;
 pub mod codes;
 mod db;
@@ -35,7 +34,7 @@ use std::path::{Path, PathBuf};
 
 use salsa::Setter;
 
-pub use diagnostic::{Diagnostic, FileId, Label, Severity};
+pub use diagnostic::{Diagnostic, FileId, Fix, Label, Severity};
 pub use read::{read_source, LoadError, MAX_SOURCE_BYTES};
 pub use socle_grammar::Span;
 pub use write::replace_file;
@@ -254,6 +253,24 @@ impl Session {
         self.load_imports();
     }
 
+    /// Forgets a file deleted from disk: it leaves the ruleset that held it.
+    pub fn remove_file(&mut self, path: &Path) {
+        let Some(file) = self.files.remove(path) else {
+            return;
+        };
+        for r in self.rulesets() {
+            if r.files(&self.db).contains(&file) {
+                let files: Vec<SourceFile> = r
+                    .files(&self.db)
+                    .iter()
+                    .copied()
+                    .filter(|&f| f != file)
+                    .collect();
+                r.set_files(&mut self.db).to(files);
+            }
+        }
+    }
+
     pub fn ruleset_name(&self, r: RulesetId) -> String {
         r.0.name(&self.db).clone()
     }
@@ -274,9 +291,10 @@ impl Session {
         FileId(self.file(path, text))
     }
 
-    /// Every diagnostic located in this ruleset's own files, sorted by file then position.
+    /// Every diagnostic of this ruleset's own files, sorted by file then position, then
+    /// what compiling it finds (a program too large or too deep once functions are inlined).
     pub fn check(&self, r: RulesetId) -> Vec<Diagnostic> {
-        pipeline::ruleset_diagnostics(&self.db, r.0).clone()
+        pipeline::checked_diagnostics(&self.db, r.0).clone()
     }
 
     /// The program, if this ruleset and its imports have no error (warnings allowed); plus

@@ -7,11 +7,10 @@ use crate::db::{Db, Ruleset};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::syntax::{import_check, import_closure, parse_file};
 use crate::typed::TypedRuleset;
-use crate::{check_cumuls, check_cycles, check_exceptions, check_unused, lower, typeck};
+use crate::{check_cumuls, check_cycles, check_unused, lower, typeck};
 
 /// The checks that read a typed ruleset, in the order their diagnostics are added.
 const CHECKS: &[fn(&TypedRuleset) -> Vec<Diagnostic>] = &[
-    check_exceptions::check,
     check_cumuls::check,
     check_cycles::check,
     check_unused::check,
@@ -79,4 +78,30 @@ pub fn compiled(db: &dyn Db, r: Ruleset) -> (Option<Program>, Vec<Diagnostic>) {
             (None, diags)
         }
     }
+}
+
+/// What `check` reports: the ruleset's own diagnostics, plus what lowering finds once the
+/// ruleset and its imports have no error, so that a ruleset `check` accepts can be used by
+/// `decide` and `schema` (which lower it).
+#[salsa::tracked(returns(ref))]
+pub fn checked_diagnostics(db: &dyn Db, r: Ruleset) -> Vec<Diagnostic> {
+    let own = ruleset_diagnostics(db, r);
+    let mut out = own.clone();
+    if own.iter().any(Diagnostic::is_error) {
+        return out;
+    }
+    let deps_fail = import_closure(db, r).iter().any(|&dep| {
+        ruleset_diagnostics(db, dep)
+            .iter()
+            .any(Diagnostic::is_error)
+    });
+    if deps_fail {
+        // Reported when the import itself is checked.
+        return out;
+    }
+    let (program, all) = compiled(db, r);
+    if program.is_none() {
+        out.extend(all.iter().skip(own.len()).cloned());
+    }
+    out
 }

@@ -54,11 +54,56 @@ pub fn parse_file(db: &dyn Db, file: SourceFile) -> Parsed {
         parsed.shift(chunk.context_start_u32());
         parsed.append_to(&mut ast, &mut errors);
     }
-    let diagnostics = errors
+    let mut diagnostics: Vec<Diagnostic> = errors
         .into_iter()
         .map(|e| Diagnostic::error(codes::SYNTAX, FileId(file), e.span, e.message))
         .collect();
+    diagnostics.extend(suspicious_characters(text, FileId(file)));
     Parsed { ast, diagnostics }
+}
+
+/// Bidirectional controls anywhere (errors) and names with a look-alike or invisible
+/// character (warnings): what a reviewer reads must be what the compiler reads.
+fn suspicious_characters(text: &str, file: FileId) -> Vec<Diagnostic> {
+    use socle_grammar::names;
+    let code_point = |c: char| format!("U+{:04X}", u32::from(c));
+    let mut out: Vec<Diagnostic> = names::bidi_controls(text)
+        .into_iter()
+        .map(|s| {
+            Diagnostic::error(
+                codes::BIDI_CONTROL,
+                file,
+                s.span,
+                format!(
+                    "caractère de contrôle bidirectionnel {} ({}) : le texte affiché peut \
+                     différer de ce que lit le compilateur ; supprimez-le",
+                    code_point(s.ch),
+                    s.what
+                ),
+            )
+        })
+        .collect();
+    out.extend(names::lint(text).into_iter().map(|s| {
+        let message = match s.looks_like {
+            Some(latin) => format!(
+                "le nom `{}` contient `{}` ({}, {}) qui ressemble à `{latin}`",
+                s.name,
+                s.ch,
+                code_point(s.ch),
+                s.what
+            ),
+            None => format!(
+                "le nom `{}` contient un caractère invisible ({}, {})",
+                s.name,
+                code_point(s.ch),
+                s.what
+            ),
+        };
+        Diagnostic::warning(codes::LOOKALIKE_NAME, file, s.span, message).with_note(
+            "retapez le nom au clavier : deux noms qui s'affichent pareil doivent être le même nom",
+        )
+    }));
+    out
 }
 
 /// An `importe NAME` line and the loaded ruleset it names, if any.

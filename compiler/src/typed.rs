@@ -99,6 +99,8 @@ pub enum TKind {
     Contains(Box<TExpr>, Box<TExpr>),
     ContainsAny(Box<TExpr>, Vec<TExpr>),
     Round(Box<TExpr>, RoundMode),
+    /// `expr au date` for an expression other than a parameter, a table or a barème.
+    AsOf(Box<TExpr>, Box<TExpr>),
     Eligible(QName),
     DispositifOutput(QName, String),
     /// Already reported.
@@ -142,7 +144,11 @@ impl TExpr {
             }
             TKind::Call(_, args) | TKind::FnCall(_, args) => args.iter().for_each(f),
             TKind::Unary(_, a) | TKind::Round(a, _) => f(a),
-            TKind::Binary(_, a, b) | TKind::And(a, b) | TKind::Or(a, b) | TKind::Contains(a, b) => {
+            TKind::Binary(_, a, b)
+            | TKind::And(a, b)
+            | TKind::Or(a, b)
+            | TKind::Contains(a, b)
+            | TKind::AsOf(a, b) => {
                 f(a);
                 f(b);
             }
@@ -199,6 +205,8 @@ pub struct TException {
     pub value: TExpr,
     /// The condition as written, whitespace collapsed.
     pub label: String,
+    /// The exception this one refines: an index into the same list, smaller than its own.
+    pub parent: Option<usize>,
     pub span: Span,
 }
 

@@ -74,8 +74,15 @@ fn the_editor_offers_and_documents_builtins() {
     // In a comment, the word is not the built-in.
     assert!(host.hover(&path, 3, today).is_none());
     let date = items.iter().find(|i| i.label == "date_décision").unwrap();
+    // The signature is the item's detail; what it is and does, its documentation.
+    assert!(item.detail.starts_with("jours_entre("), "{}", item.detail);
+    let documented = |i: &socle_compiler::ide::CompletionItem| {
+        i.documentation.clone().unwrap_or_else(|| i.detail.clone())
+    };
     insta::assert_snapshot!(format!(
         "{}\n{}\n---\n{}",
-        item.detail, date.detail, hover.markdown
+        documented(item),
+        documented(date),
+        hover.markdown
     ));
 }

@@ -170,6 +170,25 @@ valeur d : entier = personne
     ));
 }
 
+/// `au` applies to any expression but a dispositif's eligibility or outputs, and wants a date.
+#[test]
+fn e0106_au_reads_a_dispositif() {
+    insta::assert_snapshot!(with_dossier(
+        r#"dispositif d "D"
+  condition c : demandeur.gir dans 1..4
+  valeur v : entier = demandeur.gir
+
+valeur ok : entier = (demandeur.gir + 1) au date_demande
+
+valeur a : booléen = d.éligible au date_demande
+
+valeur b : entier = (d.v + 1) au date_demande
+
+valeur e : entier = demandeur.gir au 3
+"#
+    ));
+}
+
 #[test]
 fn e0201_unit_mismatch() {
     insta::assert_snapshot!(check(
@@ -276,7 +295,49 @@ fn w0501_not_reported_in_libraries() {
 #[test]
 fn w0702_same_exception_condition() {
     insta::assert_snapshot!(check(
+        "valeur a : entier = 1\n  sauf si vrai   et faux : 2\n  sauf si vrai et faux : 2\n"
+    ));
+}
+
+#[test]
+fn e0703_same_condition_different_values() {
+    insta::assert_snapshot!(check(
         "valeur a : entier = 1\n  sauf si vrai   et faux : 2\n  sauf si vrai et faux : 3\n"
+    ));
+}
+
+/// Siblings are compared, at every level; an exception and its refinement are not siblings.
+#[test]
+fn w0704_siblings_that_may_both_apply() {
+    insta::assert_snapshot!(with_dossier(
+        r#"valeur recuperation : booléen = vrai
+  sauf si demandeur.inaptitude_travail : faux
+    sauf si demandeur.gir dans 1..2 : vrai
+    sauf si demandeur.gir = 2 : faux
+  sauf si demandeur.taux_incapacite >= 80 % : faux
+  sauf si demandeur.situation_familiale = couple : vrai
+"#
+    ));
+}
+
+/// Nested exceptions, and siblings the checker knows to be exclusive: no diagnostic.
+#[test]
+fn ok_nested_and_exclusive_exceptions() {
+    insta::assert_snapshot!(with_dossier(
+        r#"valeur recuperation : booléen = vrai
+  sauf si demandeur.inaptitude_travail : faux
+    sauf si demandeur.gir dans 1..2 : vrai
+    sauf si demandeur.gir dans {3, 4} : faux
+    sauf si demandeur.gir >= 5 et demandeur.situation_familiale = seul : vrai
+      sauf si demandeur.taux_incapacite < 50 % : faux
+      sauf si demandeur.taux_incapacite >= 50 % : vrai
+  sauf si non demandeur.inaptitude_travail et demandeur.situation_familiale = couple : vrai
+
+valeur plafond : montant €/mois = 1000 €/mois
+  sauf si demandeur.lieu_de_vie = domicile : 900 €/mois
+  sauf si demandeur.lieu_de_vie ≠ domicile et demandeur.gir < 3 : 800 €/mois
+  sauf si demandeur.lieu_de_vie = domicile et demandeur.date_naissance < 1950-01-01 : 900 €/mois
+"#
     ));
 }
 
@@ -294,9 +355,12 @@ fn e0302_expression_too_deep_after_inlining() {
     src.push_str("dispositif d \"D\"\n  valeur v : entier = f7(1)\n");
     let mut ws = common::Workspace::new(&[("regles/main.socle", &src)]);
     let r = ws.load("regles");
-    assert!(ws.session.check(r).is_empty());
+    // `check` lowers too: a ruleset it accepts is one `decide` can use.
+    let checked = ws.session.check(r);
     let (program, diags) = ws.session.compile(r);
     assert!(program.is_none());
+    let codes = |ds: &[socle_compiler::Diagnostic]| ds.iter().map(|d| d.code).collect::<Vec<_>>();
+    assert_eq!(codes(&checked), codes(&diags));
     let out = ws.strip(&ws.session.render(&diags, false));
     insta::assert_snapshot!(out);
 }
@@ -351,4 +415,19 @@ fn set_file_text_updates_diagnostics_and_adds_new_files() {
     ws.session
         .set_file_text(&b, "valeur b : entier = 2\n".to_owned());
     assert!(ws.session.check(r).is_empty());
+}
+
+/// `é` and `â` typed decomposed (letter + combining accent, as some editors and PDF copies
+/// produce) are the same names as typed precomposed: `début` resolves, and `âge` is the
+/// built-in (it was « fonction inconnue »). Spans stay on the bytes as written.
+#[test]
+fn decomposed_accents_name_the_same_thing() {
+    let src = "structure personne\n  date_naissance : date\n\nentrée demandeur : personne\n\n\
+               valeur de\u{301}but : date = demandeur.date_naissance\n\
+               valeur a : durée = a\u{302}ge(d\u{e9}but, 2024-01-01)\n\
+               valeur b : durée = \u{e2}ge(de\u{301}but, 2024-01-01) + a\n";
+    let mut ws = common::Workspace::new(&[("regles/main.socle", src)]);
+    let r = ws.load("regles");
+    let codes: Vec<&str> = ws.session.check(r).iter().map(|d| d.code).collect();
+    assert_eq!(codes, Vec::<&str>::new());
 }

@@ -29,6 +29,9 @@ pub struct Case {
     pub dossier_span: Span,
     /// Span of each dossier path (`demandeur.gir`, `demandeur.prestations[1]`), for errors.
     pub dossier_spans: Vec<(String, Span)>,
+    /// `decale_dates = true`: the dossier's dates move with each date of the sweep, from the
+    /// first one (the dossier is written for the first date).
+    pub shift_dates: bool,
     /// Checked at every date.
     pub attendu: Vec<DispositifExpectation>,
     /// Checked at one date of a sweep, in addition.

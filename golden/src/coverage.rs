@@ -129,6 +129,7 @@ fn visit<'e>(
             stack.extend(set);
         }
         Expr::Contains { list, x } => stack.extend([&**list, &**x]),
+        Expr::AsOf { expr, date } => stack.extend([&**expr, &**date]),
         Expr::ContainsAny { list, set } => {
             stack.push(list);
             stack.extend(set);
@@ -268,6 +269,97 @@ impl CoverageReport {
             .flat_map(|p| &p.versions)
             .fold((0, 0), |(c, t), v| (c + usize::from(v.reads > 0), t + 1));
         [conditions, tranches, branches, versions]
+    }
+
+    /// Everything covered over everything measured, in percent (100 when nothing is measured):
+    /// what `socle test --coverage --seuil N` compares with N.
+    pub fn percent(&self) -> f64 {
+        let (covered, total) = self
+            .totals()
+            .iter()
+            .fold((0, 0), |(c, t), (covered, total)| (c + covered, t + total));
+        if total == 0 {
+            100.0
+        } else {
+            covered as f64 * 100.0 / total as f64
+        }
+    }
+
+    /// The coverage as an lcov tracefile, for CI coverage viewers. `locate` gives the file and
+    /// 1-based line of a rule, parameter or barème by its name. Each condition, exception rule,
+    /// parameter and barème is a line (`DA`, hit count = decisions that used it); a condition's
+    /// true and false outcomes, an exception's branches and a barème's tranches are `BRDA`
+    /// branches. Names `locate` does not know are left out.
+    pub fn to_lcov(&self, locate: &dyn Fn(&str) -> Option<(String, usize)>) -> String {
+        use std::collections::BTreeMap;
+        #[derive(Default)]
+        struct FileData {
+            lines: BTreeMap<usize, u32>,
+            /// `(line, block, branch, taken)`.
+            branches: Vec<(usize, usize, usize, u32)>,
+        }
+        let mut files: BTreeMap<String, FileData> = BTreeMap::new();
+        let mut add = |name: &str, hits: u32, branches: &[u32]| {
+            let Some((file, line)) = locate(name) else {
+                return;
+            };
+            let data = files.entry(file).or_default();
+            let entry = data.lines.entry(line).or_insert(0);
+            *entry = entry.saturating_add(hits);
+            let block = data.branches.iter().filter(|b| b.0 == line).count();
+            for (i, taken) in branches.iter().enumerate() {
+                data.branches.push((line, block, i, *taken));
+            }
+        };
+        for c in &self.conditions {
+            add(
+                &c.rule,
+                c.vraie.saturating_add(c.fausse),
+                &[c.vraie, c.fausse],
+            );
+        }
+        for e in &self.exceptions {
+            let mut taken = vec![e.base];
+            taken.extend(e.branches.iter().map(|(_, n)| *n));
+            add(&e.rule, taken.iter().sum(), &taken);
+        }
+        for p in &self.parametres {
+            let taken: Vec<u32> = p.versions.iter().map(|v| v.reads).collect();
+            add(&p.name, taken.iter().sum(), &taken);
+        }
+        for b in &self.baremes {
+            let taken: Vec<u32> = b
+                .versions
+                .iter()
+                .flat_map(|v| v.tranches.iter().map(|(_, n)| *n))
+                .collect();
+            add(&b.name, taken.iter().sum(), &taken);
+        }
+        let mut out = String::new();
+        for (file, data) in &files {
+            let _ = writeln!(out, "TN:{}", self.ruleset);
+            let _ = writeln!(out, "SF:{file}");
+            for (line, block, branch, taken) in &data.branches {
+                let _ = writeln!(out, "BRDA:{line},{block},{branch},{taken}");
+            }
+            let _ = writeln!(out, "BRF:{}", data.branches.len());
+            let _ = writeln!(
+                out,
+                "BRH:{}",
+                data.branches.iter().filter(|b| b.3 > 0).count()
+            );
+            for (line, hits) in &data.lines {
+                let _ = writeln!(out, "DA:{line},{hits}");
+            }
+            let _ = writeln!(out, "LF:{}", data.lines.len());
+            let _ = writeln!(
+                out,
+                "LH:{}",
+                data.lines.values().filter(|h| **h > 0).count()
+            );
+            out.push_str("end_of_record\n");
+        }
+        out
     }
 
     /// The report a policy team reads: totals, then every gap, one per line.

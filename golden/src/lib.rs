@@ -14,6 +14,7 @@ pub mod case;
 pub mod coverage;
 pub mod expect;
 pub mod load;
+pub mod overrides;
 pub mod report;
 pub mod run;
 pub mod snapshot;

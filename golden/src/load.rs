@@ -23,6 +23,9 @@ const CASE_KEYS: &[&str] = &[
     "dossier",
     "attendu",
     "par_date",
+    // Bare TOML keys have no accents.
+    "herite",
+    "decale_dates",
 ];
 const EXPECTATION_KEYS: &[&str] = &["eligible", "valeurs", "motifs_non_satisfaits", "manquants"];
 const PAR_DATE_KEYS: &[&str] = &["date", "attendu"];
@@ -34,6 +37,8 @@ pub fn parse_case_file(path: &Path, file: FileId, text: &str) -> (CaseFile, Vec<
         file,
         path,
         diagnostics: Vec::new(),
+        base: None,
+        resolved: Vec::new(),
     };
     let (root, errors) = DeTable::parse_recoverable(text);
     let mut cases = Vec::new();
@@ -81,10 +86,20 @@ fn kind_of(value: &DeValue<'_>) -> &'static str {
     }
 }
 
+/// A dossier as JSON with the span of each of its paths.
+type SpannedDossier = (Json, Vec<(String, Span)>);
+
+/// A case's dossier, the span of its `dossier` table (or of the case) and of each path.
+type CaseDossier = (Json, Span, Vec<(String, Span)>);
+
 struct Reader<'p> {
     file: FileId,
     path: &'p Path,
     diagnostics: Vec<Diagnostic>,
+    /// The file's `[base]` dossier, under every case's own.
+    base: Option<SpannedDossier>,
+    /// The dossier of each case read so far, by id, for `hérite`.
+    resolved: Vec<(String, SpannedDossier)>,
 }
 
 impl Reader<'_> {
@@ -114,7 +129,18 @@ impl Reader<'_> {
     }
 
     fn root(&mut self, root: &Spanned<DeTable<'_>>) -> Vec<Case> {
-        self.unknown_keys(root.get_ref(), &["cas"], "au premier niveau du fichier");
+        self.unknown_keys(
+            root.get_ref(),
+            &["cas", "base"],
+            "au premier niveau du fichier",
+        );
+        if let Some(base) = root.get_ref().get("base") {
+            if let Some(t) = self.table(base, "`base`") {
+                let mut spans = Vec::new();
+                let json = self.dossier_table(t, "", &mut spans);
+                self.base = Some((json, spans));
+            }
+        }
         let Some(list) = root.get_ref().get("cas") else {
             self.malformed(
                 Span::new(0, 0),
@@ -231,16 +257,30 @@ impl Reader<'_> {
         let source = required_text(self, "source");
 
         let (dates, sweep) = self.dates(table, case_span);
-        let dossier = match table.get("dossier") {
-            Some(v) => self.table(v, "`dossier`").map(|t| {
-                let mut spans = Vec::new();
-                let json = self.dossier_table(t, "", &mut spans);
-                (json, span_of(v), spans)
-            }),
-            None => {
-                self.malformed(case_span, "ce cas n'a pas de `dossier`");
-                None
-            }
+        let dossier = self.dossier(table, case_span);
+        let shift_dates = match table.get("decale_dates") {
+            Some(v) => match v.get_ref() {
+                DeValue::Boolean(b) if *b && !sweep => {
+                    self.error(
+                        codes::CASE_DATES,
+                        span_of(v),
+                        "`decale_dates` n'a de sens que dans un balayage (`dates = [...]`)",
+                    );
+                    false
+                }
+                DeValue::Boolean(b) => *b,
+                other => {
+                    self.malformed(
+                        span_of(v),
+                        format!(
+                            "`decale_dates` doit être `true` ou `false`, pas {}",
+                            kind_of(other)
+                        ),
+                    );
+                    false
+                }
+            },
+            None => false,
         };
         let attendu = match table.get("attendu") {
             Some(v) => self.expectations(v),
@@ -264,6 +304,8 @@ impl Reader<'_> {
         }
         let ((id, id_span), description, source) = (id?, description?, source?);
         let (dossier, dossier_span, dossier_spans) = dossier?;
+        self.resolved
+            .push((id.clone(), (dossier.clone(), dossier_spans.clone())));
         Some(Case {
             id,
             id_span,
@@ -274,6 +316,7 @@ impl Reader<'_> {
             dossier,
             dossier_span,
             dossier_spans,
+            shift_dates,
             attendu,
             par_date,
             file: self.file,
@@ -531,6 +574,53 @@ impl Reader<'_> {
             }
         }
         Some(out)
+    }
+
+    /// The case's dossier: its `dossier` table laid over the dossier of the case it `herite`
+    /// from, or over the file's `[base]`, or alone. Paths it writes point to it; the others
+    /// to where they were written.
+    fn dossier(&mut self, table: &DeTable<'_>, case_span: Span) -> Option<CaseDossier> {
+        let under = match table.get("herite") {
+            Some(v) => {
+                let id = self.text(v, "herite")?;
+                match self.resolved.iter().find(|(other, _)| *other == id) {
+                    Some((_, d)) => Some(d.clone()),
+                    None => {
+                        self.malformed(
+                            span_of(v),
+                            format!("`herite` : aucun cas « {id} » plus haut dans ce fichier"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            None => self.base.clone(),
+        };
+        let own = match table.get("dossier") {
+            Some(v) => {
+                let t = self.table(v, "`dossier`")?;
+                let mut spans = Vec::new();
+                let json = self.dossier_table(t, "", &mut spans);
+                Some((json, span_of(v), spans))
+            }
+            None => None,
+        };
+        match (under, own) {
+            (None, None) => {
+                self.malformed(
+                    case_span,
+                    "ce cas n'a pas de `dossier` (ni `[base]` dans le fichier, ni `herite`)",
+                );
+                None
+            }
+            (None, Some(own)) => Some(own),
+            (Some((json, spans)), None) => Some((json, case_span, spans)),
+            (Some((mut json, under_spans)), Some((overrides, span, mut spans))) => {
+                crate::overrides::apply(&mut json, &overrides);
+                spans.extend(under_spans);
+                Some((json, span, spans))
+            }
+        }
     }
 
     /// The dossier table as JSON; records the span of every path on the way.

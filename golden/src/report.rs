@@ -187,22 +187,32 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-/// JUnit XML: one `<testsuite>` per ruleset, one `<testcase>` per case and date.
+/// Seconds with millisecond precision, as JUnit's `time` attributes write them.
+fn seconds(results: &[RunResult]) -> String {
+    let total: std::time::Duration = results.iter().filter_map(|r| r.elapsed).sum();
+    format!("{:.3}", total.as_secs_f64())
+}
+
+/// JUnit XML: one `<testsuite>` per ruleset, one `<testcase>` per case and date, each with its
+/// `time` in seconds (0 when the run was not timed), its `file` and the `line` of its `id`.
 pub fn junit(outcomes: &[RulesetOutcome]) -> String {
     let (passed, failed) = totals(outcomes);
+    let all: Vec<RunResult> = outcomes.iter().flat_map(|o| o.results.clone()).collect();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"socle test\" tests=\"{}\" failures=\"{failed}\">",
-        passed + failed
+        "<testsuites name=\"socle test\" tests=\"{}\" failures=\"{failed}\" time=\"{}\">",
+        passed + failed,
+        seconds(&all)
     );
     for o in outcomes {
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" time=\"{}\">",
             xml_escape(&o.name),
             o.passed() + o.failed(),
-            o.failed()
+            o.failed(),
+            seconds(&o.results)
         );
         let class = xml_escape(&o.name);
         if let Some(errors) = &o.compile_errors {
@@ -228,6 +238,10 @@ pub fn junit(outcomes: &[RulesetOutcome]) -> String {
                 xml_escape(&r.name),
                 xml_escape(&r.path.display().to_string())
             );
+            if let Some(line) = r.line {
+                let _ = write!(out, " line=\"{line}\"");
+            }
+            let _ = write!(out, " time=\"{}\"", seconds(std::slice::from_ref(r)));
             if r.passed() {
                 out.push_str("/>\n");
                 continue;

@@ -25,6 +25,10 @@ pub struct RunResult {
     pub failures: Vec<Failure>,
     /// `None` when no decision was made.
     pub snapshot: Option<SnapshotStatus>,
+    /// The line of the case's `id` in its file (1-based), when known.
+    pub line: Option<usize>,
+    /// Time spent on this result, when the caller gave a clock ([`crate::Options::clock`]).
+    pub elapsed: Option<std::time::Duration>,
 }
 
 impl RunResult {
@@ -191,9 +195,19 @@ pub fn run_date(
         date: Some(date),
         failures: Vec::new(),
         snapshot: None,
+        line: None,
+        elapsed: None,
+    };
+    let shifted;
+    let written = match case.dates.first() {
+        Some(first) if case.shift_dates => {
+            shifted = crate::overrides::shift_dates(&case.dossier, first.date, date);
+            &shifted
+        }
+        _ => &case.dossier,
     };
     let dossier = match engine
-        .read_json(&case.dossier, &DecodeOptions::default())
+        .read_json(written, &DecodeOptions::default())
         .map(|read| read.dossier)
     {
         Ok(d) => d,

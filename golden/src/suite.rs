@@ -20,6 +20,8 @@ pub struct Options {
     pub filter: Option<String>,
     /// Rewrite the snapshots of the cases run (and delete stale ones on a full run).
     pub bless: bool,
+    /// Measures each case (`RunResult::elapsed`) with this clock; the library reads none.
+    pub clock: Option<fn() -> std::time::Instant>,
 }
 
 /// Everything `socle test` reports for one ruleset.
@@ -176,8 +178,23 @@ pub fn test_ruleset(
         if !selected {
             continue;
         }
+        let line = {
+            let text = session.file_text(case.file);
+            let start = (case.id_span.start as usize).min(text.len());
+            text.get(..start)
+                .map(|before| before.matches('\n').count() + 1)
+        };
         if diagnostics.is_empty() {
+            let start = options.clock.map(|now| now());
             let mut results = run_case(&engine, case, dir, &mut coverage, options.bless);
+            // A sweep's dates are decided together: each gets its share of the time.
+            let share = start.zip(options.clock).map(|(start, now)| {
+                (now() - start) / u32::try_from(results.len().max(1)).unwrap_or(u32::MAX)
+            });
+            for r in &mut results {
+                r.line = line;
+                r.elapsed = share;
+            }
             if let Some(f) = &options.filter {
                 results.retain(|r| r.name.contains(f.as_str()));
             }
@@ -193,6 +210,8 @@ pub fn test_ruleset(
                     diagnostics: session.render(&diagnostics, false),
                 }],
                 snapshot: None,
+                line,
+                elapsed: None,
             });
         }
     }

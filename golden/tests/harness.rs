@@ -114,7 +114,8 @@ fn a_wrong_expectation_fails_and_names_the_value_with_its_trace() {
     insta::assert_snapshot!(redact(&text, &copy.0));
 
     let junit = report::junit(std::slice::from_ref(&outcome));
-    assert!(junit.contains("<testsuites name=\"socle test\" tests=\"6\" failures=\"1\">"));
+    assert!(junit
+        .contains("<testsuites name=\"socle test\" tests=\"6\" failures=\"1\" time=\"0.000\">"));
     insta::assert_snapshot!("junit", redact(&junit, &copy.0));
 }
 
@@ -270,4 +271,124 @@ fn a_changed_number_in_the_bareme_is_caught() {
         "inapte-61-ans",
         "aide.montant : attendu 60.00, obtenu \"72.00\"".into()
     )));
+}
+
+/// A `[base]` dossier, per-case overrides, `herite` and `decale_dates`, each case computed by
+/// hand from the fixture; then the mistakes these keys allow.
+#[test]
+fn base_dossier_overrides_herite_and_shifted_dates() {
+    let copy = Copy::new("base");
+    std::fs::write(
+        copy.0.join("tests/base.toml"),
+        r#"[base]
+date_demande = 2024-03-01
+demandeur = { date_naissance = 1954-01-10, ressources = "800.00", situation = "seul", inaptitude = false }
+
+[[cas]]
+id = "base-telle-quelle"
+source = "fixture"
+description = "Le dossier commun : 70 ans, seul, 800 € : tranche 1 (0 %) ; montant = 120,00."
+date = 2024-03-01
+
+[cas.attendu.aide]
+eligible = true
+valeurs = { montant = "120.00" }
+
+[[cas]]
+id = "couple-2000"
+source = "fixture"
+description = "Couple, 2000 € : tranche 2 (50 %) ; montant = 120 × 50 % = 60,00."
+date = 2024-03-01
+
+[cas.dossier]
+"demandeur.situation" = "couple"
+"demandeur.ressources" = "2000.00"
+
+[cas.attendu.aide]
+eligible = true
+valeurs = { montant = "60.00" }
+
+[[cas]]
+id = "herite-inapte-61-ans"
+herite = "couple-2000"
+source = "fixture"
+description = "Le couple à 2000 €, né en 1963 (61 ans) et inapte : âge minimum 60 ans ; montant 60,00."
+date = 2024-03-01
+
+[cas.dossier]
+demandeur = { date_naissance = 1963-01-10, inaptitude = true }
+
+[cas.attendu.aide]
+eligible = true
+valeurs = { montant = "60.00" }
+
+[[cas]]
+id = "veille-65-ans"
+source = "fixture"
+description = "Né le 1959-03-02 : 64 ans au 2024-03-01 ; dates décalées de 12 mois au 2025-03-01, toujours 64 ans."
+dates = [2024-03-01, 2025-03-01]
+decale_dates = true
+
+[cas.dossier]
+"demandeur.date_naissance" = 1959-03-02
+
+[cas.attendu.aide]
+eligible = false
+motifs_non_satisfaits = ["age"]
+"#,
+    )
+    .unwrap();
+    let options = Options {
+        bless: true,
+        ..Options::default()
+    };
+    let outcome = run(&copy.0, &options);
+    let failed: Vec<String> = outcome
+        .results
+        .iter()
+        .filter(|r| !r.failures.is_empty())
+        .map(|r| format!("{} : {:?}", r.name, r.failures))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert_eq!(outcome.passed(), 6 + 5);
+
+    std::fs::write(
+        copy.0.join("tests/base.toml"),
+        r#"[[cas]]
+id = "herite-inconnu"
+herite = "personne"
+source = "fixture"
+description = "aucun cas de ce nom"
+date = 2024-03-01
+[cas.attendu.aide]
+eligible = true
+
+[[cas]]
+id = "sans-dossier"
+source = "fixture"
+description = "ni base ni herite ni dossier"
+date = 2024-03-01
+decale_dates = true
+[cas.attendu.aide]
+eligible = true
+"#,
+    )
+    .unwrap();
+    let mut session = Session::new();
+    let ruleset = session.load_ruleset_dir(&copy.0).unwrap();
+    let diagnostics = check_cases(&mut session, ruleset, &copy.0);
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.contains(&"`herite` : aucun cas « personne » plus haut dans ce fichier"),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .contains(&"ce cas n'a pas de `dossier` (ni `[base]` dans le fichier, ni `herite`)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"`decale_dates` n'a de sens que dans un balayage (`dates = [...]`)"),
+        "{messages:?}"
+    );
 }

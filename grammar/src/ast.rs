@@ -193,10 +193,22 @@ pub struct ParamDecl {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Validity {
+    /// The first day; [`Validity::ALWAYS`] for `depuis toujours`.
     pub from: NaiveDate,
+    /// `depuis toujours`: the text gives no start date.
+    pub always: bool,
     pub from_span: Span,
     /// Inclusive end date (`jusqu'au`).
     pub until: Option<(NaiveDate, Span)>,
+}
+
+impl Validity {
+    /// The start date a `depuis toujours` version gets: before every real date, and still
+    /// written with four digits wherever a date is shown (`0001-01-01`).
+    pub const ALWAYS: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    };
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -283,6 +295,10 @@ pub struct Exception {
     /// `sauf si CONDITION : VALUE`
     pub condition: Expr,
     pub value: Expr,
+    /// The exception this one refines (an index into the value's `exceptions`, always
+    /// smaller than its own): a `sauf si` indented under another. `None` for an exception to
+    /// the base value.
+    pub parent: Option<usize>,
     pub span: Span,
 }
 

@@ -85,6 +85,7 @@ fn phrase(rule: Rule) -> Option<(&'static str, Group)> {
         Rule::validity | Rule::param_version | Rule::bareme_version | Rule::kw_a_partir_du => {
             ("`à partir du`", Masculine)
         }
+        Rule::since_always => ("`depuis toujours`", Masculine),
         Rule::kw_jusqu_au => ("`jusqu'au`", Masculine),
         Rule::tranche_row | Rule::kw_tranche => ("`tranche`", Masculine),
         Rule::row_number => ("un numéro de tranche", Masculine),

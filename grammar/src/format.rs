@@ -94,7 +94,7 @@ pub fn format(text: &str) -> Result<String, FormatError> {
         write_tokens(text, line.toks, &mut out);
         out.push('\n');
     }
-    Ok(out)
+    Ok(align_cells(&out))
 }
 
 /// Whether formatting would change the text (`None` when it cannot be formatted).
@@ -293,16 +293,19 @@ fn blank_lines_before(text: &str, lines: &[Line<'_>]) -> Vec<bool> {
 
 fn write_tokens(text: &str, toks: &[Tok], out: &mut String) {
     let mut previous: Option<&Tok> = None;
-    for tok in toks {
+    for (i, tok) in toks.iter().enumerate() {
         if let Some(prev) = previous {
             let gap = text.get(prev.end..tok.start).unwrap_or(" ");
             if matches!(tok.kind, TokKind::Comment { .. }) {
                 out.push_str("  ");
+            } else if prev.text(text) == "depuis" && tok.text(text) == "toujours" {
+                // One phrase (`depuis toujours`), whatever the spaces written.
+                out.push(' ');
             } else if gap.contains(['\u{A0}', '\u{202F}']) {
                 out.push_str(gap);
-            } else if gap.chars().count() >= 2 {
-                // A wide gap separates table entries or barème columns: keep it visible.
-                out.push_str("  ");
+            } else if !gap.is_empty() && starts_cell(text, prev, tok, toks.get(i + 1)) {
+                // Table entries and barème columns are cells: a wide gap keeps them visible.
+                out.push_str(CELL_GAP);
             } else if !gap.is_empty() {
                 out.push(' ');
             }
@@ -310,6 +313,90 @@ fn write_tokens(text: &str, toks: &[Tok], out: &mut String) {
         out.push_str(tok.text(text).trim_end());
         previous = Some(tok);
     }
+}
+
+/// What separates the cells of a table version or a barème row.
+const CELL_GAP: &str = "  ";
+
+/// Whether `tok` starts a cell: a table entry (`2 => 25 %`), a barème column after an
+/// interval (`couple [0 € ; 1311 €[`), or the `=>` of a barème row. Elsewhere a gap has no
+/// meaning and becomes one space.
+fn starts_cell(text: &str, prev: &Tok, tok: &Tok, next: Option<&Tok>) -> bool {
+    let this = tok.text(text);
+    let before = prev.text(text);
+    if matches!(before, ":" | ";") {
+        return false;
+    }
+    next.is_some_and(|n| n.text(text) == "=>")
+        || (matches!(before, "[" | "]")
+            && (this == "=>" || this.chars().next().is_some_and(char::is_alphabetic)))
+}
+
+/// Aligns the cells of consecutive barème rows (`tranche …`) and table versions (`à partir
+/// du … : 1 => …  2 => …`) at the same indentation: each cell is padded to the widest of its
+/// column, so that the columns read as a table.
+fn align_cells(formatted: &str) -> String {
+    let lines: Vec<&str> = formatted.split_inclusive('\n').collect();
+    let is_row = |line: &str| {
+        let body = line.trim_start();
+        (body.starts_with("tranche ") || body.starts_with("à partir du "))
+            && body.contains(CELL_GAP)
+            && !body.contains('#')
+            && !body.contains('"')
+    };
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut out = String::with_capacity(formatted.len() + 64);
+    let mut i = 0;
+    while let Some(&first) = lines.get(i) {
+        if !is_row(first) {
+            out.push_str(first);
+            i += 1;
+            continue;
+        }
+        let cells_of = |line: &str| -> Vec<String> {
+            line.trim().split(CELL_GAP).map(str::to_owned).collect()
+        };
+        let columns = cells_of(first).len();
+        let mut group = vec![first];
+        while let Some(&next) = lines.get(i + group.len()) {
+            if is_row(next) && indent(next) == indent(first) && cells_of(next).len() == columns {
+                group.push(next);
+            } else {
+                break;
+            }
+        }
+        let rows: Vec<Vec<String>> = group.iter().map(|l| cells_of(l)).collect();
+        let widths: Vec<usize> = (0..columns)
+            .map(|c| {
+                rows.iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|cell| cell.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for (line, row) in group.iter().zip(&rows) {
+            let mut text = " ".repeat(indent(line));
+            for (c, cell) in row.iter().enumerate() {
+                text.push_str(cell);
+                if c + 1 < row.len() {
+                    let pad = widths
+                        .get(c)
+                        .copied()
+                        .unwrap_or(0)
+                        .saturating_sub(cell.chars().count());
+                    text.push_str(&" ".repeat(pad));
+                    text.push_str(CELL_GAP);
+                }
+            }
+            out.push_str(&text);
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        i += group.len();
+    }
+    out
 }
 
 #[cfg(test)]
@@ -329,6 +416,42 @@ mod tests {
     #[test]
     fn lines_of_invisible_characters_are_blank_lines() {
         check("#\n\u{202F}\n\u{FEFF}\n\n", "#\n");
+    }
+
+    #[test]
+    fn one_space_where_the_layout_has_no_meaning() {
+        check(
+            "valeur   x : entier =   1   +  2\n",
+            "valeur x : entier = 1 + 2\n",
+        );
+    }
+
+    #[test]
+    fn aligns_bareme_columns_and_table_entries() {
+        check(
+            concat!(
+                "barème b : tranches sur montant €/mois -> montant €/heure\n",
+                "  colonnes situation\n",
+                "  à partir du 2004-01-01 :\n",
+                "    tranche 1 : seul [0 € ; 755 €[ couple [0 € ; 1311 €[  => 1,62 €\n",
+                "    tranche 2 : seul [755 € ; ∞[  couple [1311 € ; ∞[ => 2,27 €\n",
+                "\n",
+                "paramètre t : table entier -> décimal\n",
+                "  à partir du 2002-01-01 : 1 => 1,19  2 => 1,02\n",
+                "  à partir du 2016-03-01 : 1 => 1,553   2 => 1,247\n",
+            ),
+            concat!(
+                "barème b : tranches sur montant €/mois -> montant €/heure\n",
+                "  colonnes situation\n",
+                "  à partir du 2004-01-01 :\n",
+                "    tranche 1 : seul [0 € ; 755 €[  couple [0 € ; 1311 €[  => 1,62 €\n",
+                "    tranche 2 : seul [755 € ; ∞[    couple [1311 € ; ∞[    => 2,27 €\n",
+                "\n",
+                "paramètre t : table entier -> décimal\n",
+                "  à partir du 2002-01-01 : 1 => 1,19   2 => 1,02\n",
+                "  à partir du 2016-03-01 : 1 => 1,553  2 => 1,247\n",
+            ),
+        );
     }
 
     #[test]
@@ -364,10 +487,10 @@ mod tests {
     }
 
     #[test]
-    fn wide_gaps_become_two_spaces() {
+    fn table_entries_are_cells_two_spaces_apart() {
         check(
-            "paramètre t : table entier -> décimal\n  à partir du 2024-01-01 : 1 => 1,5     2 => 2\t3 => 3\n",
-            "paramètre t : table entier -> décimal\n  à partir du 2024-01-01 : 1 => 1,5  2 => 2 3 => 3\n",
+            "paramètre t : table entier -> décimal\n  à partir du 2024-01-01 : 1 => 1,5     2 => 2\t3 => 3 ; 4 => 4\n",
+            "paramètre t : table entier -> décimal\n  à partir du 2024-01-01 : 1 => 1,5  2 => 2  3 => 3 ; 4 => 4\n",
         );
     }
 
@@ -377,6 +500,24 @@ mod tests {
             "valeur v : entier =\n 1 +\n        2\ndispositif d\n   condition c :\n    vrai\n         ou faux\n   valeur w : entier = 1\n",
             "valeur v : entier =\n    1 +\n    2\n\ndispositif d\n  condition c :\n      vrai\n      ou faux\n  valeur w : entier = 1\n",
         );
+    }
+
+    #[test]
+    fn nested_exceptions_keep_their_nesting() {
+        let input = "valeur a : booléen = vrai\n   sauf si b : faux\n\t  sauf si c : vrai\n   sauf si d : faux\n";
+        check(
+            input,
+            "valeur a : booléen = vrai\n  sauf si b : faux\n    sauf si c : vrai\n  sauf si d : faux\n",
+        );
+        let parents = |text: &str| -> Vec<Option<usize>> {
+            let (file, _) = crate::parse(text);
+            match &file.decls[0].kind {
+                crate::ast::DeclKind::Value(v) => v.exceptions.iter().map(|e| e.parent).collect(),
+                _ => Vec::new(),
+            }
+        };
+        assert_eq!(parents(input), [None, Some(0), None]);
+        assert_eq!(parents(&format(input).unwrap()), parents(input));
     }
 
     #[test]

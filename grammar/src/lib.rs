@@ -12,6 +12,7 @@ mod diagnose;
 pub mod format;
 pub mod lexemes;
 mod lexer;
+pub mod names;
 mod shift;
 
 mod parser {

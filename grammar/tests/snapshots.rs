@@ -72,6 +72,20 @@ dispositif d \"D\"
 );
 
 snap!(
+    nested_exceptions,
+    "valeur recuperation_succession : booléen = vrai
+  sauf si ancien_resident_handicap : faux
+    source \"CASF L344-5\"
+    sauf si heritier_non_proche : vrai
+      sauf si x : faux
+  sauf si y : faux
+\tsauf si z : vrai
+valeur a = 1 sauf si b : 2
+  sauf si c : 3
+"
+);
+
+snap!(
     baremes,
     "## Participation.
 barème participation : tranches sur montant €/mois -> taux
@@ -105,6 +119,12 @@ paramètre par_code : table texte -> entier
 paramètre seuil : montant €/an
   à partir du 2024-01-01 : 18854,02 €
   à partir du 2025-01-01 : 2 × 9500 €
+paramètre taux_aide : taux
+  depuis toujours : 25 %
+    source \"003 · brochure de 2004, sans date d'effet\"
+paramètre ancien : taux
+  depuis   toujours jusqu'au 2003-12-31 : 20 %
+  à partir du 2004-01-01 : 25 %
 "
 );
 

@@ -1,5 +1,7 @@
-//! Time from a one-character edit of a 5 000-line ruleset to its published diagnostics,
-//! through the whole server (in-process connection): `cargo bench -p socle-lsp`.
+//! Time from a one-character edit of a 5 000-line ruleset to its published diagnostics, and
+//! from an edit in `national` to the diagnostics of every ruleset importing it (the
+//! repository's rulesets, all loaded as the workspace), through the whole server
+//! (in-process connection): `cargo bench -p socle-lsp`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -104,9 +106,92 @@ fn bench(c: &mut Criterion) {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// An edit of `national/mtp.socle` re-checks every importer; the ping answered after it marks
+/// the end of their publications (diagnostics are published before the next request runs).
+fn bench_importers(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap();
+    let path = root.join("rulesets/national/mtp.socle");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = Url::from_file_path(&path).unwrap();
+    let (server, client) = Connection::memory();
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let handle = std::thread::spawn(move || socle_lsp::run_at(&server, today).unwrap());
+    let send = |m: Message| client.sender.send(m).unwrap();
+    send(Message::Request(Request::new(
+        RequestId::from(1),
+        "initialize".to_owned(),
+        json!({ "capabilities": {}, "rootUri": Url::from_file_path(&root).unwrap() }),
+    )));
+    let _ = client.receiver.recv().unwrap();
+    send(Message::Notification(Notification::new(
+        "initialized".to_owned(),
+        json!({}),
+    )));
+    send(Message::Notification(Notification::new(
+        "textDocument/didOpen".to_owned(),
+        json!({ "textDocument": { "uri": uri, "languageId": "socle", "version": 1, "text": text } }),
+    )));
+    let mut next_id = 10;
+    let mut ping = |label: &str| -> Vec<String> {
+        next_id += 1;
+        send(Message::Request(Request::new(
+            RequestId::from(next_id),
+            "workspace/symbol".to_owned(),
+            json!({ "query": label }),
+        )));
+        let mut published = Vec::new();
+        loop {
+            match client.receiver.recv().unwrap() {
+                Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                    published.push(n.params["uri"].as_str().unwrap_or("").to_owned())
+                }
+                Message::Response(r) if r.id == RequestId::from(next_id) => return published,
+                _ => {}
+            }
+        }
+    };
+    ping("zzz");
+    let at = text.find("916,31").unwrap() + 2;
+    let mut version = 1;
+    c.bench_function("édition dans national → diagnostics de tous les importateurs", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                version += 1;
+                let mut edited = text.clone();
+                edited.replace_range(at..at + 1, if version % 2 == 0 { "7" } else { "6" });
+                let start = Instant::now();
+                send(Message::Notification(Notification::new(
+                    "textDocument/didChange".to_owned(),
+                    json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": edited }] }),
+                )));
+                let published = ping("zzz");
+                total += start.elapsed();
+                for importer in ["val-doise/", "bas-rhin/", "charente/", "crt/", "oscar/"] {
+                    assert!(published.iter().any(|u| u.contains(importer)), "{importer}");
+                }
+            }
+            total
+        });
+    });
+    send(Message::Request(Request::new(
+        RequestId::from(2),
+        "shutdown".to_owned(),
+        json!(null),
+    )));
+    send(Message::Notification(Notification::new(
+        "exit".to_owned(),
+        json!(null),
+    )));
+    handle.join().unwrap();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench
+    targets = bench, bench_importers
 }
 criterion_main!(benches);

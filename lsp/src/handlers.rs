@@ -115,32 +115,109 @@ fn to_value(v: impl serde::Serialize) -> Answer {
     serde_json::to_value(v).map_err(|e| (ErrorCode::InternalError, e.to_string()))
 }
 
-/// Applies a document notification; returns the document whose diagnostics may have changed.
-pub(crate) fn notification(server: &mut Server, n: &Notification) -> Option<Url> {
+/// Applies a notification; returns the documents whose diagnostics may have changed.
+pub(crate) fn notification(server: &mut Server, n: &Notification) -> Vec<Url> {
+    notification_inner(server, n).unwrap_or_default()
+}
+
+fn notification_inner(server: &mut Server, n: &Notification) -> Option<Vec<Url>> {
     match n.method.as_str() {
         notif::DidOpenTextDocument::METHOD => {
             let p: lsp_types::DidOpenTextDocumentParams =
                 serde_json::from_value(n.params.clone()).ok()?;
             let doc = p.text_document;
-            update(server, doc.uri, doc.version, doc.text)
+            if crate::cases::is_case_file(&path_of(&doc.uri)?) {
+                server
+                    .cases
+                    .insert(doc.uri.clone(), (doc.text, doc.version));
+                return Some(vec![doc.uri]);
+            }
+            update(server, doc.uri, doc.version, doc.text).map(|u| vec![u])
         }
         notif::DidChangeTextDocument::METHOD => {
             let p: lsp_types::DidChangeTextDocumentParams =
                 serde_json::from_value(n.params.clone()).ok()?;
-            // Full synchronisation: the last change holds the whole text.
-            let text = p.content_changes.into_iter().last()?.text;
-            update(server, p.text_document.uri, p.text_document.version, text)
+            let path = path_of(&p.text_document.uri)?;
+            if let Some((text, version)) = server.cases.get_mut(&p.text_document.uri) {
+                for change in p.content_changes {
+                    apply_change(text, change);
+                }
+                *version = p.text_document.version;
+                return Some(vec![p.text_document.uri]);
+            }
+            let mut text = server.host.text(&path).unwrap_or_default();
+            for change in p.content_changes {
+                apply_change(&mut text, change);
+            }
+            update(server, p.text_document.uri, p.text_document.version, text).map(|u| vec![u])
+        }
+        notif::DidSaveTextDocument::METHOD => {
+            let p: lsp_types::DidSaveTextDocumentParams =
+                serde_json::from_value(n.params.clone()).ok()?;
+            // The editor's text is already the analysis's; a file saved without being open
+            // here (or saved by a client that did not send its edits) is read back.
+            if server.docs.contains_key(&p.text_document.uri) {
+                return Some(vec![p.text_document.uri]);
+            }
+            let path = path_of(&p.text_document.uri)?;
+            Some(reloaded(server, &path))
+        }
+        notif::DidChangeWatchedFiles::METHOD => {
+            let p: lsp_types::DidChangeWatchedFilesParams =
+                serde_json::from_value(n.params.clone()).ok()?;
+            let mut out = Vec::new();
+            for change in p.changes {
+                // An open document is the editor's: its text on disk is not the one to check.
+                if server.docs.contains_key(&change.uri) {
+                    continue;
+                }
+                let Some(path) = path_of(&change.uri) else {
+                    continue;
+                };
+                out.extend(reloaded(server, &path));
+            }
+            Some(out)
         }
         notif::DidCloseTextDocument::METHOD => {
             let p: lsp_types::DidCloseTextDocumentParams =
                 serde_json::from_value(n.params.clone()).ok()?;
+            if server.cases.remove(&p.text_document.uri).is_some() {
+                return Some(vec![p.text_document.uri]);
+            }
             let (path, _) = server.docs.remove(&p.text_document.uri)?;
             // Back to the text on disk.
-            let text = std::fs::read_to_string(&path).ok()?;
-            server.host.set_file(&path, text).ok()?;
-            Some(p.text_document.uri)
+            let mut out = reloaded(server, &path);
+            out.push(p.text_document.uri);
+            Some(out)
         }
         _ => None,
+    }
+}
+
+/// Reads a `.socle` file back from disk (or forgets it, if deleted).
+fn reloaded(server: &mut Server, path: &Path) -> Vec<Url> {
+    if path.extension().is_none_or(|e| e != "socle") {
+        return Vec::new();
+    }
+    server
+        .host
+        .reload_from_disk(path)
+        .iter()
+        .filter_map(|p| uri_of(p))
+        .collect()
+}
+
+/// Applies one `didChange` content change: a ranged replacement (UTF-16 positions) or, without
+/// a range, the whole text.
+pub(crate) fn apply_change(text: &mut String, change: lsp_types::TextDocumentContentChangeEvent) {
+    match change.range {
+        None => *text = change.text,
+        Some(range) => {
+            let lines = LineIndex::new(text);
+            let start = lines.offset(range.start);
+            let end = lines.offset(range.end).max(start);
+            text.replace_range(start..end, &change.text);
+        }
     }
 }
 
@@ -158,73 +235,148 @@ pub(crate) fn diagnostics(server: &Server, uri: &Url) -> Vec<PublishDiagnosticsP
     let Some(path) = path_of(uri) else {
         return Vec::new();
     };
-    let mut texts: HashMap<PathBuf, String> = HashMap::new();
-    let mut text_of = |p: &Path| -> String {
-        texts
-            .entry(p.to_path_buf())
-            .or_insert_with(|| server.host.text(p).unwrap_or_default())
-            .clone()
-    };
     let mut out = Vec::new();
     for (file, diags) in server.host.diagnostics(&path) {
         let Some(file_uri) = uri_of(&file) else {
             continue;
         };
-        let text = text_of(&file);
-        let lines = LineIndex::new(&text);
+        let text = server.host.text(&file).unwrap_or_default();
         let version = server
             .docs
             .iter()
             .find(|(_, (p, _))| *p == file)
             .map(|(_, (_, v))| *v);
-        let diagnostics = diags
-            .into_iter()
-            .map(|d| {
-                let mut message = d.message.clone();
-                for detail in &d.details {
-                    message.push('\n');
-                    message.push_str(detail);
-                }
-                let related: Vec<DiagnosticRelatedInformation> = d
-                    .related
-                    .iter()
-                    .filter_map(|(loc, msg)| {
-                        let t = text_of(&loc.path);
-                        Some(DiagnosticRelatedInformation {
-                            location: Location::new(
-                                uri_of(&loc.path)?,
-                                LineIndex::new(&t).range(loc.span),
-                            ),
-                            message: if msg.is_empty() {
-                                d.message.clone()
-                            } else {
-                                msg.clone()
-                            },
-                        })
-                    })
-                    .collect();
-                Diagnostic {
-                    range: lines.range(d.span),
-                    severity: Some(if d.error {
-                        DiagnosticSeverity::ERROR
-                    } else {
-                        DiagnosticSeverity::WARNING
-                    }),
-                    code: Some(NumberOrString::String(d.code.to_owned())),
-                    source: Some("socle".to_owned()),
-                    message,
-                    related_information: (!related.is_empty()).then_some(related),
-                    ..Default::default()
-                }
-            })
-            .collect();
         out.push(PublishDiagnosticsParams {
             uri: file_uri,
-            diagnostics,
+            diagnostics: to_lsp_diagnostics(server, &text, diags),
             version,
         });
     }
     out
+}
+
+/// The diagnostics of an open test-case file (`tests/*.toml`); none once it is closed.
+pub(crate) fn case_file_diagnostics(server: &mut Server, uri: &Url) -> PublishDiagnosticsParams {
+    let open = server.cases.get(uri).cloned();
+    let diagnostics = match (open, path_of(uri)) {
+        (Some((text, _)), Some(path)) => {
+            let found = crate::cases::diagnostics(server, &path, &text);
+            to_lsp_diagnostics(server, &text, found)
+        }
+        _ => Vec::new(),
+    };
+    PublishDiagnosticsParams {
+        uri: uri.clone(),
+        diagnostics,
+        version: server.cases.get(uri).map(|(_, v)| *v),
+    }
+}
+
+fn to_lsp_diagnostics(
+    server: &Server,
+    text: &str,
+    diags: Vec<socle_compiler::ide::FileDiagnostic>,
+) -> Vec<Diagnostic> {
+    let lines = LineIndex::new(text);
+    diags
+        .into_iter()
+        .map(|d| {
+            let mut message = d.message.clone();
+            for detail in &d.details {
+                message.push('\n');
+                message.push_str(detail);
+            }
+            let related: Vec<DiagnosticRelatedInformation> = d
+                .related
+                .iter()
+                .filter_map(|(loc, msg)| {
+                    let t = server.host.text(&loc.path)?;
+                    Some(DiagnosticRelatedInformation {
+                        location: Location::new(
+                            uri_of(&loc.path)?,
+                            LineIndex::new(&t).range(loc.span),
+                        ),
+                        message: if msg.is_empty() {
+                            d.message.clone()
+                        } else {
+                            msg.clone()
+                        },
+                    })
+                })
+                .collect();
+            Diagnostic {
+                range: lines.range(d.span),
+                severity: Some(if d.error {
+                    DiagnosticSeverity::ERROR
+                } else {
+                    DiagnosticSeverity::WARNING
+                }),
+                code: Some(NumberOrString::String(d.code.to_owned())),
+                source: Some("socle".to_owned()),
+                message,
+                related_information: (!related.is_empty()).then_some(related),
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+/// One quick fix per diagnostic under the requested range that has a mechanical fix.
+fn code_actions(
+    server: &mut Server,
+    p: &lsp_types::CodeActionParams,
+) -> Vec<lsp_types::CodeAction> {
+    let uri = &p.text_document.uri;
+    let Some(path) = path_of(uri) else {
+        return Vec::new();
+    };
+    let text = server.host.text(&path).unwrap_or_default();
+    let lines = LineIndex::new(&text);
+    let (from, to) = (lines.offset(p.range.start), lines.offset(p.range.end));
+    let Some(published) = diagnostics(server, uri).into_iter().find(|d| d.uri == *uri) else {
+        return Vec::new();
+    };
+    let here = server
+        .host
+        .diagnostics(&path)
+        .into_iter()
+        .find(|(f, _)| *f == path)
+        .map(|(_, d)| d)
+        .unwrap_or_default();
+    let mut actions: Vec<lsp_types::CodeAction> = here
+        .into_iter()
+        .zip(published.diagnostics)
+        .filter(|(d, _)| d.span.start as usize <= to && from <= d.span.end as usize)
+        .filter_map(|(d, lsp)| {
+            let fix = d.fix?;
+            Some(action(uri, &lines, fix, Some(vec![lsp])))
+        })
+        .collect();
+    if let Some(fix) = server.host.add_source(&path, from) {
+        actions.push(action(uri, &lines, fix, None));
+    }
+    actions
+}
+
+fn action(
+    uri: &Url,
+    lines: &LineIndex<'_>,
+    fix: socle_compiler::Fix,
+    diagnostics: Option<Vec<Diagnostic>>,
+) -> lsp_types::CodeAction {
+    let preferred = diagnostics.is_some();
+    let edit = TextEdit::new(lines.range(fix.span), fix.text);
+    lsp_types::CodeAction {
+        title: fix.title,
+        kind: Some(lsp_types::CodeActionKind::QUICKFIX),
+        diagnostics,
+        edit: Some(WorkspaceEdit::new(HashMap::from([(
+            uri.clone(),
+            vec![edit],
+        )]))),
+        is_preferred: Some(preferred),
+        ..Default::default()
+    }
 }
 
 /// The path, current text and byte offset of a position.
@@ -303,6 +455,12 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
                     label: c.label,
                     kind: Some(completion_kind(c.kind)),
                     detail: Some(c.detail),
+                    documentation: c.documentation.map(|value| {
+                        lsp_types::Documentation::MarkupContent(MarkupContent {
+                            kind: MarkupKind::Markdown,
+                            value,
+                        })
+                    }),
                     ..Default::default()
                 })
                 .collect();
@@ -363,6 +521,126 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
                 .collect();
             to_value(symbols)
         }
+        req::CodeActionRequest::METHOD => {
+            let p: lsp_types::CodeActionParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            to_value(code_actions(server, &p))
+        }
+        req::SignatureHelpRequest::METHOD => {
+            let p: lsp_types::SignatureHelpParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, _, offset) = locate(server, &p.text_document_position_params)?;
+            let help = server.host.signature_help(&path, offset).map(|s| {
+                let utf16 = |b: usize| {
+                    s.label
+                        .get(..b)
+                        .map_or(0, |t| t.encode_utf16().count() as u32)
+                };
+                let parameters = s
+                    .parameters
+                    .iter()
+                    .map(|&(a, b)| lsp_types::ParameterInformation {
+                        label: lsp_types::ParameterLabel::LabelOffsets([utf16(a), utf16(b)]),
+                        documentation: None,
+                    })
+                    .collect();
+                lsp_types::SignatureHelp {
+                    signatures: vec![lsp_types::SignatureInformation {
+                        label: s.label.clone(),
+                        documentation: s.documentation.clone().map(|value| {
+                            lsp_types::Documentation::MarkupContent(MarkupContent {
+                                kind: MarkupKind::Markdown,
+                                value,
+                            })
+                        }),
+                        parameters: Some(parameters),
+                        active_parameter: None,
+                    }],
+                    active_signature: Some(0),
+                    active_parameter: Some(s.active as u32),
+                }
+            });
+            to_value(help)
+        }
+        req::InlayHintRequest::METHOD => {
+            let p: lsp_types::InlayHintParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let path =
+                path_of(&p.text_document.uri).ok_or_else(|| invalid("URI de fichier attendue"))?;
+            let text = server.host.text(&path).unwrap_or_default();
+            let lines = LineIndex::new(&text);
+            let span =
+                socle_grammar::Span::new(lines.offset(p.range.start), lines.offset(p.range.end));
+            let hints: Vec<lsp_types::InlayHint> = server
+                .host
+                .inlay_hints(&path, span, server.today)
+                .into_iter()
+                .map(|(offset, label)| lsp_types::InlayHint {
+                    position: lines.position(offset),
+                    label: lsp_types::InlayHintLabel::String(label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: Some(lsp_types::InlayHintTooltip::String(format!(
+                        "valeur en vigueur au {}",
+                        server.today
+                    ))),
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect();
+            to_value(hints)
+        }
+        req::DocumentHighlightRequest::METHOD => {
+            let p: lsp_types::DocumentHighlightParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, text, offset) = locate(server, &p.text_document_position_params)?;
+            let lines = LineIndex::new(&text);
+            let highlights: Vec<lsp_types::DocumentHighlight> = server
+                .host
+                .document_highlight(&path, offset)
+                .into_iter()
+                .map(|span| lsp_types::DocumentHighlight {
+                    range: lines.range(span),
+                    kind: Some(lsp_types::DocumentHighlightKind::TEXT),
+                })
+                .collect();
+            to_value(highlights)
+        }
+        req::FoldingRangeRequest::METHOD => {
+            let p: lsp_types::FoldingRangeParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let path =
+                path_of(&p.text_document.uri).ok_or_else(|| invalid("URI de fichier attendue"))?;
+            let ranges: Vec<lsp_types::FoldingRange> = server
+                .host
+                .folding_ranges(&path)
+                .into_iter()
+                .map(|(start, end, kind)| lsp_types::FoldingRange {
+                    start_line: start,
+                    end_line: end,
+                    kind: Some(match kind {
+                        socle_compiler::ide::FoldKind::Declaration => {
+                            lsp_types::FoldingRangeKind::Region
+                        }
+                        socle_compiler::ide::FoldKind::Comment => {
+                            lsp_types::FoldingRangeKind::Comment
+                        }
+                    }),
+                    ..Default::default()
+                })
+                .collect();
+            to_value(ranges)
+        }
+        req::PrepareRenameRequest::METHOD => {
+            let p: TextDocumentPositionParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            let (path, text, offset) = locate(server, &p)?;
+            let span = server.host.prepare_rename(&path, offset).map_err(invalid)?;
+            to_value(lsp_types::PrepareRenameResponse::Range(
+                LineIndex::new(&text).range(span),
+            ))
+        }
         req::Rename::METHOD => {
             let p: lsp_types::RenameParams =
                 serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
@@ -395,6 +673,7 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
             let edits = server
                 .host
                 .format(&path)
+                .map_err(|message| (ErrorCode::RequestFailed, message))?
                 .filter(|f| *f != text)
                 .map(|formatted| {
                     let lines = LineIndex::new(&text);

@@ -8,13 +8,14 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod cases;
 mod convert;
 mod handlers;
 pub mod transport;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as notif, Notification as _};
@@ -52,7 +53,14 @@ pub fn run_stdio() -> anyhow::Result<Ending> {
 
 pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            lsp_types::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(lsp_types::TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
@@ -62,8 +70,19 @@ pub fn capabilities() -> ServerCapabilities {
         }),
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
-        rename_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(lsp_types::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
         document_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
+        signature_help_provider: Some(lsp_types::SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".to_owned(), ",".to_owned()]),
+            ..Default::default()
+        }),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
         semantic_tokens_provider: Some(
             SemanticTokensOptions {
                 legend: SemanticTokensLegend {
@@ -85,8 +104,14 @@ pub struct Server {
     host: Host,
     /// Open documents: URI → (path, version).
     docs: HashMap<Url, (PathBuf, i32)>,
+    /// Open test-case files (`tests/*.toml`): URI → (text, version).
+    cases: HashMap<Url, (String, i32)>,
     /// Today's date, for parameter values in hovers (the server is the edge that has a clock).
     today: chrono::NaiveDate,
+    /// The folder holding `rulesets/` that the client's workspace is in, once known.
+    root: Option<PathBuf>,
+    /// The client can register file watchers (`workspace/didChangeWatchedFiles`).
+    watch: bool,
 }
 
 impl Server {
@@ -94,9 +119,71 @@ impl Server {
         Server {
             host: Host::new(),
             docs: HashMap::new(),
+            cases: HashMap::new(),
             today,
+            root: None,
+            watch: false,
         }
     }
+
+    /// Loads every ruleset of the repository holding `folder` (the nearest ancestor with a
+    /// `rulesets/` directory), so that references, rename and diagnostics reach every
+    /// importer, not only the rulesets of opened files.
+    pub fn open_workspace(&mut self, folder: &Path) {
+        if let Some(root) = Host::find_root(folder) {
+            self.host.load_workspace(&root);
+            self.root = Some(root);
+        }
+    }
+
+    /// The workspace root, when the client named one inside a repository.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+}
+
+/// What `initialize` tells: the workspace folder and whether watchers can be registered.
+struct ClientSetup {
+    folder: Option<PathBuf>,
+    watch: bool,
+}
+
+fn client_setup(params: &serde_json::Value) -> ClientSetup {
+    let folder = params
+        .pointer("/workspaceFolders/0/uri")
+        .and_then(|u| u.as_str())
+        .or_else(|| params.pointer("/rootUri").and_then(|u| u.as_str()))
+        .and_then(|u| Url::parse(u).ok())
+        .and_then(|u| u.to_file_path().ok())
+        .or_else(|| {
+            params
+                .pointer("/rootPath")
+                .and_then(|p| p.as_str())
+                .map(PathBuf::from)
+        });
+    let watch = params
+        .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+        .and_then(|b| b.as_bool())
+        .unwrap_or(false);
+    ClientSetup { folder, watch }
+}
+
+/// The request asking the client to report changes to rulesets and test files on disk.
+fn watch_registration() -> Message {
+    let watchers: Vec<serde_json::Value> = ["**/*.socle", "**/tests/*.toml"]
+        .iter()
+        .map(|g| serde_json::json!({ "globPattern": g }))
+        .collect();
+    let params = serde_json::json!({ "registrations": [{
+        "id": "socle-fichiers",
+        "method": notif::DidChangeWatchedFiles::METHOD,
+        "registerOptions": { "watchers": watchers },
+    }]});
+    Message::Request(Request::new(
+        RequestId::from("socle-fichiers".to_owned()),
+        lsp_types::request::RegisterCapability::METHOD.to_owned(),
+        params,
+    ))
 }
 
 /// Initialises and serves `connection` until `exit`.
@@ -106,20 +193,26 @@ pub fn run(connection: &Connection) -> anyhow::Result<Ending> {
 
 /// [`run`] with a fixed "today" (hovers show parameter values at that date).
 pub fn run_at(connection: &Connection, today: chrono::NaiveDate) -> anyhow::Result<Ending> {
-    if let Some(ending) = initialize(connection)? {
-        return Ok(ending);
+    let setup = match initialize(connection)? {
+        Ok(setup) => setup,
+        Err(ending) => return Ok(ending),
+    };
+    let mut server = Server::new(today);
+    server.watch = setup.watch;
+    if let Some(folder) = &setup.folder {
+        server.open_workspace(folder);
     }
-    serve(connection, &mut Server::new(today))
+    serve(connection, &mut server)
 }
 
-/// Waits for `initialize` and answers it; `Some` if the client left before.
+/// Waits for `initialize` and answers it; `Err` if the client left before.
 ///
 /// Not `Connection::initialize`: it treats `exit` and a closed input as protocol errors, and
 /// panics when the client is already gone.
-fn initialize(connection: &Connection) -> anyhow::Result<Option<Ending>> {
+fn initialize(connection: &Connection) -> anyhow::Result<Result<ClientSetup, Ending>> {
     loop {
         let Ok(message) = connection.receiver.recv() else {
-            return Ok(Some(Ending::Disconnected));
+            return Ok(Err(Ending::Disconnected));
         };
         match message {
             Message::Request(req) if req.method == lsp_types::request::Initialize::METHOD => {
@@ -127,7 +220,7 @@ fn initialize(connection: &Connection) -> anyhow::Result<Option<Ending>> {
                 connection
                     .sender
                     .send(Message::Response(Response::new_ok(req.id, result)))?;
-                return Ok(None);
+                return Ok(Ok(client_setup(&req.params)));
             }
             Message::Request(req) => {
                 let response = Response::new_err(
@@ -138,7 +231,7 @@ fn initialize(connection: &Connection) -> anyhow::Result<Option<Ending>> {
                 connection.sender.send(Message::Response(response))?;
             }
             Message::Notification(n) if n.method == notif::Exit::METHOD => {
-                return Ok(Some(Ending::ExitWithoutShutdown));
+                return Ok(Err(Ending::ExitWithoutShutdown));
             }
             Message::Notification(_) | Message::Response(_) => {}
         }
@@ -200,9 +293,12 @@ pub fn serve(connection: &Connection, server: &mut Server) -> anyhow::Result<End
                             Ending::ExitWithoutShutdown
                         });
                     }
+                    if n.method == notif::Initialized::METHOD && server.watch {
+                        connection.sender.send(watch_registration())?;
+                    }
                     let result =
                         catch_unwind(AssertUnwindSafe(|| handlers::notification(server, &n)));
-                    if let Ok(Some(uri)) = result {
+                    for uri in result.unwrap_or_default() {
                         if !touched.contains(&uri) {
                             touched.push(uri);
                         }
@@ -242,6 +338,18 @@ fn publish(
 ) -> anyhow::Result<()> {
     let mut sent: HashSet<Url> = HashSet::new();
     for uri in touched.drain(..) {
+        if uri.path().ends_with(".toml") {
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                handlers::case_file_diagnostics(server, &uri)
+            }));
+            if let Ok(p) = result {
+                if sent.insert(p.uri.clone()) {
+                    let n = Notification::new(notif::PublishDiagnostics::METHOD.to_owned(), p);
+                    connection.sender.send(Message::Notification(n))?;
+                }
+            }
+            continue;
+        }
         let result = catch_unwind(AssertUnwindSafe(|| handlers::diagnostics(server, &uri)));
         let Ok(params) = result else {
             continue;

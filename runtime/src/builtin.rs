@@ -9,11 +9,14 @@ use serde::{Deserialize, Serialize};
 /// How many arguments a built-in takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arity {
+    /// Exactly this many arguments.
     Exactly(usize),
+    /// This many arguments or more (`min`, `max`).
     AtLeast(usize),
 }
 
 impl Arity {
+    /// Whether a call with `n` arguments is well formed.
     pub fn accepts(self, n: usize) -> bool {
         match self {
             Arity::Exactly(k) => n == k,
@@ -25,6 +28,7 @@ impl Arity {
 /// Declares the enum and its [`Builtin::ALL`] together, so that no variant is missing from it.
 macro_rules! builtins {
     ($($(#[$doc:meta])* $variant:ident,)*) => {
+        /// A built-in function of the language (`min`, `âge`, `mensuel`…).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum Builtin {
             $($(#[$doc])* $variant,)*
@@ -38,12 +42,15 @@ macro_rules! builtins {
 }
 
 builtins! {
+    /// `min(a, b, …)`: the smallest value.
     Min,
+    /// `max(a, b, …)`: the largest value.
     Max,
     /// `plafond(x, p)`: the smaller of two values.
     Ceiling,
     /// `plancher(x, p)`: the larger of two values.
     Floor,
+    /// `abs(x)`: the absolute value.
     Abs,
     /// `âge(naissance, date)`: complete years, as a months-family duration.
     Age,
@@ -51,15 +58,21 @@ builtins! {
     MonthsBetween,
     /// `fin − début` in days, as a days-family duration.
     DaysBetween,
+    /// `début_année(date)`: the 1st of January of that year.
     StartOfYear,
+    /// `année(date)`: the year, as an integer.
     Year,
     /// ÷ 12
     Monthly,
     /// × 12
     Yearly,
+    /// `nombre(liste)`: how many elements.
     Count,
+    /// `nombre_distincts(liste)`: how many different elements.
     CountDistinct,
+    /// `renseigné(champ)`: whether an optional dossier field is present.
     IsPresent,
+    /// `valeur_par_défaut(champ, valeur)`: the field, or the value when it is absent.
     OrDefault,
 }
 
@@ -108,6 +121,7 @@ impl Builtin {
         }
     }
 
+    /// The built-in written `name` (or one of its unaccented aliases).
     pub fn from_name(name: &str) -> Option<Builtin> {
         Builtin::ALL
             .iter()
@@ -115,6 +129,7 @@ impl Builtin {
             .find(|b| b.name() == name || b.aliases().contains(&name))
     }
 
+    /// How many arguments it takes.
     pub fn arity(self) -> Arity {
         match self {
             Builtin::Min | Builtin::Max => Arity::AtLeast(2),

@@ -13,8 +13,10 @@ use crate::render::{render_human, value_to_json, write_human};
 use crate::trace::TraceEntry;
 use crate::value::Value;
 
+/// The engine's result for one dossier: compact values, published on demand ([`Decision::published`], [`Decision::to_json`]).
 #[derive(Clone, Debug)]
 pub struct Decision {
+    /// The ruleset that decided (`val-doise`).
     pub ruleset: Arc<str>,
     /// The decision date every parameter version was selected at.
     pub date: NaiveDate,
@@ -26,9 +28,12 @@ pub struct Decision {
     program: Arc<Program>,
 }
 
+/// The decision on one dispositif.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DispositifDecision {
+    /// The dispositif identifier (`apa_domicile`).
     pub id: Arc<str>,
+    /// Its title as declared, if any.
     pub title: Option<Arc<str>>,
     /// `Some(true)` granted, `Some(false)` refused, `None` undetermined: the dossier lacks facts
     /// (`manquants`) that could change the outcome.
@@ -50,10 +55,14 @@ pub struct DispositifDecision {
     pub erreur: Option<EvalError>,
 }
 
+/// One named output of an eligible dispositif.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputValue {
+    /// The output's name (`montant`).
     pub name: Arc<str>,
+    /// Its value.
     pub value: Value,
+    /// Its type, to render it (money with two decimals, enumerations by name).
     pub ty: Ty,
 }
 
@@ -297,6 +306,7 @@ impl Decision {
         }
     }
 
+    /// The decision on the dispositif `id`, if it was decided.
     pub fn dispositif(&self, id: &str) -> Option<&DispositifDecision> {
         self.dispositifs.iter().find(|d| &*d.id == id)
     }
@@ -385,6 +395,7 @@ impl Decision {
             entrees: e.inputs.clone(),
             utilise: e.uses.clone(),
             exception: e.exception.clone(),
+            au: e.as_of.clone(),
         }
     }
 }
@@ -416,6 +427,7 @@ impl DispositifDecision {
             .map(|v| &v.value)
     }
 
+    /// The motif of condition `id`, if it was evaluated.
     pub fn motif(&self, id: &str) -> Option<&Motif> {
         self.motifs.iter().find(|m| m.id() == id)
     }

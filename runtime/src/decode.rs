@@ -65,7 +65,9 @@ impl std::fmt::Display for DossierWarning {
 /// A dossier read, with the warnings about the fields it ignored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decoded {
+    /// The dossier, ready to decide.
     pub dossier: Dossier,
+    /// The fields it gave that the ruleset does not read (ignored).
     pub warnings: Vec<DossierWarning>,
 }
 
@@ -73,7 +75,9 @@ pub struct Decoded {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
 pub struct DossierErrors {
+    /// Every error, in the ruleset's field order.
     pub errors: Vec<DossierError>,
+    /// The fields it gave that the ruleset does not read.
     pub warnings: Vec<DossierWarning>,
 }
 
@@ -134,10 +138,12 @@ impl Dossier {
         &self.unknown
     }
 
+    /// Every slot value, indexed by input slot.
     pub fn values(&self) -> &[Value] {
         &self.values
     }
 
+    /// The value of one input slot.
     pub fn get(&self, slot: u32) -> Option<&Value> {
         self.values.get(slot as usize)
     }

@@ -11,33 +11,76 @@ use thiserror::Error;
 /// that deciding never meets a dangling index.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ProgramError {
+    /// An index that points past the end of its table.
     #[error("programme invalide : {context} fait référence {what} n° {index}, qui n'existe pas")]
     BadIndex {
+        /// Where the index was found (a rule, a dispositif…).
         context: String,
+        /// What kind of thing it indexes (`au paramètre`, `à la définition`…).
         what: &'static str,
+        /// The dangling index.
         index: u64,
     },
     #[error("programme invalide : l'emplacement d'entrée {slot} est attribué à plusieurs champs")]
-    DuplicateInputSlot { slot: u32 },
+    /// Two dossier fields share one input slot.
+    DuplicateInputSlot {
+        /// The slot.
+        slot: u32,
+    },
     #[error("programme invalide : l'emplacement d'entrée {slot} (`{path}`) n'est lu par aucun champ du dossier")]
-    UnboundInputSlot { slot: u32, path: String },
+    /// An input slot that no dossier field fills.
+    UnboundInputSlot {
+        /// The slot.
+        slot: u32,
+        /// Its dotted JSON path.
+        path: String,
+    },
+    /// A barème tranche with a number of intervals other than its columns.
     #[error("programme invalide : la tranche {tranche} du barème `{bareme}` a {found} intervalle(s), {expected} attendu(s)")]
     ColumnCount {
+        /// The barème.
         bareme: String,
+        /// The tranche number.
         tranche: u32,
+        /// The number of columns.
         expected: usize,
+        /// The number of intervals found.
         found: usize,
     },
+    /// A built-in called with a number of arguments it does not take.
     #[error("programme invalide : dans {context}, `{builtin}` reçoit {found} argument(s)")]
     Arity {
+        /// Where the call is.
         context: String,
+        /// The built-in's name.
         builtin: String,
+        /// The number of arguments it receives.
         found: usize,
     },
+    /// More local slots than evaluation accepts to allocate.
+    #[error(
+        "programme invalide : {declared} variables locales déclarées, au plus {max} acceptées"
+    )]
+    TooManyLocals {
+        /// The number the program declares.
+        declared: u32,
+        /// The most accepted.
+        max: u32,
+    },
     #[error("programme invalide : expression trop profonde dans {context}")]
-    TooDeep { context: String },
+    /// An expression nested deeper than evaluation allows.
+    TooDeep {
+        /// Where it is.
+        context: String,
+    },
     #[error("programme invalide : {context} : {detail}")]
-    Inconsistent { context: String, detail: String },
+    /// Any other broken invariant.
+    Inconsistent {
+        /// Where it is.
+        context: String,
+        /// What is wrong, in French.
+        detail: String,
+    },
 }
 
 /// What kind of problem a dossier field has; lets a caller react without parsing messages.
@@ -96,6 +139,7 @@ impl DossierError {
         self
     }
 
+    /// What kind of problem the field has.
     pub fn kind(&self) -> DossierErrorKind {
         self.kind
     }
@@ -167,50 +211,116 @@ pub enum EvalError {
         Some(path) => format!(" ou renseignez `{path}` dans le dossier"),
         None => String::new(),
     })]
-    NoDecisionDate { input: Option<String> },
+    /// No `--date` and no decision date in the dossier.
+    NoDecisionDate {
+        /// The dossier field that gives the date by default, if the ruleset declares one.
+        input: Option<String>,
+    },
     #[error("dépassement de capacité arithmétique en calculant `{def}`")]
-    Overflow { def: String },
+    /// An arithmetic overflow.
+    Overflow {
+        /// The rule being computed.
+        def: String,
+    },
     #[error("division par zéro en calculant `{def}`")]
-    DivisionByZero { def: String },
+    /// A division by zero.
+    DivisionByZero {
+        /// The rule being computed.
+        def: String,
+    },
     #[error(
         "date ± durée donne une date hors du calendrier (du 01/01/0000 au 31/12/9999) en calculant \
          `{def}`"
     )]
-    DateOutOfRange { def: String },
+    /// Date arithmetic left the calendar.
+    DateOutOfRange {
+        /// The rule being computed.
+        def: String,
+    },
     #[error("une donnée non renseignée est utilisée en calculant `{def}`")]
-    AbsentValue { def: String },
+    /// An absent optional field is used.
+    AbsentValue {
+        /// The rule being computed.
+        def: String,
+    },
     #[error("le paramètre `{param}` n'a aucune valeur en vigueur au {}", french_date(*.date))]
-    NoParamVersion { param: String, date: NaiveDate },
+    /// A parameter without a version in force at the date.
+    NoParamVersion {
+        /// The parameter's qualified name.
+        param: String,
+        /// The date it was read at.
+        date: NaiveDate,
+    },
+    /// A table parameter without a value for the key looked up.
     #[error("le paramètre `{param}` n'a pas de valeur pour {key} (version en vigueur au {})", french_date(*.date))]
     MissingTableKey {
+        /// The parameter's qualified name.
         param: String,
+        /// The key, as a person reads it.
         key: String,
+        /// The decision date.
         date: NaiveDate,
     },
+    /// A barème without a tranche for the value.
     #[error("aucune tranche du barème `{bareme}` ne contient {x} (version en vigueur au {})", french_date(*.date))]
     NoTranche {
+        /// The barème's qualified name.
         bareme: String,
+        /// The value looked up, as a person reads it.
         x: String,
+        /// The decision date.
         date: NaiveDate,
     },
+    /// Two exceptions apply with different values.
     #[error("exceptions contradictoires pour `{def}` : « {first} » et « {second} » s'appliquent avec des valeurs différentes")]
     ExceptionConflict {
+        /// The rule being computed.
         def: String,
+        /// The first exception that applies, as written.
         first: String,
+        /// The second one.
         second: String,
     },
+    /// A dispositif read inside `EXPR au DATE`: dispositifs are decided at the decision date only.
+    #[error("`{def}` lit le dispositif `{dispositif}` au {date} : un dispositif n'est décidé qu'à la date de la décision")]
+    DispositifAsOf {
+        /// The rule being computed.
+        def: String,
+        /// The dispositif read.
+        dispositif: String,
+        /// The date of the `au`.
+        date: NaiveDate,
+    },
+    /// A rule reads an output of a dispositif the dossier is not eligible to.
     #[error("`{def}` utilise `{dispositif}.{output}`, mais le dossier n'est pas éligible à `{dispositif}`")]
     NotEligible {
+        /// The rule being computed.
         def: String,
+        /// The dispositif whose output is read.
         dispositif: String,
+        /// The output read.
         output: String,
     },
     #[error("dépendance circulaire : `{def}` dépend de sa propre valeur")]
-    Cycle { def: String },
+    /// A rule depends on its own value.
+    Cycle {
+        /// The rule being computed.
+        def: String,
+    },
     #[error("règles de cumul circulaires autour du dispositif `{dispositif}`")]
-    CumulCycle { dispositif: String },
+    /// Cumul rules that depend on each other.
+    CumulCycle {
+        /// A dispositif on the cycle.
+        dispositif: String,
+    },
     #[error("incohérence interne du programme en calculant `{def}` : {detail}")]
-    Internal { def: String, detail: String },
+    /// A broken invariant met while evaluating (a compiler bug).
+    Internal {
+        /// The rule being computed.
+        def: String,
+        /// What is wrong.
+        detail: String,
+    },
 }
 
 /// `12/04/1938`: how a date reads in French text.

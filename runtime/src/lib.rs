@@ -1,10 +1,42 @@
 //! Socle runtime: owns the IR, decodes dossiers, evaluates decisions.
 //!
-//! ```text
-//! let engine = Engine::new(program)?;          // once
-//! let dossier = engine.decode_str(json)?;       // per dossier: typed, JSON-path errors
-//! let decision = engine.decide(&dossier, &DecideOptions::default())?;
-//! println!("{}", decision.to_json());
+//! An application decides dossiers with an [`Engine`], built once from a compiled
+//! [`Program`] and shared between threads (`Send + Sync`, cheap to clone). The program comes
+//! either from the compiler (`socle_compiler::Session::compile`, see `examples/embed.rs`) or,
+//! for an application that depends on this crate alone, from a precompiled file: plain JSON
+//! written by [`Program::to_json`] with its [`FORMAT_VERSION`], read back by
+//! [`Program::from_json`], which refuses another format with a typed, French
+//! [`ProgramLoadError`]. [`Engine::new`] then validates every index once.
+//!
+//! ```
+//! use socle_runtime::{published, DecideOptions, Engine, Program};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Once, at start-up: the tutorial's ruleset (téléassistance), precompiled.
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/teleassistance.program.json");
+//! let engine = Engine::new(Program::from_json(&std::fs::read_to_string(path)?)?)?;
+//!
+//! // Per dossier: decode (an error names the JSON path), decide, read typed values.
+//! let dossier = engine.decode_str(
+//!     r#"{"date_demande": "2004-06-15",
+//!         "demandeur": {"date_naissance": "1930-03-02", "imposable": false, "prestations": []},
+//!         "plan_aide": {"prix_appareil_teleassistance": "189.90"}}"#,
+//! )?;
+//! let decision: published::Decision =
+//!     engine.decide(&dossier, &DecideOptions::default())?.published();
+//! let aide = &decision.dispositifs["teleassistance"];
+//! assert_eq!(aide.eligible, Some(true));
+//! assert_eq!(aide.valeurs["aide_appareil"], "47.48"); // money: a string, two decimals
+//! assert!(aide.motifs.iter().all(|m| m.satisfaite == Some(true)));
+//!
+//! // The published JSON of CONTRACT.md is the same value serialised.
+//! assert_eq!(decision, serde_json::from_value(engine.decide(&dossier, &DecideOptions::default())?.to_json())?);
+//!
+//! // A field of the wrong type is refused with its path.
+//! let error = engine.decode_str(r#"{"date_demande": "2004-06-15", "demandeur": {"date_naissance": 1930}}"#).unwrap_err();
+//! assert_eq!(error.path(), "demandeur.date_naissance");
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! Deciding with missing facts: a field the dossier leaves out is *unknown*. Evaluation is
@@ -25,6 +57,8 @@
 //! API agreed between crates:
 //! - `Engine::new(Program) -> Result<Engine, ProgramError>` validates indices once
 //!   (so evaluation never meets a dangling index; it still uses `.get()`).
+//! - `Program::from_json(&str) -> Result<Program, ProgramLoadError>` and
+//!   `Program::to_json(&self)`: the versioned file form of a program.
 //! - `Engine::program(&self) -> &Program`
 //! - `Engine::decode_str(&self, &str) -> Result<Dossier, DossierError>` and
 //!   `Engine::decode_json(&self, &serde_json::Value) -> Result<Dossier, DossierError>`
@@ -34,6 +68,7 @@
 //! - `Engine::json_schema(&self) -> serde_json::Value` (JSON Schema of the dossier).
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![warn(missing_docs)]
 
 mod builtin;
 mod coverage;
@@ -62,8 +97,9 @@ pub use decode::{
     MAX_LIST_LEN, MAX_TEXT_BYTES as MAX_DOSSIER_BYTES,
 };
 pub use error::{DossierError, DossierErrorKind, EvalError, ProgramError};
-pub use ir::Program;
+pub use ir::{Program, ProgramLoadError, FORMAT_VERSION};
 pub use trace::{ParamTrace, TraceEntry};
+pub use validate::MAX_LOCALS;
 pub use value::Value;
 
 use eval::Eval;
@@ -84,10 +120,13 @@ pub struct DecideOptions {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selection(Vec<DispositifId>);
 
+/// A dispositif name that the program does not declare.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("dispositif inconnu : `{name}` ; dispositifs de ce jeu de règles : {}", known.join(", "))]
 pub struct UnknownDispositif {
+    /// The name asked for.
     pub name: String,
+    /// The dispositifs of the program, in order.
     pub known: Vec<String>,
 }
 
@@ -99,10 +138,12 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// Validates `program` once (every index, arity and depth) and makes it ready to decide.
     pub fn new(program: Program) -> Result<Engine, ProgramError> {
         Engine::from_arc(Arc::new(program))
     }
 
+    /// Like [`Engine::new`], for a program already shared.
     pub fn from_arc(program: Arc<Program>) -> Result<Engine, ProgramError> {
         let layout = validate::validate(&program)?;
         Ok(Engine {
@@ -111,14 +152,17 @@ impl Engine {
         })
     }
 
+    /// The program this engine decides with.
     pub fn program(&self) -> &Program {
         &self.program
     }
 
+    /// Reads a dossier from JSON text: strict (duplicate keys, size and depth limits), exact numbers; an error names the JSON path.
     pub fn decode_str(&self, text: &str) -> Result<Dossier, DossierError> {
         decode::decode_str(&self.program, text)
     }
 
+    /// Reads a dossier already parsed as JSON.
     pub fn decode_json(&self, json: &serde_json::Value) -> Result<Dossier, DossierError> {
         decode::decode_json(&self.program, json)
     }

@@ -114,6 +114,9 @@ pub struct TraceStep {
     pub utilise: Vec<String>,
     /// The label of the exception branch that applied, if any (published as `null` if none).
     pub exception: Option<String>,
+    /// The dates at which parts of the rule were evaluated (`… au DATE`), absent if none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub au: Vec<NaiveDate>,
 }
 
 /// One parameter (or barème) read by a rule.

@@ -103,6 +103,7 @@ impl Walk<'_> {
                 }
             }
             Expr::Unary(_, a) | Expr::Round(a, _) => self.expr(a),
+            Expr::AsOf { expr, date } => each(self, &[expr, date]),
             Expr::Binary(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => each(self, &[a, b]),
             Expr::If(c, a, b) => each(self, &[c, a, b]),
             Expr::InRange { x, lo, hi } => each(self, &[x, lo, hi]),

@@ -12,8 +12,11 @@ use crate::value::Value;
 pub struct TraceEntry {
     /// Qualified rule identifier (`apa_domicile.plafond`).
     pub rule: String,
+    /// The value obtained.
     pub value: Value,
+    /// Its type.
     pub ty: Ty,
+    /// The parameters and barèmes read, with the dated version used.
     pub parameters: Vec<ParamTrace>,
     /// Dossier paths read directly by this rule.
     pub inputs: Vec<String>,
@@ -21,13 +24,19 @@ pub struct TraceEntry {
     pub uses: Vec<String>,
     /// The label of the exception branch that applied, if any.
     pub exception: Option<String>,
+    /// The dates at which parts of this rule were evaluated (`… au DATE`); the parameters,
+    /// dossier fields and rules read there are listed with the others.
+    pub as_of: Vec<NaiveDate>,
 }
 
 /// One parameter (or barème) read, with the dated version used.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamTrace {
+    /// The parameter's or barème's qualified name.
     pub name: String,
+    /// The first day of the version used.
     pub from: NaiveDate,
+    /// The last day of the version used; `None` when open-ended.
     pub until: Option<NaiveDate>,
     /// The key looked up in a table, with its type.
     pub key: Option<(Value, Ty)>,
@@ -35,7 +44,9 @@ pub struct ParamTrace {
     pub tranche: Option<u32>,
     /// The barème column (enumeration variant) used.
     pub column: Option<String>,
+    /// The value read.
     pub value: Value,
+    /// Its type.
     pub ty: Ty,
 }
 
@@ -47,6 +58,10 @@ pub(crate) trait Tracer {
     fn used_def(&mut self, def: DefId);
     fn read_input(&mut self, slot: InputSlot);
     fn read_param(&mut self, read: ParamRead);
+    /// An `au` expression starts being evaluated as of `date`: the rules computed until
+    /// [`Tracer::exit_as_of`] are computed for that date, not for the decision.
+    fn enter_as_of(&mut self, _date: NaiveDate) {}
+    fn exit_as_of(&mut self) {}
     /// The entries of `trace_defs` that were computed, in that order; `None` when not tracing.
     fn entries(&self, p: &Program, trace_defs: &[DefId]) -> Option<Vec<TraceEntry>>;
 }
@@ -98,12 +113,16 @@ struct Frame {
     uses: Vec<DefId>,
     value: Option<Value>,
     exception: Option<usize>,
+    as_of: Vec<NaiveDate>,
 }
 
 /// Records one frame per rule being computed; a finished frame is kept by rule.
 pub(crate) struct Recorder {
     stack: Vec<Frame>,
     done: Vec<Option<Frame>>,
+    /// Nesting of `au` evaluations: inside one, rules get no frame of their own (their value
+    /// at the decision date is the one traced); what they read goes to the rule with `au`.
+    as_of_depth: u32,
 }
 
 impl Recorder {
@@ -111,6 +130,7 @@ impl Recorder {
         Recorder {
             stack: Vec::new(),
             done: (0..defs).map(|_| None).collect(),
+            as_of_depth: 0,
         }
     }
 }
@@ -123,6 +143,9 @@ fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
 
 impl Tracer for Recorder {
     fn enter_def(&mut self, def: DefId) {
+        if self.as_of_depth > 0 {
+            return;
+        }
         self.stack.push(Frame {
             def,
             ..Frame::default()
@@ -130,6 +153,9 @@ impl Tracer for Recorder {
     }
 
     fn exit_def(&mut self, def: DefId, value: &Value, exception: Option<usize>) {
+        if self.as_of_depth > 0 {
+            return;
+        }
         if let Some(mut frame) = self.stack.pop() {
             frame.value = Some(value.clone());
             frame.exception = exception;
@@ -140,7 +166,20 @@ impl Tracer for Recorder {
     }
 
     fn abort_def(&mut self) {
-        self.stack.pop();
+        if self.as_of_depth == 0 {
+            self.stack.pop();
+        }
+    }
+
+    fn enter_as_of(&mut self, date: NaiveDate) {
+        self.as_of_depth += 1;
+        if let Some(frame) = self.stack.last_mut() {
+            push_unique(&mut frame.as_of, date);
+        }
+    }
+
+    fn exit_as_of(&mut self) {
+        self.as_of_depth = self.as_of_depth.saturating_sub(1);
     }
 
     fn used_def(&mut self, def: DefId) {
@@ -196,6 +235,7 @@ fn entry(p: &Program, frame: &Frame) -> Option<TraceEntry> {
             .exception
             .and_then(|i| def.exceptions.get(i))
             .map(|b| b.label.clone()),
+        as_of: frame.as_of.clone(),
     })
 }
 

@@ -16,6 +16,11 @@ use crate::value::Value;
 /// read from a file must not be able to overflow the stack.
 pub(crate) const MAX_DEPTH: u32 = 200;
 
+/// More local slots are refused: `locals` is a bare number in a program read from a file, and
+/// evaluation allocates one value per slot (the compiler's node budget keeps real programs far
+/// below).
+pub const MAX_LOCALS: u32 = 1 << 22;
+
 /// Names shared by every decision (cloning an `Arc<str>` does not allocate).
 #[derive(Debug)]
 pub(crate) struct DispositifNames {
@@ -37,13 +42,25 @@ pub(crate) struct Layout {
     /// First index of each dispositif's conditions in the flat per-decision condition array.
     pub condition_offsets: Vec<usize>,
     pub condition_count: usize,
+    /// Local slots evaluation allocates: one past the highest slot an expression names, so
+    /// that a declared count larger than the program uses costs nothing.
+    pub locals: usize,
     /// For each dispositif, the dispositifs that exclude it when eligible, in declaration order.
     pub winners: Vec<Vec<u32>>,
     pub names: Vec<DispositifNames>,
 }
 
 pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
-    let checker = Checker { p };
+    if p.locals > MAX_LOCALS {
+        return Err(ProgramError::TooManyLocals {
+            declared: p.locals,
+            max: MAX_LOCALS,
+        });
+    }
+    let checker = Checker {
+        p,
+        locals_used: std::cell::Cell::new(0),
+    };
     checker.inputs()?;
     checker.enums_in_params()?;
     checker.baremes()?;
@@ -118,6 +135,7 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
         ruleset: Arc::from(p.ruleset.as_str()),
         condition_offsets,
         condition_count,
+        locals: checker.locals_used.get(),
         winners,
         names,
     })
@@ -125,9 +143,23 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
 
 struct Checker<'p> {
     p: &'p Program,
+    /// One past the highest local slot seen so far.
+    locals_used: std::cell::Cell<usize>,
 }
 
 impl Checker<'_> {
+    fn local(&self, slot: u32, context: impl Fn() -> String) -> Result<(), ProgramError> {
+        let i = self.index(
+            slot,
+            self.p.locals as usize,
+            "à la variable locale",
+            context,
+        )?;
+        self.locals_used
+            .set(self.locals_used.get().max(i.saturating_add(1)));
+        Ok(())
+    }
+
     fn index(
         &self,
         index: u32,
@@ -314,7 +346,16 @@ impl Checker<'_> {
         let context = || format!("la règle `{}`", def.name);
         self.ty(&def.ty, context)?;
         self.expr(&def.expr, 0, &context)?;
-        for branch in &def.exceptions {
+        for (i, branch) in def.exceptions.iter().enumerate() {
+            if branch.parent.is_some_and(|parent| parent as usize >= i) {
+                return Err(ProgramError::Inconsistent {
+                    context: context(),
+                    detail: format!(
+                        "l'exception n° {} précise une exception qui ne la précède pas",
+                        i + 1
+                    ),
+                });
+            }
             self.expr(&branch.condition, 0, &context)?;
             self.expr(&branch.value, 0, &context)?;
         }
@@ -375,11 +416,9 @@ impl Checker<'_> {
                 .index(*slot, p.input_paths.len(), "à l'emplacement d'entrée", ctx)
                 .map(drop),
             Expr::Def(id) => self.index(*id, p.defs.len(), "à la règle", ctx).map(drop),
-            Expr::Local(slot) => self
-                .index(*slot, p.locals as usize, "à la variable locale", ctx)
-                .map(drop),
+            Expr::Local(slot) => self.local(*slot, ctx),
             Expr::Let { slot, value, body } => {
-                self.index(*slot, p.locals as usize, "à la variable locale", ctx)?;
+                self.local(*slot, ctx)?;
                 self.expr(value, depth, context)?;
                 self.expr(body, depth, context)
             }
@@ -438,6 +477,10 @@ impl Checker<'_> {
             Expr::Contains { list, x } => {
                 self.expr(list, depth, context)?;
                 self.expr(x, depth, context)
+            }
+            Expr::AsOf { expr, date } => {
+                self.expr(expr, depth, context)?;
+                self.expr(date, depth, context)
             }
             Expr::ContainsAny { list, set } => {
                 self.expr(list, depth, context)?;

@@ -101,6 +101,16 @@ fn broken_programs() {
             "decision date",
             Box::new(|p| p.decision_date_input = Some(0)),
         ),
+        // Accepted once, this made `decide` allocate 103 GB and abort the host.
+        ("locals count", Box::new(|p| p.locals = u32::MAX)),
+        (
+            "exception parent",
+            Box::new(|p| {
+                let mut branch = exception("a", Expr::Const(Value::Bool(true)), int(1));
+                branch.parent = Some(0);
+                p.defs[0].exceptions.push(branch);
+            }),
+        ),
     ];
     let mut report = String::new();
     for (label, edit) in cases {
@@ -179,4 +189,19 @@ fn broken_parameters_and_baremes() {
         Engine::new(b.p).unwrap_err().to_string(),
         "programme invalide : la règle `v` : une table est lue sans clé"
     );
+}
+
+/// A declared local count above what the expressions name is harmless: evaluation allocates
+/// only the slots in use.
+#[test]
+fn unused_locals_are_not_allocated() {
+    let mut p = base().p;
+    p.locals = socle_runtime::MAX_LOCALS;
+    let engine = Engine::new(p).unwrap();
+    let dossier = engine.decode_str(r#"{"demandeur": {"gir": 2}}"#).unwrap();
+    let options = socle_runtime::DecideOptions {
+        date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1),
+        ..Default::default()
+    };
+    assert!(engine.decide(&dossier, &options).is_ok());
 }

@@ -11,7 +11,9 @@ use socle_tests::workspace_root;
 const MAX_SOURCE_LINES: usize = 800;
 
 /// Crates whose `src/` is library code: no panics on user input, small files.
-const LIBRARY_CRATES: &[&str] = &["grammar", "compiler", "runtime", "golden", "lsp", "doc"];
+const LIBRARY_CRATES: &[&str] = &[
+    "grammar", "compiler", "runtime", "golden", "lsp", "doc", "serve",
+];
 
 /// Directories never walked: build output, fuzzing scratch space, VCS data, node modules.
 const SKIPPED_DIRS: &[&str] = &["target", ".git", "artifacts", "corpus", "node_modules"];

@@ -28,6 +28,8 @@ pub struct CompletionItem {
     /// `None` for a keyword.
     pub kind: Option<DefKind>,
     pub detail: String,
+    /// Markdown: a built-in's French documentation.
+    pub documentation: Option<String>,
 }
 
 /// An outline entry.
@@ -57,6 +59,19 @@ pub struct HighlightToken {
     pub span: Span,
     pub class: HighlightClass,
 }
+
+/// The units a number may carry, with what they make of it (completion after a number).
+const UNITS: &[(&str, &str)] = &[
+    ("€", "montant sans période"),
+    ("€/mois", "montant mensuel"),
+    ("€/an", "montant annuel"),
+    ("€/jour", "montant journalier"),
+    ("€/heure", "montant horaire"),
+    ("%", "taux"),
+    ("ans", "durée en années"),
+    ("mois", "durée en mois"),
+    ("jours", "durée en jours"),
+];
 
 const UNIT_WORDS: &[&str] = &["mois", "an", "ans", "jour", "jours", "heure"];
 
@@ -110,8 +125,11 @@ fn push_meta(out: &mut String, meta: &Meta) {
 }
 
 fn period(from: NaiveDate, until: Option<NaiveDate>) -> String {
+    let always = from == ast::Validity::ALWAYS;
     match until {
+        Some(u) if always => format!("depuis toujours jusqu'au {u}"),
         Some(u) => format!("du {from} au {u}"),
+        None if always => "depuis toujours".to_owned(),
         None => format!("à partir du {from}"),
     }
 }
@@ -143,6 +161,64 @@ fn param_versions(
             Some((v.from, v.until, value))
         })
         .collect()
+}
+
+/// The value as written of parameter `def` in force at `date` (`None` for another kind of
+/// definition, or a parameter without a version at that date).
+pub(super) fn param_value_at(
+    session: &Session,
+    index: &Index,
+    def: usize,
+    date: NaiveDate,
+) -> Option<String> {
+    let d = index.defs.get(def).filter(|d| d.kind == DefKind::Param)?;
+    let db = &session.db;
+    let text = d.file.0.text(db);
+    let parsed = syntax::parse_file(db, d.file.0);
+    let Found::Decl(decl) = find(&parsed.ast, d.full_span) else {
+        return None;
+    };
+    let DeclKind::Param(p) = &decl.kind else {
+        return None;
+    };
+    param_versions(session, d.ruleset, text, p)
+        .into_iter()
+        .find(|v| v.0 <= date && v.1.is_none_or(|u| date <= u))
+        .map(|v| v.2)
+}
+
+/// For a parameter, barème or dispositif under `offset` that cites no source: the offset at
+/// the end of its first line and the line to insert there.
+pub(super) fn missing_source(
+    session: &Session,
+    index: &Index,
+    file: SourceFile,
+    offset: usize,
+) -> Option<(usize, String)> {
+    let db = &session.db;
+    let d = index.defs.iter().find(|d| {
+        d.file.0 == file
+            && matches!(
+                d.kind,
+                DefKind::Param | DefKind::Bareme | DefKind::Dispositif
+            )
+            && (d.full_span.start as usize) <= offset
+            && offset <= d.full_span.end as usize
+    })?;
+    let parsed = syntax::parse_file(db, file);
+    let Found::Decl(decl) = find(&parsed.ast, d.full_span) else {
+        return None;
+    };
+    if !decl.meta.sources.is_empty() {
+        return None;
+    }
+    let text = file.text(db);
+    let start = d.full_span.start as usize;
+    let line_end = text
+        .get(start..)?
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
+    Some((line_end, "\n  source \"…\"".to_owned()))
 }
 
 fn type_of_value(session: &Session, r: Ruleset, index: &Index, def: usize) -> Option<String> {
@@ -234,6 +310,11 @@ pub(super) fn hover(
                 for v in &versions {
                     md.push_str(&format!("\n- {} : `{}`", period(v.0, v.1), v.2));
                 }
+                if versions.iter().any(|v| v.0 == ast::Validity::ALWAYS) {
+                    md.push_str(
+                        "\n\n« depuis toujours » : le texte ne donne pas de date de début.",
+                    );
+                }
             }
         }
         Found::Item(item) => {
@@ -309,10 +390,11 @@ pub(super) fn completion(
             label: d.name.clone(),
             kind: Some(d.kind),
             detail: d.kind.label().to_owned(),
+            documentation: None,
         })
     };
-    if let Some(base_text) = ahead.strip_suffix('.') {
-        // `demandeur.` / `national.` / `apa_domicile.`: members of the path before the dot.
+    // The definition a dotted path before the cursor names (`demandeur.lieu_de_vie`).
+    let resolve = |base_text: &str| -> Option<usize> {
         let path: String = base_text
             .chars()
             .rev()
@@ -345,16 +427,60 @@ pub(super) fn completion(
                 }
             });
         }
-        return base
+        base
+    };
+    if let Some(base_text) = ahead.strip_suffix('.') {
+        // `demandeur.` / `national.` / `apa_domicile.`: members of the path before the dot.
+        return resolve(base_text)
             .map(|b| index.members(b).into_iter().filter_map(item).collect())
             .unwrap_or_default();
     }
+    // `1210,90 `: after a number (not a date), its unit.
+    let number: String = ahead
+        .strip_suffix(' ')
+        .unwrap_or("")
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '_' | '-'))
+        .collect();
+    if number.starts_with(|c: char| c.is_ascii_digit()) && !number.contains('-') {
+        return UNITS
+            .iter()
+            .map(|(unit, what)| CompletionItem {
+                label: (*unit).to_owned(),
+                kind: None,
+                detail: (*what).to_owned(),
+                documentation: None,
+            })
+            .collect();
+    }
+    // `demandeur.lieu_de_vie = `, `valeur l : lieu_de_vie = `: the expected type is an
+    // enumeration, and only its variants fit.
+    let line_ahead = ahead.rsplit('\n').next().unwrap_or("").trim_end();
+    if let Some(left) = line_ahead
+        .strip_suffix('=')
+        .filter(|l| !l.ends_with(['<', '>', '!', '=']))
+    {
+        let enumeration = resolve(left.trim_end()).and_then(|id| {
+            let d = index.defs.get(id)?;
+            if d.kind == DefKind::Enum {
+                return Some(id);
+            }
+            let ty = index.type_of(id)?;
+            (index.defs.get(ty)?.kind == DefKind::Enum).then_some(ty)
+        });
+        if let Some(e) = enumeration {
+            return index.members(e).into_iter().filter_map(item).collect();
+        }
+    }
     let mut out: Vec<CompletionItem> = socle_grammar::KEYWORDS
         .iter()
+        .filter(|k| !is_unaccented_twin(k))
         .map(|k| CompletionItem {
             label: (*k).to_owned(),
             kind: None,
             detail: "mot-clé".to_owned(),
+            documentation: None,
         })
         .collect();
     for &r in rulesets {
@@ -367,7 +493,8 @@ pub(super) fn completion(
         } else {
             DefKind::Value
         }),
-        detail: builtin_detail(&b),
+        detail: b.signature.to_owned(),
+        documentation: Some(builtin_detail(&b)),
     }));
     // Locals and dispositif items of the declaration around the cursor.
     let enclosing = index.defs.iter().enumerate().find(|(_, d)| {
@@ -379,8 +506,32 @@ pub(super) fn completion(
     if let Some((id, _)) = enclosing {
         out.extend(index.members(id).into_iter().filter_map(item));
     }
-    out.dedup_by(|a, b| a.label == b.label && a.kind == b.kind);
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| seen.insert((c.label.clone(), c.kind)));
     out
+}
+
+/// Whether `keyword` is the unaccented spelling the language also accepts (`enumeration` for
+/// `énumération`): completion offers each keyword once, accented.
+fn is_unaccented_twin(keyword: &str) -> bool {
+    keyword.is_ascii()
+        && socle_grammar::KEYWORDS
+            .iter()
+            .any(|k| !k.is_ascii() && unaccented(k) == keyword)
+}
+
+fn unaccented(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'à' | 'â' => 'a',
+            'î' | 'ï' => 'i',
+            'ô' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
 }
 
 pub(super) fn document_symbols(index: &Index, file: FileId) -> Vec<Symbol> {

@@ -244,6 +244,12 @@ impl Index {
         self.members.get(&(structure, name.to_owned())).copied()
     }
 
+    /// The type definition (structure or enumeration) a field or entrée is declared with.
+    pub fn type_of(&self, def: usize) -> Option<usize> {
+        let d = self.defs.get(def)?;
+        self.find_type(d.ruleset, d.type_name.as_deref()?)
+    }
+
     /// Members of a definition (for completion after `x.`).
     pub fn members(&self, parent: usize) -> Vec<usize> {
         let target = match self.defs.get(parent) {

@@ -2,13 +2,17 @@
 //! queries as `socle check`. The language server converts to LSP positions; nothing here
 //! knows LSP.
 
+mod assist;
 mod features;
 mod index;
+mod keywords;
+mod workspace;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use assist::{FoldKind, SignatureHelp};
 pub use features::{CompletionItem, HighlightClass, HighlightToken, Hover, Symbol};
 pub use index::DefKind;
 
@@ -45,6 +49,8 @@ pub struct FileDiagnostic {
     /// The primary label's text, then the notes.
     pub details: Vec<String>,
     pub related: Vec<(Location, String)>,
+    /// A mechanical fix in this file: the span to replace, its replacement, and its title.
+    pub fix: Option<crate::Fix>,
 }
 
 /// The analysis of the files an editor has open, on top of the files on disk.
@@ -112,14 +118,15 @@ impl Host {
         self.session.file_path(file)
     }
 
-    /// The diagnostics of every file of the rulesets that hold `path` (an edit in one file
-    /// can change another's), including files that now have none.
+    /// The diagnostics of every file of the rulesets that hold `path` and of every ruleset
+    /// importing them (an edit in one file can change another's), including files that now
+    /// have none. A file outside the analysis (deleted, not a ruleset) has none.
     pub fn diagnostics(&self, path: &Path) -> Vec<(PathBuf, Vec<FileDiagnostic>)> {
         let Some(f) = self.source(path) else {
-            return Vec::new();
+            return vec![(canonical(path), Vec::new())];
         };
         let mut out: Vec<(PathBuf, Vec<FileDiagnostic>)> = Vec::new();
-        for r in self.rulesets_of(f) {
+        for r in self.affected(f) {
             let diags = pipeline::ruleset_diagnostics(&self.session.db, r);
             for &file in r.files(&self.session.db) {
                 let path = file.path(&self.session.db).clone();
@@ -143,7 +150,19 @@ impl Host {
             details.push(d.primary.message.clone());
         }
         details.extend(d.notes.iter().map(|n| format!("note : {n}")));
+        let text = self.session.file_text(d.primary.file);
+        let suggested = d.suggestion.as_ref().and_then(|(name, with)| {
+            Some(crate::Fix {
+                span: name_in(&text, d.primary.span, name)?,
+                text: with.clone(),
+                title: format!("Remplacer par « {with} »"),
+            })
+        });
+        let fix = suggested
+            .or_else(|| d.fix.clone())
+            .or_else(|| tranche_gap_fix(&text, d));
         FileDiagnostic {
+            fix,
             code: d.code,
             error: d.severity == Severity::Error,
             message: d.message.clone(),
@@ -208,7 +227,8 @@ impl Host {
     pub fn hover(&mut self, path: &Path, offset: usize, today: chrono::NaiveDate) -> Option<Hover> {
         let Some((index, def, span)) = self.lookup(path, offset) else {
             let f = self.source(path)?;
-            return features::builtin_hover(f.text(&self.session.db), offset);
+            let text = f.text(&self.session.db);
+            return features::builtin_hover(text, offset).or_else(|| keyword_hover(text, offset));
         };
         features::hover(&self.session, &index, def, span, today)
     }
@@ -268,16 +288,9 @@ impl Host {
         if socle_grammar::is_keyword(new_name) {
             return Err(format!("« {new_name} » est un mot réservé du langage"));
         }
-        let index = self.index();
-        let Some((_, def, _)) = self.lookup(path, offset) else {
-            return Err("aucun nom à renommer à cet endroit".to_owned());
-        };
-        if index
-            .defs
-            .get(def)
-            .is_some_and(|d| d.kind == DefKind::Ruleset)
-        {
-            return Err("un jeu de règles se renomme en renommant son dossier".to_owned());
+        let (index, def, _) = self.renamable(path, offset)?;
+        if let Some(existing) = self.collision(&index, def, new_name) {
+            return Err(existing);
         }
         Ok(self
             .references(path, offset, true)
@@ -288,6 +301,78 @@ impl Host {
                 new_text: new_name.to_owned(),
             })
             .collect())
+    }
+
+    /// The span of the name a rename at `offset` would change; `Err` with a French reason
+    /// when there is none (a keyword, a built-in, a ruleset, nothing).
+    pub fn prepare_rename(&mut self, path: &Path, offset: usize) -> Result<Span, String> {
+        self.renamable(path, offset).map(|(_, _, span)| span)
+    }
+
+    fn renamable(
+        &mut self,
+        path: &Path,
+        offset: usize,
+    ) -> Result<(Arc<Index>, usize, Span), String> {
+        if let Some((index, def, span)) = self.lookup(path, offset) {
+            if index
+                .defs
+                .get(def)
+                .is_some_and(|d| d.kind == DefKind::Ruleset)
+            {
+                return Err("un jeu de règles se renomme en renommant son dossier".to_owned());
+            }
+            return Ok((index, def, span));
+        }
+        let text = self.text(path).unwrap_or_default();
+        let word = socle_grammar::lexemes::lexemes(&text)
+            .into_iter()
+            .find(|(_, s)| (s.start as usize) <= offset && offset <= s.end as usize)
+            .and_then(|(_, s)| text.get(s.range()).map(str::to_owned))
+            .unwrap_or_default();
+        if socle_grammar::is_keyword(&word) {
+            Err(format!(
+                "« {word} » est un mot réservé du langage : il ne se renomme pas"
+            ))
+        } else if crate::typeck::builtins::builtin_doc_named(&word).is_some() {
+            Err(format!(
+                "« {word} » est prédéfini par le langage : il ne se renomme pas"
+            ))
+        } else {
+            Err("aucun nom à renommer à cet endroit".to_owned())
+        }
+    }
+
+    /// A French error naming the declaration `new_name` would collide with: the same ruleset
+    /// for a top-level name, the same parent for a member (field, variant, local name).
+    fn collision(&self, index: &Index, def: usize, new_name: &str) -> Option<String> {
+        let d = index.defs.get(def)?;
+        let other = index.defs.iter().find(|o| {
+            o.name == new_name
+                && o.kind != DefKind::Ruleset
+                && o.parent == d.parent
+                && (d.parent.is_some() || o.ruleset == d.ruleset)
+        })?;
+        let path = self.path_of(other.file);
+        let line = self.text(&path).map_or(0, |t| {
+            t.get(..other.span.start as usize)
+                .map_or(0, |b| b.matches('\n').count())
+                + 1
+        });
+        let shown: Vec<String> = path
+            .components()
+            .rev()
+            .take(2)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        Some(format!(
+            "« {new_name} » est déjà déclaré : {} {new_name} ({}, ligne {line})",
+            other.kind.label(),
+            shown.join("/")
+        ))
     }
 
     pub fn completion(&mut self, path: &Path, offset: usize) -> Vec<CompletionItem> {
@@ -345,11 +430,89 @@ impl Host {
         features::highlight(&index, FileId(f), f.text(&self.session.db))
     }
 
-    /// The canonical layout of the file (`None` when it has syntax errors).
-    pub fn format(&self, path: &Path) -> Option<String> {
-        let text = self.text(path)?;
-        socle_grammar::format::format(&text).ok()
+    /// The canonical layout of the file; `Err` in French when it has a syntax error (the
+    /// editor says so instead of silently leaving the file as is), `Ok(None)` for an unknown
+    /// file.
+    pub fn format(&self, path: &Path) -> Result<Option<String>, String> {
+        let Some(text) = self.text(path) else {
+            return Ok(None);
+        };
+        match socle_grammar::format::format(&text) {
+            Ok(formatted) => Ok(Some(formatted)),
+            Err(socle_grammar::format::FormatError::Syntax(errors)) => {
+                let line = errors.first().map_or(1, |e| {
+                    text.get(..e.span.start as usize)
+                        .map_or(0, |b| b.matches('\n').count())
+                        + 1
+                });
+                Err(format!(
+                    "fichier non formaté : erreur de syntaxe ligne {line}"
+                ))
+            }
+        }
     }
+}
+
+/// The hover of a keyword: what it introduces, in French.
+fn keyword_hover(text: &str, offset: usize) -> Option<Hover> {
+    let (_, span) = socle_grammar::lexemes::lexemes(text)
+        .into_iter()
+        .find(|(kind, s)| {
+            *kind == socle_grammar::lexemes::LexemeKind::Keyword
+                && (s.start as usize) <= offset
+                && offset <= s.end as usize
+        })?;
+    let word = text.get(span.range())?;
+    Some(Hover {
+        span,
+        markdown: format!("**mot-clé** `{word}`\n\n{}", keywords::keyword_doc(word)?),
+    })
+}
+
+/// E0402 (a gap between two tranches): the later tranche's interval starts where the earlier
+/// one ends (`[0 € ; 755 €[` then `[800 € ; …` → `[755 € ; …`), its bracket following from
+/// the earlier bound's (excluded there, included here, and the reverse).
+fn tranche_gap_fix(text: &str, d: &Diagnostic) -> Option<crate::Fix> {
+    if d.code != crate::codes::TRANCHE_GAP {
+        return None;
+    }
+    let earlier = d.labels.first().filter(|l| l.file == d.primary.file)?;
+    let upper = text.get(earlier.span.range())?.rsplit(';').next()?.trim();
+    let (bound, bracket) = if let Some(b) = upper.strip_suffix('[') {
+        (b.trim(), '[')
+    } else {
+        (upper.strip_suffix(']')?.trim(), ']')
+    };
+    let later = text.get(d.primary.span.range())?;
+    let lower_len = later.find(';')?;
+    let lower = later.get(..lower_len)?.trim_end();
+    let span = Span::new(
+        d.primary.span.start as usize,
+        d.primary.span.start as usize + lower.len(),
+    );
+    Some(crate::Fix {
+        span,
+        text: format!("{bracket}{bound}"),
+        title: format!("Faire commencer la tranche à {bound}"),
+    })
+}
+
+/// The span of the last whole-word occurrence of `name` inside `span` of `text`.
+fn name_in(text: &str, span: Span, name: &str) -> Option<Span> {
+    let inside = text.get(span.range())?;
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    inside
+        .match_indices(name)
+        .filter(|(i, _)| {
+            let before = inside.get(..*i).and_then(|b| b.chars().next_back());
+            let after = inside.get(i + name.len()..).and_then(|a| a.chars().next());
+            !word(before) && !word(after)
+        })
+        .last()
+        .map(|(i, _)| {
+            let start = span.start as usize + i;
+            Span::new(start, start + name.len())
+        })
 }
 
 /// The definition whose name or reference covers `offset` in `file`.

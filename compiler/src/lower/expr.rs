@@ -27,6 +27,10 @@ impl<'a> Lowerer<'a> {
         if depth > MAX_DEPTH {
             return Err(Failure::TooDeep);
         }
+        self.nodes = self.nodes.saturating_add(1);
+        if self.nodes > MAX_NODES {
+            return Err(Failure::TooBig);
+        }
         let d = depth + 1;
         Ok(match &e.kind {
             TKind::Const(c) => Expr::Const(self.constant(c)?),
@@ -95,6 +99,10 @@ impl<'a> Lowerer<'a> {
                 set: self.list(set, env, d)?,
             },
             TKind::Round(x, mode) => Expr::Round(self.boxed(x, env, d)?, round_mode(*mode)),
+            TKind::AsOf(x, date) => Expr::AsOf {
+                expr: self.boxed(x, env, d)?,
+                date: self.boxed(date, env, d)?,
+            },
             TKind::Eligible(q) => Expr::Eligible(self.dispositif_id(q)?),
             TKind::DispositifOutput(q, name) => Expr::DispositifOutput {
                 dispositif: self.dispositif_id(q)?,

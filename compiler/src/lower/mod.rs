@@ -27,8 +27,18 @@ use crate::typed::{
 };
 use crate::types::{QName, Type};
 
+/// Inlining copies a function's body at every call: a function calling the previous one twice,
+/// sixty lines deep, would otherwise need terabytes. Past this many IR nodes the ruleset is
+/// refused (the shipped rulesets need a few thousand).
+pub const MAX_NODES: usize = 1_000_000;
+
 enum Failure {
     TooDeep,
+    /// More than [`MAX_NODES`] nodes after inlining.
+    TooBig,
+    /// A dossier path read with two different types (by rulesets that do not import each
+    /// other, so E0108 could not see it).
+    InputConflict(String),
     /// Something the checker should have rejected; reported rather than panicking.
     Internal(String),
 }
@@ -48,8 +58,11 @@ struct Lowerer<'a> {
     enum_ids: HashMap<QName, u32>,
     inputs: Vec<InputField>,
     input_paths: Vec<String>,
-    input_slots: HashMap<String, u32>,
+    /// Each dossier path read, its slot and the leaf type it was first read with.
+    input_slots: HashMap<String, (u32, ir::Ty)>,
     locals: u32,
+    /// IR nodes built so far, checked against [`MAX_NODES`].
+    nodes: usize,
     dispositifs: Vec<Option<Dispositif>>,
     dispositif_ids: HashMap<QName, u32>,
     dispositif_queue: VecDeque<QName>,
@@ -106,6 +119,7 @@ pub fn lower(
         input_paths: Vec::new(),
         input_slots: HashMap::new(),
         locals: 0,
+        nodes: 0,
         dispositifs: Vec::new(),
         dispositif_ids: HashMap::new(),
         dispositif_queue: VecDeque::new(),
@@ -137,6 +151,24 @@ fn failure_diagnostic(f: Failure, file: FileId, span: socle_grammar::Span) -> Di
                 "expression trop imbriquée après dépliage des fonctions (plus de {MAX_DEPTH} niveaux)"
             ),
         ),
+        Failure::TooBig => Diagnostic::error(
+            codes::TOO_BIG,
+            file,
+            span,
+            format!(
+                "programme trop grand après dépliage des fonctions (plus de {MAX_NODES} nœuds) : \
+                 une fonction est sans doute appelée plusieurs fois par une autre, à plusieurs niveaux"
+            ),
+        ),
+        Failure::InputConflict(path) => Diagnostic::error(
+            codes::INPUT_CONFLICT,
+            file,
+            span,
+            format!(
+                "l'entrée `{path}` est déclarée avec des types différents par deux jeux de \
+                 règles importés : un dossier n'a qu'un champ `{path}`"
+            ),
+        ),
         Failure::Internal(msg) => Diagnostic::error(
             codes::WRONG_KIND,
             file,
@@ -147,6 +179,24 @@ fn failure_diagnostic(f: Failure, file: FileId, span: socle_grammar::Span) -> Di
 }
 
 impl<'a> Lowerer<'a> {
+    /// Once the node budget is spent every later definition fails too: only the first is
+    /// reported, at the definition that crossed it.
+    fn report(
+        &mut self,
+        errors: &mut Vec<Diagnostic>,
+        f: Failure,
+        file: FileId,
+        span: socle_grammar::Span,
+    ) {
+        if matches!(f, Failure::TooBig) {
+            if self.nodes == usize::MAX {
+                return;
+            }
+            self.nodes = usize::MAX;
+        }
+        errors.push(failure_diagnostic(f, file, span));
+    }
+
     fn run(&mut self, root: &'a TypedRuleset, errors: &mut Vec<Diagnostic>) -> Lowered<Program> {
         for d in &root.dispositifs {
             self.dispositif_id(&QName::new(&root.ident, &d.name.name))?;
@@ -274,7 +324,7 @@ impl<'a> Lowerer<'a> {
                     let message = match self.message(parts) {
                         Ok(m) => m,
                         Err(f) => {
-                            errors.push(failure_diagnostic(f, item.file, item.name.span));
+                            self.report(errors, f, item.file, item.name.span);
                             ir::Message { parts: Vec::new() }
                         }
                     };
@@ -339,6 +389,7 @@ impl<'a> Lowerer<'a> {
             for ex in &item.exceptions {
                 exceptions.push(ExceptionBranch {
                     label: ex.label.clone(),
+                    parent: ex.parent.and_then(|p| u32::try_from(p).ok()),
                     condition: self.expr(&ex.condition, &[], 0)?,
                     value: self.expr(&ex.value, &[], 0)?,
                 });
@@ -353,7 +404,7 @@ impl<'a> Lowerer<'a> {
         let def = match lowered {
             Ok(d) => d,
             Err(f) => {
-                errors.push(failure_diagnostic(f, item.file, item.name.span));
+                self.report(errors, f, item.file, item.name.span);
                 Def {
                     name: key.trace_name(),
                     ty: Ty::Bool,
@@ -503,14 +554,19 @@ impl<'a> Lowerer<'a> {
             .map(|s| s.name.as_str())
             .collect::<Vec<_>>()
             .join(".");
-        if let Some(slot) = self.input_slots.get(&key) {
-            return Ok(*slot);
-        }
-        let slot = index(self.input_paths.len())?;
         let leaf_ty = match path.last() {
             Some(last) => self.ty(last.ty.strip_optional())?,
             None => return Err(Failure::Internal("chemin d'entrée vide".to_owned())),
         };
+        if let Some((slot, first_ty)) = self.input_slots.get(&key) {
+            // Two imported rulesets that do not import each other may declare the same
+            // `entrée` with different types: the dossier has one field, read one way.
+            if *first_ty != leaf_ty {
+                return Err(Failure::InputConflict(key));
+            }
+            return Ok(*slot);
+        }
+        let slot = index(self.input_paths.len())?;
         let mut fields = &mut self.inputs;
         let n = path.len();
         for (i, seg) in path.iter().enumerate() {
@@ -546,7 +602,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.input_paths.push(key.clone());
-        self.input_slots.insert(key, slot);
+        self.input_slots.insert(key, (slot, leaf_ty));
         Ok(slot)
     }
 }

@@ -51,6 +51,10 @@ fn def_refs(e: &Expr, out: &mut Vec<DefId>) {
                 stack.push(list);
                 stack.push(x);
             }
+            Expr::AsOf { expr, date } => {
+                stack.push(expr);
+                stack.push(date);
+            }
             Expr::ContainsAny { list, set } => {
                 stack.push(list);
                 stack.extend(set.iter());

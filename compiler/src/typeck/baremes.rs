@@ -43,6 +43,20 @@ pub(crate) fn rows(
     if has_columns && columns.is_none() {
         return None;
     }
+    if v.rows.is_empty() {
+        // A version without a row has no value for any input: every decision would fail.
+        ctx.push(Diagnostic::error(
+            codes::MALFORMED_BAREME,
+            file,
+            v.span,
+            format!(
+                "cette version du barème `{}` n'a aucune tranche : ajoutez au moins une ligne \
+                 `tranche 1 : [0 ; ∞[ => VALEUR`",
+                b.name.name
+            ),
+        ));
+        return None;
+    }
     let money = matches!(input_ty, Type::Money(_));
     let mut ok = true;
     let mut out: Vec<(BaremeRowData, Span, Vec<Span>)> = Vec::new();

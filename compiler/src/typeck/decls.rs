@@ -147,15 +147,18 @@ impl<'a> Ctx<'a> {
             (ast::ParamValue::Scalar(e), None) => self.constant(file, e, ty).map(ParamData::Scalar),
             (ast::ParamValue::Table(entries), Some(kt)) => {
                 let mut out: Vec<(Const, Const)> = Vec::new();
-                let mut spans: Vec<Span> = Vec::new();
+                // Keys are integers, texts or variants, whose debug forms are equal exactly
+                // when they are: a map keeps the duplicate check linear in the table's size.
+                let mut first_span: std::collections::HashMap<String, Span> =
+                    std::collections::HashMap::with_capacity(entries.len());
                 for entry in entries {
                     let k = self.constant(file, &entry.key, kt);
                     let val = self.constant(file, &entry.value, ty);
                     let (Some(k), Some(val)) = (k, val) else {
                         continue;
                     };
-                    if let Some(i) = out.iter().position(|(x, _)| *x == k) {
-                        let first = spans.get(i).copied().unwrap_or(entry.span);
+                    let id = format!("{k:?}");
+                    if let Some(&first) = first_span.get(&id) {
                         let d = Diagnostic::error(
                             codes::DUPLICATE_KEY,
                             file,
@@ -167,19 +170,22 @@ impl<'a> Ctx<'a> {
                         self.push(d);
                         continue;
                     }
+                    first_span.insert(id, entry.key.span);
                     out.push((k, val));
-                    spans.push(entry.key.span);
                 }
                 if let Type::Enum(q) = kt {
                     if let Some(vs) = self.enum_variants(q) {
+                        let present: std::collections::HashSet<usize> = out
+                            .iter()
+                            .filter_map(|(k, _)| match k {
+                                Const::Variant(_, j) => usize::try_from(*j).ok(),
+                                Const::Value(_) => None,
+                            })
+                            .collect();
                         let missing: Vec<String> = vs
                             .iter()
                             .enumerate()
-                            .filter(|(i, _)| {
-                                !out.iter().any(|(k, _)| {
-                                    matches!(k, Const::Variant(_, j) if usize::try_from(*j).ok() == Some(*i))
-                                })
-                            })
+                            .filter(|(i, _)| !present.contains(i))
                             .map(|(_, v)| format!("`{v}`"))
                             .collect();
                         if !missing.is_empty() {

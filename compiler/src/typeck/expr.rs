@@ -132,16 +132,16 @@ impl<'a> Ctx<'a> {
                         t.span = span;
                         t
                     }
+                    _ if t.ty.is_error() => TExpr::error(span),
                     _ => {
-                        if !t.ty.is_error() {
-                            self.err(
-                                codes::WRONG_KIND,
-                                file,
-                                inner.span,
-                                messages::AT_NEEDS_DATED,
-                            );
+                        // Any other expression is evaluated as of the date; dispositifs are
+                        // decided at the decision date only.
+                        if let Some(read) = dispositif_read(&t) {
+                            self.err(codes::WRONG_KIND, file, read, messages::AT_DISPOSITIF);
+                            return TExpr::error(span);
                         }
-                        TExpr::error(span)
+                        let ty = t.ty.clone();
+                        mk(TKind::AsOf(Box::new(t), Box::new(d)), ty)
                     }
                 }
             }
@@ -334,4 +334,18 @@ impl<'a> Ctx<'a> {
             })
             .collect()
     }
+}
+
+/// The span of the first read of a dispositif (eligibility or output) written in `e`.
+fn dispositif_read(e: &TExpr) -> Option<Span> {
+    if matches!(e.kind, TKind::Eligible(_) | TKind::DispositifOutput(..)) {
+        return Some(e.span);
+    }
+    let mut found = None;
+    e.for_each_child(|c| {
+        if found.is_none() {
+            found = dispositif_read(c);
+        }
+    });
+    found
 }

@@ -15,7 +15,7 @@ pub(super) const SECOND_ENTRY: &str = "seconde entrée";
 pub(super) const FIRST_ENTRY: &str = "première entrée";
 pub(super) const DURATION_TOO_LARGE: &str = "durée trop grande";
 pub(super) const ONLY_TABLES_INDEXED: &str = "seule une table se consulte avec `[clé]`";
-pub(super) const AT_NEEDS_DATED: &str = "`au` s'applique à un paramètre, une table ou un barème";
+pub(super) const AT_DISPOSITIF: &str = "un dispositif n'est décidé qu'à la date de la décision : son éligibilité et ses valeurs ne se lisent pas avec `au`";
 pub(super) const VERSION_STARTS_HERE: &str = "cette version commence ici";
 pub(super) const VERSION_STILL_VALID: &str = "alors que cette version est encore valable";
 pub(super) const VERSION_PERIOD_RULE: &str = "une version vaut de sa date « à partir du » jusqu'à sa date « jusqu'au », sinon jusqu'à la veille de la version suivante";
@@ -26,6 +26,8 @@ pub(super) const WHAT_NOT_ARGUMENT: &str = "l'argument de `non`";
 pub(super) const WHAT_IF_CONDITION: &str = "la condition de `si`";
 pub(super) const WHAT_CONDITION: &str = "une condition";
 pub(super) const WHAT_EXCEPTION_CONDITION: &str = "la condition d'une exception";
+pub(super) const FIRST_EXCEPTION: &str = "première exception";
+pub(super) const OTHER_EXCEPTION: &str = "autre exception";
 
 // Messages.
 pub(super) const TRANCHE_ARGUMENTS: &str =
@@ -405,4 +407,24 @@ pub(super) fn version_ends_before_start(
 
 pub(super) fn versions_overlap(a: impl Display, b: impl Display) -> String {
     format!("deux versions de `{a}` s'appliquent le {b}")
+}
+
+pub(super) fn same_exception(value: impl Display, condition: impl Display) -> String {
+    format!("deux exceptions de `{value}` ont la même condition : « {condition} »")
+}
+
+pub(super) fn contradictory_exceptions(value: impl Display, condition: impl Display) -> String {
+    format!(
+        "exceptions contradictoires de `{value}` : la même condition « {condition} » donne deux valeurs différentes"
+    )
+}
+
+pub(super) fn overlapping_exceptions(
+    value: impl Display,
+    first: impl Display,
+    second: impl Display,
+) -> String {
+    format!(
+        "les exceptions « {first} » et « {second} » de `{value}` peuvent s'appliquer ensemble avec des valeurs différentes : une décision où les deux sont vraies échouera ; imbriquez l'une sous l'autre ou rendez les conditions exclusives"
+    )
 }

@@ -14,6 +14,7 @@ pub(crate) mod builtins;
 mod call;
 mod collect;
 mod decls;
+mod exceptions;
 mod expr;
 mod messages;
 mod nameres;
@@ -347,6 +348,7 @@ impl<'a> Ctx<'a> {
             match &decl.kind {
                 DeclKind::Input(i) => {
                     let ty = self.resolve_type(*file, &i.ty);
+                    self.conflicting_input(*file, &i.name, &ty);
                     self.out.inputs.insert(i.name.name.clone(), ty);
                 }
                 DeclKind::Param(p) => self.declare_param(*file, p),
@@ -365,6 +367,34 @@ impl<'a> Ctx<'a> {
             if let DeclKind::Cumul(c) = &decl.kind {
                 self.declare_cumul(*file, c, decl.span);
             }
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// A dossier has one field per name: an `entrée` declared with another type by an
+    /// imported ruleset would be read with one of the two types and fail at run time.
+    fn conflicting_input(&mut self, file: FileId, name: &socle_grammar::ast::Ident, ty: &Type) {
+        if matches!(ty, Type::Error) {
+            return;
+        }
+        let mut imported: Vec<(&String, &Type)> = self
+            .all
+            .iter()
+            .filter_map(|(ruleset, c)| c.inputs.get(&name.name).map(|t| (ruleset, t)))
+            .filter(|(_, t)| !matches!(t, Type::Error) && *t != ty)
+            .collect();
+        imported.sort_by_key(|(ruleset, _)| *ruleset);
+        if let Some((ruleset, other)) = imported.first() {
+            let message = format!(
+                "l'entrée `{}` est déclarée comme {} ici mais comme {} dans le jeu de règles importé \
+                 `{ruleset}` : un dossier n'a qu'un champ `{}`",
+                name.name,
+                ty.with_article(),
+                other.with_article(),
+                name.name
+            );
+            self.err(codes::INPUT_CONFLICT, file, name.span, message);
         }
     }
 }

@@ -252,9 +252,11 @@ impl<'a> Ctx<'a> {
                         condition: cond,
                         value,
                         label,
+                        parent: ex.parent,
                         span: ex.span,
                     });
                 }
+                self.check_exceptions(u.file, &v.name.name, &v.exceptions, &exceptions);
                 ValueItem {
                     key,
                     name: v.name.clone(),

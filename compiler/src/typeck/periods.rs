@@ -1,4 +1,5 @@
-//! Validity periods of parameters and barèmes: sorted, `until` filled, overlaps rejected (E0401).
+//! Validity periods of parameters and barèmes: sorted, `until` filled, overlaps rejected
+//! (E0401), no version at all rejected (E0407), a hole between two versions reported (W0408).
 
 use socle_grammar::ast::{Ident, Validity};
 use socle_grammar::Span;
@@ -22,6 +23,18 @@ pub(crate) fn versions<T>(
     validities: Vec<(&Validity, Span)>,
     mut value: impl FnMut(&mut Ctx<'_>, usize) -> Option<T>,
 ) -> Vec<Version<T>> {
+    if validities.is_empty() {
+        // Every decision reading it would fail: refused here rather than at the first dossier.
+        ctx.push(Diagnostic::error(
+            codes::NO_VERSION,
+            file,
+            name.span,
+            format!(
+                "`{}` n'a aucune version : ajoutez au moins une ligne `à partir du AAAA-MM-JJ : …`",
+                name.name
+            ),
+        ));
+    }
     let mut order: Vec<usize> = (0..validities.len()).collect();
     order.sort_by_key(|i| validities.get(*i).map(|(v, _)| v.from));
     for (i, (v, _)) in validities.iter().enumerate() {
@@ -50,8 +63,28 @@ pub(crate) fn versions<T>(
             Some((until, _)) => until >= vb.from,
             None => va.from == vb.from,
         };
+        let gap = va
+            .until
+            .and_then(|(until, _)| until.succ_opt())
+            .filter(|next| *next < vb.from);
+        if let Some(first_day) = gap {
+            let last_day = vb.from.pred_opt().unwrap_or(vb.from);
+            let d = Diagnostic::warning(
+                codes::VERSION_GAP,
+                file,
+                vb.from_span,
+                format!(
+                    "`{}` n'a aucune version du {} au {} : une décision à ces dates échouerait",
+                    name.name,
+                    date_text(first_day),
+                    date_text(last_day)
+                ),
+            )
+            .with_label(file, *sa, "la version précédente se termine avant");
+            ctx.push(d);
+        }
         if overlap {
-            let d = Diagnostic::error(
+            let mut d = Diagnostic::error(
                 codes::VALIDITY_OVERLAP,
                 file,
                 vb.from_span,
@@ -60,6 +93,14 @@ pub(crate) fn versions<T>(
             .with_primary_message(messages::VERSION_STARTS_HERE)
             .with_label(file, *sa, messages::VERSION_STILL_VALID)
             .with_note(messages::VERSION_PERIOD_RULE);
+            // The mechanical fix: the earlier version ends the day before the next starts.
+            if let (Some((_, until_span)), Some(end)) = (va.until, vb.from.pred_opt()) {
+                d = d.with_fix(
+                    until_span,
+                    end.format("%Y-%m-%d").to_string(),
+                    format!("Terminer la version précédente le {}", date_text(end)),
+                );
+            }
             ctx.push(d);
         }
     }

@@ -104,6 +104,18 @@ impl Builder<'_> {
         Ok(StructDecl { name, fields })
     }
 
+    /// The indentation width of the line at `offset` (a tab counts as four), when only
+    /// indentation precedes `offset` on its line.
+    fn line_indent(&self, offset: u32) -> Option<usize> {
+        let before = self.file.get(..offset as usize)?;
+        let line = before.get(before.rfind('\n').map_or(0, |i| i + 1)..)?;
+        line.chars().try_fold(0, |width, c| match c {
+            '\t' => Some(width + 4),
+            ' ' | '\u{A0}' | '\u{202F}' | '\u{FEFF}' => Some(width + 1),
+            _ => None,
+        })
+    }
+
     fn newline_between(&self, from: u32, to: u32) -> bool {
         self.file
             .get(from as usize..to as usize)
@@ -188,7 +200,12 @@ impl Builder<'_> {
         let mut it = children(pair);
         let from_pair = self.next(&mut it, span, "validité")?;
         let from_span = self.span(&from_pair);
-        let from = self.date(&from_pair)?;
+        let always = from_pair.as_rule() == Rule::since_always;
+        let from = if always {
+            Validity::ALWAYS
+        } else {
+            self.date(&from_pair)?
+        };
         let until = match it.next() {
             Some(p) => Some((self.date(&p)?, self.span(&p))),
             None => None,
@@ -205,6 +222,7 @@ impl Builder<'_> {
         }
         Ok(Validity {
             from,
+            always,
             from_span,
             until,
         })
@@ -329,14 +347,34 @@ impl Builder<'_> {
         let mut it = children(pair);
         let name = self.next_ident(&mut it, span, "valeur")?;
         let (ty, expr) = self.typed_expr(&mut it, span, "valeur")?;
+        // Open exceptions, innermost last, with the indentation of their `sauf`.
+        let mut open: Vec<(usize, usize)> = Vec::new();
+        let mut count = 0;
         let exceptions = self.items_and_sources(it, sources, |b, p| {
             let espan = b.span(&p);
             let mut e = children(p);
             let condition = b.next_expr(&mut e, espan, "exception")?;
             let value = b.next_expr(&mut e, espan, "exception")?;
+            // A `sauf si` that starts its line deeper than an open one refines it.
+            let parent = match b.line_indent(espan.start) {
+                Some(indent) => {
+                    while open.last().is_some_and(|&(_, w)| w >= indent) {
+                        open.pop();
+                    }
+                    let parent = open.last().map(|&(i, _)| i);
+                    open.push((count, indent));
+                    parent
+                }
+                None => {
+                    open.clear();
+                    None
+                }
+            };
+            count += 1;
             Ok(Exception {
                 condition,
                 value,
+                parent,
                 span: espan,
             })
         })?;

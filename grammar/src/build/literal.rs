@@ -105,7 +105,14 @@ impl Builder<'_> {
             message: format!("nombre trop grand ou trop précis : `{digits}`"),
             span,
         };
-        let decimal = || Decimal::from_str(&normalized).map_err(|_| too_big());
+        // `from_str` rounds what is beyond 28 significant digits (0,000…01 became 0): a
+        // literal must be read exactly or refused.
+        let decimal = || {
+            Decimal::from_str(&normalized)
+                .ok()
+                .filter(|d| d.normalize().to_string() == canonical(&normalized))
+                .ok_or_else(too_big)
+        };
         let integer = || normalized.parse::<i64>().map_err(|_| too_big());
         let Some(unit) = unit else {
             return if is_integer {
@@ -142,5 +149,28 @@ impl Builder<'_> {
                 Ok(Literal::Duration(integer()?, duration_unit))
             }
         }
+    }
+}
+
+/// A decimal numeral without leading zeros in its integer part nor trailing zeros in its
+/// fraction: how `Decimal::normalize` displays the same number.
+fn canonical(numeral: &str) -> String {
+    let (sign, digits) = match numeral.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", numeral),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let sign = if int == "0" && frac.is_empty() {
+        ""
+    } else {
+        sign
+    };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
     }
 }

@@ -184,9 +184,11 @@ impl<'t> Builder<'t> {
         it.next().ok_or_else(|| self.internal(span, what))
     }
 
+    /// The name is stored in NFC so that `é` typed as one character or as `e` plus an accent
+    /// is the same name; the span stays on the bytes of the file as written.
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
         Ident {
-            name: pair.as_str().to_owned(),
+            name: crate::names::nfc(pair.as_str()),
             span: self.span(pair),
         }
     }

@@ -246,10 +246,17 @@ fn print_value(out: &mut String, kw: &str, v: &ValueDecl, sp: &str, indent: &str
         expr(&v.expr)
     )
     .ok();
-    for e in &v.exceptions {
+    for (i, e) in v.exceptions.iter().enumerate() {
+        // Nested exceptions are printed one level deeper per ancestor.
+        let mut deeper = String::new();
+        let mut parent = e.parent;
+        while let Some(p) = parent.filter(|&p| p < i) {
+            deeper.push_str("  ");
+            parent = v.exceptions.get(p).and_then(|x| x.parent);
+        }
         writeln!(
             out,
-            "{indent}  sauf si {} : {} {}",
+            "{indent}  {deeper}sauf si {} : {} {}",
             expr(&e.condition),
             expr(&e.value),
             span(e.span)
@@ -287,6 +294,8 @@ fn print_condition(out: &mut String, c: &ConditionDecl, sp: &str, indent: &str) 
 
 fn validity(v: &Validity) -> String {
     match &v.until {
+        Some((until, _)) if v.always => format!("depuis toujours jusqu'au {until}"),
+        None if v.always => "depuis toujours".to_owned(),
         Some((until, _)) => format!("à partir du {} jusqu'au {}", v.from, until),
         None => format!("à partir du {}", v.from),
     }

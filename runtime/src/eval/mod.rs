@@ -6,7 +6,9 @@
 //! depends on it stops with the missing slots (`unknown.rs`). A complete dossier never meets
 //! an unknown: the only extra cost is a bit test when an input reads as absent.
 
+mod as_of;
 mod dispositif;
+mod exceptions;
 mod lookup;
 mod split;
 mod unknown;
@@ -20,7 +22,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::error::EvalError;
-use crate::ir::{BinOp, Builtin, Def, DefId, DispositifId, DurationFamily, Expr, Program, UnOp};
+use crate::ir::{BinOp, Builtin, DefId, DispositifId, DurationFamily, Expr, Program, UnOp};
 use crate::ops::{self, Fault};
 use crate::trace::Tracer;
 use crate::validate::Layout;
@@ -50,6 +52,8 @@ pub(crate) struct Eval<'a, T: Tracer> {
     /// Bit `slot` set: the dossier does not give this input (empty for a complete dossier).
     unknown_inputs: &'a [u64],
     date: NaiveDate,
+    /// The decision date while an `au` expression is evaluated at `date`.
+    decision_date: Option<NaiveDate>,
     memo: Vec<Memo>,
     locals: Vec<Value>,
     eligibility: Vec<Eligibility>,
@@ -108,7 +112,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
     ) -> Self {
         let mut scratch = SCRATCH.with(Cell::take);
         scratch.memo.resize(p.defs.len(), Memo::Pending);
-        scratch.locals.resize(p.locals as usize, Value::Absent);
+        scratch.locals.resize(layout.locals, Value::Absent);
         scratch
             .eligibility
             .resize(p.dispositifs.len(), Eligibility::Pending);
@@ -121,6 +125,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
             inputs,
             unknown_inputs,
             date,
+            decision_date: None,
             memo: scratch.memo,
             locals: scratch.locals,
             eligibility: scratch.eligibility,
@@ -200,54 +205,6 @@ impl<'a, T: Tracer> Eval<'a, T> {
     fn set_memo(&mut self, id: DefId, state: Memo) {
         if let Some(slot) = self.memo.get_mut(id as usize) {
             *slot = state;
-        }
-    }
-
-    /// The base value, unless exceptions hold; all exception conditions are evaluated so that
-    /// contradictory exceptions are reported. An exception whose condition is unknown makes the
-    /// value unknown (it might replace it).
-    fn compute(&mut self, def: &Def) -> R<(Value, Option<usize>)> {
-        let mut chosen: Option<(usize, Value)> = None;
-        let mut undecided: Option<Box<Stop>> = None;
-        for (i, branch) in def.exceptions.iter().enumerate() {
-            match self.eval_bool(&branch.condition) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(e) if e.is_unknown() => {
-                    undecided = Some(match undecided {
-                        Some(u) => unknown::merge(u, e),
-                        None => e,
-                    });
-                    continue;
-                }
-                Err(e) => return Err(e),
-            }
-            let value = self.eval(&branch.value)?;
-            match &chosen {
-                None => chosen = Some((i, value)),
-                Some((first, v)) => {
-                    if !(ops::equal(v, &value) || *v == value) {
-                        let label = |k: usize| {
-                            def.exceptions
-                                .get(k)
-                                .map(|b| b.label.clone())
-                                .unwrap_or_default()
-                        };
-                        return Err(fail(EvalError::ExceptionConflict {
-                            def: def.name.clone(),
-                            first: label(*first),
-                            second: label(i),
-                        }));
-                    }
-                }
-            }
-        }
-        if let Some(u) = undecided {
-            return Err(u);
-        }
-        match chosen {
-            Some((i, value)) => Ok((value, Some(i))),
-            None => Ok((self.eval(&def.expr)?, None)),
         }
     }
 
@@ -500,11 +457,19 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 let x = self.eval(x)?;
                 self.check(ops::round(&x, *mode))
             }
-            Expr::Eligible(d) => match self.eligibility(*d)?.0 {
-                Some(eligible) => Ok(Value::Bool(eligible)),
-                None => Err(unknown(self.eligibility_missing(*d))),
-            },
+            Expr::AsOf { expr, date } => {
+                let date = self.eval_date(date)?;
+                self.as_of(expr, date)
+            }
+            Expr::Eligible(d) => {
+                self.decided_at_decision_date(*d)?;
+                match self.eligibility(*d)?.0 {
+                    Some(eligible) => Ok(Value::Bool(eligible)),
+                    None => Err(unknown(self.eligibility_missing(*d))),
+                }
+            }
             Expr::DispositifOutput { dispositif, def } => {
+                self.decided_at_decision_date(*dispositif)?;
                 let eligible = self.eligibility(*dispositif)?.0;
                 if eligible == Some(true) {
                     self.def(*def)

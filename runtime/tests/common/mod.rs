@@ -308,6 +308,7 @@ pub fn round(e: Expr, mode: RoundMode) -> Expr {
 
 pub fn exception(label: &str, condition: Expr, value: Expr) -> ExceptionBranch {
     ExceptionBranch {
+        parent: None,
         label: label.to_owned(),
         condition,
         value,

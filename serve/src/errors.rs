@@ -1,0 +1,181 @@
+//! Errors as HTTP responses: the CLI's JSON error (`{"erreur": {"type", "message", …}}`) with
+//! the status that says whose fault it is.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value as Json};
+use socle_runtime::{DossierError, DossierErrorKind, DossierErrors, DossierWarning, EvalError};
+
+/// Why a dossier could not be decided, as `socle decide` reports it.
+pub enum Refusal {
+    /// Every error of the dossier (never empty), and its warnings.
+    Invalid(DossierErrors),
+    Evaluation(EvalError),
+}
+
+fn error_json(e: &DossierError) -> Json {
+    json!({
+        "chemin": e.path(),
+        "attendu": e.expected(),
+        "trouve": e.found(),
+        "message": e.to_string(),
+    })
+}
+
+/// An unknown field of the dossier, as `socle decide` publishes it.
+pub fn warning_json(w: &DossierWarning) -> Json {
+    let mut value = json!({ "chemin": w.path, "message": w.to_string() });
+    if let (Some(s), Json::Object(map)) = (&w.suggestion, &mut value) {
+        map.insert("suggestion".into(), Json::String(s.clone()));
+    }
+    value
+}
+
+impl Refusal {
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::Invalid(e) => e
+                .errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ; "),
+            Refusal::Evaluation(e) => e.to_string(),
+        }
+    }
+
+    /// The `erreur` object of CONTRACT.md (the same as `socle decide`'s): the first error's
+    /// fields, then `erreurs` (all of them) and `avertissements` (unknown fields), if any.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Refusal::Invalid(e) => {
+                let mut value = e.first().map_or_else(|| json!({}), error_json);
+                if let Json::Object(map) = &mut value {
+                    map.insert("type".into(), "dossier_invalide".into());
+                    map.insert(
+                        "erreurs".into(),
+                        e.errors.iter().map(error_json).collect::<Vec<_>>().into(),
+                    );
+                    if !e.warnings.is_empty() {
+                        map.insert(
+                            "avertissements".into(),
+                            e.warnings
+                                .iter()
+                                .map(warning_json)
+                                .collect::<Vec<_>>()
+                                .into(),
+                        );
+                    }
+                }
+                value
+            }
+            Refusal::Evaluation(e) => json!({
+                "type": "evaluation_impossible",
+                "message": e.to_string(),
+            }),
+        }
+    }
+
+    /// 400 for text that is not JSON, 413 for a dossier over a size limit, 422 otherwise.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Refusal::Invalid(e) if kind(e) == Some(DossierErrorKind::Syntax) => {
+                StatusCode::BAD_REQUEST
+            }
+            Refusal::Invalid(e) if kind(e) == Some(DossierErrorKind::Limit) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+fn kind(e: &DossierErrors) -> Option<DossierErrorKind> {
+    e.first().map(DossierError::kind)
+}
+
+/// An error response: a status and the `erreur` object.
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: Json,
+}
+
+impl ApiError {
+    /// An error of type `kind` with a French `message`.
+    pub fn new(status: StatusCode, kind: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: json!({ "type": kind, "message": message.into() }),
+        }
+    }
+
+    pub fn unknown_ruleset(name: &str, known: &[String]) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "jeu_de_regles_inconnu",
+            format!(
+                "jeu de règles inconnu : `{name}` ; jeux de règles en service : {}",
+                known.join(", ")
+            ),
+        )
+    }
+
+    pub fn bad_query(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "parametre_invalide", message)
+    }
+
+    pub fn too_large(max: usize) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "dossier_trop_grand",
+            too_large_message(max),
+        )
+    }
+
+    pub fn timeout(limit: std::time::Duration) -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "delai_depasse",
+            format!(
+                "la requête a dépassé le délai de {} s ; réessayez plus tard",
+                limit.as_secs_f64()
+            ),
+        )
+    }
+
+    pub fn internal(message: impl std::fmt::Display) -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "erreur_interne",
+            format!("erreur interne du service : {message}"),
+        )
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> ApiError {
+        ApiError {
+            status: refusal.status(),
+            body: refusal.to_json(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(json!({ "erreur": self.body }))).into_response()
+    }
+}
+
+/// The CLI's message for a dossier over the size limit.
+pub fn too_large_message(max: usize) -> String {
+    format!("le dossier dépasse la taille maximale de {max} octets")
+}
+
+/// The CLI's message for text that is not UTF-8.
+pub fn not_utf8_message(valid_up_to: usize) -> String {
+    format!(
+        "le texte n'est pas encodé en UTF-8 (octet n° {} illisible)",
+        valid_up_to + 1
+    )
+}

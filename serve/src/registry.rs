@@ -1,0 +1,162 @@
+//! The rulesets in service: compiled at start-up, recompiled on SIGHUP and swapped atomically,
+//! so a request always decides with one whole set, old or new.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use socle_compiler::{Diagnostic, Session, Severity};
+use socle_runtime::Engine;
+
+/// Compiled rulesets, by name (`val-doise`).
+#[derive(Clone, Debug, Default)]
+pub struct Rulesets {
+    engines: BTreeMap<String, Engine>,
+}
+
+impl Rulesets {
+    /// The engine of the ruleset named `name`.
+    pub fn get(&self, name: &str) -> Option<&Engine> {
+        self.engines.get(name)
+    }
+
+    /// The names in service, sorted.
+    pub fn names(&self) -> Vec<String> {
+        self.engines.keys().cloned().collect()
+    }
+}
+
+/// The current [`Rulesets`] and where they were read from.
+pub struct Registry {
+    current: RwLock<Arc<Rulesets>>,
+    paths: Vec<PathBuf>,
+}
+
+impl Registry {
+    /// A registry serving `rulesets`, which were compiled from `paths`.
+    pub fn new(rulesets: Rulesets, paths: Vec<PathBuf>) -> Registry {
+        Registry {
+            current: RwLock::new(Arc::new(rulesets)),
+            paths,
+        }
+    }
+
+    /// The set in service now; a request keeps it for its whole duration.
+    pub fn current(&self) -> Arc<Rulesets> {
+        match self.current.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Recompiles every ruleset from disk; on success the new set replaces the old one, on
+    /// failure the old one stays and the French error is returned.
+    pub fn reload(&self) -> Result<Vec<String>, String> {
+        let fresh = compile(&self.paths)?;
+        let names = fresh.names();
+        let fresh = Arc::new(fresh);
+        match self.current.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(names)
+    }
+}
+
+/// Recompiles on each SIGHUP, off the request threads. Never returns.
+pub(crate) async fn reload_on_sighup(registry: Arc<Registry>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut hangup) = signal(SignalKind::hangup()) else {
+        eprintln!("socle serve : erreur : signal SIGHUP indisponible, pas de rechargement");
+        return;
+    };
+    while hangup.recv().await.is_some() {
+        eprintln!("socle serve : SIGHUP reçu, recompilation des jeux de règles");
+        let registry = registry.clone();
+        match tokio::task::spawn_blocking(move || registry.reload()).await {
+            Ok(Ok(names)) => eprintln!(
+                "socle serve : jeux de règles rechargés : {}",
+                names.join(", ")
+            ),
+            Ok(Err(message)) => eprintln!(
+                "socle serve : erreur : rechargement refusé, les règles précédentes restent en service : {message}"
+            ),
+            Err(e) => eprintln!(
+                "socle serve : erreur : rechargement interrompu, les règles précédentes restent en service ({e})"
+            ),
+        }
+    }
+}
+
+fn has_socle_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "socle"))
+    })
+}
+
+/// What one path names: a ruleset directory or `.socle` file, or a directory of rulesets.
+fn targets(path: &Path) -> Result<Vec<PathBuf>, String> {
+    if path.is_file() || has_socle_files(path) {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    if !path.is_dir() {
+        return Err(format!(
+            "{} : fichier ou dossier introuvable",
+            path.display()
+        ));
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("{} : lecture impossible ({e})", path.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && has_socle_files(p))
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        return Err(format!(
+            "{} ne contient aucun fichier .socle ni aucun jeu de règles",
+            path.display()
+        ));
+    }
+    Ok(dirs)
+}
+
+/// Compiles every ruleset `paths` name. The first one that does not compile makes the whole
+/// set fail, with its diagnostics in the message.
+pub fn compile(paths: &[PathBuf]) -> Result<Rulesets, String> {
+    let mut session = Session::new();
+    let mut engines = BTreeMap::new();
+    for path in paths {
+        for target in targets(path)? {
+            let loaded = if target.is_file() {
+                session.load_file(&target)
+            } else {
+                session.load_ruleset_dir(&target)
+            };
+            let ruleset = loaded.map_err(|e| e.to_string())?;
+            let (program, diagnostics) = session.compile(ruleset);
+            let errors: Vec<Diagnostic> = diagnostics
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect();
+            let program = match program {
+                Some(program) if errors.is_empty() => program,
+                _ => {
+                    return Err(format!(
+                        "le jeu de règles {} ne compile pas ({} erreur(s))\n{}",
+                        target.display(),
+                        errors.len(),
+                        session.render(&errors, false)
+                    ))
+                }
+            };
+            let name = program.ruleset.clone();
+            let engine = Engine::new(program)
+                .map_err(|e| format!("{} : programme compilé invalide : {e}", target.display()))?;
+            engines.insert(name, engine);
+        }
+    }
+    Ok(Rulesets { engines })
+}
