@@ -12,8 +12,12 @@ use crate::model::Item;
 use crate::sources::{citations, sources_list};
 use crate::svg::{self, Chart, Segment};
 
-/// A date as a caseworker writes it.
+/// A date as a caseworker writes it; a version the text does not date (`depuis toujours`)
+/// starts on a sentinel day that must never be shown as a date.
 pub fn date_fr(d: NaiveDate) -> String {
+    if d == Validity::ALWAYS {
+        return "depuis toujours".to_owned();
+    }
     d.format("%d/%m/%Y").to_string()
 }
 
@@ -152,12 +156,36 @@ fn history_chart(
     series: &[Vec<(NaiveDate, Option<NaiveDate>, f64)>],
     keys: &[String],
 ) -> String {
-    let first = series.iter().flatten().map(|s| s.0).min();
     let last = series
         .iter()
         .flatten()
         .map(|s| s.1.unwrap_or(s.0).max(s.0))
         .max();
+    // An undated first version (`depuis toujours`) is drawn from a year before the next date,
+    // not from year 1.
+    let dated_first = series
+        .iter()
+        .flatten()
+        .flat_map(|s| [Some(s.0), s.1])
+        .flatten()
+        .filter(|d| *d != Validity::ALWAYS)
+        .min();
+    let undated_from = dated_first.and_then(|d| d.checked_sub_days(Days::new(365)));
+    let series: Vec<Vec<(NaiveDate, Option<NaiveDate>, f64)>> = series
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(
+                    |&(from, end, y)| match (from == Validity::ALWAYS, undated_from) {
+                        (true, Some(start)) => (start, end, y),
+                        _ => (from, end, y),
+                    },
+                )
+                .collect()
+        })
+        .collect();
+    let series = series.as_slice();
+    let first = series.iter().flatten().map(|s| s.0).min();
     let (Some(first), Some(last)) = (first, last) else {
         return String::new();
     };
@@ -221,8 +249,12 @@ pub fn bareme_tables(item: Item<'_>, b: &BaremeDecl, heading: &str) -> String {
     let mut out = String::new();
     for (v, end) in b.versions.iter().zip(&ends) {
         out.push_str(&format!(
-            "<{heading}>Version du {} {}</{heading}>\n",
-            date_fr(v.validity.from),
+            "<{heading}>Version {} {}</{heading}>\n",
+            if v.validity.from == Validity::ALWAYS {
+                date_fr(v.validity.from)
+            } else {
+                format!("du {}", date_fr(v.validity.from))
+            },
             end.map_or_else(
                 || "(en vigueur)".to_owned(),
                 |e| format!("au {}", date_fr(e))
@@ -356,4 +388,22 @@ pub fn embedded(item: Item<'_>, link: &str) -> Option<String> {
         crate::html::code_block(&header_line(item)),
         body
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_undated_version_is_never_shown_as_year_1() {
+        assert_eq!(date_fr(Validity::ALWAYS), "depuis toujours");
+        let d = NaiveDate::from_ymd_opt(2004, 1, 1).unwrap_or(Validity::ALWAYS);
+        assert_eq!(date_fr(d), "01/01/2004");
+        let chart = history_chart(
+            "x",
+            &[vec![(Validity::ALWAYS, Some(d), 1.0), (d, None, 2.0)]],
+            &[],
+        );
+        assert!(!chart.contains("0001"), "{chart}");
+    }
 }
