@@ -4,14 +4,13 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
-use socle_runtime::{
-    published, DecideOptions, DecodeOptions, DossierError, DossierErrors, DossierWarning, Engine,
-    Selection,
-};
+use socle_runtime::{published, DecideOptions, DecodeOptions, DossierWarning, Engine, Selection};
 
 use crate::check::compile_single;
 use crate::exit::{usage_error, Status};
 use crate::Format;
+
+pub use socle_runtime::{warning_json, Refusal};
 
 pub fn parse_date(date: Option<&str>) -> Result<Option<NaiveDate>, Status> {
     date.map(|d| {
@@ -26,75 +25,6 @@ pub fn parse_date(date: Option<&str>) -> Result<Option<NaiveDate>, Status> {
 
 pub fn read_input(path: &Path) -> Result<String, Status> {
     crate::input::read_dossier(path)
-}
-
-/// Why a dossier could not be decided, as CONTRACT.md's JSON error.
-pub enum Refusal {
-    /// Every error of the dossier (never empty), and its warnings.
-    Invalid(DossierErrors),
-    Evaluation(socle_runtime::EvalError),
-}
-
-fn error_json(e: &DossierError) -> Json {
-    json!({
-        "chemin": e.path(),
-        "attendu": e.expected(),
-        "trouve": e.found(),
-        "message": e.to_string(),
-    })
-}
-
-fn warning_json(w: &DossierWarning) -> Json {
-    let mut value = json!({ "chemin": w.path, "message": w.to_string() });
-    if let (Some(s), Json::Object(map)) = (&w.suggestion, &mut value) {
-        map.insert("suggestion".into(), Json::String(s.clone()));
-    }
-    value
-}
-
-impl Refusal {
-    pub fn message(&self) -> String {
-        match self {
-            Refusal::Invalid(e) => e
-                .errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" ; "),
-            Refusal::Evaluation(e) => e.to_string(),
-        }
-    }
-
-    pub fn to_json(&self) -> Json {
-        match self {
-            // The first error's fields stay at the top (CONTRACT.md), `erreurs` lists them all.
-            Refusal::Invalid(e) => {
-                let mut value = e.first().map_or_else(|| json!({}), error_json);
-                if let Json::Object(map) = &mut value {
-                    map.insert("type".into(), "dossier_invalide".into());
-                    map.insert(
-                        "erreurs".into(),
-                        e.errors.iter().map(error_json).collect::<Vec<_>>().into(),
-                    );
-                    if !e.warnings.is_empty() {
-                        map.insert(
-                            "avertissements".into(),
-                            e.warnings
-                                .iter()
-                                .map(warning_json)
-                                .collect::<Vec<_>>()
-                                .into(),
-                        );
-                    }
-                }
-                value
-            }
-            Refusal::Evaluation(e) => json!({
-                "type": "evaluation_impossible",
-                "message": e.to_string(),
-            }),
-        }
-    }
 }
 
 /// The options shared by `decide` and `batch`.

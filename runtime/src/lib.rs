@@ -81,6 +81,7 @@ mod ops;
 pub mod published;
 mod questions;
 mod reads;
+mod refusal;
 pub mod render;
 mod trace;
 mod validate;
@@ -98,6 +99,7 @@ pub use decode::{
 };
 pub use error::{DossierError, DossierErrorKind, EvalError, ProgramError};
 pub use ir::{Program, ProgramLoadError, FORMAT_VERSION};
+pub use refusal::{warning_json, Refusal};
 pub use trace::{ParamTrace, TraceEntry};
 pub use validate::MAX_LOCALS;
 pub use value::Value;

@@ -4,80 +4,17 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value as Json};
-use socle_runtime::{DossierError, DossierErrorKind, DossierErrors, DossierWarning, EvalError};
+pub use socle_runtime::{warning_json, Refusal};
+use socle_runtime::{DossierError, DossierErrorKind, DossierErrors};
 
-/// Why a dossier could not be decided, as `socle decide` reports it.
-pub enum Refusal {
-    /// Every error of the dossier (never empty), and its warnings.
-    Invalid(DossierErrors),
-    Evaluation(EvalError),
-}
-
-fn error_json(e: &DossierError) -> Json {
-    json!({
-        "chemin": e.path(),
-        "attendu": e.expected(),
-        "trouve": e.found(),
-        "message": e.to_string(),
-    })
-}
-
-/// An unknown field of the dossier, as `socle decide` publishes it.
-pub fn warning_json(w: &DossierWarning) -> Json {
-    let mut value = json!({ "chemin": w.path, "message": w.to_string() });
-    if let (Some(s), Json::Object(map)) = (&w.suggestion, &mut value) {
-        map.insert("suggestion".into(), Json::String(s.clone()));
-    }
-    value
-}
-
-impl Refusal {
-    pub fn message(&self) -> String {
-        match self {
-            Refusal::Invalid(e) => e
-                .errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" ; "),
-            Refusal::Evaluation(e) => e.to_string(),
-        }
-    }
-
-    /// The `erreur` object of CONTRACT.md (the same as `socle decide`'s): the first error's
-    /// fields, then `erreurs` (all of them) and `avertissements` (unknown fields), if any.
-    pub fn to_json(&self) -> Json {
-        match self {
-            Refusal::Invalid(e) => {
-                let mut value = e.first().map_or_else(|| json!({}), error_json);
-                if let Json::Object(map) = &mut value {
-                    map.insert("type".into(), "dossier_invalide".into());
-                    map.insert(
-                        "erreurs".into(),
-                        e.errors.iter().map(error_json).collect::<Vec<_>>().into(),
-                    );
-                    if !e.warnings.is_empty() {
-                        map.insert(
-                            "avertissements".into(),
-                            e.warnings
-                                .iter()
-                                .map(warning_json)
-                                .collect::<Vec<_>>()
-                                .into(),
-                        );
-                    }
-                }
-                value
-            }
-            Refusal::Evaluation(e) => json!({
-                "type": "evaluation_impossible",
-                "message": e.to_string(),
-            }),
-        }
-    }
-
+/// The HTTP status of a refusal: whose fault it is.
+pub trait HttpStatus {
     /// 400 for text that is not JSON, 413 for a dossier over a size limit, 422 otherwise.
-    pub fn status(&self) -> StatusCode {
+    fn status(&self) -> StatusCode;
+}
+
+impl HttpStatus for Refusal {
+    fn status(&self) -> StatusCode {
         match self {
             Refusal::Invalid(e) if kind(e) == Some(DossierErrorKind::Syntax) => {
                 StatusCode::BAD_REQUEST
