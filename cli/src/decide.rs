@@ -162,12 +162,9 @@ pub fn run(ruleset: &Path, dossier: &Path, args: &DecideArgs, format: Format) ->
                 eprintln!("erreur : dispositif non décidé, {line}");
             }
             for d in &decision.dispositifs {
-                if d.erreur.is_none() && !d.is_decided() {
-                    let paths: Vec<String> = d
-                        .manquants
-                        .iter()
-                        .map(|s| decision.input_path(*s))
-                        .collect();
+                if d.error.is_none() && !d.is_decided() {
+                    let paths: Vec<String> =
+                        d.missing.iter().map(|s| decision.input_path(*s)).collect();
                     eprintln!("indéterminé : {}, il manque : {}", d.id, paths.join(", "));
                 }
             }

@@ -36,7 +36,7 @@ fn builtins_evaluate() {
     let decision = engine
         .decide(&dossier, &socle_runtime::DecideOptions::default())
         .unwrap();
-    let values = &decision.dispositifs[0].valeurs;
+    let values = &decision.dispositifs[0].values;
     assert_eq!(values.len(), CASES.len());
     let mut out = String::new();
     for ((_, expr), v) in CASES.iter().zip(values) {

@@ -12,10 +12,10 @@ fn decide(engine: &Engine, dossier: &str, options: &DecideOptions) -> String {
     let dossier = engine.decode_str(dossier).unwrap();
     let decision = engine.decide(&dossier, options).unwrap();
     let d = &decision.dispositifs[0];
-    if let Some(e) = &d.erreur {
+    if let Some(e) = &d.error {
         return format!("erreur : {e}");
     }
-    d.valeurs
+    d.values
         .iter()
         .map(|v| format!("{} = {}", v.name, decision.value_json(&v.value, &v.ty)))
         .collect::<Vec<_>>()

@@ -99,7 +99,7 @@ impl Examples {
 
     fn decision(&self, d: &DispositifDecision) -> String {
         let mut out = String::new();
-        if let Some(e) = &d.erreur {
+        if let Some(e) = &d.error {
             out.push_str(&format!(
                 "<p class=\"non\">Décision impossible : {}</p>\n",
                 esc(&e.to_string())
@@ -114,9 +114,9 @@ impl Examples {
                 None => "<span class=\"non\">indéterminé</span>",
             }
         ));
-        if !d.valeurs.is_empty() {
+        if !d.values.is_empty() {
             out.push_str("<table class=\"valeurs\"><thead><tr><th>Valeur</th><th>Résultat</th></tr></thead><tbody>\n");
-            for v in &d.valeurs {
+            for v in &d.values {
                 out.push_str(&format!(
                     "<tr><td><code>{}</code></td><td class=\"nombre\">{}</td></tr>\n",
                     esc(&v.name),
@@ -131,7 +131,7 @@ impl Examples {
                 out.push_str(&format!(
                     "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
                     esc(m.id()),
-                    match m.satisfaite {
+                    match m.satisfied {
                         Some(true) => "<span class=\"oui\">oui</span>",
                         Some(false) => "<span class=\"non\">non</span>",
                         None => "?",

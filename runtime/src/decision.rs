@@ -40,19 +40,19 @@ pub struct DispositifDecision {
     pub eligible: Option<bool>,
     /// Named outputs, in order; empty when not eligible. An undetermined dispositif shows the
     /// values computable from the facts given; the others are absent.
-    pub valeurs: Vec<OutputValue>,
+    pub values: Vec<OutputValue>,
     /// Every condition that decided eligibility, in order, then the cumul exclusion if any.
     pub motifs: Vec<Motif>,
     /// The missing dossier fields (input slots, sorted) whose values could change this
     /// decision: its eligibility when undetermined, or a value of an eligible dispositif.
     /// Empty when the dispositif is fully decided.
-    pub manquants: Vec<InputSlot>,
+    pub missing: Vec<InputSlot>,
     /// Present when the decision was made with `explain`.
     pub trace: Option<Vec<TraceEntry>>,
     /// Why this dispositif could not be decided (e.g. no parameter version at the decision
     /// date). It is then not eligible, without motifs nor values; the other dispositifs of the
     /// ruleset are still decided.
-    pub erreur: Option<EvalError>,
+    pub error: Option<EvalError>,
 }
 
 /// One named output of an eligible dispositif.
@@ -72,9 +72,9 @@ pub struct OutputValue {
 #[derive(Clone)]
 pub struct Motif {
     /// `None` when the condition depends on facts the dossier does not give (`manquants`).
-    pub satisfaite: Option<bool>,
+    pub satisfied: Option<bool>,
     /// The missing input slots the condition waits for (empty when it is settled).
-    pub manquants: Vec<InputSlot>,
+    pub missing: Vec<InputSlot>,
     text: MotifText,
 }
 
@@ -212,25 +212,25 @@ impl MotifTemplate {
 impl Motif {
     pub(crate) fn condition(
         template: Arc<MotifTemplate>,
-        satisfaite: Option<bool>,
+        satisfied: Option<bool>,
         values: Shown,
     ) -> Self {
         Motif {
-            satisfaite,
-            manquants: Vec::new(),
+            satisfied,
+            missing: Vec::new(),
             text: MotifText::Condition { template, values },
         }
     }
 
     pub(crate) fn missing(mut self, manquants: Vec<InputSlot>) -> Self {
-        self.manquants = manquants;
+        self.missing = manquants;
         self
     }
 
     pub(crate) fn cumul(id: Arc<str>, message: Arc<str>) -> Self {
         Motif {
-            satisfaite: Some(false),
-            manquants: Vec::new(),
+            satisfied: Some(false),
+            missing: Vec::new(),
             text: MotifText::Cumul { id, message },
         }
     }
@@ -246,7 +246,7 @@ impl Motif {
     /// The sentence shown to the applicant (`âge 86 ans ≥ 60 ans`).
     pub fn message(&self) -> String {
         match &self.text {
-            MotifText::Condition { template, values } => template.render(self.satisfaite, values),
+            MotifText::Condition { template, values } => template.render(self.satisfied, values),
             MotifText::Cumul { message, .. } => message.to_string(),
         }
     }
@@ -254,8 +254,8 @@ impl Motif {
 
 impl PartialEq for Motif {
     fn eq(&self, other: &Self) -> bool {
-        self.satisfaite == other.satisfaite
-            && self.manquants == other.manquants
+        self.satisfied == other.satisfied
+            && self.missing == other.missing
             && self.id() == other.id()
             && self.message() == other.message()
     }
@@ -267,7 +267,7 @@ impl fmt::Debug for Motif {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Motif")
             .field("id", &self.id())
-            .field("satisfaite", &self.satisfaite)
+            .field("satisfaite", &self.satisfied)
             .field("message", &self.message())
             .finish()
     }
@@ -294,7 +294,7 @@ impl Decision {
     pub fn errors(&self) -> impl Iterator<Item = (&str, &EvalError)> {
         self.dispositifs
             .iter()
-            .filter_map(|d| d.erreur.as_ref().map(|e| (&*d.id, e)))
+            .filter_map(|d| d.error.as_ref().map(|e| (&*d.id, e)))
     }
 
     /// Fails with the first dispositif error: for callers that need every dispositif decided.
@@ -352,7 +352,7 @@ impl Decision {
             eligible: d.eligible,
             verse: None,
             valeurs: d
-                .valeurs
+                .values
                 .iter()
                 .map(|v| (v.name.to_string(), self.value_json(&v.value, &v.ty)))
                 .collect(),
@@ -361,13 +361,13 @@ impl Decision {
                 .iter()
                 .map(|m| published::Motif {
                     id: m.id().to_owned(),
-                    satisfaite: m.satisfaite,
+                    satisfaite: m.satisfied,
                     message: m.message(),
-                    manquants: m.manquants.iter().map(|s| self.input_path(*s)).collect(),
+                    manquants: m.missing.iter().map(|s| self.input_path(*s)).collect(),
                 })
                 .collect(),
-            manquants: d.manquants.iter().map(|s| self.manquant(*s)).collect(),
-            erreur: d.erreur.as_ref().map(EvalError::to_string),
+            manquants: d.missing.iter().map(|s| self.manquant(*s)).collect(),
+            erreur: d.error.as_ref().map(EvalError::to_string),
             trace: d
                 .trace
                 .as_ref()
@@ -406,22 +406,22 @@ impl DispositifDecision {
             id,
             title,
             eligible: Some(false),
-            valeurs: Vec::new(),
+            values: Vec::new(),
             motifs: Vec::new(),
-            manquants: Vec::new(),
+            missing: Vec::new(),
             trace: None,
-            erreur: Some(error),
+            error: Some(error),
         }
     }
 
     /// Granted or refused, every value known: nothing is missing.
     pub fn is_decided(&self) -> bool {
-        self.eligible.is_some() && self.manquants.is_empty() && self.erreur.is_none()
+        self.eligible.is_some() && self.missing.is_empty() && self.error.is_none()
     }
 
     /// The value of a named output, if the dispositif is eligible.
     pub fn valeur(&self, name: &str) -> Option<&Value> {
-        self.valeurs
+        self.values
             .iter()
             .find(|v| &*v.name == name)
             .map(|v| &v.value)

@@ -31,7 +31,7 @@ impl Decision {
     pub fn questions(&self) -> Vec<published::Question> {
         let mut blocked: Vec<(InputSlot, Vec<String>)> = Vec::new();
         for d in &self.dispositifs {
-            for slot in &d.manquants {
+            for slot in &d.missing {
                 match blocked.iter_mut().find(|(s, _)| s == slot) {
                     Some((_, list)) => list.push(d.id.to_string()),
                     None => blocked.push((*slot, vec![d.id.to_string()])),

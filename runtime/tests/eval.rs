@@ -50,7 +50,7 @@ fn eval_in(
     let engine = b.engine();
     let dossier = engine.decode_json(&dossier).unwrap();
     let decision = engine.decide_strict(&dossier, &on("2024-11-19"))?;
-    Ok(decision.dispositifs[0].valeurs[0].value.clone())
+    Ok(decision.dispositifs[0].values[0].value.clone())
 }
 
 fn eval(ty: Ty, expr: Expr) -> Result<Value, EvalError> {
@@ -475,7 +475,7 @@ fn param_on(expr: impl Fn(u32, u32) -> Expr, on_day: &str) -> Result<Value, Eval
     let dossier = engine.decode_json(&serde_json::json!({})).unwrap();
     engine
         .decide_strict(&dossier, &on(on_day))
-        .map(|d| d.dispositifs[0].valeurs[0].value.clone())
+        .map(|d| d.dispositifs[0].values[0].value.clone())
 }
 
 /// A dispositif that cannot be decided at this date says why, and the others are still decided.
@@ -763,7 +763,7 @@ fn exception_branches() {
         let decision = exceptions(second, inapte, taux).unwrap();
         let t = &decision.dispositifs[0];
         (
-            t.valeurs[0].value.clone(),
+            t.values[0].value.clone(),
             t.trace.as_ref().unwrap()[0].exception.clone(),
         )
     };
@@ -896,12 +896,12 @@ fn cumul_exclusion() {
     let decision = decide_gir(&engine, 3).unwrap();
     let menage = decision.dispositif("menage").unwrap();
     assert_eq!(menage.eligible, Some(false));
-    assert!(menage.valeurs.is_empty());
+    assert!(menage.values.is_empty());
     assert_eq!(menage.motifs.len(), 2);
-    assert_eq!(menage.motifs[0].satisfaite, Some(true));
+    assert_eq!(menage.motifs[0].satisfied, Some(true));
     assert_eq!(menage.motifs[0].message(), "condition toujours satisfaite");
     let cumul = menage.motif("cumul_apa").unwrap();
-    assert_eq!(cumul.satisfaite, Some(false));
+    assert_eq!(cumul.satisfied, Some(false));
     assert_eq!(
         cumul.message(),
         "non cumulable avec Allocation personnalisée d'autonomie, pour lequel le dossier est éligible"

@@ -101,7 +101,7 @@ fn outcomes(a: Option<bool>, b: Option<bool>, x: Option<i64>) -> String {
             let outcome = match d.eligible {
                 Some(true) => "vrai".to_owned(),
                 Some(false) => "faux".to_owned(),
-                None => format!("? {:?}", d.manquants),
+                None => format!("? {:?}", d.missing),
             };
             format!("{name}={outcome}")
         })

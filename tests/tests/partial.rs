@@ -110,14 +110,14 @@ fn check(
     removed: &[u32],
 ) -> Result<(), String> {
     let id = &full.id;
-    for m in &part.manquants {
+    for m in &part.missing {
         if !removed.contains(m) {
             return Err(format!("{id} : {m} nommé manquant mais donné"));
         }
     }
     // Values shown are those of the complete dossier (an undetermined dispositif may show
     // values that a refused one does not have).
-    for v in &part.valeurs {
+    for v in &part.values {
         if full.eligible == Some(true) && full.valeur(&v.name) != Some(&v.value) {
             return Err(format!(
                 "{id}.{} : {:?} au lieu de {:?}",
@@ -128,13 +128,13 @@ fn check(
         }
     }
     match part.eligible {
-        None if part.manquants.is_empty() => Err(format!("{id} indéterminé sans manquants")),
+        None if part.missing.is_empty() => Err(format!("{id} indéterminé sans manquants")),
         None => Ok(()),
         Some(e) if Some(e) != full.eligible => Err(format!(
             "{id} : {e} au lieu de {:?} ({:?} retirés)",
             full.eligible, removed
         )),
-        Some(_) if part.manquants.is_empty() && part.valeurs != full.valeurs => {
+        Some(_) if part.missing.is_empty() && part.values != full.values => {
             Err(format!("{id} décidé avec d'autres valeurs"))
         }
         Some(_) => Ok(()),
@@ -154,10 +154,10 @@ fn guarantee(engine: &Engine, seed: u64, mask: u64) -> Result<(), String> {
         .collect();
     let part = decide(engine, &values, &removed);
     for (f, d) in full.dispositifs.iter().zip(&part.dispositifs) {
-        if f.erreur.is_some() {
+        if f.error.is_some() {
             continue;
         }
-        if let Some(e) = &d.erreur {
+        if let Some(e) = &d.error {
             return Err(format!(
                 "{} : erreur avec des champs retirés seulement : {e}",
                 d.id
@@ -173,20 +173,20 @@ fn guarantee(engine: &Engine, seed: u64, mask: u64) -> Result<(), String> {
             .position(|x| x.id == f.id)
             .expect("same order");
         let mut rounds = 0;
-        while !current.manquants.is_empty() || current.eligible.is_none() {
+        while !current.missing.is_empty() || current.eligible.is_none() {
             rounds += 1;
             if rounds > slots + 1 {
                 return Err(format!("{} : jamais décidé", f.id));
             }
-            still.retain(|s| !current.manquants.contains(s));
+            still.retain(|s| !current.missing.contains(s));
             let next = decide(engine, &values, &still);
             current = next.dispositifs[index].clone();
-            if let Some(e) = &current.erreur {
+            if let Some(e) = &current.error {
                 return Err(format!("{} : erreur après avoir complété : {e}", f.id));
             }
             check(f, &current, &still)?;
         }
-        if current.eligible != f.eligible || current.valeurs != f.valeurs {
+        if current.eligible != f.eligible || current.values != f.values {
             return Err(format!("{} : décidé autrement une fois complété", f.id));
         }
     }

@@ -123,12 +123,12 @@ impl<T: Tracer> Eval<'_, T> {
             None => self.eligibility_missing(d),
             Some(_) => Missing::default(),
         };
-        let mut valeurs = Vec::new();
+        let mut values = Vec::new();
         if eligible != Some(false) {
-            valeurs.reserve_exact(disp.outputs.len());
+            values.reserve_exact(disp.outputs.len());
             for (output, name) in disp.outputs.iter().zip(&names.outputs) {
                 match self.def(output.def) {
-                    Ok(value) => valeurs.push(OutputValue {
+                    Ok(value) => values.push(OutputValue {
                         name: name.clone(),
                         value,
                         ty: output.ty.clone(),
@@ -147,11 +147,11 @@ impl<T: Tracer> Eval<'_, T> {
             id: names.id.clone(),
             title: names.title.clone(),
             eligible,
-            valeurs,
+            values,
             motifs,
-            manquants: manquants.into_slots(),
+            missing: manquants.into_slots(),
             trace: self.tracer.entries(p, &disp.trace_defs),
-            erreur: None,
+            error: None,
         })
     }
 
