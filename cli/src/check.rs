@@ -326,7 +326,7 @@ pub fn compile_single(path: &Path) -> Result<socle_runtime::Engine, Status> {
             .map_err(|e| usage_error(format!("programme compilé invalide : {e}"))),
         _ => {
             let color = crate::help::colour_on_stderr();
-            eprint!("{}", session.render(&errors, color));
+            eprint!("{}", relative_text(&session.render(&errors, color)));
             Err(usage_error(format!(
                 "le jeu de règles {} ne compile pas ({})",
                 path.display(),

@@ -87,6 +87,24 @@ fn every_output_of_check_shows_paths_relative_to_the_current_directory() {
     }
 }
 
+#[test]
+fn a_ruleset_that_does_not_compile_is_shown_with_relative_paths_by_every_command() {
+    let dir = Broken::new("relative-decide");
+    let absolute = dir.0.canonicalize().unwrap().display().to_string();
+    std::fs::write(dir.0.join("d.json"), "{}").unwrap();
+    for args in [
+        &["decide", "faux", "--dossier", "d.json"][..],
+        &["batch", "faux", "--dossiers", "d.json"][..],
+        &["schema", "faux"][..],
+    ] {
+        let out = socle_in(&dir.0, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("faux/a.socle:1:24"), "{args:?}: {stderr}");
+        assert!(!stderr.contains(&absolute), "{args:?}: {stderr}");
+    }
+}
+
 fn object<'a>(value: &'a Json, what: &str) -> &'a serde_json::Map<String, Json> {
     value
         .as_object()
