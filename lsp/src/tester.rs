@@ -1,7 +1,7 @@
 //! Golden tests from the editor: the code lenses « ▶ tester » on each case of a test-case file
 //! and on each dispositif of a ruleset, and the `socle.tester` command they carry, which runs
-//! the golden harness in the server on the ruleset as edited (case files as on disk), then
-//! publishes each failing case as a diagnostic on its `id` line.
+//! the golden harness in the server on the texts as edited (open documents, the disk for the
+//! others), then publishes each failing case as a diagnostic on its `id` line.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use lsp_types::{
 use serde_json::{json, Value};
 use socle_compiler::ide::DefKind;
 use socle_golden::load::parse_case_file;
-use socle_golden::suite::{load_case_files, test_ruleset, Options};
+use socle_golden::suite::{load_case_files_with, test_ruleset_with, Options};
 use socle_golden::RunResult;
 
 use crate::convert::LineIndex;
@@ -111,9 +111,10 @@ fn dispositif_lenses(server: &mut Server, path: &Path) -> Vec<CodeLens> {
     if found.is_empty() {
         return Vec::new();
     }
+    let texts = open_case_files(server);
     let counts = match server.host.ruleset_session(dir) {
         Some((session, _)) => {
-            let (files, _) = load_case_files(session, dir);
+            let (files, _) = load_case_files_with(session, dir, &texts);
             let mut counts: BTreeMap<String, usize> = BTreeMap::new();
             for case in files.iter().flat_map(|f| &f.cases) {
                 for name in concerned(case) {
@@ -138,6 +139,15 @@ fn dispositif_lenses(server: &mut Server, path: &Path) -> Vec<CodeLens> {
                 Some(&name),
             )
         })
+        .collect()
+}
+
+/// The editor's text of the open case files, which the runs use instead of the disk's.
+fn open_case_files(server: &Server) -> Vec<(PathBuf, String)> {
+    server
+        .cases
+        .iter()
+        .filter_map(|(uri, (text, _))| Some((uri.to_file_path().ok()?, text.clone())))
         .collect()
 }
 
@@ -168,12 +178,13 @@ pub(crate) fn execute(server: &mut Server, arguments: &[Value]) -> Result<Ran, S
         .ok_or("socle.tester attend le dossier du jeu de règles en premier argument")?;
     let case = arguments.get(1).and_then(Value::as_str).map(str::to_owned);
     let dispositif = arguments.get(2).and_then(Value::as_str).map(str::to_owned);
+    let texts = open_case_files(server);
     let Some((session, ruleset)) = server.host.ruleset_session(&dir) else {
         return Err(format!("aucun jeu de règles chargé dans {}", dir.display()));
     };
     // Only the cases of that dispositif: their ids, from the case files.
     let wanted: Option<HashSet<String>> = dispositif.as_ref().map(|d| {
-        let (files, _) = load_case_files(session, &dir);
+        let (files, _) = load_case_files_with(session, &dir, &texts);
         files
             .iter()
             .flat_map(|f| &f.cases)
@@ -185,7 +196,7 @@ pub(crate) fn execute(server: &mut Server, arguments: &[Value]) -> Result<Ran, S
         filter: case.clone(),
         ..Options::default()
     };
-    let mut outcome = test_ruleset(session, ruleset, &dir, &options);
+    let mut outcome = test_ruleset_with(session, ruleset, &dir, &options, &texts);
     outcome.results.retain(|r| {
         case.as_ref().is_none_or(|c| r.case_id == *c)
             && wanted.as_ref().is_none_or(|w| w.contains(&r.case_id))

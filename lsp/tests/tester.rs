@@ -233,16 +233,32 @@ fn lenses_run_the_golden_cases_and_publish_failures() {
         "{message}"
     );
 
-    // The file opened in the editor keeps the failure next to its own checks.
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": repo.uri(toml), "languageId": "toml", "version": 1, "text": wrong } }),
-    );
-    let (_, sent) = c.request("workspace/symbol", json!({ "query": "zzz" }));
-    assert_eq!(last_for(&sent, &repo.uri(toml)).len(), 1);
-
     // Fixed: the diagnostic is cleared.
     std::fs::write(repo.path(toml), &good).unwrap();
+    let (summary, sent) = c.request("workspace/executeCommand", execute.clone());
+    assert_eq!(summary, "1 cas réussi, 0 échoué");
+    assert_eq!(last_for(&sent, &repo.uri(toml)), Vec::<Value>::new());
+
+    // The same in the editor, unsaved: the run reads the open document's text, and the
+    // failure stays next to the file's own checks as it is typed.
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": repo.uri(toml), "languageId": "toml", "version": 1, "text": good } }),
+    );
+    let change = |version: i32, text: &str| json!({ "textDocument": { "uri": repo.uri(toml), "version": version }, "contentChanges": [{ "text": text }] });
+    c.notify("textDocument/didChange", change(2, &wrong));
+    let (summary, sent) = c.request("workspace/executeCommand", execute.clone());
+    assert_eq!(summary, "0 cas réussi, 1 échoué");
+    let diagnostics = last_for(&sent, &repo.uri(toml));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert!(diagnostics[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("obtenu"));
+    c.notify("textDocument/didChange", change(3, &format!("{wrong}\n")));
+    let (_, sent) = c.request("workspace/symbol", json!({ "query": "zzz" }));
+    assert_eq!(last_for(&sent, &repo.uri(toml)).len(), 1);
+    c.notify("textDocument/didChange", change(4, &good));
     let (summary, sent) = c.request("workspace/executeCommand", execute);
     assert_eq!(summary, "1 cas réussi, 0 échoué");
     assert_eq!(last_for(&sent, &repo.uri(toml)), Vec::<Value>::new());
