@@ -202,12 +202,29 @@ pub(crate) fn execute(server: &mut Server, arguments: &[Value]) -> Result<Ran, S
             && wanted.as_ref().is_none_or(|w| w.contains(&r.case_id))
     });
     let mut files = Vec::new();
+    // A whole run also forgets the failures of cases that are gone.
+    if case.is_none() && dispositif.is_none() && outcome.compile_errors.is_none() {
+        for (path, entry) in server.failures.iter_mut() {
+            if path.starts_with(&dir) && !entry.is_empty() {
+                entry.retain(|name, _| outcome.results.iter().any(|r| r.name == *name));
+                if let Ok(uri) = Url::from_file_path(path) {
+                    files.push(uri);
+                }
+            }
+        }
+    }
     for r in &outcome.results {
         let entry = server.failures.entry(r.path.clone()).or_default();
         if r.passed() {
             entry.remove(&r.name);
         } else {
-            entry.insert(r.name.clone(), diagnostic(r));
+            let text = texts
+                .iter()
+                .find(|(p, _)| *p == r.path)
+                .map(|(_, t)| t.clone())
+                .or_else(|| std::fs::read_to_string(&r.path).ok())
+                .unwrap_or_default();
+            entry.insert(r.name.clone(), diagnostic(r, &text));
         }
         if let Ok(uri) = Url::from_file_path(&r.path) {
             if !files.contains(&uri) {
@@ -235,11 +252,14 @@ pub(crate) fn execute(server: &mut Server, arguments: &[Value]) -> Result<Ran, S
 }
 
 /// The diagnostic of a failing case, on its `id` line.
-fn diagnostic(r: &RunResult) -> Diagnostic {
-    let line = r
-        .line
-        .and_then(|l| u32::try_from(l.saturating_sub(1)).ok())
-        .unwrap_or(0);
+fn diagnostic(r: &RunResult, text: &str) -> Diagnostic {
+    let index = r.line.unwrap_or(1).saturating_sub(1);
+    let line = u32::try_from(index).unwrap_or(0);
+    let width = text
+        .lines()
+        .nth(index)
+        .map_or(0, |l| l.trim_end_matches('\r').encode_utf16().count());
+    let end = u32::try_from(width).unwrap_or(0);
     let mut message = format!("cas {} en échec", r.name);
     for f in &r.failures {
         message.push('\n');
@@ -254,7 +274,7 @@ fn diagnostic(r: &RunResult) -> Diagnostic {
         });
     }
     Diagnostic {
-        range: Range::new(Position::new(line, 0), Position::new(line, u32::MAX)),
+        range: Range::new(Position::new(line, 0), Position::new(line, end)),
         severity: Some(DiagnosticSeverity::ERROR),
         source: Some(SOURCE.to_owned()),
         message,

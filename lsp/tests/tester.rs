@@ -223,6 +223,10 @@ fn lenses_run_the_golden_cases_and_publish_failures() {
     assert_eq!(d["severity"], 1);
     assert_eq!(d["source"], "socle test");
     assert_eq!(d["range"]["start"]["line"], id_line);
+    assert_eq!(
+        d["range"]["end"]["character"],
+        "id = \"domicile-gir-2\"".len()
+    );
     let message = d["message"].as_str().unwrap();
     assert!(
         message.contains("attendu") && message.contains("obtenu"),
