@@ -80,10 +80,24 @@ pub fn load_case_files(
     session: &mut Session,
     ruleset_dir: &Path,
 ) -> (Vec<CaseFile>, Vec<(PathBuf, Vec<Diagnostic>)>) {
+    load_case_files_with(session, ruleset_dir, &[])
+}
+
+/// [`load_case_files`], with the text of some case files given (an editor's unsaved
+/// buffers) instead of read from disk.
+pub fn load_case_files_with(
+    session: &mut Session,
+    ruleset_dir: &Path,
+    texts: &[(PathBuf, String)],
+) -> (Vec<CaseFile>, Vec<(PathBuf, Vec<Diagnostic>)>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for path in case_file_paths(ruleset_dir) {
-        let text = match std::fs::read_to_string(&path) {
+        let given = texts
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, t)| t.clone());
+        let text = match given.map_or_else(|| std::fs::read_to_string(&path), Ok) {
             Ok(t) => t,
             Err(e) => {
                 let file = session.add_data_file(&path, String::new());
@@ -139,6 +153,18 @@ pub fn test_ruleset(
     dir: &Path,
     options: &Options,
 ) -> RulesetOutcome {
+    test_ruleset_with(session, ruleset, dir, options, &[])
+}
+
+/// [`test_ruleset`], with the text of some case files given (an editor's unsaved buffers)
+/// instead of read from disk.
+pub fn test_ruleset_with(
+    session: &mut Session,
+    ruleset: RulesetId,
+    dir: &Path,
+    options: &Options,
+    texts: &[(PathBuf, String)],
+) -> RulesetOutcome {
     let mut outcome = RulesetOutcome {
         name: session.ruleset_name(ruleset),
         dir: dir.to_path_buf(),
@@ -159,7 +185,7 @@ pub fn test_ruleset(
             return outcome;
         }
     };
-    let (files, problems) = load_case_files(session, dir);
+    let (files, problems) = load_case_files_with(session, dir, texts);
     outcome.file_errors = problems
         .iter()
         .map(|(path, diags)| (path.clone(), session.render(diags, false)))

@@ -265,6 +265,10 @@ pub(crate) fn case_file_diagnostics(server: &mut Server, uri: &Url) -> PublishDi
         }
         _ => Vec::new(),
     };
+    let mut diagnostics = diagnostics;
+    if let Some(path) = path_of(uri) {
+        diagnostics.extend(crate::tester::failures_of(server, &path));
+    }
     PublishDiagnosticsParams {
         uri: uri.clone(),
         diagnostics,
@@ -720,6 +724,34 @@ pub(crate) fn request(server: &mut Server, r: Request) -> Answer {
                 result_id: None,
                 data,
             }))
+        }
+        req::CodeLensRequest::METHOD => {
+            let p: lsp_types::CodeLensParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            to_value(crate::tester::lenses(server, &p.text_document.uri))
+        }
+        req::ExecuteCommand::METHOD => {
+            let p: lsp_types::ExecuteCommandParams =
+                serde_json::from_value(params).map_err(|e| invalid(e.to_string()))?;
+            if p.command != crate::tester::COMMAND {
+                return Err(invalid(format!("commande inconnue : {}", p.command)));
+            }
+            let ran = crate::tester::execute(server, &p.arguments).map_err(invalid)?;
+            for uri in &ran.files {
+                let published = case_file_diagnostics(server, uri);
+                server.outbox.push(Notification::new(
+                    notif::PublishDiagnostics::METHOD.to_owned(),
+                    published,
+                ));
+            }
+            server.outbox.push(Notification::new(
+                notif::ShowMessage::METHOD.to_owned(),
+                lsp_types::ShowMessageParams {
+                    typ: crate::tester::message_type(&ran),
+                    message: ran.summary.clone(),
+                },
+            ));
+            to_value(ran.summary)
         }
         other => Err((
             ErrorCode::MethodNotFound,

@@ -11,6 +11,7 @@
 mod cases;
 mod convert;
 mod handlers;
+mod tester;
 pub mod transport;
 
 use std::collections::{HashMap, HashSet};
@@ -81,6 +82,13 @@ pub fn capabilities() -> ServerCapabilities {
             ..Default::default()
         }),
         document_highlight_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(lsp_types::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
+            commands: vec![tester::COMMAND.to_owned()],
+            ..Default::default()
+        }),
         inlay_hint_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
         semantic_tokens_provider: Some(
@@ -112,6 +120,10 @@ pub struct Server {
     root: Option<PathBuf>,
     /// The client can register file watchers (`workspace/didChangeWatchedFiles`).
     watch: bool,
+    /// Failing cases of the last `socle.tester` runs, published on their case files.
+    failures: tester::Failures,
+    /// Notifications a request produced, sent after its response.
+    outbox: Vec<Notification>,
 }
 
 impl Server {
@@ -123,6 +135,8 @@ impl Server {
             today,
             root: None,
             watch: false,
+            failures: tester::Failures::new(),
+            outbox: Vec::new(),
         }
     }
 
@@ -284,6 +298,9 @@ pub fn serve(connection: &Connection, server: &mut Server) -> anyhow::Result<End
                         guarded(server, req)
                     };
                     connection.sender.send(Message::Response(response))?;
+                    for n in server.outbox.drain(..) {
+                        connection.sender.send(Message::Notification(n))?;
+                    }
                 }
                 Message::Notification(n) => {
                     if n.method == notif::Exit::METHOD {
