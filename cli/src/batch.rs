@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use serde_json::json;
 use socle_cli::lines::{stream, StreamError, MAX_DOSSIER_BYTES};
 
 use crate::decide::{decider, DecideArgs};
@@ -24,10 +23,7 @@ pub fn run(ruleset: &Path, dossiers: &Path, args: &DecideArgs) -> Status {
         // Partly decided (a dispositif in error or undetermined): the decision is written,
         // and the run reports it in its status.
         Ok(decided) => (decided.to_json(), decided.is_complete()),
-        Err(refusal) => (
-            json!({ "erreur": refusal.message(), "detail": refusal.to_json() }),
-            false,
-        ),
+        Err(refusal) => (refusal.line_json(), false),
     };
     // Stdout is line-buffered: each line leaves as soon as it is written.
     let stdout = std::io::stdout();

@@ -1,34 +1,14 @@
-//! The JSON Lines protocol of `socle batch`: exactly one output line per input line, in order,
-//! each carrying its `ligne` (1-based). A blank, non-UTF-8 or overlong line gets an error line
-//! of its own instead of disappearing, so outputs can be zipped with inputs. The input is
-//! streamed: each line is read (holding at most `max_line` + 2 bytes of it), decided and
-//! written before the next one is read.
+//! The JSON Lines protocol of `socle batch` over a blocking reader: exactly one output line per
+//! input line, in order (what each line becomes is `socle_runtime::batch_line`, shared with the
+//! HTTP service). The input is streamed: each line is read (holding at most `max_line` + 2 bytes
+//! of it), decided and written before the next one is read.
 
 use std::io::{BufRead, Write};
 
-use serde_json::{json, Map, Value as Json};
+use serde_json::Value as Json;
+use socle_runtime::batch_line::answer;
 
-/// Largest dossier accepted, for `decide` (file or standard input) and for each line of
-/// `batch`. A real dossier is a few kilobytes; 1 Mio leaves room for long histories.
-pub const MAX_DOSSIER_BYTES: u64 = 1024 * 1024;
-
-pub fn too_large_message(max: u64) -> String {
-    format!("le dossier dépasse la taille maximale de {max} octets")
-}
-
-pub fn not_utf8_message(valid_up_to: usize) -> String {
-    format!(
-        "le texte n'est pas encodé en UTF-8 (octet n° {} illisible)",
-        valid_up_to + 1
-    )
-}
-
-/// One input line, without its line ending.
-enum Line {
-    Text(Vec<u8>),
-    /// Longer than the limit: the rest of it was read and dropped.
-    TooLong,
-}
+pub use socle_runtime::batch_line::{not_utf8_message, too_large_message, Line, MAX_DOSSIER_BYTES};
 
 /// Reads the next line into `buf`; `None` at the end of the input. A last line without `\n`
 /// is still a line.
@@ -110,7 +90,7 @@ pub fn stream(
             }
         };
         number += 1;
-        let (value, complete) = answer(number, line, max_line, decide);
+        let (value, complete) = answer(number, line, max_line, &mut *decide);
         if !complete {
             invalid += 1;
         }
@@ -120,60 +100,11 @@ pub fn stream(
     Ok((number, invalid))
 }
 
-fn answer(
-    number: usize,
-    line: Line,
-    max_line: u64,
-    decide: &mut dyn FnMut(&str) -> (Json, bool),
-) -> (Json, bool) {
-    let text = match line {
-        Line::TooLong => {
-            let message = format!("ligne trop longue : {}", too_large_message(max_line));
-            return (line_error(number, "ligne_trop_longue", message), false);
-        }
-        Line::Text(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let message = not_utf8_message(e.utf8_error().valid_up_to());
-                return (line_error(number, "encodage_invalide", message), false);
-            }
-        },
-    };
-    if text.trim().is_empty() {
-        let message = "ligne vide : un dossier JSON est attendu sur chaque ligne".to_owned();
-        return (line_error(number, "ligne_vide", message), false);
-    }
-    let (decided, complete) = decide(&text);
-    // `ligne` first, then the decision or the error as `decide` made it.
-    let mut value = Map::new();
-    value.insert("ligne".to_owned(), json!(number));
-    match decided {
-        Json::Object(fields) => {
-            for (key, field) in fields {
-                if key != "ligne" {
-                    value.insert(key, field);
-                }
-            }
-        }
-        other => {
-            value.insert("decision".to_owned(), other);
-        }
-    }
-    (Json::Object(value), complete)
-}
-
-/// The shape of every refused line: `ligne`, the French `erreur`, and a typed `detail`.
-fn line_error(number: usize, kind: &str, message: String) -> Json {
-    json!({
-        "ligne": number,
-        "erreur": message,
-        "detail": { "type": kind, "message": message },
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use serde_json::json;
 
     use super::*;
 

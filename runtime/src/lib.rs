@@ -70,6 +70,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 #![warn(missing_docs)]
 
+pub mod batch_line;
 mod builtin;
 mod coverage;
 mod decision;

@@ -45,6 +45,11 @@ impl Refusal {
         }
     }
 
+    /// The object a batch line carries for it: the French `erreur` and the typed `detail`.
+    pub fn line_json(&self) -> Json {
+        json!({ "erreur": self.message(), "detail": self.to_json() })
+    }
+
     /// The `erreur` object: the first error's fields, then `erreurs` (all of them) and
     /// `avertissements` (unknown fields), if any.
     pub fn to_json(&self) -> Json {

@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value as Json};
+use socle_runtime::batch_line;
 pub use socle_runtime::{warning_json, Refusal};
 use socle_runtime::{DossierError, DossierErrorKind, DossierErrors};
 
@@ -106,13 +107,7 @@ impl IntoResponse for ApiError {
 
 /// The CLI's message for a dossier over the size limit.
 pub fn too_large_message(max: usize) -> String {
-    format!("le dossier dépasse la taille maximale de {max} octets")
+    batch_line::too_large_message(max as u64)
 }
 
-/// The CLI's message for text that is not UTF-8.
-pub fn not_utf8_message(valid_up_to: usize) -> String {
-    format!(
-        "le texte n'est pas encodé en UTF-8 (octet n° {} illisible)",
-        valid_up_to + 1
-    )
-}
+pub use socle_runtime::batch_line::not_utf8_message;

@@ -10,11 +10,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use serde_json::{json, Map, Value as Json};
+use serde_json::Value as Json;
+use socle_runtime::batch_line::{self, Line};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
-use crate::errors::{not_utf8_message, too_large_message};
 use crate::routes::Prepared;
 use crate::AppState;
 
@@ -90,13 +90,6 @@ async fn send(
     sender.send(Ok(Bytes::from(text))).await.is_ok()
 }
 
-/// One input line, without its line ending.
-#[derive(Debug, PartialEq, Eq)]
-enum Line {
-    Text(Vec<u8>),
-    TooLong,
-}
-
 /// The line splitter: whole lines out of arbitrary chunks.
 struct Lines {
     max: usize,
@@ -166,46 +159,11 @@ impl Lines {
 
 /// The output line of `socle batch` for input line `number`.
 fn answer(number: usize, line: Line, max: usize, prepared: &Prepared) -> Json {
-    let text = match line {
-        Line::TooLong => {
-            let message = format!("ligne trop longue : {}", too_large_message(max));
-            return line_error(number, "ligne_trop_longue", message);
-        }
-        Line::Text(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let message = not_utf8_message(e.utf8_error().valid_up_to());
-                return line_error(number, "encodage_invalide", message);
-            }
-        },
+    let decide = |text: &str| match prepared.decide(text) {
+        Ok(decision) => (decision.to_json(), true),
+        Err(refusal) => (refusal.line_json(), false),
     };
-    if text.trim().is_empty() {
-        let message = "ligne vide : un dossier JSON est attendu sur chaque ligne".to_owned();
-        return line_error(number, "ligne_vide", message);
-    }
-    let mut value = Map::new();
-    value.insert("ligne".to_owned(), json!(number));
-    match prepared.decide(&text) {
-        Ok(decision) => {
-            if let Json::Object(fields) = decision.to_json() {
-                value.extend(fields.into_iter().filter(|(key, _)| key != "ligne"));
-            }
-        }
-        Err(refusal) => {
-            value.insert("erreur".to_owned(), json!(refusal.message()));
-            value.insert("detail".to_owned(), refusal.to_json());
-        }
-    }
-    Json::Object(value)
-}
-
-/// The shape of every refused line: `ligne`, the French `erreur`, and a typed `detail`.
-fn line_error(number: usize, kind: &str, message: String) -> Json {
-    json!({
-        "ligne": number,
-        "erreur": message,
-        "detail": { "type": kind, "message": message },
-    })
+    batch_line::answer(number, line, max as u64, decide).0
 }
 
 #[cfg(test)]
