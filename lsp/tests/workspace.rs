@@ -4,58 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::thread::JoinHandle;
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use lsp_types::{Position, Url};
 use serde_json::{json, Value};
 
-/// A copy of `fixtures/repo` in a fresh temporary folder, removed on drop.
-struct Repo(PathBuf);
-
-impl Repo {
-    fn new(name: &str) -> Repo {
-        let dir = std::env::temp_dir().join(format!("socle-lsp-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        copy(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repo"),
-            &dir,
-        );
-        Repo(dir.canonicalize().unwrap())
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.0.join("rulesets").join(rel)
-    }
-
-    fn uri(&self, rel: &str) -> Url {
-        Url::from_file_path(self.path(rel)).unwrap()
-    }
-
-    fn text(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).unwrap()
-    }
-}
-
-impl Drop for Repo {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
+use common::Repo;
 
 struct Client {
     conn: Connection,
