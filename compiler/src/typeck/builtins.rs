@@ -186,7 +186,7 @@ pub(crate) fn builtin_call(
             let mut targs = Vec::new();
             let mut ty = Type::Error;
             for a in args {
-                let t = ctx.arg(file, a, scope, None);
+                let t = ctx.expr(file, a, scope, None);
                 if !is_orderable(&t.ty) {
                     return ctx.bad_args(
                         file,
@@ -210,7 +210,7 @@ pub(crate) fn builtin_call(
             call(targs, ty)
         }
         Builtin::Abs => {
-            let t = ctx.arg(file, first, scope, None);
+            let t = ctx.expr(file, first, scope, None);
             if !matches!(
                 t.ty,
                 Type::Int
@@ -228,7 +228,7 @@ pub(crate) fn builtin_call(
         Builtin::Age | Builtin::MonthsBetween | Builtin::DaysBetween => {
             let mut targs = Vec::new();
             for a in args {
-                let t = ctx.arg(file, a, scope, Some(&Type::Date));
+                let t = ctx.expr(file, a, scope, Some(&Type::Date));
                 if !matches!(t.ty, Type::Date | Type::Error) {
                     return ctx.bad_args(
                         file,
@@ -246,7 +246,7 @@ pub(crate) fn builtin_call(
             call(targs, Type::Duration(Some(family)))
         }
         Builtin::StartOfYear | Builtin::Year => {
-            let t = ctx.arg(file, first, scope, Some(&Type::Date));
+            let t = ctx.expr(file, first, scope, Some(&Type::Date));
             if !matches!(t.ty, Type::Date | Type::Error) {
                 return ctx.bad_args(
                     file,
@@ -262,7 +262,7 @@ pub(crate) fn builtin_call(
             call(vec![t], ty)
         }
         Builtin::Monthly | Builtin::Yearly => {
-            let t = ctx.arg(file, first, scope, None);
+            let t = ctx.expr(file, first, scope, None);
             let (from, to) = if b == Builtin::Monthly {
                 (Period::An, Period::Mois)
             } else {
@@ -281,7 +281,7 @@ pub(crate) fn builtin_call(
             }
         }
         Builtin::Count | Builtin::CountDistinct => {
-            let t = ctx.arg(file, first, scope, None);
+            let t = ctx.expr(file, first, scope, None);
             if !matches!(t.ty.strip_optional(), Type::List(_) | Type::Error) {
                 return ctx.bad_args(
                     file,
@@ -292,7 +292,7 @@ pub(crate) fn builtin_call(
             call(vec![t], Type::Int)
         }
         Builtin::IsPresent => {
-            let t = ctx.arg(file, first, scope, None);
+            let t = ctx.expr(file, first, scope, None);
             if !matches!(t.ty, Type::Optional(_) | Type::Error) {
                 return ctx.bad_args(
                     file,
@@ -306,7 +306,7 @@ pub(crate) fn builtin_call(
             let Some(d) = args.get(1) else {
                 return TExpr::error(span);
             };
-            let t = ctx.arg(file, first, scope, None);
+            let t = ctx.expr(file, first, scope, None);
             let inner = match &t.ty {
                 Type::Optional(inner) => (**inner).clone(),
                 Type::Error => Type::Error,
@@ -315,7 +315,7 @@ pub(crate) fn builtin_call(
                     return ctx.bad_args(file, t.span, msg);
                 }
             };
-            let dv = ctx.arg(file, d, scope, Some(&inner));
+            let dv = ctx.expr(file, d, scope, Some(&inner));
             let Some(ty) = types::unify(&inner, &dv.ty).filter(|u| !matches!(u, Type::Optional(_)))
             else {
                 return ctx.bad_args(

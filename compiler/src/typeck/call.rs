@@ -279,16 +279,6 @@ impl<'a> Ctx<'a> {
         TExpr::error(span)
     }
 
-    pub(crate) fn arg(
-        &mut self,
-        file: FileId,
-        e: &ast::Expr,
-        scope: &Scope,
-        expected: Option<&Type>,
-    ) -> TExpr {
-        self.expr(file, e, scope, expected)
-    }
-
     pub(super) fn function_call(
         &mut self,
         file: FileId,

@@ -159,19 +159,11 @@ impl<'a> Ctx<'a> {
             if let Some(c) = self.all.get(imp) {
                 let q = QName::new(imp, &id.name);
                 if c.enums.contains_key(&id.name) {
-                    self.out.resolutions.push(Resolution {
-                        file,
-                        span: id.span,
-                        target: Named::Top(q.clone()),
-                    });
+                    self.record(file, id.span, Named::Top(q.clone()));
                     return Type::Enum(q);
                 }
                 if c.structs.contains_key(&id.name) {
-                    self.out.resolutions.push(Resolution {
-                        file,
-                        span: id.span,
-                        target: Named::Top(q.clone()),
-                    });
+                    self.record(file, id.span, Named::Top(q.clone()));
                     return Type::Struct(q);
                 }
             }
