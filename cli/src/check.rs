@@ -316,15 +316,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn compile_single(path: &Path) -> Result<socle_runtime::Engine, Status> {
     let mut session = Session::new();
     let ruleset = discover::load_single(&mut session, path).map_err(usage_error)?;
-    let (program, diagnostics) = session.compile(ruleset);
-    let errors: Vec<Diagnostic> = diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    match program {
-        Some(program) if errors.is_empty() => socle_runtime::Engine::new(program)
+    match session.program(ruleset) {
+        Ok(program) => socle_runtime::Engine::new(program)
             .map_err(|e| usage_error(format!("programme compilé invalide : {e}"))),
-        _ => {
+        Err(errors) => {
             let color = crate::help::colour_on_stderr();
             eprint!("{}", relative_text(&session.render(&errors, color)));
             Err(usage_error(format!(

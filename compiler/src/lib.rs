@@ -303,6 +303,20 @@ impl Session {
         pipeline::compiled(&self.db, r.0).clone()
     }
 
+    /// The program ready for an `Engine`, or the errors (not the warnings) that prevent it: what
+    /// every command that needs a usable ruleset (decide, batch, serve, doc) asks.
+    pub fn program(&self, r: RulesetId) -> Result<socle_runtime::ir::Program, Vec<Diagnostic>> {
+        let (program, diagnostics) = self.compile(r);
+        let errors: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        match program {
+            Some(program) if errors.is_empty() => Ok(program),
+            _ => Err(errors),
+        }
+    }
+
     /// Where a name of the compiled program (a rule's trace name, a parameter, a barème, a
     /// dispositif) is declared: its file and the span of its name.
     pub fn locate(&self, r: RulesetId, name: &str) -> Option<(PathBuf, Span)> {

@@ -26,7 +26,7 @@ mod tables;
 
 use std::path::{Path, PathBuf};
 
-use socle_compiler::{LoadError, Session, Severity};
+use socle_compiler::{LoadError, Session};
 use socle_grammar::ast::DeclKind;
 
 use crate::html::Kind;
@@ -86,21 +86,13 @@ impl Site {
 pub fn build(ruleset_dir: &Path) -> Result<Site, DocError> {
     let mut session = Session::new();
     let ruleset = session.load_ruleset_dir(ruleset_dir)?;
-    let (program, diagnostics) = session.compile(ruleset);
-    let errors: Vec<_> = diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    let program = match program {
-        Some(p) if errors.is_empty() => p,
-        _ => {
-            return Err(DocError::Compile {
-                ruleset: session.ruleset_name(ruleset),
-                errors: errors.len(),
-                rendered: session.render(&errors, false),
-            })
-        }
-    };
+    let program = session
+        .program(ruleset)
+        .map_err(|errors| DocError::Compile {
+            ruleset: session.ruleset_name(ruleset),
+            errors: errors.len(),
+            rendered: session.render(&errors, false),
+        })?;
     let engine =
         socle_runtime::Engine::new(program).map_err(|e| DocError::Program(e.to_string()))?;
     let (case_files, _problems) = socle_golden::suite::load_case_files(&mut session, ruleset_dir);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use socle_compiler::{Diagnostic, Session, Severity};
+use socle_compiler::Session;
 use socle_runtime::Engine;
 
 /// Compiled rulesets, by name (`val-doise`).
@@ -136,22 +136,14 @@ pub fn compile(paths: &[PathBuf]) -> Result<Rulesets, String> {
                 session.load_ruleset_dir(&target)
             };
             let ruleset = loaded.map_err(|e| e.to_string())?;
-            let (program, diagnostics) = session.compile(ruleset);
-            let errors: Vec<Diagnostic> = diagnostics
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect();
-            let program = match program {
-                Some(program) if errors.is_empty() => program,
-                _ => {
-                    return Err(format!(
-                        "le jeu de règles {} ne compile pas ({} erreur(s))\n{}",
-                        target.display(),
-                        errors.len(),
-                        session.render(&errors, false)
-                    ))
-                }
-            };
+            let program = session.program(ruleset).map_err(|errors| {
+                format!(
+                    "le jeu de règles {} ne compile pas ({} erreur(s))\n{}",
+                    target.display(),
+                    errors.len(),
+                    session.render(&errors, false)
+                )
+            })?;
             let name = program.ruleset.clone();
             let engine = Engine::new(program)
                 .map_err(|e| format!("{} : programme compilé invalide : {e}", target.display()))?;
