@@ -202,6 +202,13 @@ pub fn human(decision: &published::Decision) -> String {
     for (id, d) in &decision.dispositifs {
         let status = match (d.erreur.is_some(), d.eligible) {
             (true, _) => "non décidé",
+            // « Non versé » must never read as « non éligible »: the right is open.
+            (false, Some(true)) if d.verse == Some(Some(false)) => {
+                "éligible (droit ouvert), non versé"
+            }
+            (false, Some(true)) if d.verse == Some(None) => {
+                "éligible (droit ouvert), versement indéterminé"
+            }
             (false, Some(true)) if !d.manquants.is_empty() => "éligible, montants incomplets",
             (false, Some(true)) => "éligible",
             (false, Some(false)) => "non éligible",
@@ -217,7 +224,11 @@ pub fn human(decision: &published::Decision) -> String {
                 Some(false) => "✗",
                 None => "?",
             };
-            out.push_str(&format!("  {mark} {} : {}\n", motif.id, motif.message));
+            let kind = if motif.versement { " (versement)" } else { "" };
+            out.push_str(&format!(
+                "  {mark} {}{kind} : {}\n",
+                motif.id, motif.message
+            ));
         }
         for (name, value) in &d.valeurs {
             let shown = value

@@ -435,3 +435,96 @@ fn partial_dossiers_questions_warnings_and_schema_per_dispositif() {
     let out = socle(&["schema", "rulesets/bas-rhin", "--dispositif", "pch"]);
     assert_eq!(code(&out), 2);
 }
+
+/// The example dossier with a small plan and modest resources: an APA of 30,00 €, under the
+/// national non-payment threshold of 2024 (3 × 11,88 = 35,64 €).
+fn apa_below_payment_threshold() -> String {
+    let mut dossier = example_dossier();
+    dossier["demandeur"]["gir"] = 4.into();
+    dossier["demandeur"]["ressources_mensuelles"] = "800.00".into();
+    dossier["plan_aide"]["montant_mensuel"] = "30.00".into();
+    dossier.to_string()
+}
+
+#[test]
+fn decide_keeps_an_unpaid_apa_eligible_with_its_values() {
+    let out = socle_stdin(
+        &["decide", "rulesets/val-doise", "--dossier", "-"],
+        &apa_below_payment_threshold(),
+    );
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let decision = json(&out);
+    let apa = &decision["dispositifs"]["apa_domicile"];
+    assert_eq!(apa["eligible"], true, "{apa:#}");
+    assert_eq!(apa["verse"], false, "{apa:#}");
+    assert_eq!(apa["valeurs"]["plafond"], "762.87");
+    assert_eq!(apa["valeurs"]["plan_retenu"], "30.00");
+    assert_eq!(apa["valeurs"]["participation"], "0.00");
+    assert_eq!(apa["valeurs"]["montant"], "0.00");
+    let failed: Vec<&Json> = apa["motifs"]
+        .as_array()
+        .expect("motifs")
+        .iter()
+        .filter(|m| m["satisfaite"] == false)
+        .collect();
+    assert_eq!(failed.len(), 1, "{apa:#}");
+    assert_eq!(failed[0]["id"], "versement_minimum");
+    assert_eq!(failed[0]["versement"], true);
+    assert!(
+        failed[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("30,00")),
+        "the motif shows the computed amount: {apa:#}"
+    );
+    // The cumul rule reads the open right: the aide ménagère stays excluded.
+    let menagere = &decision["dispositifs"]["aide_menagere"];
+    assert_eq!(menagere["eligible"], false);
+    assert!(menagere.get("verse").is_none(), "{menagere:#}");
+
+    let out = socle_stdin(
+        &[
+            "decide",
+            "rulesets/val-doise",
+            "--dossier=-",
+            "--format=human",
+        ],
+        &apa_below_payment_threshold(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\napa_domicile : éligible (droit ouvert), non versé\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ✗ versement_minimum (versement) : "),
+        "{text}"
+    );
+    assert!(text.contains("\n    montant = 0.00\n"), "{text}");
+}
+
+#[test]
+fn decide_leaves_payment_undetermined_without_the_plan() {
+    let mut dossier = example_dossier();
+    dossier.as_object_mut().expect("object").remove("plan_aide");
+    let out = socle_stdin(
+        &[
+            "decide",
+            "rulesets/val-doise",
+            "--dossier",
+            "-",
+            "--dispositif",
+            "apa_domicile",
+        ],
+        &dossier.to_string(),
+    );
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let apa = &json(&out)["dispositifs"]["apa_domicile"];
+    assert_eq!(apa["eligible"], true, "{apa:#}");
+    assert!(
+        apa["verse"].is_null() && apa.get("verse").is_some(),
+        "{apa:#}"
+    );
+    assert!(apa["valeurs"].get("montant").is_none(), "{apa:#}");
+    assert_eq!(apa["valeurs"]["plafond"], "1143.09");
+    assert_eq!(apa["manquants"][0]["chemin"], "plan_aide.montant_mensuel");
+}

@@ -64,6 +64,8 @@ registry! {
     DUPLICATE_KEY = "E0405", Error, "clé de table en double";
     NO_VERSION = "E0407", Error, "paramètre ou barème sans version";
     CUMUL_CONTRADICTION = "E0601", Error, "règles de cumul contradictoires";
+    PAYMENT_WITHOUT_AMOUNT = "E0602", Error, "condition de versement sans valeur versée";
+    PAID_NOT_MONEY = "E0603", Error, "valeur versée qui n'est pas un montant";
     CONTRADICTORY_EXCEPTIONS = "E0703", Error, "exceptions contradictoires : même condition, valeurs différentes";
     CASE_TOML = "E0801", Error, "fichier de cas de test illisible (TOML invalide)";
     CASE_MALFORMED = "E0802", Error, "cas de test mal formé";
@@ -78,6 +80,7 @@ registry! {
     MISSING_VARIANTS = "W0406", Warning, "table sans valeur pour certaines variantes";
     VERSION_GAP = "W0408", Warning, "trou entre deux versions d'un paramètre ou d'un barème";
     UNUSED = "W0501", Warning, "définition inutilisée";
+    PAID_WITHOUT_CONDITION = "W0604", Warning, "valeur versée sans condition de versement";
     SAME_EXCEPTION = "W0702", Warning, "deux exceptions avec la même condition";
     OVERLAPPING_EXCEPTIONS = "W0704", Warning, "exceptions qui peuvent s'appliquer ensemble avec des valeurs différentes";
 }

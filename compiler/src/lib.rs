@@ -9,6 +9,7 @@
 
 mod check_cumuls;
 mod check_cycles;
+mod check_payment;
 mod check_unused;
 pub mod codes;
 mod db;

@@ -7,12 +7,13 @@ use crate::db::{Db, Ruleset};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::syntax::{import_check, import_closure, parse_file};
 use crate::typed::TypedRuleset;
-use crate::{check_cumuls, check_cycles, check_unused, lower, typeck};
+use crate::{check_cumuls, check_cycles, check_payment, check_unused, lower, typeck};
 
 /// The checks that read a typed ruleset, in the order their diagnostics are added.
 const CHECKS: &[fn(&TypedRuleset) -> Vec<Diagnostic>] = &[
     check_cumuls::check,
     check_cycles::check,
+    check_payment::check,
     check_unused::check,
 ];
 

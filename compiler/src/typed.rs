@@ -228,6 +228,9 @@ pub struct ValueItem {
     pub exceptions: Vec<TException>,
     /// For conditions with a `message`.
     pub message: Option<Vec<TMessagePart>>,
+    /// A `condition de versement` (payment, not eligibility), or a `valeur versée` (the
+    /// amount a failed payment condition withholds).
+    pub payment: bool,
     pub span: Span,
 }
 
@@ -313,6 +316,8 @@ pub struct EnumItem {
 pub struct StructItem {
     pub name: Ident,
     pub fields: Vec<(String, Type)>,
+    /// The `##` documentation of the fields that have one: what a form asks the caseworker.
+    pub docs: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -350,6 +355,8 @@ pub struct TypedRuleset {
     pub enums: BTreeMap<String, EnumItem>,
     pub structs: BTreeMap<String, StructItem>,
     pub inputs: BTreeMap<String, Type>,
+    /// The `##` documentation of the `entrée`s that have one.
+    pub input_docs: BTreeMap<String, String>,
     pub params: BTreeMap<String, ParamItem>,
     pub baremes: BTreeMap<String, BaremeItem>,
     pub values: BTreeMap<String, ValueItem>,

@@ -281,6 +281,13 @@ fn e0601_contradictory_cumul_rules() {
 }
 
 #[test]
+fn e0602_e0603_w0604_payment_conditions() {
+    insta::assert_snapshot!(check(
+        "dispositif sans_montant \"A\"\n  condition c : vrai\n  valeur montant : montant €/mois = 30 €/mois\n  condition de versement seuil : montant >= 35 €/mois\n\ndispositif heures \"B\"\n  condition c : vrai\n  valeur versée heures : décimal = 12\n  condition de versement minimum : heures >= 2\n\ndispositif toujours_verse \"C\"\n  condition c : vrai\n  valeur versée montant : montant €/mois = 30 €/mois\n\ndispositif correct \"D\"\n  condition c : vrai\n  valeur versée montant : montant €/mois = 30 €/mois\n  condition de versement seuil : montant >= 35 €/mois\n"
+    ));
+}
+
+#[test]
 fn w0501_unused_definitions() {
     insta::assert_snapshot!(check(
         "valeur jamais : entier = 1\n\nfonction f(x : entier, y : entier) : entier\n  soit inutile = 3\n  résultat x\n\ndispositif d \"D\"\n  soit interne = 2\n  valeur v : entier = f(1, 2)\n"

@@ -142,12 +142,16 @@ fn dispositif_item(item: Item<'_>, di: &DispositifItem) -> String {
         DispositifItemKind::Condition(c) => (
             &c.name.name,
             condition_block(item, c, di.span.start),
-            "condition",
+            if c.payment {
+                "condition de versement"
+            } else {
+                "condition"
+            },
         ),
         DispositifItemKind::Value(v) => (
             &v.name.name,
             code_block(&quote(item, di.span.start, value_end(v))),
-            "valeur",
+            if v.paid { "valeur versée" } else { "valeur" },
         ),
         DispositifItemKind::Let(v) => (
             &v.name.name,
@@ -201,7 +205,12 @@ pub fn dispositif(
     let conditions: Vec<&DispositifItem> = d
         .items
         .iter()
-        .filter(|i| matches!(i.kind, DispositifItemKind::Condition(_)))
+        .filter(|i| matches!(&i.kind, DispositifItemKind::Condition(c) if !c.payment))
+        .collect();
+    let payments: Vec<&DispositifItem> = d
+        .items
+        .iter()
+        .filter(|i| matches!(&i.kind, DispositifItemKind::Condition(c) if c.payment))
         .collect();
     let values: Vec<&DispositifItem> = d
         .items
@@ -220,6 +229,13 @@ pub fn dispositif(
         body.push_str("<p>Le dispositif est accordé quand toutes ces conditions sont remplies ; chacune donne un motif.</p>\n");
     }
     for c in conditions {
+        body.push_str(&dispositif_item(item, c));
+    }
+    if !payments.is_empty() {
+        body.push_str("<h2 id=\"versement\">Conditions de versement</h2>\n");
+        body.push_str("<p>Une fois le droit ouvert, l'aide n'est versée que si ces conditions sont remplies. Sinon le dossier reste éligible, ses valeurs sont montrées, et les valeurs versées valent zéro ; les règles de cumul voient le droit ouvert.</p>\n");
+    }
+    for c in payments {
         body.push_str(&dispositif_item(item, c));
     }
     body.push_str("<h2 id=\"valeurs\">Valeurs</h2>\n");

@@ -60,6 +60,9 @@ pub struct DispositifExpectation {
     /// `eligible = true | false | "indetermine"`: `Some(None)` expects an undetermined
     /// dispositif (`eligible: null`); `None` does not check eligibility.
     pub eligible: Option<Option<bool>>,
+    /// `verse = true | false | "indetermine"`, for a dispositif with payment conditions:
+    /// `Some(None)` expects `verse: null`; `None` does not check payment.
+    pub verse: Option<Option<bool>>,
     pub valeurs: Vec<ExpectedValue>,
     /// The ids of the failed conditions, in order.
     pub motifs_non_satisfaits: Option<Vec<Named>>,
@@ -114,6 +117,7 @@ impl Literal {
 pub struct Expected<'c> {
     pub dispositif: &'c str,
     pub eligible: Option<Option<bool>>,
+    pub verse: Option<Option<bool>>,
     pub valeurs: Vec<&'c ExpectedValue>,
     pub motifs_non_satisfaits: Option<&'c [Named]>,
     pub manquants: Option<&'c [Named]>,
@@ -138,6 +142,7 @@ impl Case {
             .map(|e| Expected {
                 dispositif: &e.dispositif,
                 eligible: e.eligible,
+                verse: e.verse,
                 valeurs: e.valeurs.iter().collect(),
                 motifs_non_satisfaits: e.motifs_non_satisfaits.as_deref(),
                 manquants: e.manquants.as_deref(),
@@ -155,6 +160,7 @@ impl Case {
                     merged.push(Expected {
                         dispositif: &e.dispositif,
                         eligible: None,
+                        verse: None,
                         valeurs: Vec::new(),
                         motifs_non_satisfaits: None,
                         manquants: None,
@@ -167,6 +173,9 @@ impl Case {
             };
             if e.eligible.is_some() {
                 m.eligible = e.eligible;
+            }
+            if e.verse.is_some() {
+                m.verse = e.verse;
             }
             if let Some(motifs) = &e.motifs_non_satisfaits {
                 m.motifs_non_satisfaits = Some(motifs);

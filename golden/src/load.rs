@@ -27,7 +27,13 @@ const CASE_KEYS: &[&str] = &[
     "herite",
     "decale_dates",
 ];
-const EXPECTATION_KEYS: &[&str] = &["eligible", "valeurs", "motifs_non_satisfaits", "manquants"];
+const EXPECTATION_KEYS: &[&str] = &[
+    "eligible",
+    "verse",
+    "valeurs",
+    "motifs_non_satisfaits",
+    "manquants",
+];
 const PAR_DATE_KEYS: &[&str] = &["date", "attendu"];
 
 /// Parses one case file. Never fails: what cannot be read becomes a diagnostic, and the cases
@@ -479,20 +485,10 @@ impl Reader<'_> {
                 EXPECTATION_KEYS,
                 &format!("dans `attendu.{}`", name.get_ref()),
             );
-            let eligible = t.get("eligible").and_then(|v| match v.get_ref() {
-                DeValue::Boolean(b) => Some(Some(*b)),
-                DeValue::String(s) if matches!(&**s, "indetermine" | "indéterminé") => Some(None),
-                other => {
-                    self.malformed(
-                        span_of(v),
-                        format!(
-                            "`eligible` vaut true, false ou \"indetermine\", pas {}",
-                            kind_of(other)
-                        ),
-                    );
-                    None
-                }
-            });
+            let eligible = t
+                .get("eligible")
+                .and_then(|v| self.three_valued(v, "eligible"));
+            let verse = t.get("verse").and_then(|v| self.three_valued(v, "verse"));
             let manquants = t
                 .get("manquants")
                 .and_then(|v| self.names(v, "manquants", "chemin du dossier", "demandeur.gir"));
@@ -505,12 +501,31 @@ impl Reader<'_> {
                 dispositif: name.get_ref().to_string(),
                 span: span_of(name),
                 eligible,
+                verse,
                 valeurs,
                 motifs_non_satisfaits: motifs,
                 manquants,
             });
         }
         out
+    }
+
+    /// `true`, `false` or `"indetermine"` (`Some(None)`).
+    fn three_valued(&mut self, v: &Spanned<DeValue<'_>>, key: &str) -> Option<Option<bool>> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(Some(*b)),
+            DeValue::String(s) if matches!(&**s, "indetermine" | "indéterminé") => Some(None),
+            other => {
+                self.malformed(
+                    span_of(v),
+                    format!(
+                        "`{key}` vaut true, false ou \"indetermine\", pas {}",
+                        kind_of(other)
+                    ),
+                );
+                None
+            }
+        }
     }
 
     fn valeurs(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<ExpectedValue> {

@@ -71,6 +71,12 @@ pub enum Failure {
         /// How the actual value was obtained, from the decision's trace.
         trace: Vec<String>,
     },
+    /// The aid is (not) paid: `verse`. `None`: indéterminé (or absent).
+    Verse {
+        dispositif: String,
+        expected: Option<bool>,
+        actual: Option<bool>,
+    },
     Motifs {
         dispositif: String,
         expected: Vec<String>,
@@ -114,6 +120,15 @@ impl Failure {
                 actual,
                 ..
             } => format!("{dispositif}.{name} : attendu {expected}, obtenu {actual}"),
+            Failure::Verse {
+                dispositif,
+                expected,
+                actual,
+            } => format!(
+                "{dispositif}.verse : attendu {}, obtenu {}",
+                outcome(*expected),
+                outcome(*actual)
+            ),
             Failure::Motifs {
                 dispositif,
                 expected,
@@ -275,6 +290,20 @@ fn compare(
                 expected: want,
                 actual: got.eligible,
                 motifs,
+            });
+        }
+    }
+    if let Some(want) = expected.verse {
+        // Absent (no open right) reads as « not paid ».
+        let actual = match got.verse {
+            Some(verse) => verse,
+            None => Some(false),
+        };
+        if want != actual {
+            out.push(Failure::Verse {
+                dispositif: dispositif.to_owned(),
+                expected: want,
+                actual,
             });
         }
     }

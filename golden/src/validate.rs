@@ -115,6 +115,20 @@ fn check_expectation(
             ),
         );
     }
+    if expectation.verse.is_some() && !dispositif.conditions.iter().any(|c| c.payment) {
+        out.push(
+            Diagnostic::error(
+                codes::CASE_MALFORMED,
+                file,
+                expectation.span,
+                format!(
+                    "`verse` est attendu pour `{}`, qui n'a aucune condition de versement : il est versé dès qu'il est éligible",
+                    dispositif.name
+                ),
+            )
+            .with_note("vérifiez plutôt `eligible`, ou écrivez la `condition de versement` du texte"),
+        );
+    }
     for value in &expectation.valeurs {
         let Some(output) = dispositif
             .outputs

@@ -288,6 +288,8 @@ pub struct ValueDecl {
     pub ty: Option<TypeExpr>,
     pub expr: Expr,
     pub exceptions: Vec<Exception>,
+    /// `valeur versée`: the amount a failed payment condition withholds (paid as zero).
+    pub paid: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -307,6 +309,9 @@ pub struct ConditionDecl {
     pub name: Ident,
     pub expr: Expr,
     pub message: Option<Message>,
+    /// `condition de versement`: it decides whether an eligible dispositif is paid, not
+    /// whether it is open.
+    pub payment: bool,
 }
 
 /// `message "GIR {demandeur.gir}"`: literal parts and interpolated paths.

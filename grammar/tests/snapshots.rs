@@ -140,6 +140,21 @@ condition c3 : vrai message "sans insertion"
 );
 
 snap!(
+    payment,
+    r#"dispositif apa
+  condition age : age >= 60 ans
+  condition de versement seuil : montant >= 3 €/mois
+    message "montant {montant}"
+  valeur plafond : montant €/mois = 1 €/mois
+  valeur versée montant : montant €/mois = plafond
+  valeur versee : entier = 1
+  condition de : vrai
+valeur versée hors_dispositif : entier = 1
+condition de versement hors_dispositif_aussi : vrai
+"#
+);
+
+snap!(
     cumul,
     "cumul apa exclut aide_menagere
 cumul aide_menagere subsidiaire à apa

@@ -38,8 +38,11 @@ pub struct DispositifDecision {
     /// `Some(true)` granted, `Some(false)` refused, `None` undetermined: the dossier lacks facts
     /// (`manquants`) that could change the outcome.
     pub eligible: Option<bool>,
+    /// Whether the aid is paid, for a dispositif with payment conditions (`versement`).
+    pub payment: Payment,
     /// Named outputs, in order; empty when not eligible. An undetermined dispositif shows the
-    /// values computable from the facts given; the others are absent.
+    /// values computable from the facts given; the others are absent. When a payment
+    /// condition fails, the paid outputs (`valeur versée`) are zero and the others shown.
     pub values: Vec<OutputValue>,
     /// Every condition that decided eligibility, in order, then the cumul exclusion if any.
     pub motifs: Vec<Motif>,
@@ -53,6 +56,34 @@ pub struct DispositifDecision {
     /// date). It is then not eligible, without motifs nor values; the other dispositifs of the
     /// ruleset are still decided.
     pub error: Option<EvalError>,
+}
+
+/// Whether an aid is paid: an open right (`eligible`) may still not be paid, e.g. an APA below
+/// the national non-payment threshold (CASF D232-31).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Payment {
+    /// Nothing to say: the dispositif has no payment condition (eligible means paid), or its
+    /// right is not open.
+    NotApplicable,
+    /// Eligible, and every payment condition holds.
+    Paid,
+    /// Not paid although the right is open: a payment condition fails.
+    Withheld,
+    /// Eligibility or a payment condition depends on facts the dossier does not give.
+    Unknown,
+}
+
+impl Payment {
+    /// The published `verse`: absent without payment conditions or open right, `null` when
+    /// unknown.
+    pub fn verse(self) -> Option<Option<bool>> {
+        match self {
+            Payment::NotApplicable => None,
+            Payment::Paid => Some(Some(true)),
+            Payment::Withheld => Some(Some(false)),
+            Payment::Unknown => Some(None),
+        }
+    }
 }
 
 /// One named output of an eligible dispositif.
@@ -73,6 +104,9 @@ pub struct OutputValue {
 pub struct Motif {
     /// `None` when the condition depends on facts the dossier does not give (`manquants`).
     pub satisfied: Option<bool>,
+    /// A condition of payment (`condition de versement`): when it fails the right stays open
+    /// and only the payment is withheld.
+    pub payment: bool,
     /// The missing input slots the condition waits for (empty when it is settled).
     pub missing: Vec<InputSlot>,
     text: MotifText,
@@ -217,9 +251,15 @@ impl Motif {
     ) -> Self {
         Motif {
             satisfied,
+            payment: false,
             missing: Vec::new(),
             text: MotifText::Condition { template, values },
         }
+    }
+
+    pub(crate) fn payment(mut self, payment: bool) -> Self {
+        self.payment = payment;
+        self
     }
 
     pub(crate) fn missing(mut self, manquants: Vec<InputSlot>) -> Self {
@@ -230,6 +270,7 @@ impl Motif {
     pub(crate) fn cumul(id: Arc<str>, message: Arc<str>) -> Self {
         Motif {
             satisfied: Some(false),
+            payment: false,
             missing: Vec::new(),
             text: MotifText::Cumul { id, message },
         }
@@ -350,7 +391,7 @@ impl Decision {
     fn published_dispositif(&self, d: &DispositifDecision) -> published::Dispositif {
         published::Dispositif {
             eligible: d.eligible,
-            verse: None,
+            verse: d.payment.verse(),
             valeurs: d
                 .values
                 .iter()
@@ -362,6 +403,7 @@ impl Decision {
                 .map(|m| published::Motif {
                     id: m.id().to_owned(),
                     satisfaite: m.satisfied,
+                    versement: m.payment,
                     message: m.message(),
                     manquants: m.missing.iter().map(|s| self.input_path(*s)).collect(),
                 })
@@ -406,6 +448,7 @@ impl DispositifDecision {
             id,
             title,
             eligible: Some(false),
+            payment: Payment::NotApplicable,
             values: Vec::new(),
             motifs: Vec::new(),
             missing: Vec::new(),

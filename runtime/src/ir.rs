@@ -35,7 +35,7 @@ pub type EnumId = u32;
 
 /// The format of a precompiled program file ([`Program::to_json`]). It changes whenever the
 /// IR changes shape, so an application never decides with a program it would misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Why a precompiled program file cannot be loaded. Messages are in French: the operator who
 /// deploys the file reads them.
@@ -116,6 +116,10 @@ pub struct Program {
     pub inputs: Vec<InputField>,
     /// Dotted JSON path of each input slot (`demandeur.gir`), indexed by slot.
     pub input_paths: Vec<String>,
+    /// The documentation of each input slot's field (its `##` comment), indexed by slot:
+    /// the `description` of a missing field, the question a form asks.
+    #[serde(default)]
+    pub input_docs: Vec<Option<String>>,
     /// The input slot holding the default decision date (`date_demande`), if declared.
     pub decision_date_input: Option<InputSlot>,
     /// Enumerations, by [`EnumId`].
@@ -355,6 +359,10 @@ pub struct Condition {
     pub def: DefId,
     /// The motif shown to the applicant.
     pub message: Message,
+    /// A condition of payment (`condition de versement`), not of eligibility: when it fails
+    /// the dispositif stays eligible and its `paid` outputs are paid as zero.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub payment: bool,
 }
 
 /// A named output of a dispositif.
@@ -366,6 +374,9 @@ pub struct Output {
     pub def: DefId,
     /// Its type.
     pub ty: Ty,
+    /// A `valeur versée`: zero when a payment condition fails.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub paid: bool,
 }
 
 /// A motif's message: text and values rendered at decision time.

@@ -93,7 +93,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 pub use coverage::Coverage;
-pub use decision::{Decision, DispositifDecision, Motif, OutputValue};
+pub use decision::{Decision, DispositifDecision, Motif, OutputValue, Payment};
 pub use decode::{
     DecodeOptions, Decoded, Dossier, DossierErrors, DossierWarning, MAX_DEPTH as MAX_DOSSIER_DEPTH,
     MAX_LIST_LEN, MAX_TEXT_BYTES as MAX_DOSSIER_BYTES,

@@ -37,10 +37,16 @@ pub struct Dispositif {
     /// Whether the applicant is granted the dispositif; `null` when undetermined: the dossier
     /// lacks facts (`manquants`) that could change the outcome.
     pub eligible: Option<bool>,
-    /// Whether the aid is paid (payment conditions, `versement`). Not computed yet: always
-    /// absent. Extension point for the compiler's payment conditions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verse: Option<bool>,
+    /// Whether the aid is paid, for a dispositif with payment conditions (`condition de
+    /// versement`) whose right is open or may be: `false` when a payment condition fails (the
+    /// right stays open, `eligible` is `true`, the paid values are zero); `null` when unknown.
+    /// Absent for a dispositif without payment conditions, or not eligible.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "present_or_null"
+    )]
+    pub verse: Option<Option<bool>>,
     /// Named outputs in their JSON form (money as a string with two decimals, enumeration
     /// values by name…), in order; empty when not eligible.
     pub valeurs: IndexMap<String, Json>,
@@ -65,6 +71,10 @@ pub struct Motif {
     pub id: String,
     /// Whether the condition holds; `null` when it depends on missing facts.
     pub satisfaite: Option<bool>,
+    /// `true` for a condition of payment (`condition de versement`): failing, it withholds the
+    /// payment, not the right. Absent for an eligibility condition.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub versement: bool,
     /// The sentence shown to the applicant (`âge 86 ans ≥ 60 ans`).
     pub message: String,
     /// The JSON paths of the missing fields the condition depends on (when `satisfaite` is
@@ -80,7 +90,7 @@ pub struct Manquant {
     pub chemin: String,
     /// What the field should hold, in French (`entier`, `date AAAA-MM-JJ`).
     pub attendu: String,
-    /// The field's documentation, when the program carries it (not yet: always absent).
+    /// The field's documentation (its `##` comment in the ruleset), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -92,7 +102,7 @@ pub struct Question {
     pub chemin: String,
     /// What the field should hold, in French.
     pub attendu: String,
-    /// The field's documentation, when the program carries it (not yet: always absent).
+    /// The field's documentation (its `##` comment in the ruleset), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The dispositifs this fact could decide, in program order.
@@ -139,4 +149,26 @@ pub struct ParameterRead {
     pub colonne: Option<String>,
     /// The value read, in its JSON form.
     pub valeur: Json,
+}
+
+/// A key that is absent (`None`), `null` (`Some(None)`) or a value: serde's `Option` alone
+/// cannot tell an absent key from `null`.
+mod present_or_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
 }

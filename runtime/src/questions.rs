@@ -16,13 +16,17 @@ impl Decision {
             .unwrap_or_default()
     }
 
-    /// A missing field, described: path and expected type. The IR carries no documentation
-    /// of input fields yet, so `description` stays absent.
+    /// A missing field, described: path, expected type and the field's documentation.
     pub fn manquant(&self, slot: InputSlot) -> published::Manquant {
         published::Manquant {
             chemin: self.input_path(slot),
             attendu: expected_noun(self.program(), slot),
-            description: None,
+            description: self
+                .program()
+                .input_docs
+                .get(slot as usize)
+                .cloned()
+                .flatten(),
         }
     }
 

@@ -46,7 +46,7 @@ fn another_format_is_refused_with_a_typed_error() {
                 found: "999".into(),
                 expected: FORMAT_VERSION,
             },
-            "programme précompilé au format 999, cette version de Socle lit le format 1",
+            "programme précompilé au format 999, cette version de Socle lit le format 2",
         ),
         (
             &textual,

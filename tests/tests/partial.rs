@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rust_decimal::Decimal;
 use socle_runtime::ir::{InputField, InputKind, Program, Ty};
-use socle_runtime::{DecideOptions, Decision, DispositifDecision, Dossier, Engine, Value};
+use socle_runtime::{DecideOptions, Decision, DispositifDecision, Dossier, Engine, Payment, Value};
 use socle_tests::dossiers::SplitMix64;
 use socle_tests::engine_for;
 
@@ -127,6 +127,13 @@ fn check(
             ));
         }
     }
+    // Paid or withheld is never said on partial facts unless the complete dossier says it.
+    if matches!(part.payment, Payment::Paid | Payment::Withheld) && part.payment != full.payment {
+        return Err(format!(
+            "{id} : versement {:?} au lieu de {:?}",
+            part.payment, full.payment
+        ));
+    }
     match part.eligible {
         None if part.missing.is_empty() => Err(format!("{id} indéterminé sans manquants")),
         None => Ok(()),
@@ -186,7 +193,10 @@ fn guarantee(engine: &Engine, seed: u64, mask: u64) -> Result<(), String> {
             }
             check(f, &current, &still)?;
         }
-        if current.eligible != f.eligible || current.values != f.values {
+        if current.eligible != f.eligible
+            || current.values != f.values
+            || current.payment != f.payment
+        {
             return Err(format!("{} : décidé autrement une fois complété", f.id));
         }
     }

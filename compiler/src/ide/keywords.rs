@@ -12,7 +12,7 @@ pub(super) fn keyword_doc(word: &str) -> Option<&'static str> {
         "paramètre" | "parametre" => "`paramètre NOM : type` déclare une valeur datée : chaque version `à partir du AAAA-MM-JJ : valeur` cite sa source.",
         "barème" | "bareme" => "`barème NOM : tranches sur TYPE -> TYPE` déclare des tranches (bornes explicites, par colonne) et leur valeur.",
         "valeur" => "`valeur NOM : type = expression` déclare une valeur calculée.",
-        "condition" => "`condition NOM : expression` déclare une condition (vraie ou fausse) ; dans un dispositif, toutes ses conditions doivent être vraies.",
+        "condition" => "`condition NOM : expression` déclare une condition (vraie ou fausse) ; dans un dispositif, toutes ses conditions doivent être vraies. `condition de versement NOM : …` ne décide pas du droit mais du versement.",
         "fonction" => "`fonction NOM(paramètre : type, …) : type` déclare un calcul réutilisable ; `résultat` en donne la valeur.",
         "dispositif" => "`dispositif NOM \"libellé\"` déclare une aide : ses conditions d'éligibilité et ses valeurs (dont `montant`).",
         "cumul" => "`cumul A exclut B`, `cumul A subsidiaire à B`, `cumul A cumulable avec B` : comment deux aides se combinent.",

@@ -58,6 +58,7 @@ struct Lowerer<'a> {
     enum_ids: HashMap<QName, u32>,
     inputs: Vec<InputField>,
     input_paths: Vec<String>,
+    input_docs: Vec<Option<String>>,
     /// Each dossier path read, its slot and the leaf type it was first read with.
     input_slots: HashMap<String, (u32, ir::Ty)>,
     locals: u32,
@@ -117,6 +118,7 @@ pub fn lower(
         enum_ids: HashMap::new(),
         inputs: Vec::new(),
         input_paths: Vec::new(),
+        input_docs: Vec::new(),
         input_slots: HashMap::new(),
         locals: 0,
         nodes: 0,
@@ -259,6 +261,7 @@ impl<'a> Lowerer<'a> {
             ruleset: String::new(),
             inputs: std::mem::take(&mut self.inputs),
             input_paths: std::mem::take(&mut self.input_paths),
+            input_docs: std::mem::take(&mut self.input_docs),
             decision_date_input,
             enums: std::mem::take(&mut self.enums),
             params: std::mem::take(&mut self.params),
@@ -332,12 +335,14 @@ impl<'a> Lowerer<'a> {
                         id: item.name.name.clone(),
                         def,
                         message,
+                        payment: item.payment,
                     });
                 }
                 ValueKind::Value => outputs.push(Output {
                     name: item.name.name.clone(),
                     def,
                     ty: self.ty(&item.ty)?,
+                    paid: item.payment,
                 }),
                 ValueKind::Let => lets.push(def),
             }
@@ -602,7 +607,32 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.input_paths.push(key.clone());
+        self.input_docs.push(self.input_doc(path));
         self.input_slots.insert(key, (slot, leaf_ty));
         Ok(slot)
+    }
+
+    /// The `##` documentation of the field at the end of `path`: the `entrée` itself, or the
+    /// field of the structure its parent segment is typed with.
+    fn input_doc(&self, path: &[crate::typed::InputSegment]) -> Option<String> {
+        match path {
+            [] => None,
+            [root] => self
+                .all
+                .values()
+                .find_map(|c| c.input_docs.get(&root.name))
+                .cloned(),
+            [.., parent, leaf] => match parent.ty.strip_optional() {
+                Type::Struct(q) => self
+                    .all
+                    .get(&q.ruleset)?
+                    .structs
+                    .get(&q.name)?
+                    .docs
+                    .get(&leaf.name)
+                    .cloned(),
+                _ => None,
+            },
+        }
     }
 }

@@ -335,11 +335,17 @@ impl<'a> Ctx<'a> {
                     s.fields.iter().map(|f| &f.name),
                     messages::WHAT_FIELD,
                 );
+                let docs = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.name.name.clone(), f.meta.doc.clone()?)))
+                    .collect();
                 self.out.structs.insert(
                     s.name.name.clone(),
                     StructItem {
                         name: s.name.clone(),
                         fields,
+                        docs,
                     },
                 );
             }
@@ -350,6 +356,9 @@ impl<'a> Ctx<'a> {
                     let ty = self.resolve_type(*file, &i.ty);
                     self.conflicting_input(*file, &i.name, &ty);
                     self.out.inputs.insert(i.name.name.clone(), ty);
+                    if let Some(doc) = &decl.meta.doc {
+                        self.out.input_docs.insert(i.name.name.clone(), doc.clone());
+                    }
                 }
                 DeclKind::Param(p) => self.declare_param(*file, p),
                 DeclKind::Bareme(b) => self.declare_bareme(*file, b),

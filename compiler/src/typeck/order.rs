@@ -223,6 +223,7 @@ impl<'a> Ctx<'a> {
                     expr: e,
                     exceptions: Vec::new(),
                     message,
+                    payment: c.payment,
                     span: u.span,
                 }
             } else if let Some(v) = u.value {
@@ -266,6 +267,7 @@ impl<'a> Ctx<'a> {
                     expr: e,
                     exceptions,
                     message: None,
+                    payment: v.paid,
                     span: u.span,
                 }
             } else {

@@ -30,6 +30,9 @@ syn keyword socleBoolean vrai faux
 syn keyword socleConstant infini
 syn keyword socleDecisionDate date_décision date_decision
 syn match socleDeclName "\k\+" contained
+" `condition de versement NOM`, `valeur versée NOM`: the marker, then the name.
+syn match socleDeclaration "\<condition\s\+de\s\+versement\>" nextgroup=socleDeclName skipwhite
+syn match socleDeclaration "\<valeur\s\+vers[ée]e\>" nextgroup=socleDeclName skipwhite
 
 syn match socleOperatorWord "\<\%(et\|ou\|non\|dans\|contient\|au\|à\)\>"
 syn match socleOperatorWord "\%(\<contient\s\+\)\@<=\<un\s\+de\>"

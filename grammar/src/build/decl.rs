@@ -42,9 +42,19 @@ impl Builder<'_> {
             }
             Rule::param_decl => DeclKind::Param(self.param_decl(pair, span, &mut meta)?),
             Rule::bareme_decl => DeclKind::Bareme(self.bareme_decl(pair, span, &mut meta)?),
-            Rule::value_decl => DeclKind::Value(self.value_decl(pair, span, &mut meta.sources)?),
+            Rule::value_decl => {
+                let value = self.value_decl(pair, span, &mut meta.sources)?;
+                if value.paid {
+                    return Err(outside_dispositif(span, "valeur versée"));
+                }
+                DeclKind::Value(value)
+            }
             Rule::condition_decl => {
-                DeclKind::Condition(self.condition_decl(pair, span, &mut meta.sources)?)
+                let condition = self.condition_decl(pair, span, &mut meta.sources)?;
+                if condition.payment {
+                    return Err(outside_dispositif(span, "condition de versement"));
+                }
+                DeclKind::Condition(condition)
             }
             Rule::function_decl => DeclKind::Function(self.function_decl(pair, span, &mut meta)?),
             Rule::dispositif_decl => {
@@ -345,6 +355,7 @@ impl Builder<'_> {
         sources: &mut Vec<Source>,
     ) -> Res<ValueDecl> {
         let mut it = children(pair);
+        let paid = skip_marker(&mut it, Rule::paid_marker);
         let name = self.next_ident(&mut it, span, "valeur")?;
         let (ty, expr) = self.typed_expr(&mut it, span, "valeur")?;
         // Open exceptions, innermost last, with the indentation of their `sauf`.
@@ -383,6 +394,7 @@ impl Builder<'_> {
             ty,
             expr,
             exceptions,
+            paid,
         })
     }
 
@@ -394,6 +406,7 @@ impl Builder<'_> {
         sources: &mut Vec<Source>,
     ) -> Res<ConditionDecl> {
         let mut it = children(pair);
+        let payment = skip_marker(&mut it, Rule::payment_marker);
         let name = self.next_ident(&mut it, span, "condition")?;
         let expr = self.next_expr(&mut it, span, "condition")?;
         let mut message: Option<Message> = None;
@@ -420,6 +433,7 @@ impl Builder<'_> {
             name,
             expr,
             message,
+            payment,
         })
     }
 
@@ -515,5 +529,24 @@ impl Builder<'_> {
             }
         }
         Ok(DispositifDecl { name, title, items })
+    }
+}
+
+/// Consumes the optional marker `rule` at the head of a declaration's children.
+fn skip_marker(it: &mut std::vec::IntoIter<Pair<'_, Rule>>, rule: Rule) -> bool {
+    let present = it.as_slice().first().is_some_and(|p| p.as_rule() == rule);
+    if present {
+        it.next();
+    }
+    present
+}
+
+/// Payment belongs to a dispositif: at the top level there is nothing to pay.
+fn outside_dispositif(span: Span, what: &str) -> ParseError {
+    ParseError {
+        message: format!(
+            "une {what} n'a de sens que dans un dispositif : indentez-la sous `dispositif …`"
+        ),
+        span,
     }
 }

@@ -239,9 +239,10 @@ fn print_value(out: &mut String, kw: &str, v: &ValueDecl, sp: &str, indent: &str
         v.ty.as_ref()
             .map(|t| format!(" : {}", ty(t)))
             .unwrap_or_default();
+    let paid = if v.paid { "versée " } else { "" };
     writeln!(
         out,
-        "{indent}{kw} {}{t} = {} {sp}",
+        "{indent}{kw} {paid}{}{t} = {} {sp}",
         v.name.name,
         expr(&v.expr)
     )
@@ -268,7 +269,8 @@ fn print_value(out: &mut String, kw: &str, v: &ValueDecl, sp: &str, indent: &str
 fn print_condition(out: &mut String, c: &ConditionDecl, sp: &str, indent: &str) {
     writeln!(
         out,
-        "{indent}condition {} : {} {sp}",
+        "{indent}condition {}{} : {} {sp}",
+        if c.payment { "de versement " } else { "" },
         c.name.name,
         expr(&c.expr)
     )

@@ -29,6 +29,7 @@ pub(crate) fn json_schema_for(p: &Program, keep: Option<&[bool]>) -> Json {
     );
     let schema_of = Schema {
         enums: &p.enums,
+        docs: &p.input_docs,
         keep,
         required: p.decision_date_input,
     };
@@ -43,6 +44,8 @@ pub(crate) fn json_schema_for(p: &Program, keep: Option<&[bool]>) -> Json {
 
 struct Schema<'p> {
     enums: &'p [EnumDef],
+    /// Each slot's `##` documentation: the field's `description`.
+    docs: &'p [Option<String>],
     keep: Option<&'p [bool]>,
     /// The one required leaf: the decision date.
     required: Option<u32>,
@@ -62,6 +65,22 @@ impl Schema<'_> {
             || Some(slot) == self.required
     }
 
+    /// The field's documentation as its `description`, before what its type says (« montant
+    /// en euros par mois »).
+    fn documented(&self, slot: u32, mut schema: Json) -> Json {
+        let Some(Some(doc)) = self.docs.get(slot as usize) else {
+            return schema;
+        };
+        if let Json::Object(body) = &mut schema {
+            let description = match body.get("description").and_then(Json::as_str) {
+                Some(of_type) => format!("{doc} ({of_type})"),
+                None => doc.clone(),
+            };
+            body.insert("description".into(), description.into());
+        }
+        schema
+    }
+
     /// `None` when no field of this object is kept.
     fn object(&self, fields: &[InputField]) -> Option<Json> {
         let enums = self.enums;
@@ -72,9 +91,11 @@ impl Schema<'_> {
                 InputKind::Leaf { slot, .. } if !self.kept(*slot) => continue,
                 InputKind::Leaf {
                     ty: Ty::Optional(inner),
-                    ..
-                } => (ty_schema(inner, enums), true),
-                InputKind::Leaf { ty, .. } => (ty_schema(ty, enums), field.optional),
+                    slot,
+                } => (self.documented(*slot, ty_schema(inner, enums)), true),
+                InputKind::Leaf { ty, slot } => {
+                    (self.documented(*slot, ty_schema(ty, enums)), field.optional)
+                }
                 InputKind::Record(sub) => match self.object(sub) {
                     Some(schema) => (schema, field.optional),
                     None => continue,

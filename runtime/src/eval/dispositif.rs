@@ -4,14 +4,20 @@
 //! conditions hold is excluded by a cumul winner that is eligible. Otherwise, if a condition or
 //! a winner is unknown, the dispositif is undetermined (`eligible: None`) and names the missing
 //! facts that could change its outcome.
+//!
+//! Payment conditions (`condition de versement`) are evaluated only once the right is open:
+//! one that fails leaves the dispositif eligible, with its values shown and its paid values
+//! (`valeur versée`) at zero; cumul rules keep reading eligibility, the open right.
 
 use std::sync::Arc;
 
 use super::unknown::{fail, Missing, Stop};
 use super::{Eval, R};
-use crate::decision::{Decision, DispositifDecision, Motif, OutputValue, Shown};
+use rust_decimal::Decimal;
+
+use crate::decision::{Decision, DispositifDecision, Motif, OutputValue, Payment, Shown};
 use crate::error::EvalError;
-use crate::ir::{DispositifId, Expr, Message, MessagePart, Program};
+use crate::ir::{DefId, DispositifId, Expr, Message, MessagePart, Program};
 use crate::trace::Tracer;
 use crate::value::Value;
 
@@ -96,6 +102,23 @@ impl<T: Tracer> Eval<'_, T> {
             _ => return Err(self.internal("dispositif inconnu")),
         };
         let (eligible, excluded_by) = self.eligibility(d)?;
+        // An undetermined dispositif still shows what it would pay: its payment conditions are
+        // evaluated too, but it is not paid until the right is open.
+        let mut payment_missing = Missing::default();
+        let (payment, paid_values) = match eligible {
+            Some(true) => {
+                let payment = self.payment(d, &mut payment_missing)?;
+                (payment, payment)
+            }
+            None if disp.conditions.iter().any(|c| c.payment) => {
+                // Premises not met (an unknown GIR…): nothing to show, nothing to fail.
+                let shown = self
+                    .payment(d, &mut payment_missing)
+                    .unwrap_or(Payment::Unknown);
+                (Payment::Unknown, shown)
+            }
+            _ => (Payment::NotApplicable, Payment::NotApplicable),
+        };
 
         let mut motifs = Vec::with_capacity(disp.conditions.len() + 1);
         for (i, (condition, template)) in disp.conditions.iter().zip(&names.conditions).enumerate()
@@ -105,10 +128,16 @@ impl<T: Tracer> Eval<'_, T> {
                 Some(CondState::Failed) => (Some(false), Vec::new()),
                 Some(CondState::Unknown(i)) => (None, self.unknown_set(*i).into_slots()),
                 Some(CondState::Skipped) => continue,
+                // A payment condition of a dispositif whose right is not open.
+                Some(CondState::Pending) if condition.payment => continue,
                 _ => return Err(self.internal("condition non évaluée")),
             };
             let values = self.message_values(&condition.message);
-            motifs.push(Motif::condition(template.clone(), held, values).missing(missing));
+            motifs.push(
+                Motif::condition(template.clone(), held, values)
+                    .missing(missing)
+                    .payment(condition.payment),
+            );
         }
         if let Some(w) = excluded_by {
             let (Some(id), Some(message)) =
@@ -123,10 +152,25 @@ impl<T: Tracer> Eval<'_, T> {
             None => self.eligibility_missing(d),
             Some(_) => Missing::default(),
         };
+        manquants.extend(&payment_missing);
         let mut values = Vec::new();
         if eligible != Some(false) {
             values.reserve_exact(disp.outputs.len());
             for (output, name) in disp.outputs.iter().zip(&names.outputs) {
+                match paid_values {
+                    // Withheld: the right is open, nothing of it is paid.
+                    Payment::Withheld if output.paid => {
+                        values.push(OutputValue {
+                            name: name.clone(),
+                            value: Value::Dec(Decimal::ZERO),
+                            ty: output.ty.clone(),
+                        });
+                        continue;
+                    }
+                    // What is paid depends on the facts the payment conditions wait for.
+                    Payment::Unknown if output.paid => continue,
+                    _ => {}
+                }
                 match self.def(output.def) {
                     Ok(value) => values.push(OutputValue {
                         name: name.clone(),
@@ -147,6 +191,7 @@ impl<T: Tracer> Eval<'_, T> {
             id: names.id.clone(),
             title: names.title.clone(),
             eligible,
+            payment,
             values,
             motifs,
             missing: manquants.into_slots(),
@@ -209,56 +254,8 @@ impl<T: Tracer> Eval<'_, T> {
         &mut self,
         d: DispositifId,
     ) -> R<(Option<bool>, Option<usize>, Missing)> {
-        let p = self.p;
         let layout = self.layout;
-        let (Some(disp), Some(offset)) = (
-            p.dispositifs.get(d as usize),
-            layout.condition_offsets.get(d as usize),
-        ) else {
-            return Err(self.internal("dispositif inconnu"));
-        };
-        let mut failed = false;
-        let mut missing = Missing::default();
-        for (i, condition) in disp.conditions.iter().enumerate() {
-            let outcome = match self.def(condition.def) {
-                Ok(Value::Bool(held)) => Ok(held),
-                Ok(Value::Absent) => Err(fail(EvalError::AbsentValue {
-                    def: super::lookup::def_name(p, condition.def),
-                })),
-                Ok(_) => Err(fail(EvalError::Internal {
-                    def: super::lookup::def_name(p, condition.def),
-                    detail: "condition non booléenne".to_owned(),
-                })),
-                Err(e) => Err(e),
-            };
-            let state = match outcome {
-                Ok(true) => CondState::Held,
-                Ok(false) => {
-                    failed = true;
-                    CondState::Failed
-                }
-                Err(e) => match *e {
-                    Stop::Unknown(m) => match self.split_condition(condition.def, &m) {
-                        Some(true) => CondState::Held,
-                        Some(false) => {
-                            failed = true;
-                            CondState::Failed
-                        }
-                        None => {
-                            missing.extend(&m);
-                            CondState::Unknown(self.remember(m))
-                        }
-                    },
-                    // The premises of this condition did not hold (or are unknown): it does
-                    // not decide anything.
-                    Stop::Failed(_) if failed || !missing.is_empty() => CondState::Skipped,
-                    Stop::Failed(e) => return Err(fail(e)),
-                },
-            };
-            if let Some(slot) = self.conditions.get_mut(offset + i) {
-                *slot = state;
-            }
-        }
+        let (failed, mut missing) = self.conditions_of(d, false)?;
         if failed {
             return Ok((Some(false), None, Missing::default()));
         }
@@ -278,6 +275,91 @@ impl<T: Tracer> Eval<'_, T> {
         } else {
             Ok((None, None, missing))
         }
+    }
+
+    /// Evaluates one condition (three-valued). `settled` says an earlier condition already
+    /// failed or is unknown: this one's evaluation error then decides nothing (`Skipped`).
+    /// An unknown condition also gives the facts it waits for.
+    fn condition_state(&mut self, def: DefId, settled: bool) -> R<(CondState, Option<Missing>)> {
+        let p = self.p;
+        let outcome = match self.def(def) {
+            Ok(Value::Bool(held)) => Ok(held),
+            Ok(Value::Absent) => Err(fail(EvalError::AbsentValue {
+                def: super::lookup::def_name(p, def),
+            })),
+            Ok(_) => Err(fail(EvalError::Internal {
+                def: super::lookup::def_name(p, def),
+                detail: "condition non booléenne".to_owned(),
+            })),
+            Err(e) => Err(e),
+        };
+        Ok(match outcome {
+            Ok(true) => (CondState::Held, None),
+            Ok(false) => (CondState::Failed, None),
+            Err(e) => match *e {
+                Stop::Unknown(m) => match self.split_condition(def, &m) {
+                    Some(true) => (CondState::Held, None),
+                    Some(false) => (CondState::Failed, None),
+                    None => (CondState::Unknown(self.remember(m.clone())), Some(m)),
+                },
+                // The premises of this condition did not hold (or are unknown): it does
+                // not decide anything.
+                Stop::Failed(_) if settled => (CondState::Skipped, None),
+                Stop::Failed(e) => return Err(fail(e)),
+            },
+        })
+    }
+
+    /// Evaluates the payment conditions of an eligible dispositif: withheld when one fails,
+    /// unknown (with the facts it waits for) when none fails and one is unknown.
+    fn payment(&mut self, d: DispositifId, missing: &mut Missing) -> R<Payment> {
+        let has_payment = self
+            .p
+            .dispositifs
+            .get(d as usize)
+            .is_some_and(|disp| disp.conditions.iter().any(|c| c.payment));
+        if !has_payment {
+            return Ok(Payment::NotApplicable);
+        }
+        let (failed, unknown) = self.conditions_of(d, true)?;
+        Ok(if failed {
+            Payment::Withheld
+        } else if unknown.is_empty() {
+            Payment::Paid
+        } else {
+            missing.extend(&unknown);
+            Payment::Unknown
+        })
+    }
+
+    /// Evaluates, in order, the conditions of `d` that decide its payment (`payment`) or its
+    /// eligibility, and records their states: whether one failed, and the facts the unknown
+    /// ones wait for.
+    fn conditions_of(&mut self, d: DispositifId, payment: bool) -> R<(bool, Missing)> {
+        let p = self.p;
+        let (Some(disp), Some(offset)) = (
+            p.dispositifs.get(d as usize),
+            self.layout.condition_offsets.get(d as usize).copied(),
+        ) else {
+            return Err(self.internal("dispositif inconnu"));
+        };
+        let mut failed = false;
+        let mut missing = Missing::default();
+        for (i, condition) in disp.conditions.iter().enumerate() {
+            if condition.payment != payment {
+                continue;
+            }
+            let (state, unknown) =
+                self.condition_state(condition.def, failed || !missing.is_empty())?;
+            failed |= state == CondState::Failed;
+            if let Some(m) = unknown {
+                missing.extend(&m);
+            }
+            if let Some(slot) = self.conditions.get_mut(offset + i) {
+                *slot = state;
+            }
+        }
+        Ok((failed, missing))
     }
 
     /// The values a motif's message shows, rendered only when the message is read. A value that

@@ -36,6 +36,7 @@ impl Builder {
                 ruleset: ruleset.to_owned(),
                 inputs: Vec::new(),
                 input_paths: Vec::new(),
+                input_docs: Vec::new(),
                 decision_date_input: None,
                 enums: Vec::new(),
                 params: Vec::new(),
@@ -204,6 +205,7 @@ impl Builder {
                 name: n.to_owned(),
                 def,
                 ty: self.p.defs[def as usize].ty.clone(),
+                paid: false,
             })
             .collect();
         self.p.dispositifs.push(Dispositif {
@@ -215,6 +217,7 @@ impl Builder {
                     id: id.to_owned(),
                     def,
                     message,
+                    payment: false,
                 })
                 .collect(),
             outputs,
