@@ -36,8 +36,8 @@ pub struct DiffArgs {
     #[arg(long)]
     pub date: Option<String>,
     /// Écrit le rapport dans ce fichier au lieu de la sortie standard.
-    #[arg(long, value_name = "FICHIER")]
-    pub sortie: Option<PathBuf>,
+    #[arg(long = "sortie", value_name = "FICHIER")]
+    pub fichier_sortie: Option<PathBuf>,
     /// Code de sortie 1 si un dossier change (pour bloquer une intégration continue).
     #[arg(long)]
     pub echec_si_changement: bool,
@@ -97,7 +97,7 @@ pub fn run(args: &DiffArgs) -> Status {
             .unwrap_or_default(),
         DiffFormat::Html => socle_diff::html::render(&report),
     };
-    let status = write_output(args.sortie.as_deref(), &text);
+    let status = write_output(args.fichier_sortie.as_deref(), &text);
     if status == Status::Ok && args.echec_si_changement && report.modifies > 0 {
         eprintln!(
             "{} dossier(s) modifié(s) (--echec-si-changement)",
@@ -115,11 +115,11 @@ pub struct PopulationArgs {
     #[arg(long, default_value_t = 200, value_name = "N")]
     pub n: usize,
     /// Graine du générateur : la même graine donne les mêmes dossiers.
-    #[arg(long, visible_alias = "seed", default_value_t = 1, value_name = "GRAINE")]
+    #[arg(long, alias = "seed", default_value_t = 1, value_name = "GRAINE")]
     pub graine: u64,
     /// Écrit les dossiers dans ce fichier au lieu de la sortie standard.
-    #[arg(long, value_name = "FICHIER")]
-    pub sortie: Option<PathBuf>,
+    #[arg(long = "sortie", value_name = "FICHIER")]
+    pub fichier_sortie: Option<PathBuf>,
 }
 
 pub fn population(args: &PopulationArgs) -> Status {
@@ -128,5 +128,5 @@ pub fn population(args: &PopulationArgs) -> Status {
         Err(e) => return diff_error(e),
     };
     let text = socle_diff::population::generate(engine.program(), args.n, args.graine);
-    write_output(args.sortie.as_deref(), &text)
+    write_output(args.fichier_sortie.as_deref(), &text)
 }

@@ -130,7 +130,10 @@ mod tests {
             "−1\u{202f}234,56 €/mois"
         );
         assert_eq!(human_signed(Decimal::new(5, 1), "€"), "+0,50 €");
-        assert_eq!(human(Decimal::new(100000000, 2), "€"), "1\u{202f}000\u{202f}000,00 €");
+        assert_eq!(
+            human(Decimal::new(100000000, 2), "€"),
+            "1\u{202f}000\u{202f}000,00 €"
+        );
     }
 
     #[test]

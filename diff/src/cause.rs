@@ -78,7 +78,12 @@ fn index(d: Option<&DispositifDecision>) -> Index<'_> {
 }
 
 /// The def name of a dispositif's condition or output, from the program.
-fn def_name(program: &Program, dispositif: &str, condition: Option<&str>, output: Option<&str>) -> Option<String> {
+fn def_name(
+    program: &Program,
+    dispositif: &str,
+    condition: Option<&str>,
+    output: Option<&str>,
+) -> Option<String> {
     let d = program.dispositifs.iter().find(|d| d.name == dispositif)?;
     let def = match (condition, output) {
         (Some(c), _) => d.conditions.iter().find(|x| x.id == c)?.def,
@@ -160,8 +165,10 @@ impl Walk<'_> {
             };
             if condition.starts_with("cumul_") {
                 let resume = format!("règle de cumul {condition}");
-                return Cause::new("cumul", &condition, resume)
-                    .values(Some(satisfied(old.satisfied)), Some(satisfied(motif.satisfied)));
+                return Cause::new("cumul", &condition, resume).values(
+                    Some(satisfied(old.satisfied)),
+                    Some(satisfied(motif.satisfied)),
+                );
             }
             if let Some(rule) = def_name(self.after_program, id, Some(&condition), None) {
                 return self.root(&rule);
@@ -182,13 +189,17 @@ impl Walk<'_> {
     /// The first rule under `rule` whose result differs with the same inputs.
     fn root(&mut self, rule: &str) -> Cause {
         self.visited.insert(rule.to_owned());
-        let (Some(a), Some(b)) = (self.after.get(rule).copied(), self.before.get(rule).copied())
-        else {
+        let (Some(a), Some(b)) = (
+            self.after.get(rule).copied(),
+            self.before.get(rule).copied(),
+        ) else {
             return self.rule_cause(rule, None, None);
         };
         for used in &a.uses {
-            let (Some(ua), Some(ub)) = (self.after.get(used.as_str()), self.before.get(used.as_str()))
-            else {
+            let (Some(ua), Some(ub)) = (
+                self.after.get(used.as_str()),
+                self.before.get(used.as_str()),
+            ) else {
                 continue;
             };
             if ua.value != ub.value && !self.visited.contains(used) {
@@ -235,7 +246,10 @@ impl Walk<'_> {
     /// The first parameter or barème read whose version, tranche or value differs.
     fn parameter(&self, a: &TraceEntry, b: &TraceEntry) -> Option<Cause> {
         for p in &a.parameters {
-            let same_key = b.parameters.iter().find(|q| q.name == p.name && q.key == p.key);
+            let same_key = b
+                .parameters
+                .iter()
+                .find(|q| q.name == p.name && q.key == p.key);
             let q = same_key.or_else(|| b.parameters.iter().find(|q| q.name == p.name));
             match q {
                 Some(q) if same_read(p, q) => continue,
@@ -266,9 +280,10 @@ impl Walk<'_> {
         };
         let old = render(before, self.before_program);
         let new = render(after, self.after_program);
-        let key = shown.key.as_ref().map(|(k, ty)| {
-            render_human(k, ty, &self.after_program.enums)
-        });
+        let key = shown
+            .key
+            .as_ref()
+            .map(|(k, ty)| render_human(k, ty, &self.after_program.enums));
         let is_bareme = shown.tranche.is_some();
         let from = |p: &ParamTrace| p.from.format("%Y-%m-%d").to_string();
         let versions = match (before, after) {

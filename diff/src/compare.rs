@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use socle_runtime::{DecideOptions, DecodeOptions, Decision, DispositifDecision, Engine};
+use socle_runtime::{DecideOptions, Decision, DecodeOptions, DispositifDecision, Engine};
 
 use crate::amount::{amount_output, money_value, AmountOutput};
 use crate::cause::{Cause, Traced};
@@ -184,7 +184,8 @@ impl<'e> Comparer<'e> {
                 before: &before,
                 after: &after,
             };
-            for ((outcome, id), output) in dispositifs.iter_mut().zip(&self.ids).zip(&self.amounts) {
+            for ((outcome, id), output) in dispositifs.iter_mut().zip(&self.ids).zip(&self.amounts)
+            {
                 if outcome.changed {
                     let name = output.as_ref().map(|o| o.name.as_str());
                     outcome.cause = Some(traced.cause(id, name));

@@ -33,10 +33,7 @@ fn money(json: &str, unit: &str, signed: bool) -> String {
 
 /// The whole page.
 pub fn render(report: &Report) -> String {
-    let title = format!(
-        "Différences entre {} et {}",
-        report.avant, report.apres
-    );
+    let title = format!("Différences entre {} et {}", report.avant, report.apres);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -62,7 +59,12 @@ pub fn render(report: &Report) -> String {
     if !report.lignes_invalides.is_empty() {
         out.push_str("<h2 id=\"invalides\">Lignes invalides</h2>\n<ul>\n");
         for line in &report.lignes_invalides {
-            let _ = writeln!(out, "<li>ligne {} : {}</li>", line.ligne, esc(&line.message));
+            let _ = writeln!(
+                out,
+                "<li>ligne {} : {}</li>",
+                line.ligne,
+                esc(&line.message)
+            );
         }
         out.push_str("</ul>\n");
     }
@@ -84,7 +86,8 @@ fn summary(out: &mut String, report: &Report) {
     );
     for d in &report.dispositifs {
         let m = d.montant.as_ref();
-        let cost = |v: Option<&String>| v.map(|v| money(v, "€", true)).unwrap_or_else(|| "—".into());
+        let cost =
+            |v: Option<&String>| v.map(|v| money(v, "€", true)).unwrap_or_else(|| "—".into());
         let name = if d.modifies > 0 {
             format!("<a href=\"#{0}\">{0}</a>", esc(&d.id))
         } else {
@@ -123,7 +126,11 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
     );
     if let Some(m) = d.montant.as_ref().filter(|m| m.modifies > 0) {
         let unit = m.unite.as_str();
-        let stat = |v: &Option<String>| v.as_deref().map(|v| money(v, unit, true)).unwrap_or_default();
+        let stat = |v: &Option<String>| {
+            v.as_deref()
+                .map(|v| money(v, unit, true))
+                .unwrap_or_default()
+        };
         let _ = writeln!(
             out,
             "<p>{} ({}) modifié pour {} dossiers ({} à la hausse, {} à la baisse) : \
@@ -143,7 +150,12 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
     if !d.causes.is_empty() {
         out.push_str("<h3>Causes</h3>\n<ul class=\"causes\">\n");
         for c in &d.causes {
-            let _ = writeln!(out, "<li><strong>{} dossiers</strong> : {}</li>", c.dossiers, esc(&c.cause));
+            let _ = writeln!(
+                out,
+                "<li><strong>{} dossiers</strong> : {}</li>",
+                c.dossiers,
+                esc(&c.cause)
+            );
         }
         out.push_str("</ul>\n");
     }
@@ -152,7 +164,9 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
         let side = |s: &Side| {
             let status = s.statut.french();
             match &s.montant {
-                Some(m) if s.statut == Status::Eligible => format!("{status}, {}", money(m, unit, false)),
+                Some(m) if s.statut == Status::Eligible => {
+                    format!("{status}, {}", money(m, unit, false))
+                }
                 _ => status.to_owned(),
             }
         };
@@ -209,7 +223,12 @@ fn histogram(out: &mut String, id: &str, m: &AmountReport) {
         let h = (plot_height * ratio * 100.0).round() / 100.0;
         let x = MARGIN + bar_width * i as f64;
         let y = CHART_HEIGHT - MARGIN - h;
-        let lower = bin.de.parse::<Decimal>().ok().and_then(|d| d.to_f64()).unwrap_or(0.0);
+        let lower = bin
+            .de
+            .parse::<Decimal>()
+            .ok()
+            .and_then(|d| d.to_f64())
+            .unwrap_or(0.0);
         let _ = writeln!(
             out,
             "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"#000091\">\

@@ -11,9 +11,7 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
-use socle_runtime::ir::{
-    DurationFamily, InputField, InputKind, ParamValue, Period, Program, Ty,
-};
+use socle_runtime::ir::{DurationFamily, InputField, InputKind, ParamValue, Period, Program, Ty};
 use socle_runtime::Value;
 
 /// SplitMix64 (Steele, Lea, Flood 2014): small, fast, and fixed forever here.
@@ -111,7 +109,10 @@ fn decision_dates(program: &Program) -> (NaiveDate, u64) {
     let in_force = |date: NaiveDate| {
         versions
             .iter()
-            .filter(|vs| vs.iter().any(|(f, u)| *f <= date && u.is_none_or(|u| date <= u)))
+            .filter(|vs| {
+                vs.iter()
+                    .any(|(f, u)| *f <= date && u.is_none_or(|u| date <= u))
+            })
             .count()
     };
     let start = versions
@@ -195,7 +196,10 @@ impl Dossier<'_> {
                     self.leaf(slot, name, inner)
                 }
             }
-            Ty::Bool => Json::Bool(self.rng.chance(if name.contains("valide") { 90 } else { 50 })),
+            Ty::Bool => Json::Bool(
+                self.rng
+                    .chance(if name.contains("valide") { 90 } else { 50 }),
+            ),
             Ty::Int => Json::from(self.int(name)),
             Ty::Rate => Json::String(cents(self.rng.range(0, 100)).to_string()),
             Ty::Decimal if name.contains("heure") => Json::from(self.rng.range(0, 300)),
@@ -266,7 +270,12 @@ impl Dossier<'_> {
     /// plausible range for the period.
     fn money(&mut self, period: Option<Period>) -> Decimal {
         let landmarks = self.money_landmarks(period);
-        if let Some(mark) = self.rng.chance(50).then(|| self.rng.pick(&landmarks)).flatten() {
+        if let Some(mark) = self
+            .rng
+            .chance(50)
+            .then(|| self.rng.pick(&landmarks))
+            .flatten()
+        {
             let factor = Decimal::new(self.rng.range(85, 115), 2);
             let value = mark.checked_mul(factor).unwrap_or(*mark);
             return value.round_dp(2).max(Decimal::ZERO);
@@ -323,14 +332,14 @@ impl Dossier<'_> {
             let months = u32::try_from(age * 12 + self.rng.range(0, 11)).unwrap_or(0);
             let born = self.date.checked_sub_months(Months::new(months));
             let day = u32::try_from(self.rng.range(1, 28)).unwrap_or(1);
-            return born
-                .and_then(|d| d.with_day(day))
-                .unwrap_or(self.date);
+            return born.and_then(|d| d.with_day(day)).unwrap_or(self.date);
         }
         // Events mostly recent (a hospitalisation, an entry), some older.
         let back = if self.rng.chance(70) { 90 } else { 365 };
         let days = u64::try_from(self.rng.range(0, back)).unwrap_or(0);
-        self.date.checked_sub_days(Days::new(days)).unwrap_or(self.date)
+        self.date
+            .checked_sub_days(Days::new(days))
+            .unwrap_or(self.date)
     }
 }
 

@@ -353,7 +353,11 @@ fn amount_report(output: &AmountOutput, deltas: &BTreeMap<Decimal, u64>) -> Amou
         valeur: output.name.clone(),
         unite: amount::unit(output.period).to_owned(),
         modifies: count,
-        hausses: deltas.range(Decimal::ZERO..).filter(|(d, _)| !d.is_zero()).map(|(_, n)| n).sum(),
+        hausses: deltas
+            .range(Decimal::ZERO..)
+            .filter(|(d, _)| !d.is_zero())
+            .map(|(_, n)| n)
+            .sum(),
         baisses: deltas.range(..Decimal::ZERO).map(|(_, n)| n).sum(),
         min: min.map(amount::json),
         mediane: median.map(amount::json),

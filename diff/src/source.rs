@@ -75,12 +75,10 @@ pub fn compile_dir(dir: &Path, label: &str) -> Result<Engine, DiffError> {
         return Err(DiffError::NotADirectory(label.to_owned()));
     }
     let mut session = Session::new();
-    let ruleset = session
-        .load_ruleset_dir(dir)
-        .map_err(|e| DiffError::Load {
-            label: label.to_owned(),
-            message: e.to_string(),
-        })?;
+    let ruleset = session.load_ruleset_dir(dir).map_err(|e| DiffError::Load {
+        label: label.to_owned(),
+        message: e.to_string(),
+    })?;
     let program = session
         .program(ruleset)
         .map_err(|errors| DiffError::Compile {
@@ -131,7 +129,12 @@ fn export(dir: &Path, rev: &str) -> Result<Exported, DiffError> {
     }
     let commit = git_text(
         dir,
-        &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")],
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
     )
     .map_err(|_| DiffError::Git(format!("révision inconnue : `{rev}`")))?;
     let commit = commit.trim().to_owned();
@@ -181,8 +184,8 @@ fn export(dir: &Path, rev: &str) -> Result<Exported, DiffError> {
         }
         let text = git(&top, &["show", &format!("{commit}:{path}")])?;
         let target = base.join(sibling);
-        let written = std::fs::create_dir_all(&target)
-            .and_then(|()| std::fs::write(target.join(file), text));
+        let written =
+            std::fs::create_dir_all(&target).and_then(|()| std::fs::write(target.join(file), text));
         written.map_err(|e| DiffError::Git(format!("écriture de {path} impossible ({e})")))?;
         found |= sibling == name;
     }

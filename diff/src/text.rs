@@ -118,7 +118,11 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
         }
     }
     if !d.exemples.is_empty() {
-        let _ = writeln!(out, "  dossiers modifiés (les {} premiers) :", d.exemples.len());
+        let _ = writeln!(
+            out,
+            "  dossiers modifiés (les {} premiers) :",
+            d.exemples.len()
+        );
         let unit = d.montant.as_ref().map(|m| m.unite.as_str()).unwrap_or("€");
         for e in &d.exemples {
             let side = |s: &crate::report::Side| match &s.montant {

@@ -63,7 +63,6 @@ fn raising_the_gir_1_coefficient_names_the_gir_1_dossiers_and_the_parameter_vers
 }
 
 fn check(before: &Engine, after: &Engine, population: &str) {
-
     // Expected, dossier by dossier.
     let mut expected = Vec::new();
     let mut total = Decimal::ZERO;
@@ -77,7 +76,10 @@ fn check(before: &Engine, after: &Engine, population: &str) {
             expected.push((i as u64 + 1, delta));
         }
     }
-    assert!(!expected.is_empty(), "the population has GIR 1 dossiers whose amount changes");
+    assert!(
+        !expected.is_empty(),
+        "the population has GIR 1 dossiers whose amount changes"
+    );
 
     let options = Options {
         examples: 1000,
@@ -114,7 +116,10 @@ fn check(before: &Engine, after: &Engine, population: &str) {
     let montant = apa.montant.as_ref().unwrap();
     assert_eq!(montant.modifies as usize, expected.len());
     let money = |d: Decimal| socle_runtime::render::money_json(d);
-    assert_eq!(montant.total_mensuel.as_deref(), Some(money(total).as_str()));
+    assert_eq!(
+        montant.total_mensuel.as_deref(),
+        Some(money(total).as_str())
+    );
     assert_eq!(
         montant.total_annuel.as_deref(),
         Some(money(total * Decimal::from(12)).as_str())

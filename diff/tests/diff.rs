@@ -147,8 +147,18 @@ fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["-c", "user.name=Essai", "-c", "user.email=essai@example.org"])
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=Essai",
+            "-c",
+            "user.email=essai@example.org",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .status()
         .expect("git");
@@ -185,6 +195,8 @@ fn the_version_before_is_read_from_a_git_revision_with_its_imports() {
 fn a_ruleset_that_does_not_compile_is_an_error_not_a_report() {
     let dir = tempfile::tempdir().unwrap();
     write_version(dir.path(), "mille");
-    let error = compile_dir(&dir.path().join("aide"), "cassé").err().unwrap();
+    let error = compile_dir(&dir.path().join("aide"), "cassé")
+        .err()
+        .unwrap();
     assert!(error.to_string().contains("ne compile pas"), "{error}");
 }

@@ -40,7 +40,13 @@ fn the_html_report_renders_in_chromium() {
     let before = compile_dir(&rulesets().join("val-doise"), "avant").unwrap();
     let after = compile_dir(&dir.path().join("regles/val-doise"), "après").unwrap();
     let population = socle_diff::population::generate(before.program(), 1000, 3);
-    let report = diff(&before, &after, &mut population.as_bytes(), &Options::default()).unwrap();
+    let report = diff(
+        &before,
+        &after,
+        &mut population.as_bytes(),
+        &Options::default(),
+    )
+    .unwrap();
     assert!(report.modifies > 0);
     let page = dir.path().join("rapport.html");
     std::fs::write(&page, socle_diff::html::render(&report)).unwrap();

@@ -75,10 +75,19 @@ fn the_val_doise_population_covers_every_gir_and_enumeration_value() {
         values
     };
     assert_eq!(seen(&["demandeur", "gir"]), ["1", "2", "3", "4", "5", "6"]);
-    assert_eq!(seen(&["demandeur", "situation_familiale"]), ["couple", "seul"]);
+    assert_eq!(
+        seen(&["demandeur", "situation_familiale"]),
+        ["couple", "seul"]
+    );
     assert_eq!(
         seen(&["demandeur", "lieu_de_vie"]),
-        ["accueil_familial", "domicile", "ehpad", "residence_autonomie", "usld"]
+        [
+            "accueil_familial",
+            "domicile",
+            "ehpad",
+            "residence_autonomie",
+            "usld"
+        ]
     );
     assert_eq!(
         seen(&["demandeur", "nationalite"]),

@@ -98,4 +98,3 @@ pub fn run_chromium(binary: &Path, profile: &Path, page: &Path, flags: &[String]
     drop(browser);
     reader.join().unwrap()
 }
-
