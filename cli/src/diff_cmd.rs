@@ -38,6 +38,10 @@ pub struct DiffArgs {
     /// Écrit le rapport dans ce fichier au lieu de la sortie standard.
     #[arg(long = "sortie", value_name = "FICHIER")]
     pub fichier_sortie: Option<PathBuf>,
+    /// Nombre de fils d'exécution qui décident les dossiers (par défaut : un par cœur) ; le
+    /// rapport est le même quel que soit ce nombre.
+    #[arg(long, value_name = "N")]
+    pub fils: Option<usize>,
     /// Code de sortie 1 si un dossier change (pour bloquer une intégration continue).
     #[arg(long)]
     pub echec_si_changement: bool,
@@ -85,6 +89,9 @@ pub fn run(args: &DiffArgs) -> Status {
         examples: args.exemples,
         before_label: before.label(),
         after_label: after.label(),
+        threads: args.fils.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        }),
     };
     let report = match socle_diff::diff(&before_engine, &after_engine, &mut reader, &options) {
         Ok(report) => report,

@@ -86,6 +86,8 @@ pub struct Options {
     pub before_label: String,
     /// See `before_label`.
     pub after_label: String,
+    /// How many threads decide dossiers (1: the calling thread only).
+    pub threads: usize,
 }
 
 impl Default for Options {
@@ -95,6 +97,7 @@ impl Default for Options {
             examples: 10,
             before_label: "avant".to_owned(),
             after_label: "après".to_owned(),
+            threads: 1,
         }
     }
 }
@@ -102,7 +105,19 @@ impl Default for Options {
 /// The longest dossier line read, like `socle batch` (1 MiB).
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
+/// How many dossiers are read before they are decided in parallel: enough to keep every
+/// thread busy, few enough that memory stays flat whatever the size of the file.
+const BATCH: usize = 4096;
+
+/// A line read, before it is decided.
+enum Line {
+    Text(String),
+    Invalid(String),
+}
+
 /// Decides every dossier of `dossiers` (JSON Lines) with both engines and reports what changed.
+/// With several `threads`, each batch of lines is decided in parallel and added to the report
+/// in line order, so the report is the same whatever the number of threads.
 pub fn diff(
     before: &Engine,
     after: &Engine,
@@ -111,8 +126,10 @@ pub fn diff(
 ) -> Result<Report, DiffError> {
     let comparer = compare::Comparer::new(before, after, options.date);
     let mut report = report::Builder::new(&comparer, options);
+    let threads = options.threads.max(1);
     let mut line = 0u64;
     let mut buffer = Vec::new();
+    let mut batch: Vec<(u64, Line)> = Vec::with_capacity(BATCH);
     loop {
         buffer.clear();
         let read = read_line(dossiers, &mut buffer).map_err(|e| DiffError::Read {
@@ -121,23 +138,68 @@ pub fn diff(
         })?;
         let Some(complete) = read else { break };
         line += 1;
-        if !complete {
-            report.invalid(line, "ligne de plus de 1 Mio".to_owned());
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(&buffer) else {
-            report.invalid(line, "ligne qui n'est pas en UTF-8".to_owned());
-            continue;
+        let entry = if !complete {
+            Line::Invalid("ligne de plus de 1 Mio".to_owned())
+        } else {
+            match std::str::from_utf8(&buffer) {
+                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) => Line::Text(text.to_owned()),
+                Err(_) => Line::Invalid("ligne qui n'est pas en UTF-8".to_owned()),
+            }
         };
-        if text.trim().is_empty() {
-            continue;
+        batch.push((line, entry));
+        if batch.len() == BATCH {
+            decide_batch(&comparer, &mut report, &mut batch, threads);
         }
-        match comparer.compare(text) {
+    }
+    decide_batch(&comparer, &mut report, &mut batch, threads);
+    Ok(report.finish())
+}
+
+type Decided = Result<compare::Outcome, String>;
+
+fn decide_one(comparer: &compare::Comparer, entry: &Line) -> Decided {
+    match entry {
+        Line::Text(text) => comparer.compare(text),
+        Line::Invalid(message) => Err(message.clone()),
+    }
+}
+
+/// Decides a batch (in `threads` contiguous chunks) and adds it to the report in line order.
+fn decide_batch(
+    comparer: &compare::Comparer,
+    report: &mut report::Builder,
+    batch: &mut Vec<(u64, Line)>,
+    threads: usize,
+) {
+    let outcomes: Vec<Decided> = if threads <= 1 || batch.len() < 2 {
+        batch.iter().map(|(_, e)| decide_one(comparer, e)).collect()
+    } else {
+        let chunk = batch.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(_, e)| decide_one(comparer, e))
+                            .collect::<Vec<Decided>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                // A panic while deciding is a bug of ours: it goes on in the caller's thread.
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    for ((line, _), outcome) in batch.drain(..).zip(outcomes) {
+        match outcome {
             Ok(outcome) => report.add(line, outcome),
             Err(message) => report.invalid(line, message),
         }
     }
-    Ok(report.finish())
 }
 
 /// Reads one line into `buffer` (without its end of line), at most [`MAX_LINE_BYTES`]:

@@ -200,3 +200,48 @@ fn a_ruleset_that_does_not_compile_is_an_error_not_a_report() {
         .unwrap();
     assert!(error.to_string().contains("ne compile pas"), "{error}");
 }
+
+#[test]
+fn the_report_is_the_same_whatever_the_number_of_threads() {
+    let rulesets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rulesets");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["val-doise", "national"] {
+        let to = dir.path().join(name);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(rulesets.join(name)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "socle") {
+                // Two changes, so that several causes and dispositifs are involved.
+                let text = std::fs::read_to_string(&path)
+                    .unwrap()
+                    .replace("1 => 1,615", "1 => 1,7")
+                    .replace("4 => 0,630", "4 => 0,6");
+                std::fs::write(to.join(path.file_name().unwrap()), text).unwrap();
+            }
+        }
+    }
+    let before = compile_dir(&rulesets.join("val-doise"), "avant").unwrap();
+    let after = compile_dir(&dir.path().join("val-doise"), "après").unwrap();
+    // More than one batch, with a few invalid lines in the middle.
+    let mut population = socle_diff::population::generate(before.program(), 5000, 11);
+    population.push_str("{\"date_demande\": 3}\n\n");
+    population.push_str(&socle_diff::population::generate(before.program(), 500, 12));
+    let run = |threads: usize| {
+        let options = Options {
+            threads,
+            examples: 50,
+            ..Options::default()
+        };
+        diff(&before, &after, &mut population.as_bytes(), &options).unwrap()
+    };
+    let one = run(1);
+    assert!(
+        one.modifies > 100 && one.invalides == 1,
+        "{} {}",
+        one.modifies,
+        one.invalides
+    );
+    for threads in [2, 3, 8] {
+        assert_eq!(run(threads), one, "{threads} threads");
+    }
+}
