@@ -8,10 +8,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::io::{BufReader, Write};
-use std::path::Path;
 use std::time::Instant;
 
+use common::{copy_changed, rulesets, GIR_1_RAISED};
 use socle_diff::{compile_dir, diff, Options};
 
 fn env(name: &str, default: usize) -> usize {
@@ -33,22 +36,9 @@ fn main() {
         "SOCLE_BENCH_FILS",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
     );
-    let rulesets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rulesets");
     let dir = tempfile::tempdir().unwrap();
-    for name in ["val-doise", "national"] {
-        let to = dir.path().join(name);
-        std::fs::create_dir_all(&to).unwrap();
-        for entry in std::fs::read_dir(rulesets.join(name)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "socle") {
-                let text = std::fs::read_to_string(&path)
-                    .unwrap()
-                    .replace("1 => 1,615", "1 => 1,7");
-                std::fs::write(to.join(path.file_name().unwrap()), text).unwrap();
-            }
-        }
-    }
-    let before = compile_dir(&rulesets.join("val-doise"), "avant").unwrap();
+    copy_changed(dir.path(), &["val-doise", "national"], &[GIR_1_RAISED]);
+    let before = compile_dir(&rulesets().join("val-doise"), "avant").unwrap();
     let after = compile_dir(&dir.path().join("val-doise"), "après").unwrap();
 
     // Written in chunks so that generating does not raise the peak either.

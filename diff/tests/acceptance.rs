@@ -6,25 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::{copy_changed, rulesets, GIR_1_RAISED};
 use rust_decimal::Decimal;
 use socle_diff::{compile_dir, diff, Options};
 use socle_runtime::{DecideOptions, Engine, Value};
-
-fn rulesets() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../rulesets")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "socle") {
-            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-        }
-    }
-}
 
 fn montant(engine: &Engine, line: &str) -> Option<Decimal> {
     let dossier = engine.decode_str(line).unwrap();
@@ -38,16 +25,7 @@ fn montant(engine: &Engine, line: &str) -> Option<Decimal> {
 #[test]
 fn raising_the_gir_1_coefficient_names_the_gir_1_dossiers_and_the_parameter_version() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&rulesets().join("val-doise"), &dir.path().join("val-doise"));
-    copy_dir(&rulesets().join("national"), &dir.path().join("national"));
-    let apa = dir.path().join("national/apa_domicile.socle");
-    let text = std::fs::read_to_string(&apa).unwrap();
-    let raised = text.replace(
-        "à partir du 2024-01-01 : 1 => 1,615",
-        "à partir du 2024-01-01 : 1 => 1,7",
-    );
-    assert_ne!(text, raised, "the 2024 GIR 1 coefficient moved in national");
-    std::fs::write(&apa, raised).unwrap();
+    copy_changed(dir.path(), &["val-doise", "national"], &[GIR_1_RAISED]);
 
     let before = compile_dir(&rulesets().join("val-doise"), "avant").unwrap();
     let after = compile_dir(&dir.path().join("val-doise"), "après").unwrap();

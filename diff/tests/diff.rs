@@ -7,6 +7,9 @@
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
+use common::{copy_changed, rulesets, GIR_1_RAISED};
 use socle_diff::{compile_dir, diff, Options, Report, Source, Status};
 
 /// A ruleset `aide` whose ceiling and amount come from the ruleset it imports, `commun`.
@@ -203,24 +206,14 @@ fn a_ruleset_that_does_not_compile_is_an_error_not_a_report() {
 
 #[test]
 fn the_report_is_the_same_whatever_the_number_of_threads() {
-    let rulesets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rulesets");
     let dir = tempfile::tempdir().unwrap();
-    for name in ["val-doise", "national"] {
-        let to = dir.path().join(name);
-        std::fs::create_dir_all(&to).unwrap();
-        for entry in std::fs::read_dir(rulesets.join(name)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "socle") {
-                // Two changes, so that several causes and dispositifs are involved.
-                let text = std::fs::read_to_string(&path)
-                    .unwrap()
-                    .replace("1 => 1,615", "1 => 1,7")
-                    .replace("4 => 0,630", "4 => 0,6");
-                std::fs::write(to.join(path.file_name().unwrap()), text).unwrap();
-            }
-        }
-    }
-    let before = compile_dir(&rulesets.join("val-doise"), "avant").unwrap();
+    // Two changes, so that several causes and dispositifs are involved.
+    copy_changed(
+        dir.path(),
+        &["val-doise", "national"],
+        &[GIR_1_RAISED, ("4 => 0,630", "4 => 0,6")],
+    );
+    let before = compile_dir(&rulesets().join("val-doise"), "avant").unwrap();
     let after = compile_dir(&dir.path().join("val-doise"), "après").unwrap();
     // More than one batch, with a few invalid lines in the middle.
     let mut population = socle_diff::population::generate(before.program(), 5000, 11);

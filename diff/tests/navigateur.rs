@@ -7,14 +7,11 @@
 #[path = "../../doc/tests/chromium/mod.rs"]
 mod chromium;
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use chromium::{chromium_or_skip, run_chromium};
+use common::{copy_changed, rulesets, GIR_1_RAISED};
 use socle_diff::{compile_dir, diff, Options};
-
-fn rulesets() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../rulesets")
-}
 
 #[test]
 fn the_html_report_renders_in_chromium() {
@@ -23,20 +20,11 @@ fn the_html_report_renders_in_chromium() {
     };
     let dir = tempfile::tempdir().unwrap();
     // Val d'Oise with the GIR 1 coefficient of 2024 raised, on its committed population.
-    for name in ["val-doise", "national"] {
-        let to = dir.path().join("regles").join(name);
-        std::fs::create_dir_all(&to).unwrap();
-        for entry in std::fs::read_dir(rulesets().join(name)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "socle") {
-                let text = std::fs::read_to_string(&path).unwrap().replace(
-                    "à partir du 2024-01-01 : 1 => 1,615",
-                    "à partir du 2024-01-01 : 1 => 1,7",
-                );
-                std::fs::write(to.join(path.file_name().unwrap()), text).unwrap();
-            }
-        }
-    }
+    copy_changed(
+        &dir.path().join("regles"),
+        &["val-doise", "national"],
+        &[GIR_1_RAISED],
+    );
     let before = compile_dir(&rulesets().join("val-doise"), "avant").unwrap();
     let after = compile_dir(&dir.path().join("regles/val-doise"), "après").unwrap();
     let population = socle_diff::population::generate(before.program(), 1000, 3);

@@ -4,18 +4,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::PathBuf;
+
+use common::rulesets;
 use socle_diff::compile_dir;
 use socle_runtime::DecodeOptions;
 
 /// The size and seed of the committed populations (README, « Populations de référence »).
 const SIZE: usize = 200;
 const SEED: u64 = 1;
-
-fn rulesets() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../rulesets")
-}
 
 fn committed() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(rulesets())
