@@ -13,10 +13,11 @@ use crate::amount;
 use crate::report::{AmountReport, DispositifReport, Report, Side};
 use crate::Status;
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:80rem;\
 padding:0 1rem;color:#161616}h1{font-size:1.6rem}h2{margin-top:2.5rem;border-bottom:1px solid #ddd}\
-table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;padding:.3rem .6rem;\
-text-align:left;vertical-align:top}td.nombre,th.nombre{text-align:right;font-variant-numeric:tabular-nums}\
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;\
+padding:.25rem .45rem;text-align:left;vertical-align:top}td.nombre{white-space:nowrap}\
+td.nombre,th.nombre{text-align:right;font-variant-numeric:tabular-nums}\
 .hausse{color:#18753c}.baisse{color:#b34000}.note{color:#555}svg text{font-size:11px}";
 
 const CHART_WIDTH: f64 = 640.0;
@@ -172,7 +173,7 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
         };
         let _ = writeln!(
             out,
-            "<h3>Dossiers modifiés</h3>\n<p class=\"note\">Les {} premiers, par ligne du fichier.</p>\n\
+            "<h3>Dossiers modifiés</h3>\n<p class=\"note\">{} dossiers, par ligne du fichier ; ceux dont le statut ou le montant change sont pris en priorité.</p>\n\
              <table class=\"dossiers\">\n<thead><tr><th class=\"nombre\">Ligne</th><th>Avant</th>\
              <th>Après</th><th class=\"nombre\">Écart</th><th>Cause</th></tr></thead>\n<tbody>",
             d.exemples.len()

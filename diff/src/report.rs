@@ -79,7 +79,8 @@ pub struct DispositifReport {
     pub montant: Option<AmountReport>,
     /// Causes, the most frequent first.
     pub causes: Vec<CauseCount>,
-    /// The first changed dossiers (`--exemples`).
+    /// The first changed dossiers (`--exemples`), by line: those whose status or amount
+    /// changed first, completed with those where only another output changed.
     pub exemples: Vec<Change>,
 }
 
@@ -180,6 +181,9 @@ struct Acc {
     deltas: BTreeMap<Decimal, u64>,
     causes: HashMap<String, (u64, &'static str, u64)>,
     examples: Vec<Change>,
+    /// Changed dossiers whose status and amount did not change (another output did): listed
+    /// only when there are fewer than `--exemples` of the others.
+    minor: Vec<Change>,
 }
 
 /// Accumulates outcomes into a [`Report`].
@@ -271,12 +275,18 @@ impl Builder {
                 self.cause_order += 1;
             }
             entry.0 += 1;
-            if acc.examples.len() < self.examples {
+            let major = d.before != d.after || delta.is_some();
+            let list = if major {
+                &mut acc.examples
+            } else {
+                &mut acc.minor
+            };
+            if list.len() < self.examples {
                 let side = |statut, montant: Option<Decimal>| Side {
                     statut,
                     montant: montant.map(amount::json),
                 };
-                acc.examples.push(Change {
+                list.push(Change {
                     ligne: line,
                     avant: side(d.before, d.before_amount),
                     apres: side(d.after, d.after_amount),
@@ -313,11 +323,19 @@ impl Builder {
                         dossiers,
                     })
                     .collect(),
-                exemples: acc.examples,
+                exemples: examples(acc.examples, acc.minor, self.examples),
             });
         }
         self.report
     }
+}
+
+/// The changes of status or amount first, completed with the others, in line order.
+fn examples(mut major: Vec<Change>, minor: Vec<Change>, limit: usize) -> Vec<Change> {
+    let room = limit.saturating_sub(major.len());
+    major.extend(minor.into_iter().take(room));
+    major.sort_by_key(|c| c.ligne);
+    major
 }
 
 /// The value at 0-based `rank` in the sorted multiset `deltas`.

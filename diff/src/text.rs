@@ -120,7 +120,7 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
     if !d.exemples.is_empty() {
         let _ = writeln!(
             out,
-            "  dossiers modifiés (les {} premiers) :",
+            "  dossiers modifiés ({} ; changements de statut ou de montant en priorité) :",
             d.exemples.len()
         );
         let unit = d.montant.as_ref().map(|m| m.unite.as_str()).unwrap_or("€");
