@@ -41,8 +41,14 @@ fn diff_formats_and_exit_statuses() {
         std::fs::copy(&p, national.join(p.file_name().unwrap())).unwrap();
     }
     let population = crt.join("population.jsonl");
+    // `socle diff CRT CHANGED --dossiers POPULATION` and more options.
+    let diff = |more: &[&str]| {
+        let mut args = vec!["diff", s(&crt), s(&changed), "--dossiers", s(&population)];
+        args.extend_from_slice(more);
+        socle(&args)
+    };
 
-    let out = socle(&["diff", s(&crt), s(&changed), "--dossiers", s(&population)]);
+    let out = diff(&[]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let summary = String::from_utf8(out.stdout).unwrap();
     assert!(summary.contains("accompagnement_renforce"), "{summary}");
@@ -51,15 +57,7 @@ fn diff_formats_and_exit_statuses() {
         "{summary}"
     );
 
-    let out = socle(&[
-        "diff",
-        s(&crt),
-        s(&changed),
-        "--dossiers",
-        s(&population),
-        "--format",
-        "json",
-    ]);
+    let out = diff(&["--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let modified = json["modifies"].as_u64().unwrap();
@@ -74,12 +72,7 @@ fn diff_formats_and_exit_statuses() {
     );
 
     let html = dir.join("rapport.html");
-    let out = socle(&[
-        "diff",
-        s(&crt),
-        s(&changed),
-        "--dossiers",
-        s(&population),
+    let out = diff(&[
         "--format",
         "html",
         "--sortie",
