@@ -127,18 +127,13 @@ fn export(dir: &Path, rev: &str) -> Result<Exported, DiffError> {
     if !dir.is_dir() {
         return Err(DiffError::NotADirectory(dir.display().to_string()));
     }
-    let commit = git_text(
-        dir,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .map_err(|_| DiffError::Git(format!("révision inconnue : `{rev}`")))?;
+    let top = git_text(dir, &["rev-parse", "--show-toplevel"])
+        .map_err(|_| DiffError::Git(format!("{} n'est pas dans un dépôt git", dir.display())))?;
+    let top = PathBuf::from(top.trim());
+    let verify = format!("{rev}^{{commit}}");
+    let commit = git_text(dir, &["rev-parse", "--verify", "--quiet", &verify])
+        .map_err(|_| DiffError::Git(format!("révision inconnue : `{rev}`")))?;
     let commit = commit.trim().to_owned();
-    let top = PathBuf::from(git_text(dir, &["rev-parse", "--show-toplevel"])?.trim());
     // `--show-prefix` is the directory relative to the top, with a trailing slash.
     let prefix = git_text(dir, &["rev-parse", "--show-prefix"])?;
     let prefix = prefix.trim().trim_end_matches('/').to_owned();

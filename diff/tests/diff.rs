@@ -140,6 +140,16 @@ fn one_ceiling_changes_exactly_the_dossiers_it_should_and_names_itself() {
     insta::assert_snapshot!("texte", socle_diff::text::render(&report));
     insta::assert_json_snapshot!("json", report);
 
+    // `--date`: before the only version of the ceiling, neither version can decide.
+    let options = Options {
+        date: chrono::NaiveDate::from_ymd_opt(2023, 6, 1),
+        ..Options::default()
+    };
+    let (b, a) = (before.compile().unwrap(), after.compile().unwrap());
+    let early = diff(&b, &a, &mut DOSSIERS.as_bytes(), &options).unwrap();
+    assert_eq!((early.compares, early.modifies), (5, 0));
+    assert_eq!(early.dispositifs[0].eligibles_avant, 0);
+
     // Nothing changes between a version and itself.
     let same = run(&before, &before);
     assert_eq!(same.modifies, 0);
@@ -192,6 +202,11 @@ fn the_version_before_is_read_from_a_git_revision_with_its_imports() {
     let unknown = Source::parse(&format!("{}@pas-une-revision", aide.display()));
     let error = unknown.compile().err().unwrap().to_string();
     assert!(error.contains("révision inconnue"), "{error}");
+    let outside = tempfile::tempdir().unwrap();
+    write_version(outside.path(), "1000");
+    let not_git = Source::parse(&format!("{}@HEAD", outside.path().join("aide").display()));
+    let error = not_git.compile().err().unwrap().to_string();
+    assert!(error.contains("n'est pas dans un dépôt git"), "{error}");
 }
 
 #[test]
