@@ -85,9 +85,10 @@ pub struct Comparer<'e> {
 
 fn amount(d: Option<&DispositifDecision>, output: Option<&AmountOutput>) -> Option<Decimal> {
     match (Status::of(d), d, output) {
+        // Without an amount output there is nothing to count, eligible or not.
+        (_, _, None) => None,
         (Status::NonEligible | Status::Absent, _, _) => Some(Decimal::ZERO),
         (Status::Eligible, Some(d), Some(o)) => d.valeur(&o.name).and_then(money_value),
-        (Status::Eligible, _, None) => Some(Decimal::ZERO),
         _ => None,
     }
 }

@@ -103,7 +103,17 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
                 signed(month, "€"),
                 signed(year, "€")
             ),
-            _ => writeln!(out, "  coût : {}", signed(&m.total, unit)),
+            // An hourly rate or a one-off amount: the sum of the changes, not a budget.
+            _ if unit == "€" => writeln!(
+                out,
+                "  coût : {} (montants ponctuels)",
+                signed(&m.total, unit)
+            ),
+            _ => writeln!(
+                out,
+                "  somme des écarts : {} (pas de coût mensuel sans le nombre d'heures)",
+                signed(&m.total, unit)
+            ),
         };
     }
     if !d.causes.is_empty() {
