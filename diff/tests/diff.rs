@@ -253,3 +253,76 @@ fn the_report_is_the_same_whatever_the_number_of_threads() {
         assert_eq!(run(threads), one, "{threads} threads");
     }
 }
+
+/// A ruleset whose amount comes from a barème on resources.
+fn bareme_ruleset(second_bound: &str) -> String {
+    format!(
+        r#"structure personne
+  ressources_mensuelles : montant €/mois
+
+## Date de la demande.
+entrée date_demande : date
+  source "essai"
+
+entrée demandeur : personne
+  source "essai"
+
+## Aide mensuelle par tranche de ressources.
+barème aide_par_tranche : tranches sur montant €/mois -> montant €/mois
+  source "essai"
+  à partir du 2024-01-01 :
+    tranche 1 : [0 € ; {second_bound} €[ => 300 €/mois
+    tranche 2 : [{second_bound} € ; ∞[ => 100 €/mois
+
+dispositif aide "Aide d'essai"
+  source "essai"
+
+  valeur montant : montant €/mois = aide_par_tranche(demandeur.ressources_mensuelles)
+    source "essai"
+"#
+    )
+}
+
+#[test]
+fn a_moved_tranche_bound_is_named_with_the_tranches_before_and_after() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bound) in [("avant", "800"), ("apres", "900")] {
+        let path = dir.path().join(name).join("aide");
+        std::fs::create_dir_all(&path).unwrap();
+        std::fs::write(path.join("aide.socle"), bareme_ruleset(bound)).unwrap();
+    }
+    let before = Source::Dir(dir.path().join("avant/aide"));
+    let after = Source::Dir(dir.path().join("apres/aide"));
+    let report = run(&before, &after);
+    let aide = &report.dispositifs[0];
+    // Only resources in [800, 900[ change tranche: none of 500, 900, 1 000, 1 050, 1 200.
+    assert_eq!(aide.modifies, 0);
+
+    // 850 €/mois moves from tranche 2 to tranche 1.
+
+    let dossiers =
+        "{\"date_demande\": \"2024-06-01\", \"demandeur\": {\"ressources_mensuelles\": \"850\"}}\n";
+    let report = diff(
+        &before.compile().unwrap(),
+        &after.compile().unwrap(),
+        &mut dossiers.as_bytes(),
+        &Options::default(),
+    )
+    .unwrap();
+    let change = &report.dispositifs[0].exemples[0];
+    assert_eq!(change.ecart.as_deref(), Some("200.00"));
+    assert_eq!(change.cause.nature, "bareme");
+    assert_eq!(change.cause.element, "aide.aide_par_tranche");
+    assert_eq!(
+        change.cause.avant.as_deref(),
+        Some("tranche 2 : 100,00 €/mois")
+    );
+    assert_eq!(
+        change.cause.apres.as_deref(),
+        Some("tranche 1 : 300,00 €/mois")
+    );
+    assert_eq!(
+        report.dispositifs[0].causes[0].cause,
+        "barème aide.aide_par_tranche, version du 2024-01-01"
+    );
+}
