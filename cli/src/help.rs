@@ -24,6 +24,8 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("what", "QUOI"),
     ("port", "PORT"),
     ("adresse", "ADRESSE"),
+    ("avant", "AVANT"),
+    ("apres", "APRÈS"),
 ];
 
 /// Help texts for arguments that the derive leaves without one, by argument id.

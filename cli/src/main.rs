@@ -12,6 +12,7 @@ mod batch;
 mod check;
 mod debug;
 mod decide;
+mod diff_cmd;
 mod discover;
 mod doc_cmd;
 mod exit;
@@ -78,6 +79,10 @@ enum Command {
         #[command(flatten)]
         args: decide::DecideArgs,
     },
+    /// Compare deux versions d'un jeu de règles sur des dossiers : qui change, combien, pourquoi.
+    Diff(diff_cmd::DiffArgs),
+    /// Génère des dossiers fictifs réalistes (JSON Lines) d'après le schéma d'un jeu de règles.
+    Population(diff_cmd::PopulationArgs),
     /// Affiche le schéma JSON du dossier que lit le jeu de règles (ou ce dispositif).
     Schema {
         ruleset: PathBuf,
@@ -186,6 +191,8 @@ fn main() -> ExitCode {
             ruleset,
             dispositifs,
         } => schema::run(&ruleset, &dispositifs),
+        Command::Diff(args) => diff_cmd::run(&args),
+        Command::Population(args) => diff_cmd::population(&args),
         Command::Doc { ruleset, sortie } => doc_cmd::run(&ruleset, &sortie),
         Command::Test {
             paths,

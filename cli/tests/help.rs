@@ -57,7 +57,17 @@ fn help_of_every_command_is_in_french() {
         "{t}"
     );
     for cmd in [
-        "check", "decide", "batch", "schema", "doc", "test", "fmt", "lsp", "explain",
+        "check",
+        "decide",
+        "batch",
+        "schema",
+        "doc",
+        "test",
+        "fmt",
+        "lsp",
+        "explain",
+        "diff",
+        "population",
     ] {
         let out = socle(&[cmd, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{cmd}");

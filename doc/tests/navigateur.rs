@@ -8,95 +8,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod chromium;
 
-const TIMEOUT: Duration = Duration::from_secs(90);
+use std::path::{Path, PathBuf};
+
+use chromium::{chromium_or_skip, run_chromium};
+
 const WIDTH: u32 = 1100;
 const HEIGHT: u32 = 1800;
-
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/bin")])
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|n| dir.join(n)))
-        .find(|p| p.is_file())
-}
 
 /// `<target>/socle-doc-capture`: stable, so the screenshot can be published as an artefact.
 fn capture_dir() -> PathBuf {
     // CARGO_TARGET_TMPDIR is `<target>/tmp`, whatever CARGO_TARGET_DIR says.
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     tmp.parent().unwrap_or(tmp).join("socle-doc-capture")
-}
-
-/// A Chromium run in its own process group; the whole group is killed when dropped, so no
-/// renderer outlives the test even when it times out or an assertion fails.
-struct Browser {
-    child: Child,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs Chromium on a page with extra flags; returns its standard output.
-fn run_chromium(binary: &Path, profile: &Path, page: &Path, flags: &[String]) -> String {
-    use std::os::unix::process::CommandExt;
-    let url = format!("file://{}", page.display());
-    let mut command = Command::new(binary);
-    command
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(flags)
-        .arg(&url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .process_group(0);
-    let mut browser = Browser {
-        child: command.spawn().expect("chromium ne démarre pas"),
-    };
-    let mut stdout = browser.child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut out = String::new();
-        let _ = stdout.read_to_string(&mut out);
-        out
-    });
-    let start = Instant::now();
-    loop {
-        if let Some(status) = browser.child.try_wait().unwrap() {
-            assert!(status.success(), "chromium a échoué sur {url} : {status}");
-            break;
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "chromium ne répond plus sur {url}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    drop(browser);
-    reader.join().unwrap()
 }
 
 /// The width and height of a PNG, from its IHDR chunk, after checking the signature.
@@ -114,11 +39,7 @@ fn rulesets() -> PathBuf {
 
 #[test]
 fn the_site_renders_in_chromium() {
-    let Some(binary) = chromium() else {
-        if std::env::var("SOCLE_EXIGER_OUTILS").as_deref() == Ok("1") {
-            panic!("chromium introuvable alors que SOCLE_EXIGER_OUTILS=1");
-        }
-        println!("ignoré : chromium introuvable (installez le paquet chromium)");
+    let Some(binary) = chromium_or_skip() else {
         return;
     };
     let dir = capture_dir();
