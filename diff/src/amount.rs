@@ -40,9 +40,9 @@ pub fn amount_output(program: &Program, id: &str) -> Option<AmountOutput> {
         .find(|(_, _, paid)| *paid)
         .or_else(|| outputs.iter().find(|(name, _, _)| *name == "montant"))
         .or_else(|| {
-            outputs
-                .iter()
-                .find(|(name, _, _)| name.starts_with("aide") || name.starts_with("prise_en_charge"))
+            outputs.iter().find(|(name, _, _)| {
+                name.starts_with("aide") || name.starts_with("prise_en_charge")
+            })
         })
         .or_else(|| outputs.first())?;
     Some(AmountOutput {
