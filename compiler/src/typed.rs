@@ -328,6 +328,8 @@ pub struct CumulItem {
     pub kind: CumulKind,
     pub left: QName,
     pub right: QName,
+    /// The winner excludes only when it is paid (`versée`).
+    pub paid: bool,
 }
 
 /// What a name written in a ruleset denotes: an imported ruleset, a declaration, or a member

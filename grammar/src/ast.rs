@@ -385,6 +385,9 @@ pub struct CumulDecl {
     pub left: Ident,
     pub kind: CumulKind,
     pub right: Ident,
+    /// `versée` after the winner: it excludes only when it is paid, not as soon as the right
+    /// is open.
+    pub paid: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

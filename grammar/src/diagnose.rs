@@ -103,7 +103,9 @@ fn phrase(rule: Rule) -> Option<(&'static str, Group)> {
         Rule::value_decl | Rule::kw_valeur => ("`valeur`", Masculine),
         Rule::condition_decl | Rule::kw_condition => ("`condition`", Masculine),
         Rule::payment_marker | Rule::kw_de_versement => ("`de versement`", Masculine),
-        Rule::paid_marker | Rule::kw_versee => ("`versée`", Masculine),
+        Rule::paid_marker | Rule::kw_versee | Rule::paid_side | Rule::kw_verse_any => {
+            ("`versée`", Masculine)
+        }
         Rule::cumul_exclut | Rule::kw_exclut => ("`exclut`", Masculine),
         Rule::cumul_subsidiaire | Rule::kw_subsidiaire => ("`subsidiaire à`", Masculine),
         Rule::cumul_cumulable | Rule::kw_cumulable => ("`cumulable avec`", Masculine),

@@ -161,6 +161,9 @@ cumul aide_menagere subsidiaire à apa
 cumul a subsidiaire a b
 cumul apa cumulable avec pch
   source \"CASF\" (art. L232-23 (al. 2))
+cumul apa versée exclut aide_menagere
+cumul forfait subsidiaire à prestation versé
+cumul apa exclut aide versée
 "
 );
 

@@ -409,6 +409,10 @@ pub struct Cumul {
     pub winner: DispositifId,
     /// The dispositif it excludes.
     pub excluded: DispositifId,
+    /// It excludes only when the winner is paid (`cumul A versée exclut B`), not as soon as
+    /// its right is open.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub when_paid: bool,
 }
 
 /// An expression, resolved to indices.

@@ -35,6 +35,13 @@ pub(crate) struct DispositifNames {
     pub cumul_messages: Vec<Arc<str>>,
 }
 
+/// A dispositif that excludes another: when it is eligible, or only when it is paid.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Winner {
+    pub id: u32,
+    pub when_paid: bool,
+}
+
 /// Facts derived from the program once.
 #[derive(Debug)]
 pub(crate) struct Layout {
@@ -45,8 +52,8 @@ pub(crate) struct Layout {
     /// Local slots evaluation allocates: one past the highest slot an expression names, so
     /// that a declared count larger than the program uses costs nothing.
     pub locals: usize,
-    /// For each dispositif, the dispositifs that exclude it when eligible, in declaration order.
-    pub winners: Vec<Vec<u32>>,
+    /// For each dispositif, the dispositifs that exclude it, in declaration order.
+    pub winners: Vec<Vec<Winner>>,
     pub names: Vec<DispositifNames>,
 }
 
@@ -86,7 +93,10 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
             context,
         )?;
         if let Some(list) = winners.get_mut(excluded) {
-            list.push(cumul.winner);
+            list.push(Winner {
+                id: cumul.winner,
+                when_paid: cumul.when_paid,
+            });
         }
     }
     let enums: Arc<[EnumDef]> = Arc::from(p.enums.as_slice());
@@ -112,7 +122,7 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
                 .map(|w| {
                     let winner = p
                         .dispositifs
-                        .get(*w as usize)
+                        .get(w.id as usize)
                         .map_or("", |w| w.name.as_str());
                     Arc::from(format!("cumul_{winner}"))
                 })
@@ -122,11 +132,13 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
                 .map(|w| {
                     let label = p
                         .dispositifs
-                        .get(*w as usize)
+                        .get(w.id as usize)
                         .map_or("", |w| w.title.as_deref().unwrap_or(&w.name));
-                    Arc::from(format!(
-                        "non cumulable avec {label}, pour lequel le dossier est éligible"
-                    ))
+                    Arc::from(if w.when_paid {
+                        format!("non cumulable avec {label}, versé à ce dossier")
+                    } else {
+                        format!("non cumulable avec {label}, pour lequel le dossier est éligible")
+                    })
                 })
                 .collect(),
         })

@@ -957,6 +957,7 @@ fn cumul_cycle_is_an_error() {
     program.cumuls.push(socle_runtime::ir::Cumul {
         winner: 1,
         excluded: 0,
+        when_paid: false,
     });
     let engine = Engine::new(program).unwrap();
     assert_eq!(

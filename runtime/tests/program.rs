@@ -64,6 +64,7 @@ fn broken_programs() {
                 p.cumuls.push(socle_runtime::ir::Cumul {
                     winner: 0,
                     excluded: 2,
+                    when_paid: false,
                 })
             }),
         ),

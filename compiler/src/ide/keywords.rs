@@ -15,7 +15,7 @@ pub(super) fn keyword_doc(word: &str) -> Option<&'static str> {
         "condition" => "`condition NOM : expression` déclare une condition (vraie ou fausse) ; dans un dispositif, toutes ses conditions doivent être vraies. `condition de versement NOM : …` ne décide pas du droit mais du versement.",
         "fonction" => "`fonction NOM(paramètre : type, …) : type` déclare un calcul réutilisable ; `résultat` en donne la valeur.",
         "dispositif" => "`dispositif NOM \"libellé\"` déclare une aide : ses conditions d'éligibilité et ses valeurs (dont `montant`).",
-        "cumul" => "`cumul A exclut B`, `cumul A subsidiaire à B`, `cumul A cumulable avec B` : comment deux aides se combinent.",
+        "cumul" => "`cumul A exclut B`, `cumul A subsidiaire à B`, `cumul A cumulable avec B` : comment deux aides se combinent, selon le droit ouvert ; `cumul A versée exclut B` : seulement quand A est versée.",
         "exclut" => "`cumul A exclut B` : quand A est éligible, B ne l'est pas.",
         "subsidiaire" => "`cumul A subsidiaire à B` : A seulement quand B n'est pas éligible.",
         "cumulable" => "`cumul A cumulable avec B` : les deux aides se cumulent (la ligne documente le texte).",

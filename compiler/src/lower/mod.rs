@@ -255,6 +255,7 @@ impl<'a> Lowerer<'a> {
             cumuls.push(Cumul {
                 winner: self.dispositif_id(winner)?,
                 excluded: self.dispositif_id(excluded)?,
+                when_paid: c.paid,
             });
         }
         Ok(Program {

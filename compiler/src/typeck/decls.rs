@@ -422,6 +422,7 @@ impl<'a> Ctx<'a> {
                 kind: c.kind,
                 left: self.qname(&c.left.name),
                 right: self.qname(&c.right.name),
+                paid: c.paid,
             });
         }
     }

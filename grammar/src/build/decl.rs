@@ -63,14 +63,31 @@ impl Builder<'_> {
             Rule::cumul_decl => {
                 let mut it = children(pair);
                 let left = self.next_ident(&mut it, span, "cumul")?;
+                let left_paid = skip_marker(&mut it, Rule::paid_side);
                 let kind = match self.next(&mut it, span, "cumul")?.as_rule() {
                     Rule::cumul_exclut => CumulKind::Exclut,
                     Rule::cumul_subsidiaire => CumulKind::Subsidiaire,
                     _ => CumulKind::Cumulable,
                 };
                 let right = self.next_ident(&mut it, span, "cumul")?;
+                let right_paid = skip_marker(&mut it, Rule::paid_side);
                 self.sources(it, &mut meta.sources)?;
-                DeclKind::Cumul(CumulDecl { left, kind, right })
+                let paid = match (kind, left_paid, right_paid) {
+                    (_, false, false) => false,
+                    (CumulKind::Exclut, true, false) | (CumulKind::Subsidiaire, false, true) => true,
+                    _ => {
+                        return Err(ParseError {
+                            message: "`versée` suit le dispositif qui l'emporte : `cumul A versée exclut B`, `cumul B subsidiaire à A versée`".to_owned(),
+                            span,
+                        })
+                    }
+                };
+                DeclKind::Cumul(CumulDecl {
+                    left,
+                    kind,
+                    right,
+                    paid,
+                })
             }
             _ => return Err(self.internal(span, "déclaration")),
         };

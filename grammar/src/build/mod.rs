@@ -108,6 +108,7 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_a_l_euro
             | Rule::kw_de_versement
             | Rule::kw_versee
+            | Rule::kw_verse_any
             | Rule::kw_a_partir_du
             | Rule::kw_jusqu_au
             | Rule::p_colon

@@ -228,7 +228,13 @@ fn print_decl(out: &mut String, decl: &Decl) {
                 CumulKind::Subsidiaire => "subsidiaire à",
                 CumulKind::Cumulable => "cumulable avec",
             };
-            writeln!(out, "cumul {} {kind} {} {sp}", c.left.name, c.right.name).ok();
+            let paid = if c.paid { " (versée)" } else { "" };
+            writeln!(
+                out,
+                "cumul {} {kind} {}{paid} {sp}",
+                c.left.name, c.right.name
+            )
+            .ok();
         }
     }
     meta(out, &decl.meta, "  ");

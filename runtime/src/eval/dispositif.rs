@@ -264,10 +264,21 @@ impl<T: Tracer> Eval<'_, T> {
             .get(d as usize)
             .map_or(&[][..], Vec::as_slice);
         for (i, winner) in winners.iter().enumerate() {
-            match self.eligibility(*winner)?.0 {
+            match self.eligibility(winner.id)?.0 {
+                // `cumul A versée exclut B`: an open right that is not paid leaves B open.
+                Some(true) if winner.when_paid => {
+                    let mut waits = Missing::default();
+                    match self.payment(winner.id, &mut waits)? {
+                        Payment::Paid | Payment::NotApplicable => {
+                            return Ok((Some(false), Some(i), Missing::default()))
+                        }
+                        Payment::Withheld => {}
+                        Payment::Unknown => missing.extend(&waits),
+                    }
+                }
                 Some(true) => return Ok((Some(false), Some(i), Missing::default())),
                 Some(false) => {}
-                None => missing.extend(&self.eligibility_missing(*winner)),
+                None => missing.extend(&self.eligibility_missing(winner.id)),
             }
         }
         if missing.is_empty() {

@@ -227,7 +227,11 @@ impl Builder {
     }
 
     pub fn cumul(&mut self, winner: DispositifId, excluded: DispositifId) {
-        self.p.cumuls.push(Cumul { winner, excluded });
+        self.p.cumuls.push(Cumul {
+            winner,
+            excluded,
+            when_paid: false,
+        });
     }
 
     pub fn engine(self) -> Engine {
