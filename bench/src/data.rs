@@ -9,7 +9,7 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 
 /// The peers' seed.
-pub const SEED: u64 = 0x5EED_A9A_2026;
+pub const SEED: u64 = 0x05EE_DA9A_2026;
 
 /// Resources forced onto the participation thresholds (865, 3186) and the aide ménagère
 /// ceilings (1012.02, 1571.16), with their neighbours, and zero.
