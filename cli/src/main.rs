@@ -77,6 +77,10 @@ enum Command {
         dossiers: PathBuf,
         #[command(flatten)]
         args: decide::DecideArgs,
+        /// Nombre de fils de calcul (par défaut : un par cœur). Les résultats sortent dans
+        /// l'ordre des lignes, quel que soit ce nombre.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        fils: Option<u16>,
     },
     /// Affiche le schéma JSON du dossier que lit le jeu de règles (ou ce dispositif).
     Schema {
@@ -181,7 +185,8 @@ fn main() -> ExitCode {
             ruleset,
             dossiers,
             args,
-        } => batch::run(&ruleset, &dossiers, &args),
+            fils,
+        } => batch::run(&ruleset, &dossiers, &args, fils.map(usize::from)),
         Command::Schema {
             ruleset,
             dispositifs,
