@@ -51,7 +51,11 @@ struct Table {
 impl Table {
     fn row(&mut self, path: &str, seconds: f64, note: &str) {
         // Progress on stderr: a full run takes a minute or two.
-        eprintln!("{path}: {} /s, {:.1}×", rate(1.0 / seconds), seconds / self.unit);
+        eprintln!(
+            "{path}: {} /s, {:.1}×",
+            rate(1.0 / seconds),
+            seconds / self.unit
+        );
         self.rows.push((path.to_owned(), seconds, note.to_owned()));
     }
 
@@ -98,7 +102,10 @@ fn main() {
     // The ratios mean something only if both sides compute the same thing.
     for (d, plain) in decoded.iter().zip(&plains) {
         let decision = engine.decide(d, &options).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(outcome(&decision.dispositifs), Some(baseline::decide(plain)));
+        assert_eq!(
+            outcome(&decision.dispositifs),
+            Some(baseline::decide(plain))
+        );
     }
 
     let unit = per_decision(n, runs, || {
@@ -234,11 +241,17 @@ fn batch(dossiers: &[data::Dossier], runs: usize) -> Result<(f64, String), Strin
     }
     let _ = std::fs::remove_file(&input);
     if last != dossiers.len() {
-        return Err(format!("{last} output lines for {} dossiers", dossiers.len()));
+        return Err(format!(
+            "{last} output lines for {} dossiers",
+            dossiers.len()
+        ));
     }
     times.sort_by(f64::total_cmp);
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    Ok((times[times.len() / 2], format!("whole process, {threads} cores")))
+    Ok((
+        times[times.len() / 2],
+        format!("whole process, {threads} cores"),
+    ))
 }
 
 /// With `SOCLE_PEERS_DIR`: the generator against the peers' data file, and their results.
@@ -266,7 +279,10 @@ fn peers(dossiers: &[data::Dossier]) {
     let mut found: Vec<_> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("bench_")))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("bench_"))
+        })
         .collect();
     found.sort();
     println!("\n| peer (their own run) | single/s | batch/s |\n|---|---|---|");
@@ -277,7 +293,11 @@ fn peers(dossiers: &[data::Dossier]) {
         else {
             continue;
         };
-        let speed = |k: &str| json.get(k).and_then(serde_json::Value::as_f64).map_or("–".to_owned(), rate);
+        let speed = |k: &str| {
+            json.get(k)
+                .and_then(serde_json::Value::as_f64)
+                .map_or("–".to_owned(), rate)
+        };
         println!(
             "| {} | {} | {} |",
             json.get("engine").and_then(|v| v.as_str()).unwrap_or("?"),

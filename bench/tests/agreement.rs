@@ -99,5 +99,9 @@ fn the_boundaries_of_the_rules_are_exercised() {
         .iter()
         .map(|d| baseline::decide(&baseline::Plain::from(d)).apa_amount)
         .collect();
-    assert!(amounts.len() > SLICE / 10, "{} distinct amounts", amounts.len());
+    assert!(
+        amounts.len() > SLICE / 10,
+        "{} distinct amounts",
+        amounts.len()
+    );
 }
