@@ -32,6 +32,12 @@ fn socle_agrees_with_the_hand_written_baseline_on_a_10_000_dossier_slice() {
         if socle != Some(expected) {
             mismatches.push(format!("{line}\n  socle {socle:?}\n  hand  {expected:?}"));
         }
+        // The JSON text written directly is the published tree's, byte for byte.
+        let mut text = Vec::new();
+        decision.write_json(&mut text);
+        if text != decision.to_json().to_string().into_bytes() {
+            mismatches.push(format!("{line}\n  write_json differs from to_json"));
+        }
         // The published amount is the same number, written with two decimals.
         let published = decision.published();
         let shown = published

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use socle_cli::lines::{stream_parallel, StreamError, MAX_DOSSIER_BYTES};
+use socle_runtime::batch_line::write_decision;
 
 use crate::decide::{decider, DecideArgs};
 use crate::exit::{stdout_failed, usage_error, Status};
@@ -22,11 +23,18 @@ pub fn run(ruleset: &Path, dossiers: &Path, args: &DecideArgs, threads: Option<u
     let threads = threads
         .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
         .unwrap_or(1);
-    let decide = |text: &str| match decider.decide(text) {
+    let decide = |text: &str, out: &mut Vec<u8>| match decider.decide(text) {
         // Partly decided (a dispositif in error or undetermined): the decision is written,
         // and the run reports it in its status.
-        Ok(decided) => (decided.to_json(), decided.is_complete()),
-        Err(refusal) => (refusal.line_json(), false),
+        Ok(decided) => {
+            write_decision(&decided.decision, &decided.warnings, out);
+            decided.is_complete()
+        }
+        Err(refusal) => {
+            // Writing into memory cannot fail.
+            let _ = serde_json::to_writer(out, &refusal.line_json());
+            false
+        }
     };
     // Stdout is line-buffered: each line leaves as soon as it is written.
     let stdout = std::io::stdout();

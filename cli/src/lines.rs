@@ -11,7 +11,6 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde_json::Value as Json;
 use socle_runtime::batch_line::answer;
 
 pub use socle_runtime::batch_line::{not_utf8_message, too_large_message, Line, MAX_DOSSIER_BYTES};
@@ -73,15 +72,17 @@ pub enum StreamError {
 }
 
 /// Reads `input` line by line and writes one JSON line per input line to `output`.
-/// `decide` turns a non-blank line into its JSON and whether it was fully decided; the
-/// `ligne` is added here. Returns the number of lines and of lines not fully decided.
+/// `decide` appends the JSON object of a non-blank line to the buffer and says whether it was
+/// fully decided; the `ligne` is added here. Returns the number of lines and of lines not
+/// fully decided.
 pub fn stream(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
     max_line: u64,
-    decide: &mut dyn FnMut(&str) -> (Json, bool),
+    decide: &mut dyn FnMut(&str, &mut Vec<u8>) -> bool,
 ) -> Result<(usize, usize), StreamError> {
     let mut buf = Vec::new();
+    let mut text = Vec::new();
     let mut number = 0usize;
     let mut invalid = 0usize;
     loop {
@@ -96,11 +97,12 @@ pub fn stream(
             }
         };
         number += 1;
-        let (value, complete) = answer(number, line, max_line, &mut *decide);
-        if !complete {
+        text.clear();
+        if !answer(number, line, max_line, &mut text, &mut *decide) {
             invalid += 1;
         }
-        writeln!(output, "{value}").map_err(StreamError::Write)?;
+        text.push(b'\n');
+        output.write_all(&text).map_err(StreamError::Write)?;
     }
     output.flush().map_err(StreamError::Write)?;
     Ok((number, invalid))
@@ -145,7 +147,7 @@ pub fn stream_parallel(
     output: &mut dyn Write,
     max_line: u64,
     threads: usize,
-    decide: &(dyn Fn(&str) -> (Json, bool) + Sync),
+    decide: &(dyn Fn(&str, &mut Vec<u8>) -> bool + Sync),
 ) -> Result<(usize, usize), StreamError> {
     let threads = threads.max(1);
     let (line_tx, line_rx) = mpsc::sync_channel(READ_AHEAD);
@@ -208,7 +210,7 @@ fn work(
     intake: &Mutex<Intake>,
     stop: &AtomicBool,
     max_line: u64,
-    decide: &(dyn Fn(&str) -> (Json, bool) + Sync),
+    decide: &(dyn Fn(&str, &mut Vec<u8>) -> bool + Sync),
     answers: &mpsc::Sender<Answers>,
 ) {
     let mut chunk = Vec::with_capacity(CHUNK);
@@ -251,10 +253,8 @@ fn work(
             text: Vec::with_capacity(chunk.len() * 512),
         };
         for (number, line) in (first..).zip(chunk.drain(..)) {
-            let (value, complete) = answer(number, line, max_line, decide);
+            let complete = answer(number, line, max_line, &mut done.text, decide);
             done.invalid += usize::from(!complete);
-            // Writing JSON into memory cannot fail.
-            let _ = serde_json::to_writer(&mut done.text, &value);
             done.text.push(b'\n');
         }
         if answers.send(done).is_err() {
@@ -289,14 +289,16 @@ fn write_in_order(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-    use serde_json::json;
+    use serde_json::{json, Value as Json};
 
     use super::*;
 
     /// Lines in, the `ligne` and kind of each line out.
     fn run(input: &[u8], max_line: u64) -> Vec<(u64, String)> {
         let mut out = Vec::new();
-        let mut decide = |text: &str| (json!({ "texte": text }), true);
+        let mut decide = |text: &str, out: &mut Vec<u8>| {
+            serde_json::to_writer(out, &json!({ "texte": text })).is_ok()
+        };
         stream(&mut &input[..], &mut out, max_line, &mut decide).unwrap();
         String::from_utf8(out)
             .unwrap()
@@ -364,8 +366,8 @@ mod tests {
         input
     }
 
-    fn decide(text: &str) -> (Json, bool) {
-        (json!({ "texte": text }), !text.ends_with('5'))
+    fn decide(text: &str, out: &mut Vec<u8>) -> bool {
+        serde_json::to_writer(out, &json!({ "texte": text })).is_ok() && !text.ends_with('5')
     }
 
     #[test]

@@ -127,7 +127,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             let path = self.path.render();
             return Err(self.stop(Violation::TooDeep { path }));
         }
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen = Keys::default();
         while let Some(key) = map.next_key::<String>()? {
             let field = Path::Field(self.path, &key);
             if seen.contains(&key) {
@@ -142,6 +142,32 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             seen.insert(key);
         }
         Ok(())
+    }
+}
+
+/// The keys of one object seen so far. A dossier's objects have a handful of keys: a linear
+/// scan of a small vector costs less than hashing each key; a large object (hostile input)
+/// moves to a hash set so that the check stays linear.
+#[derive(Default)]
+struct Keys {
+    few: Vec<String>,
+    many: HashSet<String>,
+}
+
+/// Beyond this many keys, the linear scan costs more than hashing.
+const FEW_KEYS: usize = 16;
+
+impl Keys {
+    fn contains(&self, key: &str) -> bool {
+        self.few.iter().any(|k| k == key) || self.many.contains(key)
+    }
+
+    fn insert(&mut self, key: String) {
+        if self.few.len() < FEW_KEYS {
+            self.few.push(key);
+        } else {
+            self.many.insert(key);
+        }
     }
 }
 
@@ -174,6 +200,13 @@ mod tests {
             violation(r#"{"l": [{"x": 1}, {"x": 1, "x": 1}]}"#).as_deref(),
             Some("double l[1].x")
         );
+        // Past the small-object scan, duplicates are still found.
+        let keys: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let late = format!("{{{}, \"k30\": 0}}", keys.join(", "));
+        assert_eq!(violation(&late).as_deref(), Some("double k30"));
+        let early = format!("{{{}, \"k3\": 0}}", keys.join(", "));
+        assert_eq!(violation(&early).as_deref(), Some("double k3"));
+        assert_eq!(violation(&format!("{{{}}}", keys.join(", "))), None);
         // The same key in two different objects is not a duplicate.
         assert_eq!(violation(r#"[{"x": 1}, {"x": 2}]"#), None);
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
