@@ -143,7 +143,20 @@ fn main() {
     );
     let mut text = Vec::with_capacity(4096);
     table.row(
-        "+ decision JSON text",
+        "+ decision JSON text (`write_json`)",
+        per_decision(n, runs, || {
+            for d in &decoded {
+                if let Some(decision) = decide(d) {
+                    text.clear();
+                    decision.write_json(&mut text);
+                    black_box(&text);
+                }
+            }
+        }),
+        "",
+    );
+    table.row(
+        "+ decision JSON text through the tree (`to_json`)",
         per_decision(n, runs, || {
             for d in &decoded {
                 if let Some(decision) = decide(d) {
@@ -273,7 +286,11 @@ fn peers(dossiers: &[data::Dossier]) {
         Err(e) => println!("\nno peers' data file ({e})"),
     }
     let Ok(entries) = std::fs::read_dir(dir.join("results")) else {
-        println!("no peers' results (run their run_all.sh first)");
+        // Their last published table: another run on another day, so only its ratios compare.
+        match std::fs::read_to_string(dir.join("RESULTS.md")) {
+            Ok(table) => println!("\nthe peers' recorded results (their own run):\n{table}"),
+            Err(_) => println!("no peers' results (run their run_all.sh first)"),
+        }
         return;
     };
     let mut found: Vec<_> = entries
