@@ -46,9 +46,30 @@ fn per_decision(n: usize, runs: usize, mut pass: impl FnMut()) -> f64 {
 struct Table {
     unit: f64,
     rows: Vec<(String, f64, String)>,
+    /// `SOCLE_BENCH_ONLY`: measure only the rows whose path contains it (to profile one path
+    /// under callgrind).
+    only: Option<String>,
+    n: usize,
+    runs: usize,
 }
 
 impl Table {
+    fn wants(&self, path: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| path.contains(only.as_str()))
+    }
+
+    /// Measures `pass` (one pass over the dossiers) as the row `path`, if wanted.
+    fn measure(&mut self, path: &str, pass: impl FnMut()) -> Option<f64> {
+        if !self.wants(path) {
+            return None;
+        }
+        let seconds = per_decision(self.n, self.runs, pass);
+        self.row(path, seconds, "");
+        Some(seconds)
+    }
+
     fn row(&mut self, path: &str, seconds: f64, note: &str) {
         // Progress on stderr: a full run takes a minute or two.
         eprintln!(
@@ -116,95 +137,75 @@ fn main() {
     let mut table = Table {
         unit,
         rows: Vec::new(),
+        only: std::env::var("SOCLE_BENCH_ONLY").ok(),
+        n,
+        runs,
     };
     table.row("hand-written rust_decimal", unit, "decoded dossier");
     let decide = |d: &socle_runtime::Dossier| engine.decide(black_box(d), &options).ok();
-    table.row(
+    table.measure(
         "Socle `Engine::decide`, decoded dossier, outputs read",
-        per_decision(n, runs, || {
+        || {
             for d in &decoded {
                 black_box(decide(d).as_ref().map(|x| outcome(&x.dispositifs)));
             }
-        }),
-        "",
+        },
     );
-    table.row(
-        "+ every motif rendered",
-        per_decision(n, runs, || {
-            for d in &decoded {
-                if let Some(decision) = decide(d) {
-                    for motif in decision.dispositifs.iter().flat_map(|x| &x.motifs) {
-                        black_box(motif.message());
-                    }
+    table.measure("+ every motif rendered", || {
+        for d in &decoded {
+            if let Some(decision) = decide(d) {
+                for motif in decision.dispositifs.iter().flat_map(|x| &x.motifs) {
+                    black_box(motif.message());
                 }
             }
-        }),
-        "",
-    );
+        }
+    });
     let mut text = Vec::with_capacity(4096);
-    table.row(
-        "+ decision JSON text (`write_json`)",
-        per_decision(n, runs, || {
-            for d in &decoded {
-                if let Some(decision) = decide(d) {
-                    text.clear();
-                    decision.write_json(&mut text);
-                    black_box(&text);
-                }
+    table.measure("+ decision JSON text (`write_json`)", || {
+        for d in &decoded {
+            if let Some(decision) = decide(d) {
+                text.clear();
+                decision.write_json(&mut text);
+                black_box(&text);
             }
-        }),
-        "",
-    );
-    table.row(
-        "+ decision JSON text through the tree (`to_json`)",
-        per_decision(n, runs, || {
-            for d in &decoded {
-                if let Some(decision) = decide(d) {
-                    text.clear();
-                    let _ = serde_json::to_writer(&mut text, &decision.to_json());
-                    black_box(&text);
-                }
+        }
+    });
+    table.measure("+ decision JSON text through the tree (`to_json`)", || {
+        for d in &decoded {
+            if let Some(decision) = decide(d) {
+                text.clear();
+                let _ = serde_json::to_writer(&mut text, &decision.to_json());
+                black_box(&text);
             }
-        }),
-        "",
-    );
-    table.row(
-        "with trace (`--explain`)",
-        per_decision(n, runs, || {
-            for d in &decoded {
-                black_box(engine.decide(black_box(d), &explain).ok());
-            }
-        }),
-        "",
-    );
-    let hand_decode = per_decision(n, runs, || {
+        }
+    });
+    table.measure("with trace (`--explain`)", || {
+        for d in &decoded {
+            black_box(engine.decide(black_box(d), &explain).ok());
+        }
+    });
+    let hand_decode = table.measure("hand-written `serde_json::Value` decode + decide", || {
         for l in &lines {
             black_box(baseline::decode(black_box(l)).map(|p| baseline::decide(&p)));
         }
     });
-    table.row(
-        "hand-written `serde_json::Value` decode + decide",
-        hand_decode,
-        "",
-    );
-    let socle_decode = per_decision(n, runs, || {
+    let socle_decode = table.measure("`decode_str` + decide", || {
         for l in &lines {
             if let Ok(d) = engine.decode_str(black_box(l)) {
                 black_box(decide(&d).as_ref().map(|x| outcome(&x.dispositifs)));
             }
         }
     });
-    table.row(
-        "`decode_str` + decide",
-        socle_decode,
-        &format!(
-            "{:.2}× the hand-written decode + decide",
-            socle_decode / hand_decode
-        ),
-    );
-    match batch(&dossiers, runs) {
-        Ok((seconds, note)) => table.row("`socle batch` JSONL → JSONL", seconds, &note),
-        Err(why) => eprintln!("`socle batch` row skipped: {why}"),
+    if let (Some(hand), Some(socle), Some(last)) =
+        (hand_decode, socle_decode, table.rows.last_mut())
+    {
+        last.2 = format!("{:.2}× the hand-written decode + decide", socle / hand);
+    }
+    if table.wants("`socle batch`") {
+        match batch(&dossiers, runs) {
+            Ok((seconds, note)) => table.row("`socle batch` JSONL → JSONL", seconds, &note),
+            Err(why) => eprintln!("`socle batch` row skipped: {why}"),
+        }
     }
     println!();
     println!("{n} dossiers, median of {runs} runs, one process");
