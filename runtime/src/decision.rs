@@ -336,9 +336,7 @@ impl Decision {
     /// [`Decision::to_json`] as compact text appended to `out`, the same bytes as
     /// `to_json().to_string()` without building the JSON tree first.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        // Writing into memory fails only on a map key that is not a string: the published
-        // form has none.
-        let _ = serde_json::to_writer(out, &self.published());
+        crate::json_text::decision(&self.published(), out);
     }
 
     /// The published form of this decision: messages rendered, values in their JSON form.
