@@ -133,7 +133,11 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    while let Some(i) = next_escape(bytes, start) {
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
         let short: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -142,10 +146,8 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
             b'\t' => b"\\t",
             0x08 => b"\\b",
             0x0C => b"\\f",
-            0..=0x1F => &[],
-            _ => continue,
+            _ => &[],
         };
-        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
         if short.is_empty() {
             let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
             out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex(b >> 4), hex(b & 0xF)]);
@@ -158,9 +160,42 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// The position of the first byte from `from` on that must be escaped. Eight bytes are tested
+/// at once (a byte below 0x20, or equal to `"` or `\`), since messages are mostly plain text.
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut offset = from;
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        // Never misses a byte; may fire for a clean chunk (a borrow between bytes), which
+        // the byte scan then passes over.
+        let below = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+        let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
+        let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+        if below | quote | backslash != 0 {
+            if let Some(i) = chunk.iter().position(|&b| needs_escape(b)) {
+                return Some(offset + i);
+            }
+        }
+        offset += 8;
+    }
+    let tail = chunks.remainder();
+    tail.iter()
+        .position(|&b| needs_escape(b))
+        .map(|i| offset + i)
+}
+
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
 
@@ -168,13 +203,48 @@ mod tests {
     fn strings_are_escaped_as_serde_json_escapes_them() {
         let mut every_byte: String = (0u8..=0x7F).map(char::from).collect();
         every_byte.push_str("é ≥ « » \u{2028} 😀 \"quoted\" back\\slash");
-        for s in ["", "plain", "\"", "a\nb", every_byte.as_str()] {
+        let long = format!("{every_byte}{}", "é plain text of some length ".repeat(5));
+        for s in [
+            "",
+            "plain",
+            "\"",
+            "a\nb",
+            "0123456\"89",
+            every_byte.as_str(),
+            &long,
+        ] {
             let mut ours = Vec::new();
             string(&mut ours, s);
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
                 serde_json::to_string(s).unwrap()
             );
+        }
+    }
+
+    #[test]
+    fn every_position_of_an_escape_in_a_chunk_is_found() {
+        let alphabet = [
+            'a', 'é', '"', '\\', '\n', '\u{1}', '\u{1f}', ' ', '€', '\u{7f}',
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for len in 0..40 {
+            for _ in 0..50 {
+                let s: String = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        alphabet[(seed % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                let mut ours = Vec::new();
+                string(&mut ours, &s);
+                assert_eq!(
+                    String::from_utf8(ours).unwrap(),
+                    serde_json::to_string(&s).unwrap()
+                );
+            }
         }
     }
 }
