@@ -102,14 +102,51 @@ pub fn money(c: u32) -> Decimal {
     Decimal::new(i64::from(c), 2)
 }
 
+/// The ruleset's field names, in the order of [`Dossier::json`].
+const SOCLE_FIELDS: [&str; 7] = [
+    "age_annees",
+    "gir",
+    "ressources_mensuelles",
+    "foyer",
+    "plan_demande",
+    "percoit_pch",
+    "inaptitude",
+];
+
+/// The peers' field names, in the same order.
+const PEER_FIELDS: [&str; 7] = [
+    "age",
+    "gir",
+    "monthly_resources",
+    "household",
+    "plan_requested",
+    "receives_pch",
+    "inaptitude",
+];
+
 impl Dossier {
     /// The dossier as one line of Socle JSON (the ruleset's field names), money as numbers with
     /// two decimals, without a line ending.
     pub fn socle_json(&self) -> String {
-        let mut line = String::with_capacity(160);
+        self.json(SOCLE_FIELDS, None)
+    }
+
+    /// The dossier as the peers write it (English field names, with its `id`), to check this
+    /// generator against their data file.
+    pub fn peer_json(&self) -> String {
+        self.json(PEER_FIELDS, Some(self.id))
+    }
+
+    fn json(&self, names: [&str; 7], id: Option<u32>) -> String {
+        let [age, gir, resources, household, plan, pch, inaptitude] = names;
+        let mut line = String::with_capacity(192);
+        line.push('{');
+        if let Some(id) = id {
+            let _ = write!(line, r#""id":{id},"#);
+        }
         let _ = write!(
             line,
-            r#"{{"age_annees":{},"gir":{},"ressources_mensuelles":{},"foyer":"{}","plan_demande":{},"percoit_pch":{},"inaptitude":{}}}"#,
+            r#""{age}":{},"{gir}":{},"{resources}":{},"{household}":"{}","{plan}":{},"{pch}":{},"{inaptitude}":{}}}"#,
             self.age,
             self.gir,
             cents(self.resources_cents),
@@ -119,22 +156,6 @@ impl Dossier {
             self.inaptitude
         );
         line
-    }
-
-    /// The dossier as the peers write it (English field names, with its `id`), to check this
-    /// generator against their data file.
-    pub fn peer_json(&self) -> String {
-        format!(
-            r#"{{"id":{},"age":{},"gir":{},"monthly_resources":{},"household":"{}","plan_requested":{},"receives_pch":{},"inaptitude":{}}}"#,
-            self.id,
-            self.age,
-            self.gir,
-            cents(self.resources_cents),
-            if self.single { "seul" } else { "couple" },
-            cents(self.plan_cents),
-            self.receives_pch,
-            self.inaptitude
-        )
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use socle_compiler::{Session, Severity};
+use socle_compiler::Session;
 use socle_runtime::{DispositifDecision, Engine, Value};
 
 /// What both implementations decide for one dossier, in the baseline's terms.
@@ -43,15 +43,10 @@ pub fn engine() -> Result<Engine, String> {
     let ruleset = session
         .load_ruleset_dir(&ruleset_dir())
         .map_err(|e| e.to_string())?;
-    let (program, diagnostics) = session.compile(ruleset);
-    let errors: Vec<_> = diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    match program {
-        Some(p) if errors.is_empty() => Engine::new(p).map_err(|e| e.to_string()),
-        _ => Err(session.render(&errors, false)),
-    }
+    let program = session
+        .program(ruleset)
+        .map_err(|errors| session.render(&errors, false))?;
+    Engine::new(program).map_err(|e| e.to_string())
 }
 
 /// The decision's eligibilities and outputs, or `None` when it is not what the workload

@@ -24,19 +24,13 @@ pub(crate) fn decision(d: &Decision, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"date\":");
     serde(out, date);
     out.extend_from_slice(b",\"dispositifs\":{");
-    for (i, (id, d)) in dispositifs.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    separated(out, dispositifs, |out, (id, d)| {
         string(out, id);
         out.push(b':');
         dispositif(d, out);
-    }
+    });
     out.push(b'}');
-    if !questions.is_empty() {
-        out.extend_from_slice(b",\"questions\":");
-        serde(out, questions);
-    }
+    unless_empty(out, b",\"questions\":", questions);
     out.push(b'}');
 }
 
@@ -52,34 +46,23 @@ fn dispositif(d: &Dispositif, out: &mut Vec<u8>) {
     } = d;
     out.extend_from_slice(b"{\"eligible\":");
     flag(out, *eligible);
-    if let Some(verse) = verse {
+    if verse.is_some() {
         out.extend_from_slice(b",\"verse\":");
-        flag(out, Some(*verse));
+        flag(out, *verse);
     }
     out.extend_from_slice(b",\"valeurs\":{");
-    for (i, (name, value)) in valeurs.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    separated(out, valeurs, |out, (name, value)| {
         string(out, name);
         out.push(b':');
         match value {
             Json::String(s) => string(out, s),
             other => serde(out, other),
         }
-    }
+    });
     out.extend_from_slice(b"},\"motifs\":[");
-    for (i, m) in motifs.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        motif(m, out);
-    }
+    separated(out, motifs, |out, m| motif(m, out));
     out.push(b']');
-    if !manquants.is_empty() {
-        out.extend_from_slice(b",\"manquants\":");
-        serde(out, manquants);
-    }
+    unless_empty(out, b",\"manquants\":", manquants);
     if let Some(erreur) = erreur {
         out.extend_from_slice(b",\"erreur\":");
         string(out, erreur);
@@ -104,11 +87,30 @@ fn motif(m: &Motif, out: &mut Vec<u8>) {
     flag(out, *satisfaite);
     out.extend_from_slice(b",\"message\":");
     string(out, message);
-    if !manquants.is_empty() {
-        out.extend_from_slice(b",\"manquants\":");
-        serde(out, manquants);
-    }
+    unless_empty(out, b",\"manquants\":", manquants);
     out.push(b'}');
+}
+
+/// Each item written by `write`, with commas between them.
+fn separated<I: IntoIterator>(
+    out: &mut Vec<u8>,
+    items: I,
+    mut write: impl FnMut(&mut Vec<u8>, I::Item),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+}
+
+/// `key` and the list, left out when the list is empty (`skip_serializing_if`).
+fn unless_empty(out: &mut Vec<u8>, key: &[u8], items: &[impl Serialize]) {
+    if !items.is_empty() {
+        out.extend_from_slice(key);
+        serde(out, &items);
+    }
 }
 
 fn flag(out: &mut Vec<u8>, value: Option<bool>) {
