@@ -1,34 +1,45 @@
 //! `socle batch`: JSON Lines in, exactly one JSON line out per input line, in input order, each
-//! with its `ligne` (the protocol is `socle_cli::lines`). Each decision is written as soon as
-//! it is made.
+//! with its `ligne` (the protocol is `socle_cli::lines`). Dossiers are decided on every core
+//! (`--fils`); each answer is written as soon as the answers before it are.
 
 use std::path::Path;
 
-use socle_cli::lines::{stream, StreamError, MAX_DOSSIER_BYTES};
+use socle_cli::lines::{stream_parallel, StreamError, MAX_DOSSIER_BYTES};
+use socle_runtime::batch_line::write_decision;
 
 use crate::decide::{decider, DecideArgs};
 use crate::exit::{stdout_failed, usage_error, Status};
 use crate::input;
 
-pub fn run(ruleset: &Path, dossiers: &Path, args: &DecideArgs) -> Status {
+pub fn run(ruleset: &Path, dossiers: &Path, args: &DecideArgs, threads: Option<usize>) -> Status {
     let decider = match decider(ruleset, args) {
         Ok(d) => d,
         Err(status) => return status,
     };
-    let mut reader = match input::open(dossiers) {
+    let reader = match input::open(dossiers) {
         Ok(r) => r,
         Err(status) => return status,
     };
-    let mut decide = |text: &str| match decider.decide(text) {
+    let threads = threads
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1);
+    let decide = |text: &str, out: &mut Vec<u8>| match decider.decide(text) {
         // Partly decided (a dispositif in error or undetermined): the decision is written,
         // and the run reports it in its status.
-        Ok(decided) => (decided.to_json(), decided.is_complete()),
-        Err(refusal) => (refusal.line_json(), false),
+        Ok(decided) => {
+            write_decision(&decided.decision, &decided.warnings, out);
+            decided.is_complete()
+        }
+        Err(refusal) => {
+            // Writing into memory cannot fail.
+            let _ = serde_json::to_writer(out, &refusal.line_json());
+            false
+        }
     };
     // Stdout is line-buffered: each line leaves as soon as it is written.
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match stream(&mut reader, &mut out, MAX_DOSSIER_BYTES, &mut decide) {
+    match stream_parallel(reader, &mut out, MAX_DOSSIER_BYTES, threads, &decide) {
         Ok((_, 0)) => Status::Ok,
         Ok((_, invalid)) => {
             eprintln!("{invalid} dossier(s) invalide(s) ou incomplètement décidé(s)");

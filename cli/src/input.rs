@@ -9,13 +9,14 @@ use socle_cli::lines::{not_utf8_message, too_large_message, MAX_DOSSIER_BYTES};
 
 use crate::exit::{usage_error, Status};
 
-/// The input named by `path` (`-`: standard input), buffered.
-pub fn open(path: &Path) -> Result<Box<dyn BufRead>, Status> {
+/// The input named by `path` (`-`: standard input), buffered; `Send`, so that `batch` reads it
+/// on a thread of its own.
+pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, Status> {
     if path == Path::new("-") {
-        return Ok(Box::new(std::io::stdin().lock()));
+        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
     }
     std::fs::File::open(path)
-        .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn BufRead>)
+        .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn BufRead + Send>)
         .map_err(|e| usage_error(format!("{} : lecture impossible ({e})", path.display())))
 }
 

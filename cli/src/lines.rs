@@ -1,11 +1,16 @@
 //! The JSON Lines protocol of `socle batch` over a blocking reader: exactly one output line per
 //! input line, in order (what each line becomes is `socle_runtime::batch_line`, shared with the
-//! HTTP service). The input is streamed: each line is read (holding at most `max_line` + 2 bytes
-//! of it), decided and written before the next one is read.
+//! HTTP service). The input is streamed, holding at most `max_line` + 2 bytes of a line:
+//! [`stream`] decides each line before reading the next; [`stream_parallel`] decides on several
+//! threads with a bounded number of lines in flight and writes the answers in input order.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
+use std::sync::Mutex;
+use std::time::Duration;
 
-use serde_json::Value as Json;
 use socle_runtime::batch_line::answer;
 
 pub use socle_runtime::batch_line::{not_utf8_message, too_large_message, Line, MAX_DOSSIER_BYTES};
@@ -67,15 +72,17 @@ pub enum StreamError {
 }
 
 /// Reads `input` line by line and writes one JSON line per input line to `output`.
-/// `decide` turns a non-blank line into its JSON and whether it was fully decided; the
-/// `ligne` is added here. Returns the number of lines and of lines not fully decided.
+/// `decide` appends the JSON object of a non-blank line to the buffer and says whether it was
+/// fully decided; the `ligne` is added here. Returns the number of lines and of lines not
+/// fully decided.
 pub fn stream(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
     max_line: u64,
-    decide: &mut dyn FnMut(&str) -> (Json, bool),
+    decide: &mut dyn FnMut(&str, &mut Vec<u8>) -> bool,
 ) -> Result<(usize, usize), StreamError> {
     let mut buf = Vec::new();
+    let mut text = Vec::new();
     let mut number = 0usize;
     let mut invalid = 0usize;
     loop {
@@ -90,28 +97,208 @@ pub fn stream(
             }
         };
         number += 1;
-        let (value, complete) = answer(number, line, max_line, &mut *decide);
-        if !complete {
+        text.clear();
+        if !answer(number, line, max_line, &mut text, &mut *decide) {
             invalid += 1;
         }
-        writeln!(output, "{value}").map_err(StreamError::Write)?;
+        text.push(b'\n');
+        output.write_all(&text).map_err(StreamError::Write)?;
     }
     output.flush().map_err(StreamError::Write)?;
     Ok((number, invalid))
+}
+
+/// Lines a worker takes at once: enough to make the hand-over cheap next to deciding, few
+/// enough that a slow line holds back little output.
+const CHUNK: usize = 64;
+
+/// Lines read ahead of the workers, and chunks in flight per worker: together they bound the
+/// memory whatever the input's length.
+const READ_AHEAD: usize = 1024;
+const CHUNKS_PER_WORKER: usize = 4;
+
+/// What the workers share: the lines read, in order, and the right to take a chunk (a token,
+/// given back when the chunk is written, so that answers waiting for a slow line stay bounded).
+struct Intake {
+    lines: Receiver<Line>,
+    tokens: Receiver<()>,
+    next_number: usize,
+}
+
+/// How often a worker waiting for input checks whether the output has failed: a worker must
+/// not wait forever on an open standard input once nothing more can be written.
+const STOP_CHECK: Duration = Duration::from_millis(50);
+
+/// The answers to lines `first..first + count`, ready to write.
+struct Answers {
+    first: usize,
+    count: usize,
+    invalid: usize,
+    text: Vec<u8>,
+}
+
+/// [`stream`] on `threads` threads (at least one): lines are read by a thread of their own,
+/// decided by chunks on `threads` workers, and written in input order as soon as every line
+/// before them is written, so the output is the same whatever the number of threads. A line
+/// waiting for more input is decided without waiting for a full chunk. `decide` writes the
+/// JSON object of a non-blank line into the buffer (see [`stream`]).
+pub fn stream_parallel(
+    input: Box<dyn BufRead + Send>,
+    output: &mut dyn Write,
+    max_line: u64,
+    threads: usize,
+    decide: &(dyn Fn(&str, &mut Vec<u8>) -> bool + Sync),
+) -> Result<(usize, usize), StreamError> {
+    let threads = threads.max(1);
+    let (line_tx, line_rx) = mpsc::sync_channel(READ_AHEAD);
+    // Detached: a reader blocked on an open standard input must not keep the command alive
+    // once the output is closed.
+    let reader = std::thread::spawn(move || read_lines(input, max_line, &line_tx));
+    let chunks = threads * CHUNKS_PER_WORKER;
+    let (token_tx, token_rx) = mpsc::sync_channel(chunks);
+    for _ in 0..chunks {
+        let _ = token_tx.send(());
+    }
+    let intake = Mutex::new(Intake {
+        lines: line_rx,
+        tokens: token_rx,
+        next_number: 1,
+    });
+    let stop = AtomicBool::new(false);
+    let (answer_tx, answer_rx) = mpsc::channel::<Answers>();
+    let written = std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let answer_tx = answer_tx.clone();
+            let (intake, stop) = (&intake, &stop);
+            scope.spawn(move || work(intake, stop, max_line, decide, &answer_tx));
+        }
+        drop(answer_tx);
+        let written = write_in_order(&answer_rx, output, &token_tx);
+        if written.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        // Workers waiting for a token see the channel close.
+        drop(token_tx);
+        written
+    });
+    // The reader stops at its next line, as the line channel is now closed.
+    drop(intake);
+    let (lines, invalid) = written?;
+    match reader.join() {
+        Ok(Err(error)) => Err(StreamError::Read { lines, error }),
+        _ => Ok((lines, invalid)),
+    }
+}
+
+/// Sends every line of `input` until its end, a read error, or the workers stop taking lines.
+fn read_lines(
+    mut input: Box<dyn BufRead + Send>,
+    max_line: u64,
+    lines: &SyncSender<Line>,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    while let Some(line) = next_line(&mut *input, &mut buf, max_line)? {
+        if lines.send(line).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// One worker: takes a chunk of consecutive lines, answers them, hands the answers over.
+fn work(
+    intake: &Mutex<Intake>,
+    stop: &AtomicBool,
+    max_line: u64,
+    decide: &(dyn Fn(&str, &mut Vec<u8>) -> bool + Sync),
+    answers: &mpsc::Sender<Answers>,
+) {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    loop {
+        let first = {
+            let Ok(mut intake) = intake.lock() else {
+                return;
+            };
+            let Intake {
+                lines,
+                tokens,
+                next_number,
+            } = &mut *intake;
+            if tokens.recv().is_err() || stop.load(Ordering::Relaxed) {
+                return;
+            }
+            // Wait for one line, then take what is already there: a full chunk when the
+            // input comes fast, a single line when it trickles.
+            loop {
+                match lines.recv_timeout(STOP_CHECK) {
+                    Ok(line) => break chunk.push(line),
+                    Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::Relaxed) => {}
+                    Err(_) => return,
+                }
+            }
+            while chunk.len() < CHUNK {
+                match lines.try_recv() {
+                    Ok(line) => chunk.push(line),
+                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+                }
+            }
+            let first = *next_number;
+            *next_number += chunk.len();
+            first
+        };
+        let mut done = Answers {
+            first,
+            count: chunk.len(),
+            invalid: 0,
+            text: Vec::with_capacity(chunk.len() * 512),
+        };
+        for (number, line) in (first..).zip(chunk.drain(..)) {
+            let complete = answer(number, line, max_line, &mut done.text, decide);
+            done.invalid += usize::from(!complete);
+            done.text.push(b'\n');
+        }
+        if answers.send(done).is_err() {
+            return;
+        }
+    }
+}
+
+/// Writes the answers in input order as they arrive, giving a token back per chunk written.
+fn write_in_order(
+    answers: &Receiver<Answers>,
+    output: &mut dyn Write,
+    tokens: &SyncSender<()>,
+) -> Result<(usize, usize), StreamError> {
+    let mut waiting = BTreeMap::new();
+    let mut next = 1usize;
+    let mut invalid = 0usize;
+    for done in answers {
+        waiting.insert(done.first, done);
+        while let Some(done) = waiting.remove(&next) {
+            output.write_all(&done.text).map_err(StreamError::Write)?;
+            next += done.count;
+            invalid += done.invalid;
+            let _ = tokens.send(());
+        }
+    }
+    output.flush().map_err(StreamError::Write)?;
+    Ok((next - 1, invalid))
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-    use serde_json::json;
+    use serde_json::{json, Value as Json};
 
     use super::*;
 
     /// Lines in, the `ligne` and kind of each line out.
     fn run(input: &[u8], max_line: u64) -> Vec<(u64, String)> {
         let mut out = Vec::new();
-        let mut decide = |text: &str| (json!({ "texte": text }), true);
+        let mut decide = |text: &str, out: &mut Vec<u8>| {
+            serde_json::to_writer(out, &json!({ "texte": text })).is_ok()
+        };
         stream(&mut &input[..], &mut out, max_line, &mut decide).unwrap();
         String::from_utf8(out)
             .unwrap()
@@ -161,5 +348,66 @@ mod tests {
                 "{input:?}"
             );
         }
+    }
+
+    /// Every kind of line, many times, with answers that depend on the line.
+    fn mixed_input() -> Vec<u8> {
+        let mut input = Vec::new();
+        for i in 0..2_000 {
+            match i % 7 {
+                0 => input.extend_from_slice(b"\n"),
+                1 => input.extend_from_slice(b"\xff\xfe\n"),
+                2 => input.extend_from_slice(b"0123456789abcdef\n"),
+                3 => input.extend_from_slice(b" \r\n"),
+                _ => input.extend_from_slice(format!("dossier {i}\n").as_bytes()),
+            }
+        }
+        input.extend_from_slice(b"last line without an end");
+        input
+    }
+
+    fn decide(text: &str, out: &mut Vec<u8>) -> bool {
+        serde_json::to_writer(out, &json!({ "texte": text })).is_ok() && !text.ends_with('5')
+    }
+
+    #[test]
+    fn the_output_is_the_same_whatever_the_number_of_threads() {
+        let input = mixed_input();
+        let mut sequential = Vec::new();
+        let counts = stream(&mut &input[..], &mut sequential, 10, &mut decide).unwrap();
+        assert_eq!(counts.0, 2_001);
+        assert!(counts.1 > 1_000 && counts.1 < 2_001, "{counts:?}");
+        for threads in [1, 2, 3, 8] {
+            let mut out = Vec::new();
+            let reader = Box::new(std::io::Cursor::new(input.clone()));
+            let got = stream_parallel(reader, &mut out, 10, threads, &decide).unwrap();
+            assert_eq!(got, counts, "{threads} threads");
+            assert!(out == sequential, "{threads} threads: the output differs");
+        }
+    }
+
+    /// A writer that fails after `room` bytes.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(std::io::Error::other("full"));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_stops_every_thread() {
+        let reader = Box::new(std::io::Cursor::new(mixed_input()));
+        let got = stream_parallel(reader, &mut Full { room: 1000 }, 10, 4, &decide);
+        assert!(matches!(got, Err(StreamError::Write(_))), "{got:?}");
     }
 }

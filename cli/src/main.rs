@@ -78,6 +78,10 @@ enum Command {
         dossiers: PathBuf,
         #[command(flatten)]
         args: decide::DecideArgs,
+        /// Nombre de fils de calcul (par défaut : un par cœur). Les résultats sortent dans
+        /// l'ordre des lignes, quel que soit ce nombre.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        fils: Option<u16>,
     },
     /// Compare deux versions d'un jeu de règles sur des dossiers : qui change, combien, pourquoi.
     Diff(diff_cmd::DiffArgs),
@@ -186,7 +190,8 @@ fn main() -> ExitCode {
             ruleset,
             dossiers,
             args,
-        } => batch::run(&ruleset, &dossiers, &args),
+            fils,
+        } => batch::run(&ruleset, &dossiers, &args, fils.map(usize::from)),
         Command::Schema {
             ruleset,
             dispositifs,

@@ -100,6 +100,53 @@ fn one_output_line_per_input_line_with_its_number() {
     );
 }
 
+/// Dossiers that differ (ages and resources vary with the line), with invalid lines between.
+fn many_dossiers(n: usize) -> Vec<u8> {
+    let good: Json = serde_json::from_str(&good()).unwrap();
+    let mut input = Vec::new();
+    for i in 0..n {
+        if i % 50 == 7 {
+            input.extend_from_slice(b"{\"date_demande\": 3}\n");
+            continue;
+        }
+        let mut d = good.clone();
+        d["demandeur"]["date_naissance"] = format!("19{:02}-03-02", 20 + i % 50).into();
+        d["demandeur"]["ressources_mensuelles"] = format!("{}.{:02}", 500 + i, i % 100).into();
+        input.extend_from_slice(d.to_string().as_bytes());
+        input.push(b'\n');
+    }
+    input
+}
+
+#[test]
+fn the_output_is_the_same_whatever_the_number_of_threads() {
+    let input = many_dossiers(600);
+    let one = run(&[BATCH, &["--fils", "1"]].concat(), input.clone());
+    let lines_one = lines(&one);
+    assert_eq!(lines_one.len(), 600);
+    for (i, line) in lines_one.iter().enumerate() {
+        assert_eq!(line["ligne"], i + 1);
+    }
+    // Not all the same answer, or equal outputs would prove nothing about the order.
+    assert!(lines_one[0]["dispositifs"] != lines_one[1]["dispositifs"]);
+    assert_eq!(lines_one[7]["detail"]["type"], "dossier_invalide");
+    for threads in ["2", "4"] {
+        let many = run(&[BATCH, &["--fils", threads]].concat(), input.clone());
+        assert_eq!(many.status.code(), one.status.code());
+        assert!(
+            many.stdout == one.stdout,
+            "--fils {threads}: the output differs from --fils 1"
+        );
+        assert_eq!(many.stderr, one.stderr);
+    }
+}
+
+#[test]
+fn a_thread_count_of_zero_is_refused() {
+    let out = run(&[BATCH, &["--fils", "0"]].concat(), Vec::new());
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn an_overlong_line_is_one_error_line() {
     let good = good();

@@ -25,9 +25,9 @@ fuzz_target!(|data: &[u8]| {
         1 << 20
     };
     let engine = engines().first();
-    let mut decide = |text: &str| -> (serde_json::Value, bool) {
+    let mut decide = |text: &str, out: &mut Vec<u8>| -> bool {
         let Some(engine) = engine else {
-            return (serde_json::json!({ "texte": text }), true);
+            return serde_json::to_writer(out, &serde_json::json!({ "texte": text })).is_ok();
         };
         let decided = engine
             .decode_str(text)
@@ -44,8 +44,14 @@ fuzz_target!(|data: &[u8]| {
                     .map_err(|e| e.to_string())
             });
         match decided {
-            Ok(decision) => (decision.to_json(), true),
-            Err(e) => (serde_json::json!({ "erreur": e }), false),
+            Ok(decision) => {
+                decision.write_json(out);
+                true
+            }
+            Err(e) => {
+                let _ = serde_json::to_writer(out, &serde_json::json!({ "erreur": e }));
+                false
+            }
         }
     };
     let mut out = Vec::new();

@@ -4,7 +4,9 @@
 //! instead of disappearing. How the input is cut into lines (a blocking reader, an HTTP body in
 //! chunks) is the caller's; what each line becomes is decided here once.
 
-use serde_json::{json, Map, Value as Json};
+use serde_json::json;
+
+use crate::{warning_json, Decision, DossierWarning};
 
 /// Largest dossier accepted, whole (`socle decide`) or per batch line. A real dossier is a few
 /// kilobytes; 1 Mio leaves room for long histories.
@@ -32,48 +34,119 @@ pub fn not_utf8_message(valid_up_to: usize) -> String {
     )
 }
 
-/// The output line for input line `number`, and whether it was fully decided. `decide` turns a
-/// non-blank line into its JSON object (a decision, or `erreur`/`detail`); `ligne` comes first.
+/// Appends the output line for input line `number` (without its line ending) to `out`, and
+/// says whether it was fully decided. `decide` appends the JSON object of a non-blank line (a
+/// decision, or `erreur`/`detail`, without a `ligne` key) and says whether it was fully
+/// decided; `ligne` is put first in that object here.
 pub fn answer(
     number: usize,
     line: Line,
     max_line: u64,
-    decide: impl FnOnce(&str) -> (Json, bool),
-) -> (Json, bool) {
+    out: &mut Vec<u8>,
+    decide: impl FnOnce(&str, &mut Vec<u8>) -> bool,
+) -> bool {
     let text = match line {
         Line::TooLong => {
             let message = format!("ligne trop longue : {}", too_large_message(max_line));
-            return (line_error(number, "ligne_trop_longue", message), false);
+            line_error(out, number, "ligne_trop_longue", message);
+            return false;
         }
         Line::Text(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
                 let message = not_utf8_message(e.utf8_error().valid_up_to());
-                return (line_error(number, "encodage_invalide", message), false);
+                line_error(out, number, "encodage_invalide", message);
+                return false;
             }
         },
     };
     if text.trim().is_empty() {
         let message = "ligne vide : un dossier JSON est attendu sur chaque ligne".to_owned();
-        return (line_error(number, "ligne_vide", message), false);
+        line_error(out, number, "ligne_vide", message);
+        return false;
     }
-    let (decided, complete) = decide(&text);
-    let mut value = Map::new();
-    value.insert("ligne".to_owned(), json!(number));
-    match decided {
-        Json::Object(fields) => value.extend(fields.into_iter().filter(|(key, _)| key != "ligne")),
-        other => {
-            value.insert("decision".to_owned(), other);
+    let start = out.len();
+    out.extend_from_slice(format!("{{\"ligne\":{number},").as_bytes());
+    let object = out.len();
+    let complete = decide(&text, out);
+    match out.get(object..) {
+        // `{…}` joins the `ligne` object: its brace goes, and with it the comma if it is empty.
+        Some([b'{', b'}']) => {
+            out.truncate(object - 1);
+            out.push(b'}');
+        }
+        Some([b'{', ..]) => {
+            out.remove(object);
+        }
+        // Not an object: kept whole under `decision`.
+        _ => {
+            let value = out.split_off(object);
+            out.truncate(start);
+            line_value(out, number, value);
         }
     }
-    (Json::Object(value), complete)
+    complete
+}
+
+/// Appends a decision's published JSON to `out`, with `avertissements` last when the dossier
+/// had fields the ruleset does not read: the object `decide` and `batch` print, written
+/// without building its JSON tree.
+pub fn write_decision(decision: &Decision, warnings: &[DossierWarning], out: &mut Vec<u8>) {
+    decision.write_json(out);
+    if warnings.is_empty() || out.last() != Some(&b'}') {
+        return;
+    }
+    out.pop();
+    out.extend_from_slice(b",\"avertissements\":");
+    let warnings: Vec<serde_json::Value> = warnings.iter().map(warning_json).collect();
+    // Writing into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &warnings);
+    out.push(b'}');
+}
+
+fn line_value(out: &mut Vec<u8>, number: usize, value: Vec<u8>) {
+    out.extend_from_slice(format!("{{\"ligne\":{number},\"decision\":").as_bytes());
+    out.extend_from_slice(&value);
+    out.push(b'}');
 }
 
 /// The shape of every refused line: `ligne`, the French `erreur`, and a typed `detail`.
-fn line_error(number: usize, kind: &str, message: String) -> Json {
-    json!({
+fn line_error(out: &mut Vec<u8>, number: usize, kind: &str, message: String) {
+    let value = json!({
         "ligne": number,
         "erreur": message,
         "detail": { "type": kind, "message": message },
-    })
+    });
+    // Writing into memory cannot fail.
+    let _ = serde_json::to_writer(out, &value);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    fn line(text: &str, decided: &str) -> String {
+        let mut out = Vec::new();
+        answer(7, Line::Text(text.into()), 100, &mut out, |_, out| {
+            out.extend_from_slice(decided.as_bytes());
+            true
+        });
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn ligne_comes_first_in_the_object_decided() {
+        assert_eq!(
+            line("x", r#"{"a":1,"b":{}}"#),
+            r#"{"ligne":7,"a":1,"b":{}}"#
+        );
+        assert_eq!(line("x", "{}"), r#"{"ligne":7}"#);
+        assert_eq!(line("x", "[1]"), r#"{"ligne":7,"decision":[1]}"#);
+        let blank = line(" ", "{}");
+        let blank: serde_json::Value = serde_json::from_str(&blank).unwrap();
+        assert_eq!(blank["ligne"], 7);
+        assert_eq!(blank["detail"]["type"], "ligne_vide");
+    }
 }

@@ -374,6 +374,12 @@ impl Decision {
         serde_json::to_value(self.published()).unwrap_or(Json::Null)
     }
 
+    /// [`Decision::to_json`] as compact text appended to `out`, the same bytes as
+    /// `to_json().to_string()` without building the JSON tree first.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        crate::json_text::decision(&self.published(), out);
+    }
+
     /// The published form of this decision: messages rendered, values in their JSON form.
     pub fn published(&self) -> published::Decision {
         published::Decision {

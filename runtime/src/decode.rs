@@ -320,13 +320,7 @@ fn parse(text: &str) -> Result<Json, DossierError> {
     }
     // RFC 8259 lets a parser ignore a byte order mark; Windows tools often write one.
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    // The first pass decides alone whether the text is refused: parsing a text it refused
-    // for its depth would only hit serde_json's recursion limit and report a vaguer error.
-    let checked = strict::check(text).and_then(|rules| match rules {
-        Ok(()) => serde_json::from_str::<Json>(text).map(Ok),
-        Err(violation) => Ok(Err(violation)),
-    });
-    let parsed = checked.map_err(|e| {
+    let parsed = strict::parse(text).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Eof => "le texte s'arrête avant la fin du JSON",
             _ => "syntaxe incorrecte",

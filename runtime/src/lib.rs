@@ -78,6 +78,7 @@ mod decode;
 mod error;
 mod eval;
 pub mod ir;
+mod json_text;
 mod ops;
 pub mod published;
 mod questions;

@@ -110,8 +110,9 @@ pub fn money_json(amount: Decimal) -> String {
     if negative {
         out.push('-');
     }
-    push_display(&mut out, &units);
-    let _ = write!(out, ".{cents:02}");
+    write_number(&mut out, units, false);
+    out.push('.');
+    write_cents(&mut out, cents);
     out
 }
 
@@ -142,12 +143,25 @@ fn cents(amount: Decimal) -> (bool, u128, u128) {
     // Rounding to 2 places leaves at most 2.
     let scale = rounded.scale().min(2);
     let mantissa = rounded.mantissa().unsigned_abs();
+    let negative = rounded.is_sign_negative() && mantissa != 0;
+    // 128-bit division is a library call: real amounts fit in 64 bits.
+    if let Ok(small) = u64::try_from(mantissa) {
+        let unit = 10u64.pow(scale);
+        let cents = (small % unit) * 10u64.pow(2 - scale);
+        return (negative, u128::from(small / unit), u128::from(cents));
+    }
     let unit = 10u128.pow(scale);
     (
-        rounded.is_sign_negative() && mantissa != 0,
+        negative,
         mantissa / unit,
         (mantissa % unit) * 10u128.pow(2 - scale),
     )
+}
+
+/// Two digits: the cents `cents(…)` gives (below 100).
+fn write_cents(out: &mut String, cents: u128) {
+    out.push(char::from(b'0' + (cents / 10 % 10) as u8));
+    out.push(char::from(b'0' + (cents % 10) as u8));
 }
 
 /// `1 143,09 €/mois`: French grouping with a plain space, decimal comma.
@@ -156,8 +170,9 @@ fn write_money_human(out: &mut String, amount: Decimal, period: Option<Period>) 
     if negative {
         out.push('-');
     }
-    write_grouped(out, units);
-    let _ = write!(out, ",{cents:02}");
+    write_number(out, units, true);
+    out.push(',');
+    write_cents(out, cents);
     out.push_str(" €");
     out.push_str(match period {
         None => "",
@@ -168,18 +183,28 @@ fn write_money_human(out: &mut String, amount: Decimal, period: Option<Period>) 
     });
 }
 
-fn write_grouped(out: &mut String, n: u128) {
-    // u128::MAX has 39 digits; digits are produced right to left into a stack buffer.
+/// `n` in decimal, with a plain space between groups of three digits when `grouped`.
+fn write_number(out: &mut String, n: u128, grouped: bool) {
+    // u128::MAX has 39 digits; digits are produced right to left into a stack buffer, in
+    // 128 bits only while the rest does not fit in 64 (a library call per division).
     let mut digits = [0u8; 40];
     let mut len = 0;
-    let mut rest = n;
-    loop {
+    let mut push = |d: u8| {
         if let Some(slot) = digits.get_mut(len) {
-            *slot = b'0' + (rest % 10) as u8;
+            *slot = b'0' + d;
         }
         len += 1;
+    };
+    let mut rest = n;
+    while u64::try_from(rest).is_err() {
+        push((rest % 10) as u8);
         rest /= 10;
-        if rest == 0 {
+    }
+    let mut small = u64::try_from(rest).unwrap_or_default();
+    loop {
+        push((small % 10) as u8);
+        small /= 10;
+        if small == 0 {
             break;
         }
     }
@@ -187,7 +212,7 @@ fn write_grouped(out: &mut String, n: u128) {
         if let Some(d) = digits.get(i) {
             out.push(char::from(*d));
         }
-        if i > 0 && i % 3 == 0 {
+        if grouped && i > 0 && i % 3 == 0 {
             out.push(' ');
         }
     }
@@ -369,6 +394,41 @@ mod tests {
         ];
         for (value, ty, expected) in cases {
             assert_eq!(value_to_json(&value, &ty, &[]), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn money_digits_whether_they_fit_in_64_bits_or_not() {
+        for text in [
+            "0",
+            "0.004",
+            "0.005",
+            "7",
+            "-1143.085",
+            "1000000",
+            "123456789.125",
+            "18446744073709551615.99",
+            "18446744073709551616",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+        ] {
+            let amount = Decimal::from_str(text).unwrap();
+            let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            let expected = format!("{rounded:.2}");
+            assert_eq!(money_json(amount), expected, "{text}");
+            // The same digits, grouped by three with a decimal comma.
+            let (int, frac) = expected.split_once('.').unwrap();
+            let (sign, int) = int.strip_prefix('-').map_or(("", int), |i| ("-", i));
+            let mut grouped = String::new();
+            for (i, c) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    grouped.push(' ');
+                }
+                grouped.push(c);
+            }
+            let mut human = String::new();
+            write_money_human(&mut human, amount, None);
+            assert_eq!(human, format!("{sign}{grouped},{frac} €"), "{text}");
         }
     }
 }

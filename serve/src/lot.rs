@@ -10,7 +10,6 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use serde_json::Value as Json;
 use socle_runtime::batch_line::{self, Line};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
@@ -85,8 +84,8 @@ async fn send(
     line: Line,
 ) -> bool {
     lines.number += 1;
-    let mut text = answer(lines.number, line, lines.max, prepared).to_string();
-    text.push('\n');
+    let mut text = answer(lines.number, line, lines.max, prepared);
+    text.push(b'\n');
     sender.send(Ok(Bytes::from(text))).await.is_ok()
 }
 
@@ -158,12 +157,21 @@ impl Lines {
 }
 
 /// The output line of `socle batch` for input line `number`.
-fn answer(number: usize, line: Line, max: usize, prepared: &Prepared) -> Json {
-    let decide = |text: &str| match prepared.decide(text) {
-        Ok(decision) => (decision.to_json(), true),
-        Err(refusal) => (refusal.line_json(), false),
+fn answer(number: usize, line: Line, max: usize, prepared: &Prepared) -> Vec<u8> {
+    let decide = |text: &str, out: &mut Vec<u8>| match prepared.decide(text) {
+        Ok(decided) => {
+            batch_line::write_decision(&decided.decision, &decided.warnings, out);
+            true
+        }
+        Err(refusal) => {
+            // Writing into memory cannot fail.
+            let _ = serde_json::to_writer(out, &refusal.line_json());
+            false
+        }
     };
-    batch_line::answer(number, line, max as u64, decide).0
+    let mut out = Vec::new();
+    batch_line::answer(number, line, max as u64, &mut out, decide);
+    out
 }
 
 #[cfg(test)]

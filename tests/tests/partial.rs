@@ -2,7 +2,8 @@
 //! dossiers (generated from the program's input tree), removing any set of fields leaves each
 //! dispositif either with the same outcome and values, or undetermined naming only removed
 //! fields; and supplying what it names, round after round, always decides it the way the
-//! complete dossier does (so every removed field it needed was named).
+//! complete dossier does (so every removed field it needed was named). Every decision made
+//! here also checks that `Decision::write_json` writes the bytes of `to_json`.
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
@@ -98,9 +99,30 @@ fn decide(engine: &Engine, values: &[Value], unknown: &[u32]) -> Decision {
         date: Some(date(2024, 6, 1)),
         explain: false,
     };
-    engine
-        .decide(&Dossier::partial(values.to_vec(), unknown), &options)
-        .expect("a decision date is given")
+    let dossier = Dossier::partial(values.to_vec(), unknown);
+    let decision = engine
+        .decide(&dossier, &options)
+        .expect("a decision date is given");
+    // These decisions have every part of the published form (questions, missing fields,
+    // errors; traces when explained): each also checks the JSON text written directly.
+    let explained = engine
+        .decide(
+            &dossier,
+            &DecideOptions {
+                explain: true,
+                ..options
+            },
+        )
+        .expect("a decision date is given");
+    for d in [&decision, &explained] {
+        let mut text = Vec::new();
+        d.write_json(&mut text);
+        assert_eq!(
+            String::from_utf8(text).expect("UTF-8"),
+            d.to_json().to_string()
+        );
+    }
+    decision
 }
 
 /// Same outcome and values, or undetermined naming only removed fields; shown values agree.

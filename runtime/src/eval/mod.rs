@@ -111,8 +111,9 @@ impl<'a, T: Tracer> Eval<'a, T> {
         tracer: T,
     ) -> Self {
         let mut scratch = SCRATCH.with(Cell::take);
-        scratch.memo.resize(p.defs.len(), Memo::Pending);
-        scratch.locals.resize(layout.locals, Value::Absent);
+        // `resize_with`: writing the variant costs less than cloning a template `Value`.
+        scratch.memo.resize_with(p.defs.len(), || Memo::Pending);
+        scratch.locals.resize_with(layout.locals, || Value::Absent);
         scratch
             .eligibility
             .resize(p.dispositifs.len(), Eligibility::Pending);
