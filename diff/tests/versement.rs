@@ -7,8 +7,8 @@
 
 mod common;
 
-use common::{copy_changed, rulesets};
-use socle_diff::{compile_dir, diff, Options};
+use common::val_doise_versions;
+use socle_diff::{diff, Options};
 
 /// The SMIC of 1 June 2026 raised from 12,31 € to 80,00 € an hour: the threshold becomes 240 €.
 const SMIC_RAISED: (&str, &str) = (
@@ -18,12 +18,7 @@ const SMIC_RAISED: (&str, &str) = (
 
 #[test]
 fn a_withheld_payment_is_caused_by_the_smic_version() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_changed(dir.path(), &["val-doise", "national"], &[SMIC_RAISED]);
-    let before = compile_dir(&rulesets().join("val-doise"), "avant").unwrap();
-    let after = compile_dir(&dir.path().join("val-doise"), "après").unwrap();
-    let population =
-        std::fs::read_to_string(rulesets().join("val-doise/population.jsonl")).unwrap();
+    let (before, after, population) = val_doise_versions(&[SMIC_RAISED]);
     let options = Options {
         examples: 1000,
         ..Options::default()
