@@ -9,6 +9,17 @@ use socle_cli::lines::{not_utf8_message, too_large_message, MAX_DOSSIER_BYTES};
 
 use crate::exit::{usage_error, Status};
 
+/// Why a file could not be read, in French (the system's own text is English).
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "fichier introuvable".to_owned(),
+        ErrorKind::PermissionDenied => "accès refusé".to_owned(),
+        ErrorKind::IsADirectory => "c'est un répertoire, pas un fichier".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
 /// The input named by `path` (`-`: standard input), buffered; `Send`, so that `batch` reads it
 /// on a thread of its own.
 pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, Status> {
@@ -17,7 +28,13 @@ pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, Status> {
     }
     std::fs::File::open(path)
         .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn BufRead + Send>)
-        .map_err(|e| usage_error(format!("{} : lecture impossible ({e})", path.display())))
+        .map_err(|e| {
+            usage_error(format!(
+                "{} : lecture impossible ({})",
+                path.display(),
+                io_reason(&e)
+            ))
+        })
 }
 
 /// A whole dossier, at most [`MAX_DOSSIER_BYTES`].
@@ -28,7 +45,13 @@ pub fn read_dossier(path: &Path) -> Result<String, Status> {
     input
         .take(MAX_DOSSIER_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| usage_error(format!("{} : lecture impossible ({e})", path.display())))?;
+        .map_err(|e| {
+            usage_error(format!(
+                "{} : lecture impossible ({})",
+                path.display(),
+                io_reason(&e)
+            ))
+        })?;
     if bytes.len() as u64 > MAX_DOSSIER_BYTES {
         eprintln!(
             "erreur : dossier {} : {}",

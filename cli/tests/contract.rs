@@ -528,3 +528,17 @@ fn decide_leaves_payment_undetermined_without_the_plan() {
     assert_eq!(apa["valeurs"]["plafond"], "1143.09");
     assert_eq!(apa["manquants"][0]["chemin"], "plan_aide.montant_mensuel");
 }
+
+#[test]
+fn an_unreadable_dossier_is_explained_in_french() {
+    for (path, reason) in [
+        ("examples/absent.json", "fichier introuvable"),
+        ("examples", "c'est un répertoire"),
+    ] {
+        let out = socle(&["decide", "rulesets/val-doise", "--dossier", path]);
+        assert_eq!(code(&out), 2, "{path}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(reason), "{path}: {stderr}");
+        assert!(!stderr.contains("os error"), "{path}: {stderr}");
+    }
+}

@@ -143,6 +143,8 @@ fn decisions_over_http_equal_socle_decide() {
     let dossier = example_dossier();
     let invalid = dossier.replace("\"gir\": 3", "\"gir\": \"trois\"");
     assert_ne!(invalid, dossier);
+    let typo = dossier.replace("\"domicile_secours\"", "\"domicile_secour\"");
+    assert_ne!(typo, dossier);
     // (query, CLI flags, dossier, status)
     let cases: &[(&str, &[&str], &str, u16)] = &[
         ("", &[], &dossier, 200),
@@ -160,6 +162,9 @@ fn decisions_over_http_equal_socle_decide() {
             200,
         ),
         ("", &[], &invalid, 422),
+        ("", &[], &typo, 200),
+        ("?strict=true", &["--strict"], &typo, 422),
+        ("?strict=true", &["--strict"], &dossier, 200),
         ("", &[], "{\"date_demande\": ", 400),
     ];
     for (query, flags, body, status) in cases {

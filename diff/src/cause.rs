@@ -119,6 +119,13 @@ impl Traced<'_> {
         if a.eligible != b.eligible {
             return walk.eligibility(id, b, a);
         }
+        // Same right, payment withheld or restored: the paid values (`valeur versée`) differ
+        // while the rules computing them do not, so the cause is the payment condition.
+        if a.payment != b.payment {
+            if let Some(cause) = walk.payment(id, b, a) {
+                return cause;
+            }
+        }
         // Same eligibility: the first output that differs, the amount first.
         let mut names: Vec<&str> = amount.into_iter().collect();
         names.extend(a.values.iter().map(|v| &*v.name));
@@ -184,6 +191,21 @@ impl Walk<'_> {
         }
         Cause::new("condition", id, format!("éligibilité à {id} modifiée"))
             .values(Some(satisfied(b.eligible)), Some(satisfied(a.eligible)))
+    }
+
+    /// The cause of a payment condition (`condition de versement`) whose outcome differs.
+    fn payment(
+        &mut self,
+        id: &str,
+        b: &DispositifDecision,
+        a: &DispositifDecision,
+    ) -> Option<Cause> {
+        let motif = a
+            .motifs
+            .iter()
+            .find(|m| m.payment && b.motif(m.id()).map(|old| old.satisfied) != Some(m.satisfied))?;
+        let rule = def_name(self.after_program, id, Some(motif.id()), None)?;
+        Some(self.root(&rule))
     }
 
     /// The first rule under `rule` whose result differs with the same inputs.

@@ -8,9 +8,9 @@
 
 mod common;
 
-use common::{copy_changed, rulesets, GIR_1_RAISED};
+use common::{val_doise_versions, GIR_1_RAISED};
 use rust_decimal::Decimal;
-use socle_diff::{compile_dir, diff, Options};
+use socle_diff::{diff, Options};
 use socle_runtime::{DecideOptions, Engine, Value};
 
 fn montant(engine: &Engine, line: &str) -> Option<Decimal> {
@@ -24,13 +24,7 @@ fn montant(engine: &Engine, line: &str) -> Option<Decimal> {
 
 #[test]
 fn raising_the_gir_1_coefficient_names_the_gir_1_dossiers_and_the_parameter_version() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_changed(dir.path(), &["val-doise", "national"], &[GIR_1_RAISED]);
-
-    let before = compile_dir(&rulesets().join("val-doise"), "avant").unwrap();
-    let after = compile_dir(&dir.path().join("val-doise"), "après").unwrap();
-    let population =
-        std::fs::read_to_string(rulesets().join("val-doise/population.jsonl")).unwrap();
+    let (before, after, population) = val_doise_versions(&[GIR_1_RAISED]);
     check(&before, &after, &population);
     // The committed population has few GIR 1 dossiers above the ceiling: a larger one too.
     check(

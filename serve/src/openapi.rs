@@ -40,7 +40,10 @@ fn decide_parameters() -> Json {
         { "name": "dispositif", "in": "query", "required": false,
           "description": "Ne décide que ces dispositifs (répétable, ou séparés par des virgules).",
           "style": "form", "explode": true,
-          "schema": { "type": "array", "items": { "type": "string" } } }
+          "schema": { "type": "array", "items": { "type": "string" } } },
+        { "name": "strict", "in": "query", "required": false,
+          "description": "Un champ du dossier inconnu du jeu de règles est une erreur (comme `socle decide --strict`) au lieu d'un avertissement.",
+          "schema": { "type": "boolean", "default": false } }
     ])
 }
 

@@ -1,5 +1,5 @@
-//! The query string of `/decider`: `date=AAAA-MM-JJ`, `explication=true|false` and
-//! `dispositif=…` (repeatable, or comma-separated), percent-decoded.
+//! The query string of `/decider`: `date=AAAA-MM-JJ`, `explication=true|false`,
+//! `dispositif=…` (repeatable, or comma-separated) and `strict=true|false`, percent-decoded.
 
 use chrono::NaiveDate;
 
@@ -9,6 +9,17 @@ pub struct DecideQuery {
     pub date: Option<NaiveDate>,
     pub explain: bool,
     pub dispositifs: Vec<String>,
+    /// A dossier field the ruleset does not read is an error, as `socle decide --strict`.
+    pub strict: bool,
+}
+
+/// A boolean query value: `true` (or no value) or `false`.
+fn boolean(key: &str, value: &str) -> Result<bool, String> {
+    match value {
+        "true" | "" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("{key}={value} : true ou false attendu")),
+    }
 }
 
 fn hex(b: u8) -> Option<u8> {
@@ -54,13 +65,8 @@ pub fn parse(raw: Option<&str>) -> Result<DecideQuery, String> {
                 })?;
                 query.date = Some(date);
             }
-            "explication" => {
-                query.explain = match value.as_str() {
-                    "true" | "" => true,
-                    "false" => false,
-                    _ => return Err(format!("explication={value} : true ou false attendu")),
-                }
-            }
+            "explication" => query.explain = boolean(&key, &value)?,
+            "strict" => query.strict = boolean(&key, &value)?,
             "dispositif" => query.dispositifs.extend(
                 value
                     .split(',')
@@ -69,7 +75,7 @@ pub fn parse(raw: Option<&str>) -> Result<DecideQuery, String> {
             ),
             _ => {
                 return Err(format!(
-                    "paramètre inconnu « {key} » ; paramètres possibles : date, explication, dispositif"
+                    "paramètre inconnu « {key} » ; paramètres possibles : date, explication, dispositif, strict"
                 ))
             }
         }
@@ -100,13 +106,18 @@ mod tests {
             ),
             ("date=2024-02-30", Err("date=2024-02-30 : date AAAA-MM-JJ")),
             ("explication=oui", Err("explication=oui : true ou false")),
+            ("strict=oui", Err("strict=oui : true ou false")),
             ("x=1", Err("paramètre inconnu « x »")),
             ("dispositif=%G1", Err("encodage %XX invalide")),
         ];
+        assert!(parse(Some("strict=true")).unwrap().strict);
+        assert!(parse(Some("strict")).unwrap().strict);
+        assert!(!parse(Some("strict=false")).unwrap().strict);
         for (raw, expected) in cases {
             let got = parse(Some(raw));
             match (got, expected) {
                 (Ok(q), Ok((date, explain, dispositifs))) => {
+                    assert!(!q.strict, "{raw}");
                     assert_eq!(
                         q.date.map(|d| d.to_string()).unwrap_or_default(),
                         *date,

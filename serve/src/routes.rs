@@ -42,6 +42,8 @@ pub(crate) struct Prepared {
     pub engine: Engine,
     pub options: DecideOptions,
     pub selection: Option<Selection>,
+    /// How the dossier is read (`strict=true`: unknown fields are errors).
+    pub decode: socle_runtime::DecodeOptions,
 }
 
 impl Prepared {
@@ -68,6 +70,9 @@ impl Prepared {
                 explain: query.explain,
             },
             selection,
+            decode: socle_runtime::DecodeOptions {
+                strict: query.strict,
+            },
         })
     }
 
@@ -75,7 +80,7 @@ impl Prepared {
     pub fn decide(&self, text: &str) -> Result<Decided, Refusal> {
         let read = self
             .engine
-            .read_str(text, &socle_runtime::DecodeOptions::default())
+            .read_str(text, &self.decode)
             .map_err(Refusal::Invalid)?;
         let decision = match &self.selection {
             Some(selection) => self

@@ -44,3 +44,17 @@ pub const GIR_1_RAISED: (&str, &str) = (
     "à partir du 2024-01-01 : 1 => 1,615",
     "à partir du 2024-01-01 : 1 => 1,7",
 );
+
+/// `val-doise` as shipped (« avant ») and with `changes` applied to it and to `national`
+/// (« après »), compiled, with the committed val-doise population.
+pub fn val_doise_versions(
+    changes: &[(&str, &str)],
+) -> (socle_runtime::Engine, socle_runtime::Engine, String) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_changed(dir.path(), &["val-doise", "national"], changes);
+    let before = socle_diff::compile_dir(&rulesets().join("val-doise"), "avant").unwrap();
+    let after = socle_diff::compile_dir(&dir.path().join("val-doise"), "après").unwrap();
+    let population =
+        std::fs::read_to_string(rulesets().join("val-doise/population.jsonl")).unwrap();
+    (before, after, population)
+}
