@@ -287,6 +287,16 @@ fn e0602_e0603_w0604_payment_conditions() {
     ));
 }
 
+/// Bug fixed: a condition, a message or an exception condition that reads an untyped `soit`
+/// written after it was typed first, and failed with « erreur interne : type en erreur ».
+#[test]
+fn untyped_soit_after_the_conditions_that_read_it() {
+    let out = check(
+        "structure personne\n  gir : entier\n\nentrée demandeur : personne\n\ndispositif d \"D\"\n  condition gir_ok : demandeur.gir <= seuil\n    message \"seuil {autre}\"\n  valeur v : entier = 1\n    sauf si demandeur.gir > plus_tard : 2\n  soit seuil = 4\n  soit autre = seuil + 1\n  soit plus_tard = 5\n",
+    );
+    assert!(out.ends_with("=== diagnostics\n(aucun)\n"), "{out}");
+}
+
 #[test]
 fn w0501_unused_definitions() {
     insta::assert_snapshot!(check(

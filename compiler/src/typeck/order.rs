@@ -115,10 +115,21 @@ impl<'a> Ctx<'a> {
         let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); bindings.len()];
         for (i, u) in bindings.iter().enumerate() {
             let mut names = Vec::new();
+            // Everything typed with this binding: an untyped `soit` written after a condition
+            // that reads it must still be typed first.
             if let Some(v) = u.value {
                 mentioned(&v.expr, &mut names, MAX_DEPTH);
                 for ex in &v.exceptions {
+                    mentioned(&ex.condition, &mut names, MAX_DEPTH);
                     mentioned(&ex.value, &mut names, MAX_DEPTH);
+                }
+            }
+            if let Some(c) = u.condition {
+                mentioned(&c.expr, &mut names, MAX_DEPTH);
+                for part in c.message.iter().flat_map(|m| &m.parts) {
+                    if let ast::MessagePart::Expr(x) = part {
+                        mentioned(x, &mut names, MAX_DEPTH);
+                    }
                 }
             }
             let disp = match &u.binding {
