@@ -15,6 +15,9 @@ use crate::cause::{Cause, Traced};
 pub enum Status {
     /// Granted.
     Eligible,
+    /// Granted, but a payment condition withholds the payment (`verse: false`): the right is
+    /// open, the amount paid is zero.
+    NonVerse,
     /// Refused.
     NonEligible,
     /// The dossier lacks facts that could change the outcome.
@@ -31,6 +34,7 @@ impl Status {
             None => Status::Absent,
             Some(d) if d.error.is_some() => Status::Erreur,
             Some(d) => match d.eligible {
+                Some(true) if d.payment == socle_runtime::Payment::Withheld => Status::NonVerse,
                 Some(true) => Status::Eligible,
                 Some(false) => Status::NonEligible,
                 None => Status::Indetermine,
@@ -42,6 +46,7 @@ impl Status {
     pub fn french(self) -> &'static str {
         match self {
             Status::Eligible => "éligible",
+            Status::NonVerse => "éligible, non versé",
             Status::NonEligible => "non éligible",
             Status::Indetermine => "indéterminé",
             Status::Erreur => "en erreur",
@@ -88,7 +93,9 @@ fn amount(d: Option<&DispositifDecision>, output: Option<&AmountOutput>) -> Opti
         // Without an amount output there is nothing to count, eligible or not.
         (_, _, None) => None,
         (Status::NonEligible | Status::Absent, _, _) => Some(Decimal::ZERO),
-        (Status::Eligible, Some(d), Some(o)) => d.valeur(&o.name).and_then(money_value),
+        (Status::Eligible | Status::NonVerse, Some(d), Some(o)) => {
+            d.valeur(&o.name).and_then(money_value)
+        }
         _ => None,
     }
 }

@@ -82,7 +82,8 @@ fn summary(out: &mut String, report: &Report) {
          <th>Dispositif</th><th class=\"nombre\">Dossiers modifiés</th>\
          <th class=\"nombre\">Éligibles avant</th><th class=\"nombre\">Éligibles après</th>\
          <th class=\"nombre\">Deviennent éligibles</th><th class=\"nombre\">Deviennent non éligibles</th>\
-         <th class=\"nombre\">Deviennent indéterminés</th><th class=\"nombre\">Montants modifiés</th>\
+         <th class=\"nombre\">Deviennent indéterminés</th><th class=\"nombre\">Deviennent non versés</th>\
+         <th class=\"nombre\">Montants modifiés</th>\
          <th class=\"nombre\">Coût par mois</th><th class=\"nombre\">Coût par an</th></tr></thead>\n<tbody>\n",
     );
     for d in &report.dispositifs {
@@ -99,13 +100,14 @@ fn summary(out: &mut String, report: &Report) {
             "<tr><td>{name}</td><td class=\"nombre\">{}</td><td class=\"nombre\">{}</td>\
              <td class=\"nombre\">{}</td><td class=\"nombre\">{}</td><td class=\"nombre\">{}</td>\
              <td class=\"nombre\">{}</td><td class=\"nombre\">{}</td><td class=\"nombre\">{}</td>\
-             <td class=\"nombre\">{}</td></tr>",
+             <td class=\"nombre\">{}</td><td class=\"nombre\">{}</td></tr>",
             d.modifies,
             d.eligibles_avant,
             d.eligibles_apres,
             d.devenus_eligibles,
             d.devenus_non_eligibles,
             d.devenus_indetermines,
+            d.devenus_non_verses,
             m.map(|m| m.modifies).unwrap_or(0),
             cost(m.and_then(|m| m.total_mensuel.as_ref())),
             cost(m.and_then(|m| m.total_annuel.as_ref())),
@@ -165,7 +167,7 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
         let side = |s: &Side| {
             let status = s.statut.french();
             match &s.montant {
-                Some(m) if s.statut == Status::Eligible => {
+                Some(m) if matches!(s.statut, Status::Eligible | Status::NonVerse) => {
                     format!("{status}, {}", money(m, unit, false))
                 }
                 _ => status.to_owned(),

@@ -72,6 +72,8 @@ pub struct DispositifReport {
     pub devenus_non_eligibles: u64,
     /// Dossiers that become indéterminé.
     pub devenus_indetermines: u64,
+    /// Dossiers whose right stays or becomes open but that are no longer paid (`verse: false`).
+    pub devenus_non_verses: u64,
     /// Dossiers whose decision on this dispositif changed in any way.
     pub modifies: u64,
     /// The changes of its amount, if it has one.
@@ -144,7 +146,7 @@ pub struct CauseCount {
 /// One side of a changed dossier.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Side {
-    /// `eligible`, `non_eligible`, `indetermine`, `erreur` or `absent`.
+    /// `eligible`, `non_verse`, `non_eligible`, `indetermine`, `erreur` or `absent`.
     pub statut: Status,
     /// The amount, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,6 +179,7 @@ struct Acc {
     became_eligible: u64,
     became_ineligible: u64,
     became_undetermined: u64,
+    became_unpaid: u64,
     changed: u64,
     deltas: BTreeMap<Decimal, u64>,
     causes: HashMap<String, (u64, &'static str, u64)>,
@@ -243,8 +246,10 @@ impl Builder {
         self.report.compares += 1;
         let mut any = false;
         for (acc, d) in self.accs.iter_mut().zip(outcome.dispositifs) {
-            acc.eligible_before += u64::from(d.before == Status::Eligible);
-            acc.eligible_after += u64::from(d.after == Status::Eligible);
+            // The open right: paid or not.
+            let open = |s: Status| matches!(s, Status::Eligible | Status::NonVerse);
+            acc.eligible_before += u64::from(open(d.before));
+            acc.eligible_after += u64::from(open(d.after));
             if !d.changed {
                 continue;
             }
@@ -252,7 +257,9 @@ impl Builder {
             acc.changed += 1;
             if d.before != d.after {
                 match d.after {
-                    Status::Eligible => acc.became_eligible += 1,
+                    Status::Eligible if d.before != Status::NonVerse => acc.became_eligible += 1,
+                    Status::Eligible => {}
+                    Status::NonVerse => acc.became_unpaid += 1,
                     Status::NonEligible => acc.became_ineligible += 1,
                     Status::Indetermine => acc.became_undetermined += 1,
                     Status::Erreur | Status::Absent => {}
@@ -313,6 +320,7 @@ impl Builder {
                 devenus_eligibles: acc.became_eligible,
                 devenus_non_eligibles: acc.became_ineligible,
                 devenus_indetermines: acc.became_undetermined,
+                devenus_non_verses: acc.became_unpaid,
                 modifies: acc.changed,
                 montant: output.map(|o| amount_report(&o, &acc.deltas)),
                 causes: causes

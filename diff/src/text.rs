@@ -74,8 +74,8 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
     );
     let _ = writeln!(
         out,
-        "  deviennent éligibles : {}, non éligibles : {}, indéterminés : {}",
-        d.devenus_eligibles, d.devenus_non_eligibles, d.devenus_indetermines
+        "  deviennent éligibles : {}, non éligibles : {}, indéterminés : {}, non versés (droit ouvert) : {}",
+        d.devenus_eligibles, d.devenus_non_eligibles, d.devenus_indetermines, d.devenus_non_verses
     );
     if let Some(m) = d.montant.as_ref().filter(|m| m.modifies > 0) {
         let unit = m.unite.as_str();
@@ -136,7 +136,12 @@ fn dispositif(out: &mut String, d: &DispositifReport) {
         let unit = d.montant.as_ref().map(|m| m.unite.as_str()).unwrap_or("€");
         for e in &d.exemples {
             let side = |s: &crate::report::Side| match &s.montant {
-                Some(m) if s.statut == crate::compare::Status::Eligible => {
+                Some(m)
+                    if matches!(
+                        s.statut,
+                        crate::compare::Status::Eligible | crate::compare::Status::NonVerse
+                    ) =>
+                {
                     format!("{} {}", s.statut.french(), plain(m, unit))
                 }
                 _ => s.statut.french().to_owned(),

@@ -31,6 +31,17 @@ fn a_withheld_payment_is_caused_by_the_smic_version() {
         .unwrap();
     assert!(apa.modifies > 0, "some APA falls under 240 €");
     assert_eq!(apa.devenus_non_eligibles, 0, "the right stays open");
+    assert_eq!(apa.eligibles_avant, apa.eligibles_apres, "open rights, paid or not");
+    assert!(apa.devenus_non_verses > 0);
+    let unpaid: Vec<_> = apa
+        .exemples
+        .iter()
+        .filter(|e| e.apres.statut == socle_diff::Status::NonVerse)
+        .collect();
+    assert_eq!(unpaid.len() as u64, apa.devenus_non_verses);
+    for e in unpaid {
+        assert_eq!(e.apres.montant.as_deref(), Some("0.00"), "nothing is paid");
+    }
     for e in &apa.exemples {
         assert_eq!(e.cause.nature, "parametre", "{}", e.cause.texte);
         assert_eq!(e.cause.element, "national.smic_horaire_brut");
