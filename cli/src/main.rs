@@ -9,6 +9,7 @@ macro_rules! outln {
 }
 
 mod batch;
+mod batch_columnar;
 mod check;
 mod debug;
 mod decide;
@@ -77,6 +78,13 @@ enum Command {
         dossiers: PathBuf,
         #[command(flatten)]
         args: decide::DecideArgs,
+        /// Format des dossiers lus : jsonl, csv ou parquet (colonnes nommées par chemin :
+        /// `demandeur.gir`).
+        #[arg(long, value_enum, default_value = "jsonl")]
+        entree: batch_columnar::BatchFormat,
+        /// Format des résultats : jsonl, csv ou parquet (une colonne par valeur décidée).
+        #[arg(long, value_enum, default_value = "jsonl")]
+        sortie: batch_columnar::BatchFormat,
     },
     /// Affiche le schéma JSON du dossier que lit le jeu de règles (ou ce dispositif).
     Schema {
@@ -181,7 +189,16 @@ fn main() -> ExitCode {
             ruleset,
             dossiers,
             args,
+            entree: batch_columnar::BatchFormat::Jsonl,
+            sortie: batch_columnar::BatchFormat::Jsonl,
         } => batch::run(&ruleset, &dossiers, &args),
+        Command::Batch {
+            ruleset,
+            dossiers,
+            args,
+            entree,
+            sortie,
+        } => batch_columnar::run(&ruleset, &dossiers, &args, entree, sortie),
         Command::Schema {
             ruleset,
             dispositifs,

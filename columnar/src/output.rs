@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Decimal128Builder, Int64Builder, ListBuilder, StringBuilder,
+    ArrayBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Int64Builder, ListBuilder,
+    StringBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
@@ -217,6 +218,16 @@ impl OutputColumns {
             warnings: ListBuilder::new(StringBuilder::new()),
             dispositifs,
         }
+    }
+
+    /// The number of rows appended since the last [`OutputColumns::finish`].
+    pub fn len(&self) -> usize {
+        self.date.len()
+    }
+
+    /// Whether no row was appended since the last [`OutputColumns::finish`].
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Appends the row of one dossier, numbered `line` when the columns have `ligne`.

@@ -1,0 +1,369 @@
+//! `socle batch --entree csv|jsonl|parquet --sortie csv|jsonl|parquet`: the columnar formats
+//! of `socle batch` (JSON Lines in and out stays `batch.rs`). Columns are dotted dossier paths
+//! in and the decision columns of `socle_columnar` out (shared with the Python package); a
+//! JSON Lines side reads or writes exactly what `socle batch` does. One output row per input
+//! row, in order, each with its `ligne`; the input is read and written batch by batch.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_schema::{ArrowError, DataType, Field, Schema};
+use clap::ValueEnum;
+use serde_json::{Map, Value as Json};
+use socle_cli::lines::{next_line, MAX_DOSSIER_BYTES};
+use socle_columnar::{Decider, Outcome, OutputColumns, Rows};
+use socle_runtime::batch_line::answer;
+
+use crate::check::compile_single;
+use crate::decide::{parse_date, DecideArgs};
+use crate::exit::{stdout_failed, usage_error, Status};
+
+/// Rows per output batch (and per CSV input batch).
+const BATCH_ROWS: usize = 8192;
+
+/// A file format of `socle batch`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// JSON Lines: one dossier (or result) per line.
+    Jsonl,
+    /// CSV with a header line of dotted paths (`demandeur.gir`).
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+/// Why a run stopped before the end of its input.
+enum Stop {
+    Usage(String),
+    Write(std::io::Error),
+}
+
+impl From<ArrowError> for Stop {
+    fn from(e: ArrowError) -> Stop {
+        match e {
+            ArrowError::IoError(_, io) => Stop::Write(io),
+            other => Stop::Usage(other.to_string()),
+        }
+    }
+}
+
+impl From<parquet::errors::ParquetError> for Stop {
+    fn from(e: parquet::errors::ParquetError) -> Stop {
+        Stop::Usage(format!("Parquet : {e}"))
+    }
+}
+
+/// Where results go.
+enum Sink {
+    Jsonl(std::io::BufWriter<std::io::Stdout>),
+    Csv(arrow_csv::Writer<std::io::Stdout>, OutputColumns),
+    Parquet(
+        Box<parquet::arrow::ArrowWriter<std::io::Stdout>>,
+        OutputColumns,
+    ),
+}
+
+/// `ligne` first, then the fields of a decision or of a refusal, as `socle batch` writes it.
+fn json_line(line: usize, outcome: &Outcome) -> Json {
+    let body = match outcome {
+        Ok(decided) => decided.to_json(),
+        Err(refusal) => refusal.line_json(),
+    };
+    let mut value = Map::new();
+    value.insert("ligne".to_owned(), line.into());
+    if let Json::Object(fields) = body {
+        value.extend(fields);
+    }
+    Json::Object(value)
+}
+
+/// List columns (motifs, missing fields, warnings) as JSON arrays in text, for CSV.
+fn lists_as_json(batch: &RecordBatch) -> Result<RecordBatch, ArrowError> {
+    let mut fields = Vec::with_capacity(batch.num_columns());
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+    for (field, column) in batch.schema_ref().fields().iter().zip(batch.columns()) {
+        let Some(list) = column.as_list_opt::<i32>() else {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+            continue;
+        };
+        let text: StringArray = (0..list.len())
+            .map(|i| {
+                (!list.is_null(i)).then(|| {
+                    let items = list.value(i);
+                    let items = items.as_string_opt::<i32>();
+                    let texts: Vec<Json> = items
+                        .map(|s| s.iter().map(|v| Json::from(v.unwrap_or(""))).collect())
+                        .unwrap_or_default();
+                    Json::Array(texts).to_string()
+                })
+            })
+            .collect();
+        fields.push(Field::new(field.name(), DataType::Utf8, true));
+        columns.push(Arc::new(text));
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+}
+
+impl Sink {
+    fn open(format: BatchFormat, decider: &Decider) -> Result<Sink, Stop> {
+        let stdout = std::io::stdout();
+        Ok(match format {
+            BatchFormat::Jsonl => Sink::Jsonl(std::io::BufWriter::new(stdout)),
+            BatchFormat::Csv => Sink::Csv(
+                arrow_csv::WriterBuilder::new()
+                    .with_header(true)
+                    .build(stdout),
+                decider.output_columns(true),
+            ),
+            BatchFormat::Parquet => {
+                let properties = parquet::file::properties::WriterProperties::builder()
+                    .set_compression(parquet::basic::Compression::SNAPPY)
+                    .build();
+                let writer = parquet::arrow::ArrowWriter::try_new(
+                    stdout,
+                    decider.output_schema(true),
+                    Some(properties),
+                )?;
+                Sink::Parquet(Box::new(writer), decider.output_columns(true))
+            }
+        })
+    }
+
+    fn write(&mut self, batch: &RecordBatch) -> Result<(), Stop> {
+        match self {
+            Sink::Jsonl(_) => Ok(()),
+            Sink::Csv(writer, _) => Ok(writer.write(&lists_as_json(batch)?)?),
+            Sink::Parquet(writer, _) => Ok(writer.write(batch)?),
+        }
+    }
+
+    /// Writes the rows pushed so far, when there are enough of them (or `all`).
+    fn flush_rows(&mut self, all: bool) -> Result<(), Stop> {
+        let batch = match self {
+            Sink::Jsonl(out) => return out.flush().map_err(Stop::Write),
+            Sink::Csv(_, columns) | Sink::Parquet(_, columns) => {
+                if !all && columns.len() < BATCH_ROWS {
+                    return Ok(());
+                }
+                columns.finish()?
+            }
+        };
+        if batch.num_rows() > 0 {
+            self.write(&batch)?;
+        }
+        Ok(())
+    }
+
+    /// One input row decided (or refused).
+    fn push(&mut self, line: usize, outcome: &Outcome) -> Result<(), Stop> {
+        match self {
+            Sink::Jsonl(out) => {
+                writeln!(out, "{}", json_line(line, outcome)).map_err(Stop::Write)?
+            }
+            Sink::Csv(_, columns) | Sink::Parquet(_, columns) => columns.push(Some(line), outcome),
+        }
+        self.flush_rows(false)
+    }
+
+    /// A JSON Lines line that holds no dossier (blank, not UTF-8, too long): `line_json` is
+    /// what `socle batch` writes for it.
+    fn push_line_error(&mut self, line: usize, line_json: &Json) -> Result<(), Stop> {
+        match self {
+            Sink::Jsonl(out) => writeln!(out, "{line_json}").map_err(Stop::Write)?,
+            Sink::Csv(_, columns) | Sink::Parquet(_, columns) => {
+                let message = line_json
+                    .get("erreur")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default();
+                let detail = line_json.get("detail").unwrap_or(&Json::Null);
+                columns.push_line_error(Some(line), message, detail);
+            }
+        }
+        self.flush_rows(false)
+    }
+
+    /// A batch of input rows starting at `first_line`; returns how many were not fully decided.
+    fn push_batch(
+        &mut self,
+        decider: &Decider,
+        batch: &RecordBatch,
+        first_line: usize,
+    ) -> Result<usize, Stop> {
+        if let Sink::Jsonl(_) = self {
+            let rows = Rows::new(decider.engine().program(), batch)
+                .map_err(|e| Stop::Usage(e.to_string()))?;
+            let mut incomplete = 0;
+            for row in 0..batch.num_rows() {
+                let outcome = decider.decide_json(&rows.dossier(row));
+                incomplete += usize::from(!outcome.as_ref().is_ok_and(|d| d.is_complete()));
+                self.push(first_line + row, &outcome)?;
+            }
+            return Ok(incomplete);
+        }
+        self.flush_rows(true)?;
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let (batches, incomplete) = decider
+            .decide_batch(batch, threads, Some(first_line))
+            .map_err(|e| Stop::Usage(e.to_string()))?;
+        for out in &batches {
+            self.write(out)?;
+        }
+        Ok(incomplete)
+    }
+
+    fn close(mut self) -> Result<(), Stop> {
+        self.flush_rows(true)?;
+        match self {
+            Sink::Jsonl(mut out) => out.flush().map_err(Stop::Write),
+            Sink::Csv(writer, _) => writer.into_inner().flush().map_err(Stop::Write),
+            Sink::Parquet(writer, _) => {
+                writer.close()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// JSON Lines in: each line as `socle batch` reads it.
+fn from_lines(decider: &Decider, input: &mut dyn BufRead, sink: &mut Sink) -> Result<usize, Stop> {
+    let mut buf = Vec::new();
+    let mut number = 0usize;
+    let mut incomplete = 0usize;
+    while let Some(line) = next_line(input, &mut buf, MAX_DOSSIER_BYTES)
+        .map_err(|e| Stop::Usage(format!("lecture impossible après la ligne {number} ({e})")))?
+    {
+        number += 1;
+        let mut outcome = None;
+        let (value, complete) = answer(number, line, MAX_DOSSIER_BYTES, |text| {
+            let decided = decider.decide_text(text);
+            let complete = decided.as_ref().is_ok_and(|d| d.is_complete());
+            outcome = Some(decided);
+            (Json::Null, complete)
+        });
+        incomplete += usize::from(!complete);
+        match outcome {
+            Some(outcome) => sink.push(number, &outcome)?,
+            None => sink.push_line_error(number, &value)?,
+        }
+    }
+    Ok(incomplete)
+}
+
+/// CSV in: the header names the columns, every cell is read as text (the columnar reader
+/// reads it as the field's type asks).
+fn csv_batches(
+    mut input: Box<dyn BufRead>,
+) -> Result<arrow_csv::reader::BufReader<Box<dyn BufRead>>, Stop> {
+    let mut header = String::new();
+    input
+        .read_line(&mut header)
+        .map_err(|e| Stop::Usage(format!("lecture impossible ({e})")))?;
+    let names = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(header.as_bytes())
+        .records()
+        .next()
+        .transpose()
+        .map_err(|e| Stop::Usage(format!("ligne d'en-tête CSV illisible ({e})")))?
+        .ok_or_else(|| Stop::Usage("fichier CSV vide : une ligne d'en-tête est attendue".into()))?;
+    let schema = Schema::new(
+        names
+            .iter()
+            .map(|n| Field::new(n, DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    );
+    Ok(arrow_csv::ReaderBuilder::new(Arc::new(schema))
+        .with_header(false)
+        .with_batch_size(BATCH_ROWS)
+        .build_buffered(input)?)
+}
+
+fn from_batches(
+    decider: &Decider,
+    batches: &mut dyn Iterator<Item = Result<RecordBatch, ArrowError>>,
+    sink: &mut Sink,
+) -> Result<usize, Stop> {
+    let mut next_line = 1usize;
+    let mut incomplete = 0usize;
+    for batch in batches {
+        let batch = batch.map_err(|e| Stop::Usage(format!("lecture impossible ({e})")))?;
+        incomplete += sink.push_batch(decider, &batch, next_line)?;
+        next_line += batch.num_rows();
+    }
+    Ok(incomplete)
+}
+
+fn decide_all(
+    decider: &Decider,
+    dossiers: &Path,
+    input: BatchFormat,
+    sink: &mut Sink,
+) -> Result<usize, Stop> {
+    match input {
+        BatchFormat::Jsonl => {
+            let mut reader =
+                crate::input::open(dossiers).map_err(|_| Stop::Usage(String::new()))?;
+            from_lines(decider, &mut reader, sink)
+        }
+        BatchFormat::Csv => {
+            let reader = crate::input::open(dossiers).map_err(|_| Stop::Usage(String::new()))?;
+            from_batches(decider, &mut csv_batches(reader)?, sink)
+        }
+        BatchFormat::Parquet => {
+            if dossiers == Path::new("-") {
+                return Err(Stop::Usage(
+                    "--entree parquet lit un fichier, pas l'entrée standard".into(),
+                ));
+            }
+            let file = std::fs::File::open(dossiers).map_err(|e| {
+                Stop::Usage(format!("{} : lecture impossible ({e})", dossiers.display()))
+            })?;
+            let mut reader =
+                parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?
+                    .with_batch_size(BATCH_ROWS)
+                    .build()?;
+            from_batches(decider, &mut reader, sink)
+        }
+    }
+}
+
+pub fn run(
+    ruleset: &Path,
+    dossiers: &Path,
+    args: &DecideArgs,
+    input: BatchFormat,
+    output: BatchFormat,
+) -> Status {
+    let date = match parse_date(args.date.as_deref()) {
+        Ok(date) => date,
+        Err(status) => return status,
+    };
+    let engine = match compile_single(ruleset) {
+        Ok(engine) => engine,
+        Err(status) => return status,
+    };
+    let decider = match Decider::new(engine, date, &args.dispositifs, args.strict) {
+        Ok(decider) => decider.with_explain(args.explain),
+        Err(e) => return usage_error(e),
+    };
+    let result = Sink::open(output, &decider).and_then(|mut sink| {
+        let incomplete = decide_all(&decider, dossiers, input, &mut sink)?;
+        sink.close()?;
+        Ok(incomplete)
+    });
+    match result {
+        Ok(0) => Status::Ok,
+        Ok(incomplete) => {
+            eprintln!("{incomplete} dossier(s) invalide(s) ou incomplètement décidé(s)");
+            Status::Failure
+        }
+        // The message was already printed where it was found.
+        Err(Stop::Usage(message)) if message.is_empty() => Status::Usage,
+        Err(Stop::Usage(message)) => usage_error(format!("{} : {message}", dossiers.display())),
+        Err(Stop::Write(e)) => stdout_failed(&e),
+    }
+}
