@@ -57,13 +57,16 @@ impl From<parquet::errors::ParquetError> for Stop {
 }
 
 /// Where results go.
-enum Sink {
+enum Writer {
     Jsonl(std::io::BufWriter<std::io::Stdout>),
-    Csv(arrow_csv::Writer<std::io::Stdout>, OutputColumns),
-    Parquet(
-        Box<parquet::arrow::ArrowWriter<std::io::Stdout>>,
-        OutputColumns,
-    ),
+    Csv(Box<arrow_csv::Writer<std::io::Stdout>>),
+    Parquet(Box<parquet::arrow::ArrowWriter<std::io::Stdout>>),
+}
+
+/// The writer, and the rows decided one by one not yet written (columnar outputs).
+struct Sink {
+    writer: Writer,
+    columns: OutputColumns,
 }
 
 /// `ligne` first, then the fields of a decision or of a refusal, as `socle batch` writes it.
@@ -111,60 +114,57 @@ fn lists_as_json(batch: &RecordBatch) -> Result<RecordBatch, ArrowError> {
 impl Sink {
     fn open(format: BatchFormat, decider: &Decider) -> Result<Sink, Stop> {
         let stdout = std::io::stdout();
-        Ok(match format {
-            BatchFormat::Jsonl => Sink::Jsonl(std::io::BufWriter::new(stdout)),
-            BatchFormat::Csv => Sink::Csv(
+        let writer = match format {
+            BatchFormat::Jsonl => Writer::Jsonl(std::io::BufWriter::new(stdout)),
+            BatchFormat::Csv => Writer::Csv(Box::new(
                 arrow_csv::WriterBuilder::new()
                     .with_header(true)
                     .build(stdout),
-                decider.output_columns(true),
-            ),
+            )),
             BatchFormat::Parquet => {
                 let properties = parquet::file::properties::WriterProperties::builder()
                     .set_compression(parquet::basic::Compression::SNAPPY)
                     .build();
-                let writer = parquet::arrow::ArrowWriter::try_new(
+                Writer::Parquet(Box::new(parquet::arrow::ArrowWriter::try_new(
                     stdout,
                     decider.output_schema(true),
                     Some(properties),
-                )?;
-                Sink::Parquet(Box::new(writer), decider.output_columns(true))
+                )?))
             }
+        };
+        Ok(Sink {
+            writer,
+            columns: decider.output_columns(true),
         })
     }
 
     fn write(&mut self, batch: &RecordBatch) -> Result<(), Stop> {
-        match self {
-            Sink::Jsonl(_) => Ok(()),
-            Sink::Csv(writer, _) => Ok(writer.write(&lists_as_json(batch)?)?),
-            Sink::Parquet(writer, _) => Ok(writer.write(batch)?),
+        match &mut self.writer {
+            Writer::Jsonl(_) => Ok(()),
+            Writer::Csv(writer) => Ok(writer.write(&lists_as_json(batch)?)?),
+            Writer::Parquet(writer) => Ok(writer.write(batch)?),
         }
     }
 
     /// Writes the rows pushed so far, when there are enough of them (or `all`).
     fn flush_rows(&mut self, all: bool) -> Result<(), Stop> {
-        let batch = match self {
-            Sink::Jsonl(out) => return out.flush().map_err(Stop::Write),
-            Sink::Csv(_, columns) | Sink::Parquet(_, columns) => {
-                if !all && columns.len() < BATCH_ROWS {
-                    return Ok(());
-                }
-                columns.finish()?
-            }
-        };
-        if batch.num_rows() > 0 {
-            self.write(&batch)?;
+        if let Writer::Jsonl(out) = &mut self.writer {
+            return out.flush().map_err(Stop::Write);
         }
-        Ok(())
+        if self.columns.is_empty() || (!all && self.columns.len() < BATCH_ROWS) {
+            return Ok(());
+        }
+        let batch = self.columns.finish()?;
+        self.write(&batch)
     }
 
     /// One input row decided (or refused).
     fn push(&mut self, line: usize, outcome: &Outcome) -> Result<(), Stop> {
-        match self {
-            Sink::Jsonl(out) => {
+        match &mut self.writer {
+            Writer::Jsonl(out) => {
                 writeln!(out, "{}", json_line(line, outcome)).map_err(Stop::Write)?
             }
-            Sink::Csv(_, columns) | Sink::Parquet(_, columns) => columns.push(Some(line), outcome),
+            _ => self.columns.push(Some(line), outcome),
         }
         self.flush_rows(false)
     }
@@ -172,15 +172,13 @@ impl Sink {
     /// A JSON Lines line that holds no dossier (blank, not UTF-8, too long): `line_json` is
     /// what `socle batch` writes for it.
     fn push_line_error(&mut self, line: usize, line_json: &Json) -> Result<(), Stop> {
-        match self {
-            Sink::Jsonl(out) => writeln!(out, "{line_json}").map_err(Stop::Write)?,
-            Sink::Csv(_, columns) | Sink::Parquet(_, columns) => {
-                let message = line_json
-                    .get("erreur")
-                    .and_then(Json::as_str)
-                    .unwrap_or_default();
+        match &mut self.writer {
+            Writer::Jsonl(out) => writeln!(out, "{line_json}").map_err(Stop::Write)?,
+            _ => {
+                let message = line_json.get("erreur").and_then(Json::as_str);
                 let detail = line_json.get("detail").unwrap_or(&Json::Null);
-                columns.push_line_error(Some(line), message, detail);
+                self.columns
+                    .push_line_error(Some(line), message.unwrap_or_default(), detail);
             }
         }
         self.flush_rows(false)
@@ -193,7 +191,7 @@ impl Sink {
         batch: &RecordBatch,
         first_line: usize,
     ) -> Result<usize, Stop> {
-        if let Sink::Jsonl(_) = self {
+        if let Writer::Jsonl(_) = self.writer {
             let rows = Rows::new(decider.engine().program(), batch)
                 .map_err(|e| Stop::Usage(e.to_string()))?;
             let mut incomplete = 0;
@@ -217,10 +215,10 @@ impl Sink {
 
     fn close(mut self) -> Result<(), Stop> {
         self.flush_rows(true)?;
-        match self {
-            Sink::Jsonl(mut out) => out.flush().map_err(Stop::Write),
-            Sink::Csv(writer, _) => writer.into_inner().flush().map_err(Stop::Write),
-            Sink::Parquet(writer, _) => {
+        match self.writer {
+            Writer::Jsonl(mut out) => out.flush().map_err(Stop::Write),
+            Writer::Csv(writer) => writer.into_inner().flush().map_err(Stop::Write),
+            Writer::Parquet(writer) => {
                 writer.close()?;
                 Ok(())
             }
