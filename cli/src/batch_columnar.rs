@@ -17,8 +17,7 @@ use socle_cli::lines::{next_line, MAX_DOSSIER_BYTES};
 use socle_columnar::{Decider, Outcome, OutputColumns, Rows};
 use socle_runtime::batch_line::answer;
 
-use crate::check::compile_single;
-use crate::decide::{parse_date, DecideArgs};
+use crate::decide::{decider, DecideArgs};
 use crate::exit::{stdout_failed, usage_error, Status};
 
 /// Rows per output batch (and per CSV input batch).
@@ -237,7 +236,7 @@ fn from_lines(decider: &Decider, input: &mut dyn BufRead, sink: &mut Sink) -> Re
         number += 1;
         let mut outcome = None;
         let (value, complete) = answer(number, line, MAX_DOSSIER_BYTES, |text| {
-            let decided = decider.decide_text(text);
+            let decided = decider.decide(text);
             let complete = decided.as_ref().is_ok_and(|d| d.is_complete());
             outcome = Some(decided);
             (Json::Null, complete)
@@ -336,17 +335,9 @@ pub fn run(
     input: BatchFormat,
     output: BatchFormat,
 ) -> Status {
-    let date = match parse_date(args.date.as_deref()) {
-        Ok(date) => date,
+    let decider = match decider(ruleset, args) {
+        Ok(decider) => decider,
         Err(status) => return status,
-    };
-    let engine = match compile_single(ruleset) {
-        Ok(engine) => engine,
-        Err(status) => return status,
-    };
-    let decider = match Decider::new(engine, date, &args.dispositifs, args.strict) {
-        Ok(decider) => decider.with_explain(args.explain),
-        Err(e) => return usage_error(e),
     };
     let result = Sink::open(output, &decider).and_then(|mut sink| {
         let incomplete = decide_all(&decider, dossiers, input, &mut sink)?;

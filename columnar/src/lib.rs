@@ -155,7 +155,7 @@ impl Decider {
     }
 
     /// Decides one dossier given as JSON text (strict reading: duplicate keys, limits).
-    pub fn decide_text(&self, text: &str) -> Outcome {
+    pub fn decide(&self, text: &str) -> Outcome {
         let read = self
             .engine
             .read_str(text, &self.decode)

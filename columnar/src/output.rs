@@ -179,6 +179,19 @@ struct DispositifColumns {
     error: StringBuilder,
 }
 
+impl DispositifColumns {
+    /// A row where the dispositif was not decided (the dossier was refused).
+    fn push_null(&mut self) {
+        self.eligible.append_null();
+        for (_, v) in &mut self.values {
+            v.push(None);
+        }
+        self.failed.append(false);
+        self.missing.append(false);
+        self.error.append_null();
+    }
+}
+
 /// Output columns being built, one row per decided (or refused) dossier.
 pub struct OutputColumns {
     schema: SchemaRef,
@@ -263,13 +276,7 @@ impl OutputColumns {
         self.error.append_value(message);
         self.detail.append_value(detail.to_string());
         for d in &mut self.dispositifs {
-            d.eligible.append_null();
-            for (_, v) in &mut d.values {
-                v.push(None);
-            }
-            d.failed.append(false);
-            d.missing.append(false);
-            d.error.append_null();
+            d.push_null();
         }
     }
 
@@ -294,13 +301,7 @@ impl OutputColumns {
         self.push_warnings(&decided.warnings);
         for d in &mut self.dispositifs {
             let Some(made) = decision.dispositif(&d.id) else {
-                d.eligible.append_null();
-                for (_, v) in &mut d.values {
-                    v.push(None);
-                }
-                d.failed.append(false);
-                d.missing.append(false);
-                d.error.append_null();
+                d.push_null();
                 continue;
             };
             d.eligible.append_option(made.eligible);
