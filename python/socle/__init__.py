@@ -59,7 +59,12 @@ class Engine:
     """Un jeu de règles compilé, prêt à décider des dossiers (partageable entre fils)."""
 
     def __init__(self, chemin: str | os.PathLike[str]) -> None:
-        self._engine = _NativeEngine(os.fspath(chemin))
+        self._chemin = os.fspath(chemin)
+        self._engine = _NativeEngine(self._chemin)
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # Pickled as its path (Spark sends it to the executors): recompiled where it lands.
+        return (Engine, (self._chemin,))
 
     @property
     def jeu_de_regles(self) -> str:

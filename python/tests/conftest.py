@@ -34,6 +34,22 @@ def engine() -> socle.Engine:
     return socle.Engine(VAL_DOISE)
 
 
+@pytest.fixture(scope="session")
+def population_100k() -> list[dict[str, Any]]:
+    """100 000 dossiers val-doise générés, en colonnes."""
+    import population
+
+    return population.rows(100_000, seed=100)
+
+
+@pytest.fixture(scope="session")
+def lignes_100k(population_100k: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ce que `socle batch` dit de chacun de ces 100 000 dossiers."""
+    import population
+
+    return socle_batch([population.nested(r) for r in population_100k])
+
+
 def socle_batch(dossiers: list[dict[str, Any]], *options: str) -> list[dict[str, Any]]:
     """Les lignes de `socle batch` (JSON Lines) pour ces dossiers."""
     binaire = socle_binary()

@@ -95,3 +95,12 @@ def test_engine_describes_itself(engine: socle.Engine) -> None:
     assert engine.jeu_de_regles == "val-doise"
     assert "apa_domicile" in engine.dispositifs
     assert engine.schema()["required"] == ["date_demande"]
+
+
+def test_an_engine_is_pickled_as_its_path(engine: socle.Engine) -> None:
+    import pickle
+
+    copie = pickle.loads(pickle.dumps(engine))
+    dossier = json.loads(EXEMPLE.read_text())
+    assert copie.jeu_de_regles == engine.jeu_de_regles
+    assert copie.decide(dossier) == engine.decide(dossier)

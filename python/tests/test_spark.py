@@ -1,5 +1,5 @@
-"""Un job PySpark en mode local : `mapInArrow` décide une population val-doise partition par
-partition ; chaque dossier dit ce que dit `socle batch`."""
+"""Un job PySpark en mode local : `mapInArrow` décide une population val-doise de 100 000
+dossiers partition par partition ; chaque dossier dit ce que dit `socle batch`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 import population
 import socle
-from conftest import VAL_DOISE, assert_agrees, socle_batch
+from conftest import VAL_DOISE, assert_agrees
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +40,17 @@ def spark():
     session.stop()
 
 
-def test_pyspark_map_in_arrow_agrees_with_socle_batch(spark) -> None:
+def test_pyspark_map_in_arrow_agrees_with_socle_batch(
+    spark, population_100k: list[dict], lignes_100k: list[dict]
+) -> None:
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    chemin = str(VAL_DOISE)
+    engine = socle.Engine(VAL_DOISE)
 
-    # Défini ici pour que Spark l'envoie par valeur aux exécuteurs (cloudpickle).
+    # Défini ici pour que Spark l'envoie par valeur aux exécuteurs (cloudpickle) ; le moteur
+    # voyage comme son chemin et est recompilé une fois par tâche.
     def decide_partition(batches):
-        """Ce que fait chaque exécuteur : compiler une fois, décider lot par lot."""
-        import pyarrow as pa
-        import socle
-
-        engine = socle.Engine(chemin)
+        """Ce que fait chaque exécuteur : décider lot par lot."""
         for batch in batches:
             identifiants = batch.column(batch.schema.get_field_index("id"))
             dossiers = batch.drop_columns(["id"])
@@ -62,8 +61,7 @@ def test_pyspark_map_in_arrow_agrees_with_socle_batch(spark) -> None:
                 )
                 identifiants = identifiants.slice(out.num_rows)
 
-    engine = socle.Engine(VAL_DOISE)
-    records = population.rows(6000, seed=4242)
+    records = population_100k
     # Spark imbrique les champs : une colonne structure par enregistrement (`demandeur`).
     table = pa.Table.from_struct_array(pa.array([population.nested(r) for r in records]))
     table = table.add_column(0, "id", pa.array(range(len(records)), pa.int64()))
@@ -73,6 +71,5 @@ def test_pyspark_map_in_arrow_agrees_with_socle_batch(spark) -> None:
     decide = frame.mapInArrow(decide_partition, from_arrow_schema(sortie))
     resultats = decide.toArrow().sort_by("id")
     assert resultats.column("id").to_pylist() == list(range(len(records)))
-    lignes = socle_batch([population.nested(r) for r in records])
     resultats = resultats.drop_columns(["id"])
-    assert_agrees(resultats, lignes, engine.dispositifs)
+    assert_agrees(resultats, lignes_100k, engine.dispositifs)
