@@ -199,7 +199,7 @@ impl Decider {
 
     /// Decides every row of `batch` on `threads` threads (at least one), in order. Returns
     /// one output batch per thread's share of rows, in row order, and the number of rows not
-    /// fully decided. `first_line` is the `ligne` of the first row.
+    /// fully decided. With `line_numbers`, the output starts with `ligne`, numbered from it.
     pub fn decide_batch(
         &self,
         batch: &RecordBatch,
