@@ -14,7 +14,7 @@ use arrow_schema::{ArrowError, DataType, Field, Schema};
 use clap::ValueEnum;
 use serde_json::{Map, Value as Json};
 use socle_cli::lines::{next_line, MAX_DOSSIER_BYTES};
-use socle_columnar::{Decider, Outcome, OutputColumns, Rows};
+use socle_columnar::{DecideColumns, Decider, Outcome, OutputColumns, Rows};
 use socle_runtime::batch_line::answer;
 
 use crate::decide::{decider, DecideArgs};

@@ -44,7 +44,7 @@ pub struct DecideArgs {
 
 /// A compiled ruleset with everything needed to decide dossiers the same way, and its
 /// result: shared with the columnar formats and the Python package.
-pub use socle_columnar::Decider;
+pub use socle_runtime::Decider;
 
 /// What `decide` and `batch` both need before deciding, checked in that order so a bad
 /// `--date` or `--dispositif` is reported before reading the input.

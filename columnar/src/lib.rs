@@ -26,16 +26,9 @@
 mod input;
 mod output;
 
-use std::sync::Arc;
-
 use arrow_array::RecordBatch;
 use arrow_schema::ArrowError;
-use chrono::NaiveDate;
-use serde_json::Value as Json;
-use socle_runtime::{
-    warning_json, DecideOptions, Decision, DecodeOptions, DossierWarning, Engine, Refusal,
-    Selection, UnknownDispositif,
-};
+pub use socle_runtime::{Decided, Decider, Outcome};
 
 pub use input::Rows;
 pub use output::{output_schema, OutputColumns};
@@ -60,153 +53,42 @@ pub enum ColumnarError {
     Arrow(#[from] ArrowError),
 }
 
-/// A decision and the warnings about the dossier it was made from.
-pub struct Decided {
-    /// The decision.
-    pub decision: Decision,
-    /// The fields the dossier gave that the ruleset does not read (ignored).
-    pub warnings: Vec<DossierWarning>,
-}
-
-impl Decided {
-    /// Every requested dispositif granted or refused with all its values.
-    pub fn is_complete(&self) -> bool {
-        self.decision.is_decided()
-    }
-
-    /// The published decision, with `avertissements` when the dossier had unknown fields.
-    pub fn to_json(&self) -> Json {
-        let mut value = self.decision.to_json();
-        if let (false, Json::Object(map)) = (self.warnings.is_empty(), &mut value) {
-            map.insert(
-                "avertissements".into(),
-                self.warnings
-                    .iter()
-                    .map(warning_json)
-                    .collect::<Vec<_>>()
-                    .into(),
-            );
-        }
-        value
-    }
-}
-
-/// What deciding one dossier gives: a decision, or why there is none.
-pub type Outcome = Result<Decided, Refusal>;
-
-/// A compiled ruleset with the options of a run (date, dispositifs, strictness): decides
-/// dossiers one by one or a whole record batch.
-#[derive(Clone)]
-pub struct Decider {
-    engine: Engine,
-    options: DecideOptions,
-    selection: Option<Selection>,
-    decode: DecodeOptions,
-    /// The dispositifs decided, by position in the program, in output order.
-    dispositifs: Arc<[usize]>,
-}
-
-impl Decider {
-    /// Decides with `engine`, at `date` (default: each dossier's `date_demande`), only the
-    /// `dispositifs` named (all when empty), refusing unknown fields when `strict`.
-    pub fn new<S: AsRef<str>>(
-        engine: Engine,
-        date: Option<NaiveDate>,
-        dispositifs: &[S],
-        strict: bool,
-    ) -> Result<Decider, UnknownDispositif> {
-        let program = engine.program();
-        let (selection, positions) = if dispositifs.is_empty() {
-            (None, (0..program.dispositifs.len()).collect())
-        } else {
-            let selection = engine.selection(dispositifs)?;
-            let positions = dispositifs
-                .iter()
-                .filter_map(|name| {
-                    program
-                        .dispositifs
-                        .iter()
-                        .position(|d| d.name == name.as_ref())
-                })
-                .collect();
-            (Some(selection), positions)
-        };
-        Ok(Decider {
-            options: DecideOptions {
-                date,
-                explain: false,
-            },
-            selection,
-            decode: DecodeOptions { strict },
-            dispositifs: positions,
-            engine,
-        })
-    }
-
-    /// Adds the `trace` of each dispositif to the decisions (`--explain`).
-    pub fn with_explain(mut self, explain: bool) -> Decider {
-        self.options.explain = explain;
-        self
-    }
-
-    /// The engine it decides with.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
-    /// Decides one dossier given as JSON text (strict reading: duplicate keys, limits).
-    pub fn decide(&self, text: &str) -> Outcome {
-        let read = self
-            .engine
-            .read_str(text, &self.decode)
-            .map_err(Refusal::Invalid)?;
-        self.decide_read(read)
-    }
-
-    /// Decides one dossier given as parsed JSON.
-    pub fn decide_json(&self, json: &Json) -> Outcome {
-        let read = self
-            .engine
-            .read_json(json, &self.decode)
-            .map_err(Refusal::Invalid)?;
-        self.decide_read(read)
-    }
-
-    fn decide_read(&self, read: socle_runtime::Decoded) -> Outcome {
-        let decision = match &self.selection {
-            Some(selection) => self
-                .engine
-                .decide_selected(&read.dossier, &self.options, selection),
-            None => self.engine.decide(&read.dossier, &self.options),
-        }
-        .map_err(Refusal::Evaluation)?;
-        Ok(Decided {
-            decision,
-            warnings: read.warnings,
-        })
-    }
-
+/// The columnar side of a [`Decider`]: its output columns and whole record batches.
+pub trait DecideColumns {
     /// The output columns for this ruleset and these dispositifs; with `line_numbers`, a
     /// first column `ligne` (1-based row number).
-    pub fn output_schema(&self, line_numbers: bool) -> arrow_schema::SchemaRef {
-        output_schema(self.engine.program(), &self.dispositifs, line_numbers)
-    }
+    fn output_schema(&self, line_numbers: bool) -> arrow_schema::SchemaRef;
 
     /// Empty output columns to append decisions to.
-    pub fn output_columns(&self, line_numbers: bool) -> OutputColumns {
-        OutputColumns::new(self.engine.program(), &self.dispositifs, line_numbers)
-    }
+    fn output_columns(&self, line_numbers: bool) -> OutputColumns;
 
     /// Decides every row of `batch` on `threads` threads (at least one), in order. Returns
     /// one output batch per thread's share of rows, in row order, and the number of rows not
     /// fully decided. With `line_numbers`, the output starts with `ligne`, numbered from it.
-    pub fn decide_batch(
+    fn decide_batch(
+        &self,
+        batch: &RecordBatch,
+        threads: usize,
+        line_numbers: Option<usize>,
+    ) -> Result<(Vec<RecordBatch>, usize), ColumnarError>;
+}
+
+impl DecideColumns for Decider {
+    fn output_schema(&self, line_numbers: bool) -> arrow_schema::SchemaRef {
+        output_schema(self.engine().program(), self.dispositifs(), line_numbers)
+    }
+
+    fn output_columns(&self, line_numbers: bool) -> OutputColumns {
+        OutputColumns::new(self.engine().program(), self.dispositifs(), line_numbers)
+    }
+
+    fn decide_batch(
         &self,
         batch: &RecordBatch,
         threads: usize,
         line_numbers: Option<usize>,
     ) -> Result<(Vec<RecordBatch>, usize), ColumnarError> {
-        let rows = Rows::new(self.engine.program(), batch)?;
+        let rows = Rows::new(self.engine().program(), batch)?;
         let n = batch.num_rows();
         let threads = threads.clamp(1, n.max(1));
         let share = n.div_ceil(threads).max(1);

@@ -12,7 +12,7 @@ use arrow_array::types::Decimal128Type;
 use arrow_array::{ArrayRef, BinaryArray, Int64Array, RecordBatch, StringArray, StructArray};
 use arrow_schema::{DataType, Field, Schema};
 use serde_json::json;
-use socle_columnar::{ColumnarError, Decider, Rows};
+use socle_columnar::{ColumnarError, DecideColumns, Decider, Rows};
 use socle_runtime::Engine;
 
 fn engine() -> Engine {

@@ -20,8 +20,9 @@ use chrono::NaiveDate;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
-use socle_columnar::Decider;
+use socle_columnar::DecideColumns;
 use socle_compiler::Session;
+use socle_runtime::Decider;
 
 create_exception!(
     socle,

@@ -10,10 +10,9 @@ use axum::routing::{any, get, post, MethodRouter};
 use axum::{Json as JsonBody, Router};
 use futures_util::StreamExt;
 use serde_json::{json, Value as Json};
-use socle_columnar::{Decided, Decider};
 use socle_runtime::ir::{ParamValue, Program};
 use socle_runtime::render::value_to_json;
-use socle_runtime::Engine;
+use socle_runtime::{Decided, Decider, Engine};
 
 use crate::errors::{not_utf8_message, ApiError, Refusal};
 use crate::query;
