@@ -66,6 +66,8 @@ enum Writer {
 struct Sink {
     writer: Writer,
     columns: OutputColumns,
+    /// Whether a batch was written (an empty input still gets its CSV header).
+    wrote: bool,
 }
 
 /// `ligne` first, then the fields of a decision or of a refusal, as `socle batch` writes it.
@@ -134,10 +136,12 @@ impl Sink {
         Ok(Sink {
             writer,
             columns: decider.output_columns(true),
+            wrote: false,
         })
     }
 
     fn write(&mut self, batch: &RecordBatch) -> Result<(), Stop> {
+        self.wrote = true;
         match &mut self.writer {
             Writer::Jsonl(_) => Ok(()),
             Writer::Csv(writer) => Ok(writer.write(&lists_as_json(batch)?)?),
@@ -214,6 +218,10 @@ impl Sink {
 
     fn close(mut self) -> Result<(), Stop> {
         self.flush_rows(true)?;
+        if !self.wrote {
+            let empty = self.columns.finish()?;
+            self.write(&empty)?;
+        }
         match self.writer {
             Writer::Jsonl(mut out) => out.flush().map_err(Stop::Write),
             Writer::Csv(writer) => writer.into_inner().flush().map_err(Stop::Write),

@@ -446,3 +446,23 @@ fn a_parquet_file_is_needed_and_bad_input_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("erreur : "));
 }
+
+#[test]
+fn an_empty_input_still_gets_its_header_and_exits_0() {
+    let (out, code) = batch(
+        &["--dossiers", "-", "--entree", "csv", "--sortie", "csv"],
+        b"date_demande,demandeur.gir\n",
+    );
+    assert_eq!(code, 0);
+    let text = String::from_utf8(out).expect("utf-8");
+    assert_eq!(text.lines().count(), 1);
+    assert!(text.starts_with("ligne,date,erreur,erreur_detail,avertissements,"));
+    let (out, code) = batch(&["--dossiers", "-", "--sortie", "parquet"], b"");
+    assert_eq!(code, 0);
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+        bytes::Bytes::from(out),
+    )
+    .expect("parquet");
+    assert_eq!(reader.schema().field(0).name(), "ligne");
+    assert_eq!(reader.metadata().file_metadata().num_rows(), 0);
+}
