@@ -4,13 +4,11 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
-use socle_runtime::{published, DecideOptions, DecodeOptions, DossierWarning, Engine, Selection};
+use socle_runtime::published;
 
 use crate::check::compile_single;
 use crate::exit::{usage_error, Status};
 use crate::Format;
-
-pub use socle_runtime::{warning_json, Refusal};
 
 pub fn parse_date(date: Option<&str>) -> Result<Option<NaiveDate>, Status> {
     date.map(|d| {
@@ -44,63 +42,9 @@ pub struct DecideArgs {
     pub strict: bool,
 }
 
-/// A decision and the warnings about the dossier it was made from.
-pub struct Decided {
-    pub decision: socle_runtime::Decision,
-    pub warnings: Vec<DossierWarning>,
-}
-
-impl Decided {
-    /// Every requested dispositif granted or refused with all its values.
-    pub fn is_complete(&self) -> bool {
-        self.decision.is_decided()
-    }
-
-    /// The published decision, with `avertissements` when the dossier had unknown fields.
-    pub fn to_json(&self) -> Json {
-        let mut value = self.decision.to_json();
-        if let (false, Json::Object(map)) = (self.warnings.is_empty(), &mut value) {
-            map.insert(
-                "avertissements".into(),
-                self.warnings
-                    .iter()
-                    .map(warning_json)
-                    .collect::<Vec<_>>()
-                    .into(),
-            );
-        }
-        value
-    }
-}
-
-/// A compiled ruleset with everything needed to decide dossiers the same way.
-pub struct Decider {
-    engine: Engine,
-    options: DecideOptions,
-    selection: Option<Selection>,
-    decode: DecodeOptions,
-}
-
-impl Decider {
-    pub fn decide(&self, text: &str) -> Result<Decided, Refusal> {
-        let read = self
-            .engine
-            .read_str(text, &self.decode)
-            .map_err(Refusal::Invalid)?;
-        let dossier = read.dossier;
-        let decision = match &self.selection {
-            Some(selection) => self
-                .engine
-                .decide_selected(&dossier, &self.options, selection),
-            None => self.engine.decide(&dossier, &self.options),
-        }
-        .map_err(Refusal::Evaluation)?;
-        Ok(Decided {
-            decision,
-            warnings: read.warnings,
-        })
-    }
-}
+/// A compiled ruleset with everything needed to decide dossiers the same way, and its
+/// result: shared with the columnar formats and the Python package.
+pub use socle_runtime::Decider;
 
 /// What `decide` and `batch` both need before deciding, checked in that order so a bad
 /// `--date` or `--dispositif` is reported before reading the input.
@@ -118,23 +62,9 @@ pub fn prepare(
 pub fn decider(ruleset: &Path, args: &DecideArgs) -> Result<Decider, Status> {
     let date = parse_date(args.date.as_deref())?;
     let engine = compile_single(ruleset)?;
-    let selection = if args.dispositifs.is_empty() {
-        None
-    } else {
-        Some(engine.selection(&args.dispositifs).map_err(usage_error)?)
-    };
-    let options = DecideOptions {
-        date,
-        explain: args.explain,
-    };
-    Ok(Decider {
-        engine,
-        options,
-        selection,
-        decode: DecodeOptions {
-            strict: args.strict,
-        },
-    })
+    let decider =
+        Decider::new(engine, date, &args.dispositifs, args.strict).map_err(usage_error)?;
+    Ok(decider.with_explain(args.explain))
 }
 
 pub fn run(ruleset: &Path, dossier: &Path, args: &DecideArgs, format: Format) -> Status {

@@ -17,7 +17,7 @@ pub use socle_runtime::batch_line::{not_utf8_message, too_large_message, Line, M
 
 /// Reads the next line into `buf`; `None` at the end of the input. A last line without `\n`
 /// is still a line.
-fn next_line(
+pub fn next_line(
     input: &mut dyn BufRead,
     buf: &mut Vec<u8>,
     max_line: u64,

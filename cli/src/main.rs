@@ -9,6 +9,7 @@ macro_rules! outln {
 }
 
 mod batch;
+mod batch_columnar;
 mod check;
 mod debug;
 mod decide;
@@ -82,6 +83,13 @@ enum Command {
         /// l'ordre des lignes, quel que soit ce nombre.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         fils: Option<u16>,
+        /// Format des dossiers lus : jsonl, csv ou parquet (colonnes nommées par chemin :
+        /// `demandeur.gir`).
+        #[arg(long, value_enum, default_value = "jsonl")]
+        entree: batch_columnar::BatchFormat,
+        /// Format des résultats : jsonl, csv ou parquet (une colonne par valeur décidée).
+        #[arg(long, value_enum, default_value = "jsonl")]
+        sortie: batch_columnar::BatchFormat,
     },
     /// Compare deux versions d'un jeu de règles sur des dossiers : qui change, combien, pourquoi.
     Diff(diff_cmd::DiffArgs),
@@ -191,7 +199,17 @@ fn main() -> ExitCode {
             dossiers,
             args,
             fils,
+            entree: batch_columnar::BatchFormat::Jsonl,
+            sortie: batch_columnar::BatchFormat::Jsonl,
         } => batch::run(&ruleset, &dossiers, &args, fils.map(usize::from)),
+        Command::Batch {
+            ruleset,
+            dossiers,
+            args,
+            entree,
+            sortie,
+            ..
+        } => batch_columnar::run(&ruleset, &dossiers, &args, entree, sortie),
         Command::Schema {
             ruleset,
             dispositifs,

@@ -31,7 +31,10 @@ fn a_withheld_payment_is_caused_by_the_smic_version() {
         .unwrap();
     assert!(apa.modifies > 0, "some APA falls under 240 €");
     assert_eq!(apa.devenus_non_eligibles, 0, "the right stays open");
-    assert_eq!(apa.eligibles_avant, apa.eligibles_apres, "open rights, paid or not");
+    assert_eq!(
+        apa.eligibles_avant, apa.eligibles_apres,
+        "open rights, paid or not"
+    );
     assert!(apa.devenus_non_verses > 0);
     let unpaid: Vec<_> = apa
         .exemples

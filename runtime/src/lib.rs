@@ -66,6 +66,9 @@
 //! - `Decision::to_json(&self) -> serde_json::Value` in the CONTRACT.md shape, which is
 //!   `Decision::published(&self) -> published::Decision` serialised.
 //! - `Engine::json_schema(&self) -> serde_json::Value` (JSON Schema of the dossier).
+//! - `Decider::new(Engine, date, dispositifs, strict)`, then `Decider::decide(&str)` or
+//!   `Decider::decide_json(&Value)` -> `Result<Decided, Refusal>`: how every door (CLI, HTTP
+//!   service, columnar formats, Python) decides one dossier with the options of its run.
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 #![warn(missing_docs)]
@@ -73,6 +76,7 @@
 pub mod batch_line;
 mod builtin;
 mod coverage;
+mod decider;
 mod decision;
 mod decode;
 mod error;
@@ -94,6 +98,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 pub use coverage::Coverage;
+pub use decider::{Decided, Decider, Outcome};
 pub use decision::{Decision, DispositifDecision, Motif, OutputValue, Payment};
 pub use decode::{
     DecodeOptions, Decoded, Dossier, DossierErrors, DossierWarning, MAX_DEPTH as MAX_DOSSIER_DEPTH,

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value as Json};
 use socle_runtime::batch_line;
-pub use socle_runtime::{warning_json, Refusal};
+pub use socle_runtime::Refusal;
 use socle_runtime::{DossierError, DossierErrorKind, DossierErrors};
 
 /// The HTTP status of a refusal: whose fault it is.

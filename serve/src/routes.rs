@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use serde_json::{json, Value as Json};
 use socle_runtime::ir::{ParamValue, Program};
 use socle_runtime::render::value_to_json;
-use socle_runtime::{DecideOptions, Engine, Selection};
+use socle_runtime::{Decided, Decider, Engine};
 
 use crate::errors::{not_utf8_message, ApiError, Refusal};
 use crate::query;
@@ -39,86 +39,23 @@ pub(crate) fn router(state: AppState) -> Router {
 
 /// A ruleset's engine and the decision options of a request, checked before any body is read.
 pub(crate) struct Prepared {
-    pub engine: Engine,
-    pub options: DecideOptions,
-    pub selection: Option<Selection>,
-    /// How the dossier is read (`strict=true`: unknown fields are errors).
-    pub decode: socle_runtime::DecodeOptions,
+    decider: Decider,
 }
 
 impl Prepared {
     pub fn new(state: &AppState, name: &str, raw_query: Option<&str>) -> Result<Self, ApiError> {
-        let rulesets = state.registry.current();
-        let engine = rulesets
-            .get(name)
-            .cloned()
-            .ok_or_else(|| ApiError::unknown_ruleset(name, &rulesets.names()))?;
+        let engine = ruleset_engine(state, name)?;
         let query = query::parse(raw_query).map_err(ApiError::bad_query)?;
-        let selection = if query.dispositifs.is_empty() {
-            None
-        } else {
-            Some(
-                engine
-                    .selection(&query.dispositifs)
-                    .map_err(|e| ApiError::bad_query(e.to_string()))?,
-            )
-        };
+        let decider = Decider::new(engine, query.date, &query.dispositifs, query.strict)
+            .map_err(|e| ApiError::bad_query(e.to_string()))?;
         Ok(Prepared {
-            engine,
-            options: DecideOptions {
-                date: query.date,
-                explain: query.explain,
-            },
-            selection,
-            decode: socle_runtime::DecodeOptions {
-                strict: query.strict,
-            },
+            decider: decider.with_explain(query.explain),
         })
     }
 
     /// Decodes and decides one dossier, exactly as `socle decide` does.
     pub fn decide(&self, text: &str) -> Result<Decided, Refusal> {
-        let read = self
-            .engine
-            .read_str(text, &self.decode)
-            .map_err(Refusal::Invalid)?;
-        let decision = match &self.selection {
-            Some(selection) => self
-                .engine
-                .decide_selected(&read.dossier, &self.options, selection),
-            None => self.engine.decide(&read.dossier, &self.options),
-        }
-        .map_err(Refusal::Evaluation)?;
-        Ok(Decided {
-            decision,
-            warnings: read.warnings,
-        })
-    }
-}
-
-/// A decision and the warnings about its dossier (unknown fields), as `socle decide` has them.
-pub struct Decided {
-    /// The decision.
-    pub decision: socle_runtime::Decision,
-    /// The dossier's fields that the ruleset does not read.
-    pub warnings: Vec<socle_runtime::DossierWarning>,
-}
-
-impl Decided {
-    /// The published decision, with `avertissements` when the dossier had unknown fields.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut value = self.decision.to_json();
-        if let (false, serde_json::Value::Object(map)) = (self.warnings.is_empty(), &mut value) {
-            map.insert(
-                "avertissements".into(),
-                self.warnings
-                    .iter()
-                    .map(crate::errors::warning_json)
-                    .collect::<Vec<_>>()
-                    .into(),
-            );
-        }
-        value
+        self.decider.decide(text)
     }
 }
 

@@ -12,7 +12,7 @@ const MAX_SOURCE_LINES: usize = 800;
 
 /// Crates whose `src/` is library code: no panics on user input, small files.
 const LIBRARY_CRATES: &[&str] = &[
-    "grammar", "compiler", "runtime", "golden", "lsp", "doc", "serve", "diff",
+    "grammar", "compiler", "runtime", "golden", "lsp", "doc", "serve", "diff", "columnar", "python",
 ];
 
 /// Directories never walked: build output, fuzzing scratch space, VCS data, node modules.

@@ -1,0 +1,145 @@
+//! Deciding dossiers with the options of a run (decision date, dispositifs, strict reading):
+//! the one place every door goes through (`socle decide` and `socle batch`, the HTTP service,
+//! the columnar formats and the Python package), so that each decides a dossier the same way.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde_json::Value as Json;
+
+use crate::{
+    warning_json, DecideOptions, Decision, DecodeOptions, Decoded, DossierWarning, Engine, Refusal,
+    Selection, UnknownDispositif,
+};
+
+/// A decision and the warnings about the dossier it was made from.
+pub struct Decided {
+    /// The decision.
+    pub decision: Decision,
+    /// The fields the dossier gave that the ruleset does not read (ignored).
+    pub warnings: Vec<DossierWarning>,
+}
+
+impl Decided {
+    /// Every requested dispositif granted or refused with all its values.
+    pub fn is_complete(&self) -> bool {
+        self.decision.is_decided()
+    }
+
+    /// The published decision, with `avertissements` when the dossier had unknown fields.
+    pub fn to_json(&self) -> Json {
+        let mut value = self.decision.to_json();
+        if let (false, Json::Object(map)) = (self.warnings.is_empty(), &mut value) {
+            map.insert(
+                "avertissements".into(),
+                self.warnings
+                    .iter()
+                    .map(warning_json)
+                    .collect::<Vec<_>>()
+                    .into(),
+            );
+        }
+        value
+    }
+}
+
+/// What deciding one dossier gives: a decision, or why there is none.
+pub type Outcome = Result<Decided, Refusal>;
+
+/// A compiled ruleset with the options of a run (date, dispositifs, strictness): decides
+/// dossiers one by one, each exactly as `socle decide` does.
+#[derive(Clone)]
+pub struct Decider {
+    engine: Engine,
+    options: DecideOptions,
+    selection: Option<Selection>,
+    decode: DecodeOptions,
+    /// The dispositifs decided, by position in the program, in output order.
+    dispositifs: Arc<[usize]>,
+}
+
+impl Decider {
+    /// Decides with `engine`, at `date` (default: each dossier's `date_demande`), only the
+    /// `dispositifs` named (all when empty), refusing unknown fields when `strict`.
+    pub fn new<S: AsRef<str>>(
+        engine: Engine,
+        date: Option<NaiveDate>,
+        dispositifs: &[S],
+        strict: bool,
+    ) -> Result<Decider, UnknownDispositif> {
+        let program = engine.program();
+        let (selection, positions) = if dispositifs.is_empty() {
+            (None, (0..program.dispositifs.len()).collect())
+        } else {
+            let selection = engine.selection(dispositifs)?;
+            let positions = dispositifs
+                .iter()
+                .filter_map(|name| {
+                    program
+                        .dispositifs
+                        .iter()
+                        .position(|d| d.name == name.as_ref())
+                })
+                .collect();
+            (Some(selection), positions)
+        };
+        Ok(Decider {
+            options: DecideOptions {
+                date,
+                explain: false,
+            },
+            selection,
+            decode: DecodeOptions { strict },
+            dispositifs: positions,
+            engine,
+        })
+    }
+
+    /// Adds the `trace` of each dispositif to the decisions (`--explain`).
+    pub fn with_explain(mut self, explain: bool) -> Decider {
+        self.options.explain = explain;
+        self
+    }
+
+    /// The engine it decides with.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The dispositifs it decides, by position in the program, in the order asked for.
+    pub fn dispositifs(&self) -> &[usize] {
+        &self.dispositifs
+    }
+
+    /// Decides one dossier given as JSON text (strict reading: duplicate keys, limits).
+    pub fn decide(&self, text: &str) -> Outcome {
+        let read = self
+            .engine
+            .read_str(text, &self.decode)
+            .map_err(Refusal::Invalid)?;
+        self.decide_read(read)
+    }
+
+    /// Decides one dossier given as parsed JSON.
+    pub fn decide_json(&self, json: &Json) -> Outcome {
+        let read = self
+            .engine
+            .read_json(json, &self.decode)
+            .map_err(Refusal::Invalid)?;
+        self.decide_read(read)
+    }
+
+    fn decide_read(&self, read: Decoded) -> Outcome {
+        let decision = match &self.selection {
+            Some(selection) => self
+                .engine
+                .decide_selected(&read.dossier, &self.options, selection),
+            None => self.engine.decide(&read.dossier, &self.options),
+        }
+        .map_err(Refusal::Evaluation)?;
+        Ok(Decided {
+            decision,
+            warnings: read.warnings,
+        })
+    }
+}
