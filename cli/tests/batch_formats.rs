@@ -314,6 +314,15 @@ fn assert_agrees(batch: &RecordBatch, lines: &[Json]) {
                 d["eligible"],
                 "{at} {id}"
             );
+            // Only dispositifs with payment conditions have a `verse` column.
+            if batch.schema().index_of(&format!("{id}.verse")).is_ok() {
+                let verse = d.get("verse").cloned().unwrap_or(Json::Null);
+                assert_eq!(
+                    published(batch, &format!("{id}.verse"), row),
+                    verse,
+                    "{at} {id}"
+                );
+            }
             let failed: Vec<&Json> = d["motifs"]
                 .as_array()
                 .expect("motifs")

@@ -15,7 +15,8 @@
 //! **Output** ([`output_schema`]): `date` (the decision date), `erreur` (the French message of
 //! a row that could not be decided, null otherwise), `erreur_detail` (its typed `detail`, JSON
 //! text, as `socle batch` writes it: `type`, `chemin`, `erreurs`…), `avertissements` (unknown
-//! fields ignored), then per dispositif `D`: `D.eligible` (null when indéterminé), one column per
+//! fields ignored), then per dispositif `D`: `D.eligible` (null when indéterminé), `D.verse`
+//! when `D` has payment conditions (null when unknown or not eligible), one column per
 //! named value `D.NAME` (money as `Decimal128(38, 2)`, integers `Int64`, flags `Boolean`,
 //! dates `Date32`, everything else as the published JSON text: rates and decimal quantities
 //! such as hours are exact strings), `D.motifs_echoues` (ids of the failed motifs),

@@ -22,7 +22,7 @@ const MONEY: (u8, i8) = (38, 2);
 
 /// Names of the per-dispositif columns that are not values; a value with one of these names
 /// is published as `D.valeurs.NAME` instead.
-const RESERVED: &[&str] = &["eligible", "motifs_echoues", "manquants", "erreur"];
+const RESERVED: &[&str] = &["eligible", "verse", "motifs_echoues", "manquants", "erreur"];
 
 /// How a value of type `ty` is stored.
 #[derive(Clone, Copy)]
@@ -78,6 +78,9 @@ pub fn output_schema(program: &Program, positions: &[usize], line_numbers: bool)
             DataType::Boolean,
             true,
         ));
+        if has_payment(d) {
+            fields.push(Field::new(format!("{id}.verse"), DataType::Boolean, true));
+        }
         for output in &d.outputs {
             let name = value_column(id, &output.name);
             fields.push(Field::new(name, data_type(kind(&output.ty)), true));
@@ -91,6 +94,12 @@ pub fn output_schema(program: &Program, positions: &[usize], line_numbers: bool)
         fields.push(Field::new(format!("{id}.erreur"), DataType::Utf8, true));
     }
     Arc::new(Schema::new(fields))
+}
+
+/// A dispositif with payment conditions has a `verse` column: `false` when the right is open but
+/// the payment withheld, null when unknown or when the right is not open.
+fn has_payment(d: &socle_runtime::ir::Dispositif) -> bool {
+    d.conditions.iter().any(|c| c.payment)
 }
 
 fn value_column(dispositif: &str, name: &str) -> String {
@@ -172,6 +181,8 @@ impl ValueBuilder {
 struct DispositifColumns {
     id: String,
     eligible: BooleanBuilder,
+    /// `Some` for a dispositif with payment conditions.
+    paid: Option<BooleanBuilder>,
     /// Output name and its column.
     values: Vec<(String, ValueBuilder)>,
     failed: ListBuilder<StringBuilder>,
@@ -183,6 +194,9 @@ impl DispositifColumns {
     /// A row where the dispositif was not decided (the dossier was refused).
     fn push_null(&mut self) {
         self.eligible.append_null();
+        if let Some(paid) = &mut self.paid {
+            paid.append_null();
+        }
         for (_, v) in &mut self.values {
             v.push(None);
         }
@@ -212,6 +226,7 @@ impl OutputColumns {
             .map(|d| DispositifColumns {
                 id: d.name.clone(),
                 eligible: BooleanBuilder::new(),
+                paid: has_payment(d).then(BooleanBuilder::new),
                 values: d
                     .outputs
                     .iter()
@@ -305,6 +320,9 @@ impl OutputColumns {
                 continue;
             };
             d.eligible.append_option(made.eligible);
+            if let Some(paid) = &mut d.paid {
+                paid.append_option(made.payment.verse().flatten());
+            }
             for (name, column) in &mut d.values {
                 let value = made.values.iter().find(|v| &*v.name == name.as_str());
                 column.push(value.map(|v| (&v.value, decision.value_json(&v.value, &v.ty))));
@@ -335,6 +353,9 @@ impl OutputColumns {
         columns.push(Arc::new(self.warnings.finish()));
         for d in &mut self.dispositifs {
             columns.push(Arc::new(d.eligible.finish()));
+            if let Some(paid) = &mut d.paid {
+                columns.push(Arc::new(paid.finish()));
+            }
             for (_, v) in &mut d.values {
                 columns.push(v.finish());
             }
