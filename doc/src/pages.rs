@@ -154,6 +154,11 @@ fn dispositif_item(item: Item<'_>, di: &DispositifItem) -> String {
             code_block(&quote(item, di.span.start, value_end(v))),
             "valeur intermédiaire",
         ),
+        DispositifItemKind::UseGroup(g) => (
+            &g.name,
+            code_block(&quote(item, di.span.start, g.span.end)),
+            "groupe de conditions",
+        ),
     };
     format!(
         "<section class=\"regle\" id=\"{id}\">\n<h3><code>{id}</code> <small>({label})</small></h3>\n{}{}{}</section>\n",

@@ -104,6 +104,8 @@ pub enum DeclKind {
     Function(FunctionDecl),
     Dispositif(DispositifDecl),
     Cumul(CumulDecl),
+    /// `groupe de conditions NOM` + conditions shared by several dispositifs.
+    Group(GroupDecl),
 }
 
 impl DeclKind {
@@ -120,6 +122,7 @@ impl DeclKind {
             DeclKind::Condition(d) => Some(&d.name),
             DeclKind::Function(d) => Some(&d.name),
             DeclKind::Dispositif(d) => Some(&d.name),
+            DeclKind::Group(d) => Some(&d.name),
         }
     }
 }
@@ -373,6 +376,18 @@ pub enum DispositifItemKind {
     Value(ValueDecl),
     /// An internal value (`soit`), traced but not an output.
     Let(ValueDecl),
+    /// `conditions NOM`: the conditions of a `groupe de conditions`, each its own motif.
+    UseGroup(Ident),
+}
+
+/// `groupe de conditions NOM "Libellé"`: conditions (with their messages and sources)
+/// written once and used by several dispositifs (`conditions NOM`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GroupDecl {
+    pub name: Ident,
+    pub title: Option<String>,
+    /// Only [`DispositifItemKind::Condition`] items.
+    pub items: Vec<DispositifItem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

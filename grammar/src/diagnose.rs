@@ -102,6 +102,8 @@ fn phrase(rule: Rule) -> Option<(&'static str, Group)> {
         Rule::fn_result | Rule::kw_resultat => ("`résultat`", Masculine),
         Rule::value_decl | Rule::kw_valeur => ("`valeur`", Masculine),
         Rule::condition_decl | Rule::kw_condition => ("`condition`", Masculine),
+        Rule::group_use | Rule::kw_conditions => ("`conditions`", Feminine),
+        Rule::kw_groupe => ("`groupe de conditions`", Masculine),
         Rule::cumul_exclut | Rule::kw_exclut => ("`exclut`", Masculine),
         Rule::cumul_subsidiaire | Rule::kw_subsidiaire => ("`subsidiaire à`", Masculine),
         Rule::cumul_cumulable | Rule::kw_cumulable => ("`cumulable avec`", Masculine),

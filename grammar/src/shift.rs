@@ -93,6 +93,7 @@ shift_fields! {
     FunctionParam => name, ty, span;
     LetItem => name, ty, expr, meta, span;
     DispositifDecl => name, items;
+    GroupDecl => name, items;
     DispositifItem => kind, meta, span;
     CumulDecl => left, right;
     Expr => kind, span;
@@ -112,6 +113,7 @@ impl Shift for DeclKind {
             DeclKind::Function(x) => x.shift(by),
             DeclKind::Dispositif(x) => x.shift(by),
             DeclKind::Cumul(x) => x.shift(by),
+            DeclKind::Group(x) => x.shift(by),
         }
     }
 }
@@ -156,6 +158,7 @@ impl Shift for DispositifItemKind {
         match self {
             DispositifItemKind::Condition(x) => x.shift(by),
             DispositifItemKind::Value(x) | DispositifItemKind::Let(x) => x.shift(by),
+            DispositifItemKind::UseGroup(x) => x.shift(by),
         }
     }
 }

@@ -278,3 +278,22 @@ snap!(
 valeur y = 2
 "
 );
+
+snap!(
+    condition_groups,
+    "## Le public commun des aides à domicile.
+groupe de conditions public_domicile \"Public des aides à domicile\"
+  source \"004\"
+  condition age_minimum : âge(demandeur.date_naissance, date_décision) >= 65 ans
+    message \"65 ans au moins\"
+    source \"004 · « 65 ans et plus »\" (VO-AM-1)
+  condition ressources : demandeur.ressources_mensuelles <= plafond
+
+dispositif aide_menagere \"Aide-ménagère\"
+  conditions public_domicile
+    source \"004\" (VO-AM-1..4)
+  condition a_domicile : demandeur.lieu_de_vie = domicile
+
+groupe de conditions vide
+"
+);

@@ -47,12 +47,14 @@ impl<'a> Ctx<'a> {
                         DispositifItemKind::Condition(c) => (&c.name, ValueKind::Condition),
                         DispositifItemKind::Value(v) => (&v.name, ValueKind::Value),
                         DispositifItemKind::Let(v) => (&v.name, ValueKind::Let),
+                        DispositifItemKind::UseGroup(_) => continue,
                     };
                     items.entry(n.name.clone()).or_insert(kind);
                 }
                 self.local_dispositifs.insert(d.name.name.clone(), items);
             }
         }
+        self.collect_group_conditions(decls);
     }
 
     pub(super) fn check_duplicate_members<'i>(

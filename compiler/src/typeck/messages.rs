@@ -200,6 +200,10 @@ pub(super) fn is_dispositif(a: impl Display) -> String {
     format!("`{a}` est un dispositif")
 }
 
+pub(super) fn is_group(a: impl Display) -> String {
+    format!("`{a}` est un groupe de conditions")
+}
+
 pub(super) fn is_enum(a: impl Display) -> String {
     format!("`{a}` est une énumération")
 }
@@ -366,6 +370,34 @@ pub(super) fn function_as_value(name: impl Display) -> String {
 
 pub(super) fn dispositif_as_value(name: impl Display) -> String {
     format!("`{name}` est un dispositif : écrivez `{name}.éligible` ou `{name}.<valeur>`")
+}
+
+pub(super) fn group_as_value(name: impl Display) -> String {
+    format!(
+        "`{name}` est un groupe de conditions, pas une valeur : il s'utilise dans un dispositif \
+         avec `conditions {name}`"
+    )
+}
+
+pub(super) fn not_a_group(name: impl Display, what: impl Display) -> String {
+    format!(
+        "`conditions {name}` : {what}, pas un groupe de conditions (`groupe de conditions {name}`)"
+    )
+}
+
+pub(super) fn unknown_group(name: impl Display) -> String {
+    format!("groupe de conditions inconnu : `{name}`")
+}
+
+pub(super) fn group_condition_clash(
+    name: impl Display,
+    group: impl Display,
+    dispositif: impl Display,
+) -> String {
+    format!(
+        "la condition `{name}` du groupe `{group}` est aussi définie dans le dispositif `{dispositif}` : \
+         chaque motif d'un dispositif a un nom différent"
+    )
 }
 
 pub(super) fn enum_as_value(name: impl Display) -> String {

@@ -16,6 +16,7 @@ mod collect;
 mod decls;
 mod exceptions;
 mod expr;
+mod groups;
 mod messages;
 mod nameres;
 mod order;

@@ -40,6 +40,7 @@ impl<'a> Ctx<'a> {
                     }
                     DeclKind::Function(_) => Target::Function(q),
                     DeclKind::Dispositif(_) => Target::Dispositif(q),
+                    DeclKind::Group(_) => Target::Group(q),
                     DeclKind::Import(_) | DeclKind::Cumul(_) => return None,
                 })
             }
@@ -270,6 +271,7 @@ impl<'a> Ctx<'a> {
             Target::Bareme(_) => messages::bareme_as_value(name),
             Target::Function(_) => messages::function_as_value(name),
             Target::Dispositif(_) => messages::dispositif_as_value(name),
+            Target::Group(_) => messages::group_as_value(name),
             Target::Enum(_) => messages::enum_as_value(name),
             Target::Struct(q) => messages::struct_type_as_value(&q.name),
         };
@@ -517,6 +519,7 @@ pub(super) fn target_named(ruleset: &str, t: &Target) -> Named {
         | Target::Bareme(q)
         | Target::Function(q)
         | Target::Dispositif(q)
+        | Target::Group(q)
         | Target::Enum(q)
         | Target::Struct(q) => Named::Top(q.clone()),
     }
@@ -533,6 +536,8 @@ pub enum Target {
     Bareme(QName),
     Function(QName),
     Dispositif(QName),
+    /// A `groupe de conditions` (used only by `conditions NOM` in a dispositif).
+    Group(QName),
     Enum(QName),
     Struct(QName),
 }

@@ -50,6 +50,14 @@ impl Builder<'_> {
             Rule::dispositif_decl => {
                 DeclKind::Dispositif(self.dispositif_decl(pair, span, &mut meta)?)
             }
+            Rule::group_decl => {
+                let d = self.dispositif_decl(pair, span, &mut meta)?;
+                DeclKind::Group(GroupDecl {
+                    name: d.name,
+                    title: d.title,
+                    items: d.items,
+                })
+            }
             Rule::cumul_decl => {
                 let mut it = children(pair);
                 let left = self.next_ident(&mut it, span, "cumul")?;
@@ -503,6 +511,12 @@ impl Builder<'_> {
                         }
                         Rule::value_decl => {
                             DispositifItemKind::Value(self.value_decl(p, span, sources)?)
+                        }
+                        Rule::group_use => {
+                            let mut g = children(p);
+                            let group = self.next_ident(&mut g, span, "conditions")?;
+                            self.sources(g, sources)?;
+                            DispositifItemKind::UseGroup(group)
                         }
                         _ => DispositifItemKind::Let(self.value_decl(p, span, sources)?),
                     };

@@ -108,6 +108,8 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_a_l_euro
             | Rule::kw_a_partir_du
             | Rule::kw_jusqu_au
+            | Rule::kw_groupe
+            | Rule::kw_conditions
             | Rule::p_colon
             | Rule::p_eq
             | Rule::p_fatarrow

@@ -218,6 +218,24 @@ fn print_decl(out: &mut String, decl: &Decl) {
                     DispositifItemKind::Condition(c) => print_condition(out, c, &isp, "  "),
                     DispositifItemKind::Value(v) => print_value(out, "valeur", v, &isp, "  "),
                     DispositifItemKind::Let(v) => print_value(out, "soit", v, &isp, "  "),
+                    DispositifItemKind::UseGroup(g) => {
+                        writeln!(out, "  conditions {} {isp}", g.name).ok();
+                    }
+                }
+                meta(out, &item.meta, "    ");
+            }
+        }
+        DeclKind::Group(d) => {
+            writeln!(
+                out,
+                "groupe de conditions {} {:?} {sp}",
+                d.name.name, d.title
+            )
+            .ok();
+            for item in &d.items {
+                let isp = span(item.span);
+                if let DispositifItemKind::Condition(c) = &item.kind {
+                    print_condition(out, c, &isp, "  ");
                 }
                 meta(out, &item.meta, "    ");
             }
