@@ -80,6 +80,7 @@ registry! {
     UNUSED = "W0501", Warning, "définition inutilisée";
     SAME_EXCEPTION = "W0702", Warning, "deux exceptions avec la même condition";
     OVERLAPPING_EXCEPTIONS = "W0704", Warning, "exceptions qui peuvent s'appliquer ensemble avec des valeurs différentes";
+    REPEATED_NUMBER = "W0901", Warning, "message qui recopie la valeur d'un paramètre au lieu de la citer";
 }
 
 /// The registry entry of a code (`E0203`), if there is one.

@@ -214,6 +214,10 @@ pub struct TException {
 pub enum TMessagePart {
     Text(String),
     Value(TExpr),
+    /// The parts that follow are shown only for these outcomes (messages per outcome).
+    Shown(socle_runtime::ir::Outcomes),
+    /// The message Socle writes from the condition's expression.
+    Auto,
 }
 
 /// A top-level `valeur`/`condition` or a dispositif item.

@@ -309,7 +309,13 @@ pub struct Exception {
 pub struct ConditionDecl {
     pub name: Ident,
     pub expr: Expr,
+    /// `message "…"`: shown whatever the outcome, unless the outcome has its own message.
     pub message: Option<Message>,
+    /// `message si satisfaite "…"`.
+    pub if_satisfied: Option<Message>,
+    /// `message si non satisfaite "…"` (also shown when the outcome is unknown and there
+    /// is no `message`).
+    pub if_failed: Option<Message>,
 }
 
 /// `message "GIR {demandeur.gir}"`: literal parts and interpolated paths.

@@ -104,6 +104,9 @@ fn phrase(rule: Rule) -> Option<(&'static str, Group)> {
         Rule::condition_decl | Rule::kw_condition => ("`condition`", Masculine),
         Rule::group_use | Rule::kw_conditions => ("`conditions`", Feminine),
         Rule::kw_groupe => ("`groupe de conditions`", Masculine),
+        Rule::message_when | Rule::when_not | Rule::kw_satisfaite => {
+            ("`satisfaite` ou `non satisfaite`", Masculine)
+        }
         Rule::cumul_exclut | Rule::kw_exclut => ("`exclut`", Masculine),
         Rule::cumul_subsidiaire | Rule::kw_subsidiaire => ("`subsidiaire à`", Masculine),
         Rule::cumul_cumulable | Rule::kw_cumulable => ("`cumulable avec`", Masculine),

@@ -87,7 +87,7 @@ shift_fields! {
     Bound => value;
     ValueDecl => name, ty, expr, exceptions;
     Exception => condition, value, span;
-    ConditionDecl => name, expr, message;
+    ConditionDecl => name, expr, message, if_satisfied, if_failed;
     Message => parts, span;
     FunctionDecl => name, params, ret, lets, result;
     FunctionParam => name, ty, span;

@@ -297,3 +297,25 @@ dispositif aide_menagere \"Aide-ménagère\"
 groupe de conditions vide
 "
 );
+
+snap!(
+    messages_per_outcome,
+    "dispositif aide
+  condition percoit_apa : demandeur.apa
+    message si satisfaite \"la personne perçoit l'APA ({demandeur.montant_apa})\"
+    message si non satisfaite \"la personne ne perçoit pas l'APA\"
+    source \"004\"
+  condition age : demandeur.age >= age_minimum
+    message \"âge minimum : {age_minimum}\"
+    message si non satisfaite \"moins de {age_minimum}\"
+
+dispositif b
+  condition double : vrai
+    message si satisfaite \"a\"
+    message si satisfaite \"b\"
+
+dispositif c
+  condition mal_ecrit : vrai
+    message si satisfait \"a\"
+"
+);

@@ -389,6 +389,32 @@ pub enum MessagePart {
         /// Shown when it does not.
         failed: String,
     },
+    /// The parts that follow, up to the next `Shown`, are shown only for these outcomes
+    /// (`message si satisfaite`, `message si non satisfaite`). Their values are still
+    /// computed, in order.
+    Shown(Outcomes),
+}
+
+/// The outcomes of a condition for which a part of its message is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcomes {
+    /// When the condition holds.
+    pub satisfied: bool,
+    /// When it does not.
+    pub failed: bool,
+    /// When it cannot be decided (missing facts).
+    pub unknown: bool,
+}
+
+impl Outcomes {
+    /// Whether the outcome `held` (`None`: unknown) is one of these.
+    pub fn contains(self, held: Option<bool>) -> bool {
+        match held {
+            Some(true) => self.satisfied,
+            Some(false) => self.failed,
+            None => self.unknown,
+        }
+    }
 }
 
 /// When `winner` is eligible, `excluded` is not (a motif names the winner).

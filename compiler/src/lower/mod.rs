@@ -314,9 +314,11 @@ impl<'a> Lowerer<'a> {
                     let parts: Vec<Part<'_>> = match &item.message {
                         Some(parts) => parts
                             .iter()
-                            .map(|p| match p {
-                                TMessagePart::Text(t) => Part::Text(t.clone()),
-                                TMessagePart::Value(e) => Part::Value(e),
+                            .flat_map(|p| match p {
+                                TMessagePart::Text(t) => vec![Part::Text(t.clone())],
+                                TMessagePart::Value(e) => vec![Part::Value(e)],
+                                TMessagePart::Shown(o) => vec![Part::Shown(*o)],
+                                TMessagePart::Auto => auto_message(&item.name.name, &item.expr),
                             })
                             .collect(),
                         None => auto_message(&item.name.name, &item.expr),
@@ -365,6 +367,7 @@ impl<'a> Lowerer<'a> {
             out.push(match p {
                 Part::Text(t) => ir::MessagePart::Text(t),
                 Part::Choice { satisfied, failed } => ir::MessagePart::Choice { satisfied, failed },
+                Part::Shown(o) => ir::MessagePart::Shown(o),
                 Part::Value(e) => {
                     let ty = self.ty(&e.ty)?;
                     ir::MessagePart::Value(self.expr(e, &[], 0)?, ty)

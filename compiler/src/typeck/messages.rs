@@ -460,3 +460,12 @@ pub(super) fn overlapping_exceptions(
         "les exceptions « {first} » et « {second} » de `{value}` peuvent s'appliquer ensemble avec des valeurs différentes : une décision où les deux sont vraies échouera ; imbriquez l'une sous l'autre ou rendez les conditions exclusives"
     )
 }
+
+pub(super) fn repeated_number(written: impl Display, name: impl Display) -> String {
+    format!(
+        "le message répète {written}, la valeur de `{name}` : écrivez {{{name}}}, le message \
+         suivra la règle quand elle changera"
+    )
+}
+
+pub(super) const CITE_INSTEAD: &str = "chiffre recopié";

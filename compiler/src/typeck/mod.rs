@@ -13,6 +13,7 @@ mod baremes;
 pub(crate) mod builtins;
 mod call;
 mod collect;
+mod condition_messages;
 mod decls;
 mod exceptions;
 mod expr;

@@ -362,6 +362,16 @@ impl<'a> Ctx<'a> {
         // `national.x`: a declaration of an imported ruleset.
         if let ExprKind::Name(q) = &base.kind {
             let shadowed = self.is_local_name(&q.name, scope) || self.decls.contains_key(&q.name);
+            // `val_doise.x` in val-doise: its own declaration, named past a dispositif item
+            // of the same name.
+            if !shadowed && q.name == self.ident {
+                if let Some(t) = self.target(None, &f.name) {
+                    self.record(file, f.span, target_named(&self.ident, &t));
+                    let mut e = self.target_value(file, t, f);
+                    e.span = span;
+                    return e;
+                }
+            }
             if !shadowed && self.imports.contains(&q.name) {
                 return match self.target(Some(&q.name), &f.name) {
                     Some(t) => {

@@ -8,7 +8,7 @@ use socle_grammar::Span;
 use super::*;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::typed::{DispositifItem, TException, TMessagePart, ValueItem, ValueKey, ValueKind};
+use crate::typed::{DispositifItem, TException, ValueItem, ValueKey, ValueKind};
 use crate::types::{self, Type};
 
 impl<'a> Ctx<'a> {
@@ -172,6 +172,7 @@ impl<'a> Ctx<'a> {
                         Binding::Item(d.clone(), name)
                     }
                     (None, _) => Binding::Top(name),
+                    (Some(q), _) if *q == self.ident => Binding::Top(name),
                     (Some(q), _) if self.local_dispositifs.contains_key(q) => {
                         Binding::Item(q.clone(), name)
                     }
@@ -385,17 +386,7 @@ impl<'a> Ctx<'a> {
     ) -> ValueItem {
         let e = self.root_expr(file, &c.expr, scope, Some(&Type::Bool));
         self.expect_bool(file, &e, messages::WHAT_CONDITION);
-        let message = c.message.as_ref().map(|m| {
-            m.parts
-                .iter()
-                .map(|p| match p {
-                    ast::MessagePart::Text(t) => TMessagePart::Text(t.clone()),
-                    ast::MessagePart::Expr(x) => {
-                        TMessagePart::Value(self.root_expr(file, x, scope, None))
-                    }
-                })
-                .collect()
-        });
+        let message = self.condition_message(file, c, scope);
         ValueItem {
             key,
             name: c.name.clone(),

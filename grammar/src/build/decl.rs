@@ -404,30 +404,50 @@ impl Builder<'_> {
         let mut it = children(pair);
         let name = self.next_ident(&mut it, span, "condition")?;
         let expr = self.next_expr(&mut it, span, "condition")?;
-        let mut message: Option<Message> = None;
+        // The neutral message, then one per outcome (satisfied, failed).
+        let mut messages: [Option<Message>; 3] = [None, None, None];
         for p in it {
             match p.as_rule() {
                 Rule::message => {
                     let mspan = self.span(&p);
-                    if message.is_some() {
+                    let mut m = children(p);
+                    let mut first = self.next(&mut m, mspan, "message")?;
+                    let (slot, which) = if first.as_rule() == Rule::message_when {
+                        let failed = children(first).next().is_some();
+                        first = self.next(&mut m, mspan, "message")?;
+                        if failed {
+                            (2, "`message si non satisfaite`")
+                        } else {
+                            (1, "`message si satisfaite`")
+                        }
+                    } else {
+                        (0, "`message`")
+                    };
+                    let message = self.message(&first, mspan)?;
+                    let Some(place) = messages.get_mut(slot) else {
+                        return Err(self.internal(mspan, "message"));
+                    };
+                    if place.is_some() {
                         return Err(ParseError {
                             message: format!(
-                                "la condition `{}` a déjà un message : un seul `message` par condition",
+                                "la condition `{}` a déjà un {which} : un seul par condition",
                                 name.name
                             ),
                             span: mspan,
                         });
                     }
-                    let string = self.next(&mut children(p), mspan, "message")?;
-                    message = Some(self.message(&string, mspan)?);
+                    *place = Some(message);
                 }
                 _ => sources.push(self.source(p)?),
             }
         }
+        let [message, if_satisfied, if_failed] = messages;
         Ok(ConditionDecl {
             name,
             expr,
             message,
+            if_satisfied,
+            if_failed,
         })
     }
 

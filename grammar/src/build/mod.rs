@@ -110,6 +110,7 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_jusqu_au
             | Rule::kw_groupe
             | Rule::kw_conditions
+            | Rule::kw_satisfaite
             | Rule::p_colon
             | Rule::p_eq
             | Rule::p_fatarrow

@@ -291,7 +291,13 @@ fn print_condition(out: &mut String, c: &ConditionDecl, sp: &str, indent: &str) 
         expr(&c.expr)
     )
     .ok();
-    if let Some(m) = &c.message {
+    let messages = [
+        ("message", &c.message),
+        ("message si satisfaite", &c.if_satisfied),
+        ("message si non satisfaite", &c.if_failed),
+    ];
+    for (kw, m) in messages {
+        let Some(m) = m else { continue };
         let parts: Vec<String> = m
             .parts
             .iter()
@@ -302,7 +308,7 @@ fn print_condition(out: &mut String, c: &ConditionDecl, sp: &str, indent: &str) 
             .collect();
         writeln!(
             out,
-            "{indent}  message [{}] {}",
+            "{indent}  {kw} [{}] {}",
             parts.join(", "),
             span(m.span)
         )
