@@ -276,6 +276,8 @@ fn children(expr: &Expr) -> Vec<&Expr> {
         | ExprKind::Binary(_, a, b)
         | ExprKind::Contains(a, b) => vec![a, b],
         ExprKind::If(a, b, c) | ExprKind::InRange(a, b, c) => vec![a, b, c],
+        ExprKind::List(items) => items.iter().collect(),
+        ExprKind::Quantified(_, _, list, body) => vec![list, body],
     }
 }
 

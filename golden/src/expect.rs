@@ -58,6 +58,7 @@ pub fn type_name(ty: &Ty, enums: &[EnumDef]) -> String {
         ),
         Ty::List(inner) => format!("liste de {}", type_name(inner, enums)),
         Ty::Optional(inner) => type_name(inner, enums),
+        Ty::Record(_) => "structure".into(),
     }
 }
 

@@ -445,6 +445,27 @@ pub enum ExprKind {
     ContainsAny(Box<Expr>, Vec<Expr>),
     /// `arrondi(x, au centime inférieur)`: the mode is syntax, not an expression.
     Round(Box<Expr>, RoundMode),
+    /// `[a, b, c]`
+    List(Vec<Expr>),
+    /// `tous les h dans L vérifient C`, `au moins un …`, `aucun …`, `nombre de h dans L tels
+    /// que C`, `somme de X pour chaque h dans L`: the name is bound to each element of the
+    /// list (the first expression) while the body (the second) is read.
+    Quantified(Quantifier, Ident, Box<Expr>, Box<Expr>),
+}
+
+/// What a [`ExprKind::Quantified`] computes over the elements of its list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quantifier {
+    /// `tous les … vérifient`: every element satisfies the body.
+    All,
+    /// `au moins un … vérifie`.
+    Some,
+    /// `aucun … ne vérifie`.
+    None,
+    /// `nombre de … tels que`: how many elements satisfy the body.
+    Count,
+    /// `somme de … pour chaque …`: the sum of the body over the elements.
+    Sum,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -104,6 +104,15 @@ fn phrase(rule: Rule) -> Option<(&'static str, Group)> {
         Rule::condition_decl | Rule::kw_condition => ("`condition`", Masculine),
         Rule::group_use | Rule::kw_conditions => ("`conditions`", Feminine),
         Rule::kw_groupe => ("`groupe de conditions`", Masculine),
+        Rule::list_lit => ("une liste `[…]`", Feminine),
+        Rule::quantified | Rule::quantifier | Rule::q_all | Rule::q_some | Rule::q_none => {
+            ("`tous les`, `au moins un` ou `aucun`", Masculine)
+        }
+        Rule::kw_verifie => ("`vérifient` (ou `vérifie`)", Masculine),
+        Rule::count_of | Rule::kw_nombre_de => ("`nombre de`", Masculine),
+        Rule::kw_tels_que => ("`tels que`", Masculine),
+        Rule::sum_of | Rule::kw_somme_de => ("`somme de`", Feminine),
+        Rule::kw_pour_chaque => ("`pour chaque`", Masculine),
         Rule::message_when | Rule::when_not | Rule::kw_satisfaite => {
             ("`satisfaite` ou `non satisfaite`", Masculine)
         }

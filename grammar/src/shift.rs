@@ -193,6 +193,12 @@ impl Shift for ExprKind {
                 c.shift(by);
             }
             ExprKind::Unary(_, x) | ExprKind::Round(x, _) => x.shift(by),
+            ExprKind::List(xs) => xs.shift(by),
+            ExprKind::Quantified(_, var, list, body) => {
+                var.shift(by);
+                list.shift(by);
+                body.shift(by);
+            }
         }
     }
 }

@@ -319,3 +319,18 @@ dispositif c
     message si satisfait \"a\"
 "
 );
+
+snap!(
+    lists_and_quantifiers,
+    "valeur a = [1, 2, 3]
+valeur b = []
+valeur c = tous les h dans demandeur.heritiers vérifient h.proche et h.age >= 18
+valeur d = au moins un h dans demandeur.heritiers vérifie h.lien = enfant
+valeur e = aucun h dans demandeur.heritiers ne vérifie h.lien dans {conjoint, enfant}
+valeur f = nombre de h dans demandeur.heritiers tels que h.age < 18
+valeur g = somme de h.part pour chaque h dans demandeur.heritiers
+valeur h = (tous les x dans [1, 2] verifient x > 0) ou non aucun x dans [3] verifie x = 3
+valeur i = nombre(tous)
+valeur j = tous les h dans l
+"
+);

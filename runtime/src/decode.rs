@@ -15,6 +15,7 @@ use crate::error::{DossierError, DossierErrorKind};
 use crate::ir::{DurationFamily, EnumDef, InputField, InputKind, Program, Ty};
 use crate::value::Value;
 
+mod record;
 mod schema;
 mod strict;
 
@@ -519,6 +520,7 @@ impl Decoder<'_> {
                 None => Expected::Text,
             },
             Ty::List(_) => Expected::List,
+            Ty::Record(_) => Expected::Object,
             Ty::Optional(inner) => self.expected(inner),
         }
     }
@@ -542,6 +544,7 @@ impl Decoder<'_> {
                     Err(errors)
                 }
             }
+            (Ty::Record(fields), Json::Object(obj)) => self.record(fields, obj, path),
             (Ty::Money(_), _) => {
                 let value = self.scalar(ty, v, path).map_err(|e| vec![e])?;
                 match &value {

@@ -119,15 +119,6 @@ impl<'a> Ctx<'a> {
             }
             TypeExprKind::List(inner) => {
                 let inner = self.resolve_type(file, inner);
-                if let Type::Struct(q) = &inner {
-                    self.err(
-                        codes::WRONG_KIND,
-                        file,
-                        t.span,
-                        messages::list_of_structs(&q.name),
-                    );
-                    return Type::Error;
-                }
                 Type::List(Box::new(inner))
             }
             TypeExprKind::Named(id) => self.named_type(file, id),

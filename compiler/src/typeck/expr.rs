@@ -71,6 +71,8 @@ impl<'a> Ctx<'a> {
         let span = e.span;
         let mk = |kind: TKind, ty: Type| TExpr { kind, ty, span };
         match &e.kind {
+            ExprKind::List(items) => self.list_literal(file, items, scope, expected, span),
+            ExprKind::Quantified(..) => self.quantified(file, e, scope),
             ExprKind::Lit(lit) => {
                 let (ty, value) = lit_type(lit);
                 match value {

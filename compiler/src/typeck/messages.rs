@@ -224,10 +224,6 @@ pub(super) fn member_already_defined(what: impl Display, a: impl Display) -> Str
     format!("{what} `{a}` est déjà défini")
 }
 
-pub(super) fn list_of_structs(a: impl Display) -> String {
-    format!("les listes de structures ne sont pas prises en charge (`liste de {a}`)")
-}
-
 pub(super) fn not_a_type(a: impl Display) -> String {
     format!("`{a}` n'est pas un type (énumération ou structure)")
 }
@@ -469,3 +465,19 @@ pub(super) fn repeated_number(written: impl Display, name: impl Display) -> Stri
 }
 
 pub(super) const CITE_INSTEAD: &str = "chiffre recopié";
+
+pub(super) fn list_items(first: impl Display, other: impl Display) -> String {
+    format!("les éléments d'une liste ont tous le même type : {first} puis {other}")
+}
+
+pub(super) fn quantifier_needs_list(q: impl Display, a: impl Display) -> String {
+    format!("`{q}` parcourt une liste, pas {a}")
+}
+
+pub(super) fn quantifier_body(q: impl Display) -> String {
+    format!("ce que vérifie `{q}`")
+}
+
+pub(super) fn sum_of(a: impl Display) -> String {
+    format!("`somme de` additionne des nombres, des montants ou des durées, pas {a}")
+}

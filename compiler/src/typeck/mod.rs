@@ -18,6 +18,7 @@ mod decls;
 mod exceptions;
 mod expr;
 mod groups;
+mod lists;
 mod messages;
 mod nameres;
 mod order;
@@ -182,6 +183,8 @@ fn too_deep(e: &ast::Expr, limit: usize) -> bool {
             too_deep(a, l) || too_deep(b, l) || too_deep(c, l)
         }
         ExprKind::InSet(a, set) | ExprKind::ContainsAny(a, set) => too_deep(a, l) || all(set),
+        ExprKind::List(items) => all(items),
+        ExprKind::Quantified(_, _, a, b) => too_deep(a, l) || too_deep(b, l),
     }
 }
 
@@ -220,6 +223,11 @@ fn mentioned(e: &ast::Expr, out: &mut Vec<(Option<String>, String)>, limit: usiz
         ExprKind::InSet(a, set) | ExprKind::ContainsAny(a, set) => {
             mentioned(a, out, l);
             set.iter().for_each(|x| mentioned(x, out, l));
+        }
+        ExprKind::List(items) => items.iter().for_each(|x| mentioned(x, out, l)),
+        ExprKind::Quantified(_, _, a, b) => {
+            mentioned(a, out, l);
+            mentioned(b, out, l);
         }
     }
 }

@@ -466,6 +466,11 @@ impl<'a> Ctx<'a> {
             (TKind::Input(segs), Type::Struct(q)) => {
                 (segs.clone(), q.clone(), matches!(b.ty, Type::Optional(_)))
             }
+            // An element of a list of structures.
+            (_, Type::Struct(q)) => {
+                let q = q.clone();
+                return self.record_field(file, b, &q, f, span);
+            }
             (_, Type::Error) => return TExpr::error(span),
             (_, other) => {
                 let msg = messages::no_fields(&f.name, other.with_article());

@@ -111,6 +111,11 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_groupe
             | Rule::kw_conditions
             | Rule::kw_satisfaite
+            | Rule::kw_verifie
+            | Rule::kw_nombre_de
+            | Rule::kw_tels_que
+            | Rule::kw_somme_de
+            | Rule::kw_pour_chaque
             | Rule::p_colon
             | Rule::p_eq
             | Rule::p_fatarrow

@@ -399,5 +399,9 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::Contains(l, x) => format!("({} contient {})", expr(l), expr(x)),
         ExprKind::ContainsAny(l, s) => format!("({} contient un de {{{}}})", expr(l), list(s)),
         ExprKind::Round(x, mode) => format!("arrondi({}, {mode:?})", expr(x)),
+        ExprKind::List(xs) => format!("[{}]", list(xs)),
+        ExprKind::Quantified(q, var, l, body) => {
+            format!("({q:?} {} dans {} : {})", var.name, expr(l), expr(body))
+        }
     }
 }

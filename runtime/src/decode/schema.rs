@@ -157,6 +157,18 @@ fn ty_schema(ty: &Ty, enums: &[EnumDef]) -> Json {
             None => json!({ "type": "string" }),
         },
         Ty::List(inner) => json!({ "type": "array", "items": ty_schema(inner, enums) }),
+        Ty::Record(fields) => {
+            let properties: serde_json::Map<String, serde_json::Value> = fields
+                .iter()
+                .map(|(name, t)| (name.clone(), ty_schema(t, enums)))
+                .collect();
+            let required: Vec<&String> = fields
+                .iter()
+                .filter(|(_, t)| !matches!(t, Ty::Optional(_)))
+                .map(|(n, _)| n)
+                .collect();
+            json!({ "type": "object", "properties": properties, "required": required })
+        }
         Ty::Optional(inner) => nullable(ty_schema(inner, enums)),
     }
 }

@@ -9,6 +9,7 @@
 mod as_of;
 mod dispositif;
 mod exceptions;
+mod lists;
 mod lookup;
 mod split;
 mod unknown;
@@ -457,6 +458,20 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 let x = self.eval(x)?;
                 self.check(ops::round(&x, *mode))
             }
+            Expr::List(items) => self.list_literal(items),
+            Expr::Quantified {
+                quantifier,
+                slot,
+                list,
+                body,
+                zero,
+            } => self.quantified(*quantifier, *slot, list, body, zero.as_ref()),
+            Expr::Field {
+                record,
+                index,
+                unknown,
+                optional,
+            } => self.record_field(record, *index, *unknown, *optional),
             Expr::AsOf { expr, date } => {
                 let date = self.eval_date(date)?;
                 self.as_of(expr, date)
