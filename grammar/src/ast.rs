@@ -486,6 +486,7 @@ pub enum DurationUnit {
     Jours,
     Mois,
     Ans,
+    Heures,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

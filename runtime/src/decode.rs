@@ -210,6 +210,7 @@ impl Expected<'_> {
             Expected::Date => "date AAAA-MM-JJ".to_owned(),
             Expected::Duration(DurationFamily::Days) => "durée en jours (entier)".to_owned(),
             Expected::Duration(DurationFamily::Months) => "durée en mois (entier)".to_owned(),
+            Expected::Duration(DurationFamily::Hours) => "durée en heures (entier)".to_owned(),
             Expected::Text => "texte".to_owned(),
             Expected::Enum(e) => format!("valeur parmi {}", e.variants.join(", ")),
             Expected::List => "liste".to_owned(),

@@ -185,6 +185,8 @@ pub enum DurationFamily {
     Days,
     /// `mois` and `ans` (a year is 12 months).
     Months,
+    /// `heures`: hours of help (a plan, a monthly cap); not added to dates.
+    Hours,
 }
 
 /// An enumeration.

@@ -244,6 +244,7 @@ fn write_duration(out: &mut String, n: i64, family: DurationFamily) {
     };
     match family {
         DurationFamily::Days => plural(n, "jour", "jours", out),
+        DurationFamily::Hours => plural(n, "heure", "heures", out),
         DurationFamily::Months => {
             let (years, months) = (n / 12, n % 12);
             if years == 0 {

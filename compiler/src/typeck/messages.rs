@@ -481,3 +481,29 @@ pub(super) fn quantifier_body(q: impl Display) -> String {
 pub(super) fn sum_of(a: impl Display) -> String {
     format!("`somme de` additionne des nombres, des montants ou des durées, pas {a}")
 }
+
+/// Why durations of two families do not mix, and what to write instead.
+pub(super) fn duration_families(
+    a: &crate::types::Type,
+    b: &crate::types::Type,
+) -> Option<&'static str> {
+    use crate::types::Type;
+    use socle_runtime::ir::DurationFamily as F;
+    let (Type::Duration(Some(x)), Type::Duration(Some(y))) =
+        (a.strip_optional(), b.strip_optional())
+    else {
+        return None;
+    };
+    Some(match (x, y) {
+        (F::Days, F::Months) | (F::Months, F::Days) => {
+            "un mois n'a pas un nombre fixe de jours : pour « trois mois après une date », \
+             comparez des dates (`date_entree + 3 mois <= date_décision`) ; pour un nombre de \
+             jours, écrivez-le en jours (`90 jours`)"
+        }
+        (F::Hours, _) | (_, F::Hours) => {
+            "des heures (d'aide) ne se comparent ni à des jours ni à des mois : comparez des \
+             heures entre elles (`72 heures`), ou passez par un montant (`€/heure × heures`)"
+        }
+        _ => return None,
+    })
+}

@@ -244,6 +244,7 @@ fn lit_type(lit: &Literal) -> (Type, Option<Value>) {
                 DurationUnit::Jours => (DurationFamily::Days, Some(*n)),
                 DurationUnit::Mois => (DurationFamily::Months, Some(*n)),
                 DurationUnit::Ans => (DurationFamily::Months, n.checked_mul(12)),
+                DurationUnit::Heures => (DurationFamily::Hours, Some(*n)),
             };
             (
                 Type::Duration(Some(family)),

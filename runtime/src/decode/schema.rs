@@ -151,6 +151,9 @@ fn ty_schema(ty: &Ty, enums: &[EnumDef]) -> Json {
         Ty::Duration(DurationFamily::Months) => {
             json!({ "type": "integer", "description": "durée en mois" })
         }
+        Ty::Duration(DurationFamily::Hours) => {
+            json!({ "type": "integer", "description": "durée en heures" })
+        }
         Ty::Text => json!({ "type": "string" }),
         Ty::Enum(id) => match enums.get(*id as usize) {
             Some(e) => json!({ "type": "string", "enum": e.variants, "title": e.name }),

@@ -612,6 +612,26 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 let d = self.eval_date(self.arg(args, 0)?)?;
                 Ok(Value::Int(i64::from(d.year())))
             }
+            Builtin::DayOfMonth => {
+                let d = self.eval_date(self.arg(args, 0)?)?;
+                Ok(Value::Int(i64::from(d.day())))
+            }
+            Builtin::DaysInMonth => {
+                let d = self.eval_date(self.arg(args, 0)?)?;
+                let last = self.check(ops::end_of_month(d).map(Value::Date))?;
+                match last {
+                    Value::Date(l) => Ok(Value::Duration(i64::from(l.day()), DurationFamily::Days)),
+                    _ => Err(self.internal("date attendue")),
+                }
+            }
+            Builtin::EndOfMonth => {
+                let d = self.eval_date(self.arg(args, 0)?)?;
+                self.check(ops::end_of_month(d).map(Value::Date))
+            }
+            Builtin::StartOfNextMonth => {
+                let d = self.eval_date(self.arg(args, 0)?)?;
+                self.check(ops::start_of_next_month(d).map(Value::Date))
+            }
             Builtin::Monthly => {
                 let v = self.eval(self.arg(args, 0)?)?;
                 self.check(ops::monthly(&v))
