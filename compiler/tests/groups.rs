@@ -122,22 +122,17 @@ fn errors_in_a_group_are_reported_once() {
 
 #[test]
 fn the_editor_hovers_and_jumps_to_a_group_and_the_formatter_keeps_it() {
-    let mut host = socle_compiler::ide::Host::new();
-    let dir = std::env::temp_dir().join(format!("socle-groups-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("regles.socle");
-    std::fs::write(&path, GROUPS).unwrap();
-    host.set_file(&path, GROUPS.to_owned()).unwrap();
+    let mut editor = common::Editor::open(GROUPS);
     let use_site = GROUPS.rfind("conditions public_domicile").unwrap() + "conditions ".len() + 2;
     let today = chrono::NaiveDate::from_ymd_opt(2024, 11, 19).unwrap();
-    let hover = host.hover(&path, use_site, today).unwrap();
-    let definition = host.definition(&path, use_site).unwrap();
-    let labels: Vec<String> = host
-        .completion(&path, use_site)
+    let hover = editor.host.hover(&editor.path, use_site, today).unwrap();
+    let definition = editor.host.definition(&editor.path, use_site).unwrap();
+    let labels: Vec<String> = editor
+        .host
+        .completion(&editor.path, use_site)
         .into_iter()
         .map(|c| c.label)
         .collect();
-    std::fs::remove_dir_all(&dir).ok();
     insta::assert_snapshot!(hover.markdown);
     assert_eq!(
         &GROUPS[definition.span.range()],

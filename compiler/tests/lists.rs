@@ -171,3 +171,48 @@ fn the_formatter_keeps_quantifiers_and_lists() {
         formatted
     );
 }
+
+#[test]
+fn the_editor_explains_and_offers_the_contextual_words() {
+    let mut editor = common::Editor::open(HERITIERS);
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 11, 19).unwrap();
+    let hover = |editor: &mut common::Editor, word: &str| {
+        let offset = HERITIERS.find(word).unwrap() + 1;
+        editor
+            .host
+            .hover(&editor.path, offset, today)
+            .map(|h| h.markdown)
+            .unwrap_or_default()
+    };
+    let tous = hover(&mut editor, "tous les h");
+    let aucun = hover(&mut editor, "aucun h");
+    let somme = hover(&mut editor, "somme de");
+    assert!(tous.contains("vrai si chaque élément"), "{tous}");
+    assert!(aucun.contains("aucun élément"), "{aucun}");
+    assert!(somme.contains("la somme sur les éléments"), "{somme}");
+    // The element's field is a field of the structure.
+    let field = HERITIERS.find("h.part pour").unwrap() + 3;
+    let field_hover = editor.host.hover(&editor.path, field, today).unwrap();
+    assert!(
+        field_hover.markdown.contains("part"),
+        "{}",
+        field_hover.markdown
+    );
+    let offset = HERITIERS.find("valeur adultes").unwrap();
+    let labels: Vec<String> = editor
+        .host
+        .completion(&editor.path, offset)
+        .into_iter()
+        .map(|c| c.label)
+        .collect();
+    for word in [
+        "tous les",
+        "au moins un",
+        "aucun",
+        "nombre de",
+        "somme de",
+        "conditions",
+    ] {
+        assert!(labels.iter().any(|l| l == word), "{word} : {labels:?}");
+    }
+}

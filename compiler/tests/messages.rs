@@ -113,17 +113,11 @@ fn messages_per_outcome_are_checked_and_kept_by_the_formatter() {
 
 #[test]
 fn the_editor_resolves_a_placeholder_of_an_outcome_message() {
-    let mut host = socle_compiler::ide::Host::new();
-    let dir = std::env::temp_dir().join(format!("socle-messages-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("regles.socle");
-    std::fs::write(&path, MESSAGES).unwrap();
-    host.set_file(&path, MESSAGES.to_owned()).unwrap();
+    let mut editor = common::Editor::open(MESSAGES);
     let offset = MESSAGES.find("{annees_presence_minimum}").unwrap() + 3;
     let today = chrono::NaiveDate::from_ymd_opt(2024, 11, 19).unwrap();
-    let hover = host.hover(&path, offset, today).unwrap();
-    let definition = host.definition(&path, offset).unwrap();
-    std::fs::remove_dir_all(&dir).ok();
+    let hover = editor.host.hover(&editor.path, offset, today).unwrap();
+    let definition = editor.host.definition(&editor.path, offset).unwrap();
     assert!(
         hover.markdown.contains("annees_presence_minimum"),
         "{}",

@@ -453,18 +453,18 @@ pub enum ExprKind {
     Quantified(Quantifier, Ident, Box<Expr>, Box<Expr>),
 }
 
-/// What a [`ExprKind::Quantified`] computes over the elements of its list.
+/// The word that opens a [`ExprKind::Quantified`], as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Quantifier {
-    /// `tous les … vérifient`: every element satisfies the body.
+    /// `tous les`
     All,
-    /// `au moins un … vérifie`.
+    /// `au moins un`
     Some,
-    /// `aucun … ne vérifie`.
+    /// `aucun`
     None,
-    /// `nombre de … tels que`: how many elements satisfy the body.
+    /// `nombre de … tels que`
     Count,
-    /// `somme de … pour chaque …`: the sum of the body over the elements.
+    /// `somme de … pour chaque`
     Sum,
 }
 
