@@ -99,12 +99,28 @@ impl<'a> Ctx<'a> {
     }
 
     /// The groups no dispositif uses, with their conditions: they are typed on their own so
-    /// that their errors are reported all the same.
+    /// that their errors are reported all the same. In a ruleset with dispositifs, an unused
+    /// group is W0501, like any unused definition.
     pub(super) fn unused_groups(
-        &self,
+        &mut self,
         decls: &[(FileId, &'a Decl)],
         used: &std::collections::HashSet<String>,
     ) -> GroupConditions<'a> {
+        let has_dispositif = decls
+            .iter()
+            .any(|(_, d)| matches!(d.kind, DeclKind::Dispositif(_)));
+        for (file, decl) in decls {
+            if let DeclKind::Group(g) = &decl.kind {
+                if has_dispositif && !used.contains(&g.name.name) {
+                    self.push(Diagnostic::warning(
+                        codes::UNUSED,
+                        *file,
+                        g.name.span,
+                        messages::unused_group(&g.name.name),
+                    ));
+                }
+            }
+        }
         decls
             .iter()
             .filter_map(|(file, decl)| match &decl.kind {

@@ -507,3 +507,9 @@ pub(super) fn duration_families(
         _ => return None,
     })
 }
+
+pub(super) fn unused_group(name: impl Display) -> String {
+    format!(
+        "le groupe de conditions `{name}` n'est utilisé par aucun dispositif (`conditions {name}`)"
+    )
+}
