@@ -66,3 +66,31 @@ fn days_months_and_hours_do_not_mix() {
         "entrée date_demande : date\n\ndispositif calcul\n  valeur a = 26,30 €/heure × 3 jours\n  valeur b = date_demande + 3 heures\n  valeur c = 3 mois > 90 jours\n  valeur d = 10 heures / 2 jours\n  valeur e = 72 heures > 3 jours\n"
     ));
 }
+
+#[test]
+fn a_dossier_field_may_be_a_duration_in_hours() {
+    let src = "structure plan\n  heures_mensuelles : durée en heures\n  jours_accueil : durée en jours\n\nentrée date_demande : date\nentrée plan_aide : plan\n\ndispositif aide\n  valeur heures : durée = min(plan_aide.heures_mensuelles, 30 heures)\n  valeur montant : montant = 26,30 €/heure × heures\n  valeur accueil : montant = 35 €/jour × plan_aide.jours_accueil\n";
+    let engine = Engine::new(common::compile(src)).unwrap();
+    // min(40 h, 30 h) = 30 h ; 30 × 26,30 = 789 ; 10 × 35 = 350.
+    let dossier = engine
+        .decode_str(r#"{"date_demande": "2024-11-19", "plan_aide": {"heures_mensuelles": 40, "jours_accueil": 10}}"#)
+        .unwrap();
+    let decision = engine.decide(&dossier, &DecideOptions::default()).unwrap();
+    let values: Vec<String> = decision.dispositifs[0]
+        .values
+        .iter()
+        .map(|v| format!("{} = {}", v.name, decision.value_json(&v.value, &v.ty)))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            r#"heures = "30 heures""#,
+            r#"montant = "789.00""#,
+            r#"accueil = "350.00""#
+        ]
+    );
+    let schema = engine.json_schema().to_string();
+    assert!(schema.contains("durée en heures"), "{schema}");
+    let formatted = socle_grammar::format::format(src).unwrap();
+    assert_eq!(formatted, src);
+}

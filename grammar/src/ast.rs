@@ -169,6 +169,8 @@ pub enum TypeExprKind {
     Taux,
     Date,
     Duree,
+    /// `durée en heures`, `durée en jours`, `durée en mois`.
+    DureeEn(DurationUnit),
     Texte,
     /// An enumeration or structure name.
     Named(Ident),

@@ -70,9 +70,12 @@ fn phrase(rule: Rule) -> Option<(&'static str, Group)> {
         | Rule::at_date
         | Rule::kw_au => ("un opérateur", Operator),
         Rule::ident | Rule::field_name => ("un nom", Masculine),
-        Rule::type_expr | Rule::table_type | Rule::ty_list | Rule::ty_money | Rule::ty_simple => {
-            ("un type (entier, montant €/mois, date…)", Masculine)
-        }
+        Rule::type_expr
+        | Rule::table_type
+        | Rule::ty_list
+        | Rule::ty_money
+        | Rule::ty_simple
+        | Rule::ty_duration => ("un type (entier, montant €/mois, date…)", Masculine),
         Rule::money_unit | Rule::unit_money => ("une unité (`€`, `€/mois`…)", Feminine),
         Rule::period => ("une période (heure, jour, mois ou an)", Feminine),
         Rule::lit_date => ("une date AAAA-MM-JJ", Feminine),

@@ -128,6 +128,7 @@ impl Shift for TypeExprKind {
             | TypeExprKind::Taux
             | TypeExprKind::Date
             | TypeExprKind::Duree
+            | TypeExprKind::DureeEn(_)
             | TypeExprKind::Texte => {}
             TypeExprKind::Named(x) => x.shift(by),
             TypeExprKind::List(x) | TypeExprKind::Optional(x) => x.shift(by),

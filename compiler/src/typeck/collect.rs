@@ -109,6 +109,13 @@ impl<'a> Ctx<'a> {
             TypeExprKind::Taux => Type::Rate,
             TypeExprKind::Date => Type::Date,
             TypeExprKind::Duree => Type::Duration(None),
+            TypeExprKind::DureeEn(unit) => Type::Duration(Some(match unit {
+                ast::DurationUnit::Heures => socle_runtime::ir::DurationFamily::Hours,
+                ast::DurationUnit::Jours => socle_runtime::ir::DurationFamily::Days,
+                ast::DurationUnit::Mois | ast::DurationUnit::Ans => {
+                    socle_runtime::ir::DurationFamily::Months
+                }
+            })),
             TypeExprKind::Texte => Type::Text,
             TypeExprKind::Optional(inner) => {
                 let inner = self.resolve_type(file, inner);

@@ -348,6 +348,7 @@ pub fn ty(t: &TypeExpr) -> String {
         TypeExprKind::Taux => "taux".into(),
         TypeExprKind::Date => "date".into(),
         TypeExprKind::Duree => "durée".into(),
+        TypeExprKind::DureeEn(unit) => format!("durée en {unit:?}"),
         TypeExprKind::Texte => "texte".into(),
         TypeExprKind::Named(n) => format!("<{}>", n.name),
         TypeExprKind::List(inner) => format!("liste de {}", ty(inner)),
