@@ -83,6 +83,7 @@ registry! {
     PAID_WITHOUT_CONDITION = "W0604", Warning, "valeur versée sans condition de versement";
     SAME_EXCEPTION = "W0702", Warning, "deux exceptions avec la même condition";
     OVERLAPPING_EXCEPTIONS = "W0704", Warning, "exceptions qui peuvent s'appliquer ensemble avec des valeurs différentes";
+    REPEATED_NUMBER = "W0901", Warning, "message qui recopie la valeur d'un paramètre au lieu de la citer";
 }
 
 /// The registry entry of a code (`E0203`), if there is one.

@@ -9,7 +9,12 @@ use crate::typed::{TExpr, TKind, ValueKey};
 pub(crate) enum Part<'a> {
     Text(String),
     Value(&'a TExpr),
-    Choice { satisfied: String, failed: String },
+    Choice {
+        satisfied: String,
+        failed: String,
+    },
+    /// What follows is shown only for these outcomes.
+    Shown(socle_runtime::ir::Outcomes),
 }
 
 fn spaced(id: &str) -> String {

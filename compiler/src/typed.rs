@@ -103,6 +103,13 @@ pub enum TKind {
     AsOf(Box<TExpr>, Box<TExpr>),
     Eligible(QName),
     DispositifOutput(QName, String),
+    /// `[a, b, c]`
+    List(Vec<TExpr>),
+    /// A quantifier over a list; the local (numbered like a function's) is bound to each
+    /// element while the body is read.
+    Quantified(socle_runtime::ir::Quantifier, u32, Box<TExpr>, Box<TExpr>),
+    /// A field of a structure value (an element of a list of structures), by position.
+    RecordField(Box<TExpr>, u32),
     /// Already reported.
     Error,
 }
@@ -143,7 +150,12 @@ impl TExpr {
                 opt(at, &mut f);
             }
             TKind::Call(_, args) | TKind::FnCall(_, args) => args.iter().for_each(f),
-            TKind::Unary(_, a) | TKind::Round(a, _) => f(a),
+            TKind::Unary(_, a) | TKind::Round(a, _) | TKind::RecordField(a, _) => f(a),
+            TKind::List(items) => items.iter().for_each(f),
+            TKind::Quantified(_, _, list, body) => {
+                f(list);
+                f(body);
+            }
             TKind::Binary(_, a, b)
             | TKind::And(a, b)
             | TKind::Or(a, b)
@@ -214,6 +226,10 @@ pub struct TException {
 pub enum TMessagePart {
     Text(String),
     Value(TExpr),
+    /// The parts that follow are shown only for these outcomes (messages per outcome).
+    Shown(socle_runtime::ir::Outcomes),
+    /// The message Socle writes from the condition's expression.
+    Auto,
 }
 
 /// A top-level `valeur`/`condition` or a dispositif item.

@@ -69,6 +69,7 @@ impl fmt::Display for Type {
             Type::Duration(None) => f.write_str("durée"),
             Type::Duration(Some(DurationFamily::Days)) => f.write_str("durée en jours"),
             Type::Duration(Some(DurationFamily::Months)) => f.write_str("durée en mois"),
+            Type::Duration(Some(DurationFamily::Hours)) => f.write_str("durée en heures"),
             Type::Text => f.write_str("texte"),
             Type::Enum(q) | Type::Struct(q) => f.write_str(&q.name),
             Type::List(t) => write!(f, "liste de {t}"),
@@ -113,6 +114,15 @@ impl Type {
 
 fn periods_agree(a: Option<Period>, b: Option<Period>) -> bool {
     a.is_none() || b.is_none() || a == b
+}
+
+/// The period of a price per unit of this duration (`€/heure` for hours).
+fn period_of(f: DurationFamily) -> Option<Period> {
+    match f {
+        DurationFamily::Hours => Some(Period::Heure),
+        DurationFamily::Days => Some(Period::Jour),
+        DurationFamily::Months => Some(Period::Mois),
+    }
 }
 
 fn families_agree(a: Option<DurationFamily>, b: Option<DurationFamily>) -> bool {
@@ -196,7 +206,8 @@ pub fn binary(op: BinaryOp, l: &Type, r: &Type) -> Result<Type, String> {
             (a, b) if a.is_number() && b.is_number() => Some(T::Decimal),
             (T::Money(p), T::Money(q)) if periods_agree(*p, *q) => Some(T::Money(p.or(*q))),
             (T::Rate, T::Rate) => Some(T::Rate),
-            (T::Date, T::Duration(_)) => Some(T::Date),
+            // A date has no hours: `date + 3 heures` is refused.
+            (T::Date, T::Duration(f)) if *f != Some(DurationFamily::Hours) => Some(T::Date),
             (T::Date, T::Date) if op == BinaryOp::Sub => {
                 Some(T::Duration(Some(DurationFamily::Days)))
             }
@@ -214,12 +225,21 @@ pub fn binary(op: BinaryOp, l: &Type, r: &Type) -> Result<Type, String> {
             (T::Rate, T::Rate) => Some(T::Rate),
             (T::Rate, b) | (b, T::Rate) if b.is_number() => Some(T::Rate),
             (T::Duration(f), T::Int) | (T::Int, T::Duration(f)) => Some(T::Duration(*f)),
+            // `€/heure × heures`, `€/jour × jours`, `€/mois × mois`: an amount without period.
+            (T::Money(Some(p)), T::Duration(Some(f)))
+            | (T::Duration(Some(f)), T::Money(Some(p)))
+                if period_of(*f) == Some(*p) =>
+            {
+                Some(T::Money(None))
+            }
             _ => None,
         },
         BinaryOp::Div => match (l, r) {
             (a, b) if a.is_number() && b.is_number() => Some(T::Decimal),
             (T::Money(p), b) if b.is_number() => Some(T::Money(*p)),
             (T::Money(p), T::Money(q)) if periods_agree(*p, *q) => Some(T::Decimal),
+            // `jours / jours`: a number (how many times one holds the other).
+            (T::Duration(Some(x)), T::Duration(Some(y))) if x == y => Some(T::Decimal),
             _ => None,
         },
         BinaryOp::And | BinaryOp::Or => match (l, r) {

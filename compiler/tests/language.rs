@@ -207,16 +207,10 @@ fn a_version_depuis_toujours_applies_at_any_date_before_the_next() {
 
 #[test]
 fn hover_says_depuis_toujours_and_the_formatter_keeps_it() {
-    let mut host = socle_compiler::ide::Host::new();
-    let dir = std::env::temp_dir().join(format!("socle-always-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("regles.socle");
-    std::fs::write(&path, ALWAYS).unwrap();
-    host.set_file(&path, ALWAYS.to_owned()).unwrap();
+    let mut editor = common::Editor::open(ALWAYS);
     let offset = ALWAYS.rfind("taux_aide").unwrap() + 2;
     let today = chrono::NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
-    let hover = host.hover(&path, offset, today).unwrap();
-    std::fs::remove_dir_all(&dir).ok();
+    let hover = editor.host.hover(&editor.path, offset, today).unwrap();
     insta::assert_snapshot!(hover.markdown);
     let messy = ALWAYS.replace("depuis toujours", "depuis \u{A0}  toujours");
     let formatted = socle_grammar::format::format(&messy).unwrap();

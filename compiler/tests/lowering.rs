@@ -100,6 +100,7 @@ fn automatic_messages() {
                     MessagePart::Text(t) => t.clone(),
                     MessagePart::Value(..) => "<valeur>".to_owned(),
                     MessagePart::Choice { satisfied, failed } => format!("[{satisfied}|{failed}]"),
+                    MessagePart::Shown(o) => format!("<{o:?}>"),
                 })
                 .collect::<String>()
         })

@@ -208,6 +208,7 @@ impl Dossier<'_> {
             Ty::Date => Json::String(self.date_for(slot, name).to_string()),
             Ty::Duration(DurationFamily::Days) => Json::from(self.rng.range(0, 120)),
             Ty::Duration(DurationFamily::Months) => Json::from(self.rng.range(0, 60)),
+            Ty::Duration(DurationFamily::Hours) => Json::from(self.rng.range(0, 200)),
             Ty::Text => {
                 let texts = &self.landmarks.texts;
                 match self.rng.chance(75).then(|| self.rng.pick(texts)).flatten() {
@@ -227,8 +228,19 @@ impl Dossier<'_> {
                     let chosen = variants.into_iter().filter(|_| self.rng.chance(12));
                     Json::Array(chosen.map(Json::String).collect())
                 }
+                // A list of records (`heritiers`): up to three of them.
+                Ty::Record(_) => {
+                    let n = self.rng.range(0, 3);
+                    Json::Array((0..n).map(|_| self.leaf(slot, name, inner)).collect())
+                }
                 _ => Json::Array(Vec::new()),
             },
+            Ty::Record(fields) => Json::Object(
+                fields
+                    .iter()
+                    .map(|(field, ty)| (field.clone(), self.leaf(slot, field, ty)))
+                    .collect(),
+            ),
         }
     }
 

@@ -206,9 +206,17 @@ fn exprs_of(decl: &Decl) -> (Vec<&Expr>, Vec<&str>) {
                         locals.push(v.name.name.as_str());
                         push_value(v, &mut out);
                     }
+                    ast::DispositifItemKind::UseGroup(_) => {}
                 }
                 if let ast::DispositifItemKind::Condition(c) = &item.kind {
                     locals.push(c.name.name.as_str());
+                }
+            }
+        }
+        DeclKind::Group(g) => {
+            for item in &g.items {
+                if let ast::DispositifItemKind::Condition(c) = &item.kind {
+                    push_condition(c, &mut out);
                 }
             }
         }
@@ -268,6 +276,8 @@ fn children(expr: &Expr) -> Vec<&Expr> {
         | ExprKind::Binary(_, a, b)
         | ExprKind::Contains(a, b) => vec![a, b],
         ExprKind::If(a, b, c) | ExprKind::InRange(a, b, c) => vec![a, b, c],
+        ExprKind::List(items) => items.iter().collect(),
+        ExprKind::Quantified(_, _, list, body) => vec![list, body],
     }
 }
 

@@ -118,20 +118,23 @@ fn reads_section(catalog: &Catalog, item: Item<'_>, transitive: bool) -> String 
 
 fn condition_block(item: Item<'_>, c: &ConditionDecl, start: u32) -> String {
     let mut out = code_block(&quote(item, start, c.expr.span.end));
-    if c.message.is_none() {
+    if c.message.is_none() && c.if_satisfied.is_none() && c.if_failed.is_none() {
         out.push_str(
             "<p>Motif affiché : la condition elle-même, avec les valeurs du dossier.</p>\n",
         );
     }
-    if let Some(m) = &c.message {
+    let messages = [
+        ("Motif affiché", &c.message),
+        ("Motif affiché si elle est remplie", &c.if_satisfied),
+        ("Motif affiché si elle ne l'est pas", &c.if_failed),
+    ];
+    for (label, m) in messages {
+        let Some(m) = m else { continue };
+        let text = item.text(m.span);
+        let quoted = text.find('"').and_then(|i| text.get(i..)).unwrap_or(text);
         out.push_str(&format!(
-            "<p>Motif affiché : <q>{}</q></p>\n",
-            esc(item
-                .text(m.span)
-                .trim()
-                .trim_start_matches("message")
-                .trim()
-                .trim_matches('"'))
+            "<p>{label} : <q>{}</q></p>\n",
+            esc(quoted.trim().trim_matches('"'))
         ));
     }
     out
@@ -157,6 +160,11 @@ fn dispositif_item(item: Item<'_>, di: &DispositifItem) -> String {
             &v.name.name,
             code_block(&quote(item, di.span.start, value_end(v))),
             "valeur intermédiaire",
+        ),
+        DispositifItemKind::UseGroup(g) => (
+            &g.name,
+            code_block(&quote(item, di.span.start, g.span.end)),
+            "groupe de conditions",
         ),
     };
     format!(

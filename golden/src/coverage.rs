@@ -134,7 +134,9 @@ fn visit<'e>(
             stack.push(list);
             stack.extend(set);
         }
-        Expr::Call(_, args) => stack.extend(args),
+        Expr::Call(_, args) | Expr::List(args) => stack.extend(args),
+        Expr::Quantified { list, body, .. } => stack.extend([&**list, &**body]),
+        Expr::Field { record, .. } => stack.push(record),
     }
 }
 

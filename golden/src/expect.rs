@@ -58,6 +58,7 @@ pub fn type_name(ty: &Ty, enums: &[EnumDef]) -> String {
         ),
         Ty::List(inner) => format!("liste de {}", type_name(inner, enums)),
         Ty::Optional(inner) => type_name(inner, enums),
+        Ty::Record(_) => "structure".into(),
     }
 }
 
@@ -69,7 +70,7 @@ fn exact_decimal(text: &str) -> Option<Decimal> {
 }
 
 fn is_duration(text: &str) -> bool {
-    let units = ["an", "ans", "mois", "jour", "jours"];
+    let units = ["an", "ans", "mois", "jour", "jours", "heure", "heures"];
     let words: Vec<&str> = text.split(' ').collect();
     words.split(|w| *w == "et").all(|part| {
         matches!(part, [n, unit]

@@ -104,6 +104,8 @@ pub enum DeclKind {
     Function(FunctionDecl),
     Dispositif(DispositifDecl),
     Cumul(CumulDecl),
+    /// `groupe de conditions NOM` + conditions shared by several dispositifs.
+    Group(GroupDecl),
 }
 
 impl DeclKind {
@@ -120,6 +122,7 @@ impl DeclKind {
             DeclKind::Condition(d) => Some(&d.name),
             DeclKind::Function(d) => Some(&d.name),
             DeclKind::Dispositif(d) => Some(&d.name),
+            DeclKind::Group(d) => Some(&d.name),
         }
     }
 }
@@ -166,6 +169,8 @@ pub enum TypeExprKind {
     Taux,
     Date,
     Duree,
+    /// `durée en heures`, `durée en jours`, `durée en mois`.
+    DureeEn(DurationUnit),
     Texte,
     /// An enumeration or structure name.
     Named(Ident),
@@ -308,10 +313,16 @@ pub struct Exception {
 pub struct ConditionDecl {
     pub name: Ident,
     pub expr: Expr,
+    /// `message "…"`: shown whatever the outcome, unless the outcome has its own message.
     pub message: Option<Message>,
     /// `condition de versement`: it decides whether an eligible dispositif is paid, not
     /// whether it is open.
     pub payment: bool,
+    /// `message si satisfaite "…"`.
+    pub if_satisfied: Option<Message>,
+    /// `message si non satisfaite "…"` (also shown when the outcome is unknown and there
+    /// is no `message`).
+    pub if_failed: Option<Message>,
 }
 
 /// `message "GIR {demandeur.gir}"`: literal parts and interpolated paths.
@@ -378,6 +389,18 @@ pub enum DispositifItemKind {
     Value(ValueDecl),
     /// An internal value (`soit`), traced but not an output.
     Let(ValueDecl),
+    /// `conditions NOM`: the conditions of a `groupe de conditions`, each its own motif.
+    UseGroup(Ident),
+}
+
+/// `groupe de conditions NOM "Libellé"`: conditions (with their messages and sources)
+/// written once and used by several dispositifs (`conditions NOM`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GroupDecl {
+    pub name: Ident,
+    pub title: Option<String>,
+    /// Only [`DispositifItemKind::Condition`] items.
+    pub items: Vec<DispositifItem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -432,6 +455,27 @@ pub enum ExprKind {
     ContainsAny(Box<Expr>, Vec<Expr>),
     /// `arrondi(x, au centime inférieur)`: the mode is syntax, not an expression.
     Round(Box<Expr>, RoundMode),
+    /// `[a, b, c]`
+    List(Vec<Expr>),
+    /// `tous les h dans L vérifient C`, `au moins un …`, `aucun …`, `nombre de h dans L tels
+    /// que C`, `somme de X pour chaque h dans L`: the name is bound to each element of the
+    /// list (the first expression) while the body (the second) is read.
+    Quantified(Quantifier, Ident, Box<Expr>, Box<Expr>),
+}
+
+/// The word that opens a [`ExprKind::Quantified`], as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quantifier {
+    /// `tous les`
+    All,
+    /// `au moins un`
+    Some,
+    /// `aucun`
+    None,
+    /// `nombre de … tels que`
+    Count,
+    /// `somme de … pour chaque`
+    Sum,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -452,6 +496,7 @@ pub enum DurationUnit {
     Jours,
     Mois,
     Ans,
+    Heures,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -70,9 +70,12 @@ fn phrase(rule: Rule) -> Option<(&'static str, Group)> {
         | Rule::at_date
         | Rule::kw_au => ("un opérateur", Operator),
         Rule::ident | Rule::field_name => ("un nom", Masculine),
-        Rule::type_expr | Rule::table_type | Rule::ty_list | Rule::ty_money | Rule::ty_simple => {
-            ("un type (entier, montant €/mois, date…)", Masculine)
-        }
+        Rule::type_expr
+        | Rule::table_type
+        | Rule::ty_list
+        | Rule::ty_money
+        | Rule::ty_simple
+        | Rule::ty_duration => ("un type (entier, montant €/mois, date…)", Masculine),
         Rule::money_unit | Rule::unit_money => ("une unité (`€`, `€/mois`…)", Feminine),
         Rule::period => ("une période (heure, jour, mois ou an)", Feminine),
         Rule::lit_date => ("une date AAAA-MM-JJ", Feminine),
@@ -105,6 +108,20 @@ fn phrase(rule: Rule) -> Option<(&'static str, Group)> {
         Rule::payment_marker | Rule::kw_de_versement => ("`de versement`", Masculine),
         Rule::paid_marker | Rule::kw_versee | Rule::paid_side | Rule::kw_verse_any => {
             ("`versée`", Masculine)
+        }
+        Rule::group_use | Rule::kw_conditions => ("`conditions`", Feminine),
+        Rule::kw_groupe => ("`groupe de conditions`", Masculine),
+        Rule::list_lit => ("une liste `[…]`", Feminine),
+        Rule::quantified | Rule::quantifier | Rule::q_all | Rule::q_some | Rule::q_none => {
+            ("`tous les`, `au moins un` ou `aucun`", Masculine)
+        }
+        Rule::kw_verifie => ("`vérifient` (ou `vérifie`)", Masculine),
+        Rule::count_of | Rule::kw_nombre_de => ("`nombre de`", Masculine),
+        Rule::kw_tels_que => ("`tels que`", Masculine),
+        Rule::sum_of | Rule::kw_somme_de => ("`somme de`", Feminine),
+        Rule::kw_pour_chaque => ("`pour chaque`", Masculine),
+        Rule::message_when | Rule::when_not | Rule::kw_satisfaite => {
+            ("`satisfaite` ou `non satisfaite`", Masculine)
         }
         Rule::cumul_exclut | Rule::kw_exclut => ("`exclut`", Masculine),
         Rule::cumul_subsidiaire | Rule::kw_subsidiaire => ("`subsidiaire à`", Masculine),

@@ -87,12 +87,13 @@ shift_fields! {
     Bound => value;
     ValueDecl => name, ty, expr, exceptions;
     Exception => condition, value, span;
-    ConditionDecl => name, expr, message;
+    ConditionDecl => name, expr, message, if_satisfied, if_failed;
     Message => parts, span;
     FunctionDecl => name, params, ret, lets, result;
     FunctionParam => name, ty, span;
     LetItem => name, ty, expr, meta, span;
     DispositifDecl => name, items;
+    GroupDecl => name, items;
     DispositifItem => kind, meta, span;
     CumulDecl => left, right;
     Expr => kind, span;
@@ -112,6 +113,7 @@ impl Shift for DeclKind {
             DeclKind::Function(x) => x.shift(by),
             DeclKind::Dispositif(x) => x.shift(by),
             DeclKind::Cumul(x) => x.shift(by),
+            DeclKind::Group(x) => x.shift(by),
         }
     }
 }
@@ -126,6 +128,7 @@ impl Shift for TypeExprKind {
             | TypeExprKind::Taux
             | TypeExprKind::Date
             | TypeExprKind::Duree
+            | TypeExprKind::DureeEn(_)
             | TypeExprKind::Texte => {}
             TypeExprKind::Named(x) => x.shift(by),
             TypeExprKind::List(x) | TypeExprKind::Optional(x) => x.shift(by),
@@ -156,6 +159,7 @@ impl Shift for DispositifItemKind {
         match self {
             DispositifItemKind::Condition(x) => x.shift(by),
             DispositifItemKind::Value(x) | DispositifItemKind::Let(x) => x.shift(by),
+            DispositifItemKind::UseGroup(x) => x.shift(by),
         }
     }
 }
@@ -190,6 +194,12 @@ impl Shift for ExprKind {
                 c.shift(by);
             }
             ExprKind::Unary(_, x) | ExprKind::Round(x, _) => x.shift(by),
+            ExprKind::List(xs) => xs.shift(by),
+            ExprKind::Quantified(_, var, list, body) => {
+                var.shift(by);
+                list.shift(by);
+                body.shift(by);
+            }
         }
     }
 }

@@ -296,3 +296,59 @@ snap!(
 valeur y = 2
 "
 );
+
+snap!(
+    condition_groups,
+    "## Le public commun des aides à domicile.
+groupe de conditions public_domicile \"Public des aides à domicile\"
+  source \"004\"
+  condition age_minimum : âge(demandeur.date_naissance, date_décision) >= 65 ans
+    message \"65 ans au moins\"
+    source \"004 · « 65 ans et plus »\" (VO-AM-1)
+  condition ressources : demandeur.ressources_mensuelles <= plafond
+
+dispositif aide_menagere \"Aide-ménagère\"
+  conditions public_domicile
+    source \"004\" (VO-AM-1..4)
+  condition a_domicile : demandeur.lieu_de_vie = domicile
+
+groupe de conditions vide
+"
+);
+
+snap!(
+    messages_per_outcome,
+    "dispositif aide
+  condition percoit_apa : demandeur.apa
+    message si satisfaite \"la personne perçoit l'APA ({demandeur.montant_apa})\"
+    message si non satisfaite \"la personne ne perçoit pas l'APA\"
+    source \"004\"
+  condition age : demandeur.age >= age_minimum
+    message \"âge minimum : {age_minimum}\"
+    message si non satisfaite \"moins de {age_minimum}\"
+
+dispositif b
+  condition double : vrai
+    message si satisfaite \"a\"
+    message si satisfaite \"b\"
+
+dispositif c
+  condition mal_ecrit : vrai
+    message si satisfait \"a\"
+"
+);
+
+snap!(
+    lists_and_quantifiers,
+    "valeur a = [1, 2, 3]
+valeur b = []
+valeur c = tous les h dans demandeur.heritiers vérifient h.proche et h.age >= 18
+valeur d = au moins un h dans demandeur.heritiers vérifie h.lien = enfant
+valeur e = aucun h dans demandeur.heritiers ne vérifie h.lien dans {conjoint, enfant}
+valeur f = nombre de h dans demandeur.heritiers tels que h.age < 18
+valeur g = somme de h.part pour chaque h dans demandeur.heritiers
+valeur h = (tous les x dans [1, 2] verifient x > 0) ou non aucun x dans [3] verifie x = 3
+valeur i = nombre(tous)
+valeur j = tous les h dans l
+"
+);

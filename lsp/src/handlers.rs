@@ -62,7 +62,7 @@ fn token_type(class: HighlightClass) -> u32 {
             DefKind::Variant => 10,
             DefKind::Struct => 11,
             DefKind::Ruleset => 12,
-            DefKind::Dispositif => 13,
+            DefKind::Dispositif | DefKind::Group => 13,
         },
     }
 }
@@ -81,6 +81,7 @@ fn symbol_kind(kind: DefKind) -> SymbolKind {
         DefKind::Function => SymbolKind::FUNCTION,
         DefKind::FunctionParam | DefKind::Local | DefKind::DispositifLet => SymbolKind::VARIABLE,
         DefKind::Dispositif => SymbolKind::CLASS,
+        DefKind::Group => SymbolKind::MODULE,
     }
 }
 

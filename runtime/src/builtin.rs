@@ -62,6 +62,14 @@ builtins! {
     StartOfYear,
     /// `année(date)`: the year, as an integer.
     Year,
+    /// `jour(d)`: the day of the month.
+    DayOfMonth,
+    /// `jours_du_mois(d)`: how many days the month of `d` has.
+    DaysInMonth,
+    /// `fin_de_mois(d)`: the last day of the month of `d`.
+    EndOfMonth,
+    /// `début_mois_suivant(d)`: the first day of the month after `d`'s.
+    StartOfNextMonth,
     /// ÷ 12
     Monthly,
     /// × 12
@@ -90,6 +98,10 @@ impl Builtin {
             Builtin::DaysBetween => "jours_entre",
             Builtin::StartOfYear => "début_année",
             Builtin::Year => "année",
+            Builtin::DayOfMonth => "jour",
+            Builtin::DaysInMonth => "jours_du_mois",
+            Builtin::EndOfMonth => "fin_de_mois",
+            Builtin::StartOfNextMonth => "début_mois_suivant",
             Builtin::Monthly => "mensuel",
             Builtin::Yearly => "annuel",
             Builtin::Count => "nombre",
@@ -105,6 +117,8 @@ impl Builtin {
             Builtin::Age => &["age"],
             Builtin::StartOfYear => &["debut_annee"],
             Builtin::Year => &["annee"],
+            Builtin::StartOfNextMonth => &["debut_mois_suivant"],
+            Builtin::DayOfMonth | Builtin::DaysInMonth | Builtin::EndOfMonth => &[],
             Builtin::IsPresent => &["renseigne"],
             Builtin::OrDefault => &["valeur_par_defaut"],
             Builtin::Min
@@ -142,6 +156,10 @@ impl Builtin {
             Builtin::Abs
             | Builtin::StartOfYear
             | Builtin::Year
+            | Builtin::DayOfMonth
+            | Builtin::DaysInMonth
+            | Builtin::EndOfMonth
+            | Builtin::StartOfNextMonth
             | Builtin::Monthly
             | Builtin::Yearly
             | Builtin::Count

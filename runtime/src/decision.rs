@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 use crate::error::EvalError;
-use crate::ir::{EnumDef, Expr, InputSlot, Message, MessagePart, Program, Ty};
+use crate::ir::{EnumDef, Expr, InputSlot, Message, MessagePart, Outcomes, Program, Ty};
 use crate::published;
 use crate::render::{render_human, value_to_json, write_human};
 use crate::trace::TraceEntry;
@@ -167,6 +167,8 @@ enum Piece {
         failed: String,
         unknown: &'static str,
     },
+    /// Only the outcomes listed show the pieces that follow.
+    Shown(Outcomes),
 }
 
 impl MotifTemplate {
@@ -197,6 +199,7 @@ impl MotifTemplate {
                     failed: failed.clone(),
                     unknown: " ? ",
                 }),
+                MessagePart::Shown(outcomes) => pieces.push(Piece::Shown(*outcomes)),
             }
         }
         let text_len = pieces
@@ -204,6 +207,7 @@ impl MotifTemplate {
             .map(|p| match p {
                 Piece::Text(t) => t.len(),
                 Piece::Value(_) => 16,
+                Piece::Shown(_) => 0,
                 Piece::Choice {
                     satisfied, failed, ..
                 } => satisfied.len().max(failed.len()),
@@ -220,8 +224,15 @@ impl MotifTemplate {
     fn render(&self, held: Option<bool>, values: &Shown) -> String {
         let mut out = String::with_capacity(self.text_len);
         let mut values = values.iter();
+        let mut shown = true;
         for piece in &self.pieces {
             match piece {
+                Piece::Shown(outcomes) => shown = outcomes.contains(held),
+                // A hidden value is still taken, so the next ones stay in step.
+                Piece::Value(_) if !shown => {
+                    values.next();
+                }
+                _ if !shown => {}
                 Piece::Text(text) => out.push_str(text),
                 Piece::Choice {
                     satisfied,

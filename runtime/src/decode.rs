@@ -15,6 +15,7 @@ use crate::error::{DossierError, DossierErrorKind};
 use crate::ir::{DurationFamily, EnumDef, InputField, InputKind, Program, Ty};
 use crate::value::Value;
 
+mod record;
 mod schema;
 mod strict;
 
@@ -209,6 +210,7 @@ impl Expected<'_> {
             Expected::Date => "date AAAA-MM-JJ".to_owned(),
             Expected::Duration(DurationFamily::Days) => "durée en jours (entier)".to_owned(),
             Expected::Duration(DurationFamily::Months) => "durée en mois (entier)".to_owned(),
+            Expected::Duration(DurationFamily::Hours) => "durée en heures (entier)".to_owned(),
             Expected::Text => "texte".to_owned(),
             Expected::Enum(e) => format!("valeur parmi {}", e.variants.join(", ")),
             Expected::List => "liste".to_owned(),
@@ -513,6 +515,7 @@ impl Decoder<'_> {
                 None => Expected::Text,
             },
             Ty::List(_) => Expected::List,
+            Ty::Record(_) => Expected::Object,
             Ty::Optional(inner) => self.expected(inner),
         }
     }
@@ -536,6 +539,7 @@ impl Decoder<'_> {
                     Err(errors)
                 }
             }
+            (Ty::Record(fields), Json::Object(obj)) => self.record(fields, obj, path),
             (Ty::Money(_), _) => {
                 let value = self.scalar(ty, v, path).map_err(|e| vec![e])?;
                 match &value {

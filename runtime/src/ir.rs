@@ -164,6 +164,9 @@ pub enum Ty {
     List(Box<Ty>),
     /// A dossier field that may be absent (`date?`).
     Optional(Box<Ty>),
+    /// A structure as one value (an element of a `liste de` structures): its fields in
+    /// declaration order, held as a [`crate::value::Value::List`] of their values.
+    Record(Vec<(String, Ty)>),
 }
 
 /// The period of an amount of money.
@@ -186,6 +189,8 @@ pub enum DurationFamily {
     Days,
     /// `mois` and `ans` (a year is 12 months).
     Months,
+    /// `heures`: hours of help (a plan, a monthly cap); not added to dates.
+    Hours,
 }
 
 /// An enumeration.
@@ -400,6 +405,47 @@ pub enum MessagePart {
         /// Shown when it does not.
         failed: String,
     },
+    /// The parts that follow, up to the next `Shown`, are shown only for these outcomes
+    /// (`message si satisfaite`, `message si non satisfaite`). Their values are still
+    /// computed, in order.
+    Shown(Outcomes),
+}
+
+/// What a quantifier computes over the elements of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Quantifier {
+    /// `tous les … vérifient`: every element satisfies the body (`vrai` for an empty list).
+    All,
+    /// `au moins un … vérifie`.
+    Some,
+    /// `aucun … ne vérifie`.
+    None,
+    /// `nombre de … tels que`: how many elements satisfy the body.
+    Count,
+    /// `somme de … pour chaque …`: the sum of the body over the elements.
+    Sum,
+}
+
+/// The outcomes of a condition for which a part of its message is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcomes {
+    /// When the condition holds.
+    pub satisfied: bool,
+    /// When it does not.
+    pub failed: bool,
+    /// When it cannot be decided (missing facts).
+    pub unknown: bool,
+}
+
+impl Outcomes {
+    /// Whether the outcome `held` (`None`: unknown) is one of these.
+    pub fn contains(self, held: Option<bool>) -> bool {
+        match held {
+            Some(true) => self.satisfied,
+            Some(false) => self.failed,
+            None => self.unknown,
+        }
+    }
 }
 
 /// When `winner` is eligible, `excluded` is not (a motif names the winner).
@@ -527,6 +573,35 @@ pub enum Expr {
         dispositif: DispositifId,
         /// The def of its output.
         def: DefId,
+    },
+    /// `[a, b, c]`.
+    List(Vec<Expr>),
+    /// A quantifier over a list: `slot` holds each element while `body` is evaluated.
+    Quantified {
+        /// What is computed.
+        quantifier: Quantifier,
+        /// The local bound to each element.
+        slot: LocalSlot,
+        /// The list.
+        list: Box<Expr>,
+        /// Evaluated for each element.
+        body: Box<Expr>,
+        /// For a sum: the sum of an empty list (`0`, `0 €/mois`, `0 jours`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        zero: Option<Value>,
+    },
+    /// A field of a record (an element of a list of structures), by position. A required
+    /// field the dossier left out is unknown: `unknown` names the dossier field that holds
+    /// the list, when the list is one.
+    Field {
+        /// The record.
+        record: Box<Expr>,
+        /// The field's position.
+        index: u32,
+        /// The input slot of the list the record comes from.
+        unknown: Option<InputSlot>,
+        /// Whether the field is optional (`T?`): left out, it is absent, not unknown.
+        optional: bool,
     },
 }
 

@@ -89,6 +89,11 @@ pub(crate) fn mul(a: &Value, b: &Value) -> Outcome {
             .checked_mul(*k)
             .map(|n| Value::Duration(n, *f))
             .ok_or(Fault::Overflow),
+        // `26,30 €/heure × 12 heures`: a price per unit of time times a duration in that unit.
+        (Value::Dec(d), Value::Duration(n, _)) | (Value::Duration(n, _), Value::Dec(d)) => d
+            .checked_mul(Decimal::from(*n))
+            .map(Value::Dec)
+            .ok_or(Fault::Overflow),
         _ => match mixed(a, b) {
             Some((x, y)) => x.checked_mul(y).map(Value::Dec).ok_or(Fault::Overflow),
             None => Err(absent_or(a, b, "multiplication")),
@@ -98,7 +103,13 @@ pub(crate) fn mul(a: &Value, b: &Value) -> Outcome {
 
 /// Always a decimal, `entier / entier` included.
 pub(crate) fn div(a: &Value, b: &Value) -> Outcome {
-    let (x, y) = mixed(a, b).ok_or_else(|| absent_or(a, b, "division"))?;
+    // `jours / jours`: how many times one duration holds the other.
+    let (x, y) = match (a, b) {
+        (Value::Duration(n, f), Value::Duration(m, g)) if f == g => {
+            (Decimal::from(*n), Decimal::from(*m))
+        }
+        _ => mixed(a, b).ok_or_else(|| absent_or(a, b, "division"))?,
+    };
     if y.is_zero() {
         return Err(Fault::DivisionByZero);
     }
@@ -197,6 +208,8 @@ pub(crate) fn shift(date: NaiveDate, n: i64, family: DurationFamily) -> Result<N
                 date.checked_sub_months(months)
             }
         }
+        // The type checker refuses `date + heures`: a date has no hours.
+        DurationFamily::Hours => return Err(Fault::Mismatch("date + heures")),
     };
     shifted
         .filter(|d| YEARS.contains(&d.year()))
@@ -222,6 +235,23 @@ pub(crate) fn complete_months(from: NaiveDate, to: NaiveDate) -> i64 {
 
 pub(crate) fn start_of_year(date: NaiveDate) -> Result<NaiveDate, Fault> {
     NaiveDate::from_ymd_opt(date.year(), 1, 1).ok_or(Fault::DateOutOfRange)
+}
+
+/// The first day of the month after `date`'s.
+pub(crate) fn start_of_next_month(date: NaiveDate) -> Result<NaiveDate, Fault> {
+    date.with_day(1)
+        .and_then(|first| first.checked_add_months(Months::new(1)))
+        .filter(|d| YEARS.contains(&d.year()))
+        .ok_or(Fault::DateOutOfRange)
+}
+
+/// The last day of `date`'s month.
+pub(crate) fn end_of_month(date: NaiveDate) -> Result<NaiveDate, Fault> {
+    match start_of_next_month(date) {
+        Ok(next) => next.pred_opt().ok_or(Fault::DateOutOfRange),
+        // December 9999: its last day is the 31st.
+        Err(_) => NaiveDate::from_ymd_opt(date.year(), 12, 31).ok_or(Fault::DateOutOfRange),
+    }
 }
 
 pub(crate) fn round(v: &Value, mode: RoundMode) -> Outcome {

@@ -124,6 +124,13 @@ impl Walk<'_> {
                 self.dispositif(*dispositif, false);
                 self.def(*def);
             }
+            Expr::List(items) => {
+                for e in items {
+                    self.expr(e);
+                }
+            }
+            Expr::Quantified { list, body, .. } => each(self, &[list, body]),
+            Expr::Field { record, .. } => self.expr(record),
         }
     }
 }

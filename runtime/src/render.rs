@@ -42,6 +42,23 @@ pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) 
             }
             None => push_display(out, variant),
         },
+        Value::List(items) if matches!(ty, Ty::Record(_)) => {
+            // A structure: `(lien : enfant, age : 40)`.
+            let fields: &[(String, Ty)] = match ty {
+                Ty::Record(fields) => fields,
+                _ => &[],
+            };
+            out.push('(');
+            for (i, (item, (name, t))) in items.iter().zip(fields).enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(name);
+                out.push_str(" : ");
+                write_human(out, item, t, enums);
+            }
+            out.push(')');
+        }
         Value::List(items) => {
             if items.is_empty() {
                 out.push_str("aucun");
@@ -87,6 +104,19 @@ pub fn value_to_json(value: &Value, ty: &Ty, enums: &[EnumDef]) -> serde_json::V
             Some(name) => J::String(name.to_owned()),
             None => J::Number((*variant).into()),
         },
+        Value::List(items) if matches!(ty, Ty::Record(_)) => {
+            let fields: &[(String, Ty)] = match ty {
+                Ty::Record(fields) => fields,
+                _ => &[],
+            };
+            J::Object(
+                items
+                    .iter()
+                    .zip(fields)
+                    .map(|(item, (name, t))| (name.clone(), value_to_json(item, t, enums)))
+                    .collect(),
+            )
+        }
         Value::List(items) => {
             let item_ty = match ty {
                 Ty::List(inner) => inner.as_ref(),
@@ -239,6 +269,7 @@ fn write_duration(out: &mut String, n: i64, family: DurationFamily) {
     };
     match family {
         DurationFamily::Days => plural(n, "jour", "jours", out),
+        DurationFamily::Hours => plural(n, "heure", "heures", out),
         DurationFamily::Months => {
             let (years, months) = (n / 12, n % 12);
             if years == 0 {

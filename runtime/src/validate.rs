@@ -257,6 +257,7 @@ impl Checker<'_> {
                 .index(*id, self.p.enums.len(), "à l'énumération", context)
                 .map(drop),
             Ty::List(inner) | Ty::Optional(inner) => self.ty(inner, context),
+            Ty::Record(fields) => fields.iter().try_for_each(|(_, t)| self.ty(t, context)),
             _ => Ok(()),
         }
     }
@@ -514,6 +515,22 @@ impl Checker<'_> {
             Expr::DispositifOutput { dispositif, def } => {
                 self.index(*dispositif, p.dispositifs.len(), "au dispositif", ctx)?;
                 self.index(*def, p.defs.len(), "à la règle", ctx).map(drop)
+            }
+            Expr::List(items) => items.iter().try_for_each(|x| self.expr(x, depth, context)),
+            Expr::Quantified {
+                slot, list, body, ..
+            } => {
+                self.local(*slot, ctx)?;
+                self.expr(list, depth, context)?;
+                self.expr(body, depth, context)
+            }
+            Expr::Field {
+                record, unknown, ..
+            } => {
+                if let Some(slot) = unknown {
+                    self.index(*slot, p.input_paths.len(), "à l'emplacement d'entrée", ctx)?;
+                }
+                self.expr(record, depth, context)
             }
         }
     }

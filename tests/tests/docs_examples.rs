@@ -17,6 +17,7 @@ const DOCS: &[&str] = &[
     "docs/REFERENCE.md",
     "docs/GUIDE-TESTS.md",
     "docs/TUTORIEL.md",
+    "docs/GUIDE-REDACTION.md",
 ];
 
 /// A fenced code block of a Markdown file.

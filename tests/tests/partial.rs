@@ -67,6 +67,12 @@ fn value(rng: &mut SplitMix64, ty: &Ty, name: &str, p: &Program) -> Value {
                 value(rng, inner, name, p)
             }
         }
+        Ty::Record(fields) => Value::List(
+            fields
+                .iter()
+                .map(|(field, t)| value(rng, t, field, p))
+                .collect(),
+        ),
     }
 }
 

@@ -482,6 +482,16 @@ pub(super) fn completion(
             detail: "mot-clé".to_owned(),
             documentation: None,
         })
+        .chain(
+            super::keywords::CONTEXTUAL
+                .iter()
+                .map(|(word, doc)| CompletionItem {
+                    label: (*word).to_owned(),
+                    kind: None,
+                    detail: "mot-clé".to_owned(),
+                    documentation: Some((*doc).to_owned()),
+                }),
+        )
         .collect();
     for &r in rulesets {
         out.extend(index.visible(db, r).into_iter().filter_map(item));

@@ -33,6 +33,8 @@ pub enum DefKind {
     DispositifValue,
     DispositifCondition,
     DispositifLet,
+    /// A `groupe de conditions`.
+    Group,
 }
 
 impl DefKind {
@@ -55,6 +57,7 @@ impl DefKind {
             DefKind::Dispositif => "dispositif",
             DefKind::DispositifValue => "valeur du dispositif",
             DefKind::DispositifCondition => "condition du dispositif",
+            DefKind::Group => "groupe de conditions",
             DefKind::DispositifLet => "valeur intermédiaire (soit)",
         }
     }
@@ -146,6 +149,7 @@ impl Index {
                     DeclKind::Condition(_) => DefKind::Condition,
                     DeclKind::Function(_) => DefKind::Function,
                     DeclKind::Dispositif(_) => DefKind::Dispositif,
+                    DeclKind::Group(_) => DefKind::Group,
                     DeclKind::Import(_) | DeclKind::Cumul(_) => continue,
                 };
                 let type_name = match &decl.kind {
@@ -196,8 +200,17 @@ impl Index {
                                 }
                                 DispositifItemKind::Value(v) => (&v.name, DefKind::DispositifValue),
                                 DispositifItemKind::Let(v) => (&v.name, DefKind::DispositifLet),
+                                DispositifItemKind::UseGroup(_) => continue,
                             };
                             self.member(id, name, item.span, kind, None);
+                        }
+                    }
+                    DeclKind::Group(g) => {
+                        for item in &g.items {
+                            if let DispositifItemKind::Condition(c) = &item.kind {
+                                let kind = DefKind::DispositifCondition;
+                                self.member(id, &c.name, item.span, kind, None);
+                            }
                         }
                     }
                     _ => {}

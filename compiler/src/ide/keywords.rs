@@ -26,7 +26,7 @@ pub(super) fn keyword_doc(word: &str) -> Option<&'static str> {
         "sinon" => "`si CONDITION alors A sinon B` : la valeur quand la condition est fausse.",
         "soit" => "`soit NOM = expression` nomme un calcul intermédiaire, dans une fonction ou un dispositif.",
         "résultat" | "resultat" => "`résultat expression` : la valeur que rend une fonction.",
-        "message" => "`message \"…\"` : le motif lu par l'usager quand la condition n'est pas remplie.",
+        "message" => "`message \"…\"` : le motif lu par l'usager ; `message si satisfaite \"…\"` et `message si non satisfaite \"…\"` en donnent un par issue.",
         "et" => "`A et B` : vrai quand les deux conditions sont vraies.",
         "ou" => "`A ou B` : vrai quand l'une au moins des conditions est vraie.",
         "non" => "`non A` : vrai quand la condition A est fausse.",
@@ -40,6 +40,38 @@ pub(super) fn keyword_doc(word: &str) -> Option<&'static str> {
         "à" => "`à partir du AAAA-MM-JJ` date une version ; `subsidiaire à` dans une règle de cumul.",
         _ => return None,
     })
+}
+
+/// The words that mean something only at one place (not reserved: they stay usable as
+/// names), with what they mean there: offered by completion and explained on hover.
+pub(super) const CONTEXTUAL: &[(&str, &str)] = &[
+    ("groupe de conditions", "`groupe de conditions NOM` : des conditions (avec leurs messages et sources) écrites une fois pour plusieurs dispositifs."),
+    ("conditions", "`conditions NOM` dans un dispositif : reprend les conditions du groupe `NOM`, chacune un motif."),
+    ("satisfaite", "`message si satisfaite \"…\"` / `message si non satisfaite \"…\"` : le message lu selon l'issue de la condition."),
+    ("tous les", "`tous les h dans LISTE vérifient CONDITION` : vrai si chaque élément la vérifie."),
+    ("au moins un", "`au moins un h dans LISTE vérifie CONDITION` : vrai si un élément au moins la vérifie."),
+    ("aucun", "`aucun h dans LISTE ne vérifie CONDITION` : vrai si aucun élément ne la vérifie."),
+    ("nombre de", "`nombre de h dans LISTE tels que CONDITION` : combien d'éléments la vérifient."),
+    ("somme de", "`somme de EXPRESSION pour chaque h dans LISTE` : la somme sur les éléments."),
+    ("heures", "`72 heures` : une durée en heures ; `€/heure × heures` donne un montant."),
+];
+
+/// The explanation of a contextual word at the cursor (`tous` of `tous les`).
+pub(super) fn contextual_doc(word: &str) -> Option<&'static str> {
+    let word = match word {
+        "groupe" => "groupe de conditions",
+        "tous" => "tous les",
+        "moins" => "au moins un",
+        "nombre" | "tels" | "telles" => "nombre de",
+        "somme" => "somme de",
+        "vérifient" | "vérifie" | "verifient" | "verifie" => "tous les",
+        "heure" => "heures",
+        other => other,
+    };
+    CONTEXTUAL
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, doc)| *doc)
 }
 
 #[cfg(test)]

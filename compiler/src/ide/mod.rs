@@ -455,17 +455,23 @@ impl Host {
 
 /// The hover of a keyword: what it introduces, in French.
 fn keyword_hover(text: &str, offset: usize) -> Option<Hover> {
-    let (_, span) = socle_grammar::lexemes::lexemes(text)
+    use socle_grammar::lexemes::LexemeKind;
+    let (kind, span) = socle_grammar::lexemes::lexemes(text)
         .into_iter()
         .find(|(kind, s)| {
-            *kind == socle_grammar::lexemes::LexemeKind::Keyword
+            matches!(kind, LexemeKind::Keyword | LexemeKind::Word)
                 && (s.start as usize) <= offset
                 && offset <= s.end as usize
         })?;
     let word = text.get(span.range())?;
+    let doc = match kind {
+        LexemeKind::Keyword => keywords::keyword_doc(word)?,
+        // A name that resolves to nothing: a contextual word (`tous`, `conditions`).
+        _ => keywords::contextual_doc(word)?,
+    };
     Some(Hover {
         span,
-        markdown: format!("**mot-clé** `{word}`\n\n{}", keywords::keyword_doc(word)?),
+        markdown: format!("**mot-clé** `{word}`\n\n{doc}"),
     })
 }
 

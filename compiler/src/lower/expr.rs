@@ -2,6 +2,7 @@
 //! function bodies with fresh local slots per call site.
 
 use super::*;
+use socle_runtime::ir::Quantifier;
 
 impl<'a> Lowerer<'a> {
     fn boxed(&mut self, e: &TExpr, env: &[LocalSlot], depth: usize) -> Lowered<Box<Expr>> {
@@ -111,6 +112,57 @@ impl<'a> Lowerer<'a> {
                     name: name.clone(),
                 })?,
             },
+            TKind::List(items) => Expr::List(self.list(items, env, d)?),
+            TKind::Quantified(quantifier, var, list, body) => {
+                let list = self.boxed(list, env, d)?;
+                let slot = self.locals;
+                self.locals = slot
+                    .checked_add(1)
+                    .ok_or_else(|| Failure::Internal("trop de variables locales".to_owned()))?;
+                // The element is local number `var` of the body; the other numbers keep
+                // their slots.
+                let mut inner = env.to_vec();
+                let i = usize::try_from(*var)
+                    .map_err(|_| Failure::Internal("variable locale hors de portée".to_owned()))?;
+                if inner.len() <= i {
+                    inner.resize(i + 1, slot);
+                }
+                if let Some(s) = inner.get_mut(i) {
+                    *s = slot;
+                }
+                if let Expr::Input(input) = &*list {
+                    self.element_of.insert(slot, *input);
+                }
+                let body_ir = self.boxed(body, &inner, d)?;
+                let zero = match (quantifier, &body.ty) {
+                    (Quantifier::Sum, Type::Int) => Some(Value::Int(0)),
+                    (Quantifier::Sum, Type::Decimal | Type::Money(_)) => {
+                        Some(Value::Dec(rust_decimal::Decimal::ZERO))
+                    }
+                    (Quantifier::Sum, Type::Duration(Some(f))) => Some(Value::Duration(0, *f)),
+                    _ => None,
+                };
+                Expr::Quantified {
+                    quantifier: *quantifier,
+                    slot,
+                    list,
+                    body: body_ir,
+                    zero,
+                }
+            }
+            TKind::RecordField(record, index) => {
+                let record = self.boxed(record, env, d)?;
+                let unknown = match &*record {
+                    Expr::Local(s) => self.element_of.get(s).copied(),
+                    _ => None,
+                };
+                Expr::Field {
+                    record,
+                    index: *index,
+                    unknown,
+                    optional: matches!(e.ty, Type::Optional(_)),
+                }
+            }
             TKind::Error => return Err(Failure::Internal("expression en erreur".to_owned())),
         })
     }

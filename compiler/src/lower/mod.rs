@@ -62,6 +62,9 @@ struct Lowerer<'a> {
     /// Each dossier path read, its slot and the leaf type it was first read with.
     input_slots: HashMap<String, (u32, ir::Ty)>,
     locals: u32,
+    /// Local slots bound to the elements of a dossier list (quantifiers): a required field
+    /// left out of an element makes that list the missing fact.
+    element_of: HashMap<LocalSlot, u32>,
     /// IR nodes built so far, checked against [`MAX_NODES`].
     nodes: usize,
     dispositifs: Vec<Option<Dispositif>>,
@@ -121,6 +124,7 @@ pub fn lower(
         input_docs: Vec::new(),
         input_slots: HashMap::new(),
         locals: 0,
+        element_of: HashMap::new(),
         nodes: 0,
         dispositifs: Vec::new(),
         dispositif_ids: HashMap::new(),
@@ -318,9 +322,11 @@ impl<'a> Lowerer<'a> {
                     let parts: Vec<Part<'_>> = match &item.message {
                         Some(parts) => parts
                             .iter()
-                            .map(|p| match p {
-                                TMessagePart::Text(t) => Part::Text(t.clone()),
-                                TMessagePart::Value(e) => Part::Value(e),
+                            .flat_map(|p| match p {
+                                TMessagePart::Text(t) => vec![Part::Text(t.clone())],
+                                TMessagePart::Value(e) => vec![Part::Value(e)],
+                                TMessagePart::Shown(o) => vec![Part::Shown(*o)],
+                                TMessagePart::Auto => auto_message(&item.name.name, &item.expr),
                             })
                             .collect(),
                         None => auto_message(&item.name.name, &item.expr),
@@ -371,6 +377,7 @@ impl<'a> Lowerer<'a> {
             out.push(match p {
                 Part::Text(t) => ir::MessagePart::Text(t),
                 Part::Choice { satisfied, failed } => ir::MessagePart::Choice { satisfied, failed },
+                Part::Shown(o) => ir::MessagePart::Shown(o),
                 Part::Value(e) => {
                     let ty = self.ty(&e.ty)?;
                     ir::MessagePart::Value(self.expr(e, &[], 0)?, ty)
@@ -445,6 +452,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn ty(&mut self, t: &Type) -> Lowered<Ty> {
+        self.ty_nested(t, 0)
+    }
+
+    /// A type; `depth` counts the structures it is inside (a structure may hold a list of
+    /// itself: the limit ends the recursion).
+    fn ty_nested(&mut self, t: &Type, depth: usize) -> Lowered<Ty> {
+        const MAX_RECORD_DEPTH: usize = 16;
         Ok(match t {
             Type::Bool => Ty::Bool,
             Type::Int => Ty::Int,
@@ -456,11 +470,25 @@ impl<'a> Lowerer<'a> {
             Type::Duration(f) => Ty::Duration(f.unwrap_or(DurationFamily::Months)),
             Type::Text => Ty::Text,
             Type::Enum(q) => Ty::Enum(self.enum_id(q)?),
-            Type::List(inner) => Ty::List(Box::new(self.ty(inner)?)),
-            Type::Optional(inner) => Ty::Optional(Box::new(self.ty(inner)?)),
+            Type::List(inner) => Ty::List(Box::new(self.ty_nested(inner, depth)?)),
+            Type::Optional(inner) => Ty::Optional(Box::new(self.ty_nested(inner, depth)?)),
+            // An element of a list of structures: one value holding its fields.
+            Type::Struct(q) if depth < MAX_RECORD_DEPTH => {
+                let fields = self
+                    .checked(&q.ruleset)?
+                    .structs
+                    .get(&q.name)
+                    .map(|s| s.fields.clone())
+                    .ok_or_else(|| Failure::Internal(format!("structure `{q}` absente")))?;
+                let mut out = Vec::with_capacity(fields.len());
+                for (name, t) in &fields {
+                    out.push((name.clone(), self.ty_nested(t, depth + 1)?));
+                }
+                Ty::Record(out)
+            }
             Type::Struct(q) => {
                 return Err(Failure::Internal(format!(
-                    "structure `{q}` utilisée comme valeur"
+                    "structure `{q}` imbriquée trop profondément"
                 )))
             }
             Type::Error => return Err(Failure::Internal("type en erreur".to_owned())),

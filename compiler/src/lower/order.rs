@@ -59,7 +59,12 @@ fn def_refs(e: &Expr, out: &mut Vec<DefId>) {
                 stack.push(list);
                 stack.extend(set.iter());
             }
-            Expr::Call(_, args) => stack.extend(args.iter()),
+            Expr::Call(_, args) | Expr::List(args) => stack.extend(args.iter()),
+            Expr::Quantified { list, body, .. } => {
+                stack.push(list);
+                stack.push(body);
+            }
+            Expr::Field { record, .. } => stack.push(record),
         }
     }
 }

@@ -39,7 +39,12 @@ fn expects(b: Builtin) -> &'static str {
         Builtin::Ceiling | Builtin::Floor | Builtin::OrDefault => "deux arguments",
         Builtin::Abs | Builtin::IsPresent => "un argument",
         Builtin::Age | Builtin::MonthsBetween | Builtin::DaysBetween => "deux dates",
-        Builtin::StartOfYear | Builtin::Year => "une date",
+        Builtin::StartOfYear
+        | Builtin::Year
+        | Builtin::DayOfMonth
+        | Builtin::DaysInMonth
+        | Builtin::EndOfMonth
+        | Builtin::StartOfNextMonth => "une date",
         Builtin::Monthly | Builtin::Yearly => "un montant",
         Builtin::Count | Builtin::CountDistinct => "une liste",
     }
@@ -82,6 +87,22 @@ pub(crate) fn builtin_doc(b: Builtin) -> BuiltinDoc {
             "Le 1er janvier de l'année de la date.",
         ),
         Builtin::Year => ("année(d : date) : entier", "L'année de la date."),
+        Builtin::DayOfMonth => (
+            "jour(d : date) : entier",
+            "Le jour du mois de la date (1 à 31).",
+        ),
+        Builtin::DaysInMonth => (
+            "jours_du_mois(d : date) : durée",
+            "Le nombre de jours du mois de la date (28 à 31), en jours.",
+        ),
+        Builtin::EndOfMonth => (
+            "fin_de_mois(d : date) : date",
+            "Le dernier jour du mois de la date.",
+        ),
+        Builtin::StartOfNextMonth => (
+            "début_mois_suivant(d : date) : date",
+            "Le premier jour du mois qui suit celui de la date.",
+        ),
         Builtin::Monthly => (
             "mensuel(x : montant €/an) : montant €/mois",
             "Un montant annuel ramené au mois (÷ 12, exact : arrondir explicitement).",
@@ -245,7 +266,12 @@ pub(crate) fn builtin_call(
             };
             call(targs, Type::Duration(Some(family)))
         }
-        Builtin::StartOfYear | Builtin::Year => {
+        Builtin::StartOfYear
+        | Builtin::Year
+        | Builtin::DayOfMonth
+        | Builtin::DaysInMonth
+        | Builtin::EndOfMonth
+        | Builtin::StartOfNextMonth => {
             let t = ctx.expr(file, first, scope, Some(&Type::Date));
             if !matches!(t.ty, Type::Date | Type::Error) {
                 return ctx.bad_args(
@@ -254,10 +280,10 @@ pub(crate) fn builtin_call(
                     messages::expects_date(name, t.ty.with_article()),
                 );
             }
-            let ty = if b == Builtin::Year {
-                Type::Int
-            } else {
-                Type::Date
+            let ty = match b {
+                Builtin::Year | Builtin::DayOfMonth => Type::Int,
+                Builtin::DaysInMonth => Type::Duration(Some(DurationFamily::Days)),
+                _ => Type::Date,
             };
             call(vec![t], ty)
         }

@@ -334,6 +334,7 @@ pub(super) fn describe(t: &Target) -> String {
         Target::Bareme(q) => messages::is_bareme(&q.name),
         Target::Function(q) => messages::is_function(&q.name),
         Target::Dispositif(q) => messages::is_dispositif(&q.name),
+        Target::Group(q) => messages::is_group(&q.name),
         Target::Enum(q) => messages::is_enum(&q.name),
         Target::Struct(q) => messages::is_struct(&q.name),
     }

@@ -47,12 +47,14 @@ impl<'a> Ctx<'a> {
                         DispositifItemKind::Condition(c) => (&c.name, ValueKind::Condition),
                         DispositifItemKind::Value(v) => (&v.name, ValueKind::Value),
                         DispositifItemKind::Let(v) => (&v.name, ValueKind::Let),
+                        DispositifItemKind::UseGroup(_) => continue,
                     };
                     items.entry(n.name.clone()).or_insert(kind);
                 }
                 self.local_dispositifs.insert(d.name.name.clone(), items);
             }
         }
+        self.collect_group_conditions(decls);
     }
 
     pub(super) fn check_duplicate_members<'i>(
@@ -107,6 +109,13 @@ impl<'a> Ctx<'a> {
             TypeExprKind::Taux => Type::Rate,
             TypeExprKind::Date => Type::Date,
             TypeExprKind::Duree => Type::Duration(None),
+            TypeExprKind::DureeEn(unit) => Type::Duration(Some(match unit {
+                ast::DurationUnit::Heures => socle_runtime::ir::DurationFamily::Hours,
+                ast::DurationUnit::Jours => socle_runtime::ir::DurationFamily::Days,
+                ast::DurationUnit::Mois | ast::DurationUnit::Ans => {
+                    socle_runtime::ir::DurationFamily::Months
+                }
+            })),
             TypeExprKind::Texte => Type::Text,
             TypeExprKind::Optional(inner) => {
                 let inner = self.resolve_type(file, inner);
@@ -117,15 +126,6 @@ impl<'a> Ctx<'a> {
             }
             TypeExprKind::List(inner) => {
                 let inner = self.resolve_type(file, inner);
-                if let Type::Struct(q) = &inner {
-                    self.err(
-                        codes::WRONG_KIND,
-                        file,
-                        t.span,
-                        messages::list_of_structs(&q.name),
-                    );
-                    return Type::Error;
-                }
                 Type::List(Box::new(inner))
             }
             TypeExprKind::Named(id) => self.named_type(file, id),

@@ -71,6 +71,8 @@ impl<'a> Ctx<'a> {
         let span = e.span;
         let mk = |kind: TKind, ty: Type| TExpr { kind, ty, span };
         match &e.kind {
+            ExprKind::List(items) => self.list_literal(file, items, scope, expected, span),
+            ExprKind::Quantified(..) => self.quantified(file, e, scope),
             ExprKind::Lit(lit) => {
                 let (ty, value) = lit_type(lit);
                 match value {
@@ -205,9 +207,12 @@ impl<'a> Ctx<'a> {
                         mk(kind, ty)
                     }
                     Err(msg) => {
-                        let d = Diagnostic::error(codes::TYPE_MISMATCH, file, span, msg)
+                        let mut d = Diagnostic::error(codes::TYPE_MISMATCH, file, span, msg)
                             .with_label(file, l.span, l.ty.to_string())
                             .with_label(file, r.span, r.ty.to_string());
+                        if let Some(note) = messages::duration_families(&l.ty, &r.ty) {
+                            d = d.with_note(note);
+                        }
                         self.push(d);
                         TExpr::error(span)
                     }

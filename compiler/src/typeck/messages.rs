@@ -200,6 +200,10 @@ pub(super) fn is_dispositif(a: impl Display) -> String {
     format!("`{a}` est un dispositif")
 }
 
+pub(super) fn is_group(a: impl Display) -> String {
+    format!("`{a}` est un groupe de conditions")
+}
+
 pub(super) fn is_enum(a: impl Display) -> String {
     format!("`{a}` est une énumération")
 }
@@ -218,10 +222,6 @@ pub(super) fn already_defined(a: impl Display) -> String {
 
 pub(super) fn member_already_defined(what: impl Display, a: impl Display) -> String {
     format!("{what} `{a}` est déjà défini")
-}
-
-pub(super) fn list_of_structs(a: impl Display) -> String {
-    format!("les listes de structures ne sont pas prises en charge (`liste de {a}`)")
 }
 
 pub(super) fn not_a_type(a: impl Display) -> String {
@@ -368,6 +368,34 @@ pub(super) fn dispositif_as_value(name: impl Display) -> String {
     format!("`{name}` est un dispositif : écrivez `{name}.éligible` ou `{name}.<valeur>`")
 }
 
+pub(super) fn group_as_value(name: impl Display) -> String {
+    format!(
+        "`{name}` est un groupe de conditions, pas une valeur : il s'utilise dans un dispositif \
+         avec `conditions {name}`"
+    )
+}
+
+pub(super) fn not_a_group(name: impl Display, what: impl Display) -> String {
+    format!(
+        "`conditions {name}` : {what}, pas un groupe de conditions (`groupe de conditions {name}`)"
+    )
+}
+
+pub(super) fn unknown_group(name: impl Display) -> String {
+    format!("groupe de conditions inconnu : `{name}`")
+}
+
+pub(super) fn group_condition_clash(
+    name: impl Display,
+    group: impl Display,
+    dispositif: impl Display,
+) -> String {
+    format!(
+        "la condition `{name}` du groupe `{group}` est aussi définie dans le dispositif `{dispositif}` : \
+         chaque motif d'un dispositif a un nom différent"
+    )
+}
+
 pub(super) fn enum_as_value(name: impl Display) -> String {
     format!("`{name}` est une énumération, pas une valeur")
 }
@@ -426,5 +454,62 @@ pub(super) fn overlapping_exceptions(
 ) -> String {
     format!(
         "les exceptions « {first} » et « {second} » de `{value}` peuvent s'appliquer ensemble avec des valeurs différentes : une décision où les deux sont vraies échouera ; imbriquez l'une sous l'autre ou rendez les conditions exclusives"
+    )
+}
+
+pub(super) fn repeated_number(written: impl Display, name: impl Display) -> String {
+    format!(
+        "le message répète {written}, la valeur de `{name}` : écrivez {{{name}}}, le message \
+         suivra la règle quand elle changera"
+    )
+}
+
+pub(super) const CITE_INSTEAD: &str = "chiffre recopié";
+
+pub(super) fn list_items(first: impl Display, other: impl Display) -> String {
+    format!("les éléments d'une liste ont tous le même type : {first} puis {other}")
+}
+
+pub(super) fn quantifier_needs_list(q: impl Display, a: impl Display) -> String {
+    format!("`{q}` parcourt une liste, pas {a}")
+}
+
+pub(super) fn quantifier_body(q: impl Display) -> String {
+    format!("ce que vérifie `{q}`")
+}
+
+pub(super) fn sum_of(a: impl Display) -> String {
+    format!("`somme de` additionne des nombres, des montants ou des durées, pas {a}")
+}
+
+/// Why durations of two families do not mix, and what to write instead.
+pub(super) fn duration_families(
+    a: &crate::types::Type,
+    b: &crate::types::Type,
+) -> Option<&'static str> {
+    use crate::types::Type;
+    use socle_runtime::ir::DurationFamily as F;
+    let (Type::Duration(Some(x)), Type::Duration(Some(y))) =
+        (a.strip_optional(), b.strip_optional())
+    else {
+        return None;
+    };
+    Some(match (x, y) {
+        (F::Days, F::Months) | (F::Months, F::Days) => {
+            "un mois n'a pas un nombre fixe de jours : pour « trois mois après une date », \
+             comparez des dates (`date_entree + 3 mois <= date_décision`) ; pour un nombre de \
+             jours, écrivez-le en jours (`90 jours`)"
+        }
+        (F::Hours, _) | (_, F::Hours) => {
+            "des heures (d'aide) ne se comparent ni à des jours ni à des mois : comparez des \
+             heures entre elles (`72 heures`), ou passez par un montant (`€/heure × heures`)"
+        }
+        _ => return None,
+    })
+}
+
+pub(super) fn unused_group(name: impl Display) -> String {
+    format!(
+        "le groupe de conditions `{name}` n'est utilisé par aucun dispositif (`conditions {name}`)"
     )
 }

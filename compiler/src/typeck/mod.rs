@@ -13,9 +13,12 @@ mod baremes;
 pub(crate) mod builtins;
 mod call;
 mod collect;
+mod condition_messages;
 mod decls;
 mod exceptions;
 mod expr;
+mod groups;
+mod lists;
 mod messages;
 mod nameres;
 mod order;
@@ -180,6 +183,8 @@ fn too_deep(e: &ast::Expr, limit: usize) -> bool {
             too_deep(a, l) || too_deep(b, l) || too_deep(c, l)
         }
         ExprKind::InSet(a, set) | ExprKind::ContainsAny(a, set) => too_deep(a, l) || all(set),
+        ExprKind::List(items) => all(items),
+        ExprKind::Quantified(_, _, a, b) => too_deep(a, l) || too_deep(b, l),
     }
 }
 
@@ -219,6 +224,11 @@ fn mentioned(e: &ast::Expr, out: &mut Vec<(Option<String>, String)>, limit: usiz
             mentioned(a, out, l);
             set.iter().for_each(|x| mentioned(x, out, l));
         }
+        ExprKind::List(items) => items.iter().for_each(|x| mentioned(x, out, l)),
+        ExprKind::Quantified(_, _, a, b) => {
+            mentioned(a, out, l);
+            mentioned(b, out, l);
+        }
     }
 }
 
@@ -234,6 +244,7 @@ fn lit_type(lit: &Literal) -> (Type, Option<Value>) {
                 DurationUnit::Jours => (DurationFamily::Days, Some(*n)),
                 DurationUnit::Mois => (DurationFamily::Months, Some(*n)),
                 DurationUnit::Ans => (DurationFamily::Months, n.checked_mul(12)),
+                DurationUnit::Heures => (DurationFamily::Hours, Some(*n)),
             };
             (
                 Type::Duration(Some(family)),

@@ -40,6 +40,7 @@ impl<'a> Ctx<'a> {
                     }
                     DeclKind::Function(_) => Target::Function(q),
                     DeclKind::Dispositif(_) => Target::Dispositif(q),
+                    DeclKind::Group(_) => Target::Group(q),
                     DeclKind::Import(_) | DeclKind::Cumul(_) => return None,
                 })
             }
@@ -270,6 +271,7 @@ impl<'a> Ctx<'a> {
             Target::Bareme(_) => messages::bareme_as_value(name),
             Target::Function(_) => messages::function_as_value(name),
             Target::Dispositif(_) => messages::dispositif_as_value(name),
+            Target::Group(_) => messages::group_as_value(name),
             Target::Enum(_) => messages::enum_as_value(name),
             Target::Struct(q) => messages::struct_type_as_value(&q.name),
         };
@@ -360,6 +362,16 @@ impl<'a> Ctx<'a> {
         // `national.x`: a declaration of an imported ruleset.
         if let ExprKind::Name(q) = &base.kind {
             let shadowed = self.is_local_name(&q.name, scope) || self.decls.contains_key(&q.name);
+            // `val_doise.x` in val-doise: its own declaration, named past a dispositif item
+            // of the same name.
+            if !shadowed && q.name == self.ident {
+                if let Some(t) = self.target(None, &f.name) {
+                    self.record(file, f.span, target_named(&self.ident, &t));
+                    let mut e = self.target_value(file, t, f);
+                    e.span = span;
+                    return e;
+                }
+            }
             if !shadowed && self.imports.contains(&q.name) {
                 return match self.target(Some(&q.name), &f.name) {
                     Some(t) => {
@@ -454,6 +466,11 @@ impl<'a> Ctx<'a> {
             (TKind::Input(segs), Type::Struct(q)) => {
                 (segs.clone(), q.clone(), matches!(b.ty, Type::Optional(_)))
             }
+            // An element of a list of structures.
+            (_, Type::Struct(q)) => {
+                let q = q.clone();
+                return self.record_field(file, b, &q, f, span);
+            }
             (_, Type::Error) => return TExpr::error(span),
             (_, other) => {
                 let msg = messages::no_fields(&f.name, other.with_article());
@@ -517,6 +534,7 @@ pub(super) fn target_named(ruleset: &str, t: &Target) -> Named {
         | Target::Bareme(q)
         | Target::Function(q)
         | Target::Dispositif(q)
+        | Target::Group(q)
         | Target::Enum(q)
         | Target::Struct(q) => Named::Top(q.clone()),
     }
@@ -533,6 +551,8 @@ pub enum Target {
     Bareme(QName),
     Function(QName),
     Dispositif(QName),
+    /// A `groupe de conditions` (used only by `conditions NOM` in a dispositif).
+    Group(QName),
     Enum(QName),
     Struct(QName),
 }

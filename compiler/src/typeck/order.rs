@@ -8,7 +8,7 @@ use socle_grammar::Span;
 use super::*;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::typed::{DispositifItem, TException, TMessagePart, ValueItem, ValueKey, ValueKind};
+use crate::typed::{DispositifItem, TException, ValueItem, ValueKey, ValueKind};
 use crate::types::{self, Type};
 
 impl<'a> Ctx<'a> {
@@ -21,8 +21,11 @@ impl<'a> Ctx<'a> {
             value: Option<&'d ast::ValueDecl>,
             condition: Option<&'d ast::ConditionDecl>,
             span: Span,
+            /// The `groupe de conditions` this condition comes from.
+            group: Option<String>,
         }
         let mut bindings: Vec<BindingDecl<'a>> = Vec::new();
+        let mut used_groups: HashSet<String> = HashSet::new();
         for (file, decl) in decls {
             // Duplicates are reported already; only the first declaration is checked.
             let is_first = decl
@@ -41,6 +44,7 @@ impl<'a> Ctx<'a> {
                     value: Some(v),
                     condition: None,
                     span: decl.span,
+                    group: None,
                 }),
                 DeclKind::Condition(c) => bindings.push(BindingDecl {
                     binding: Binding::Top(c.name.name.clone()),
@@ -49,10 +53,39 @@ impl<'a> Ctx<'a> {
                     value: None,
                     condition: Some(c),
                     span: decl.span,
+                    group: None,
                 }),
                 DeclKind::Dispositif(d) => {
                     let mut seen: Vec<&Ident> = Vec::new();
                     for item in &d.items {
+                        if let DispositifItemKind::UseGroup(g) = &item.kind {
+                            used_groups.insert(g.name.clone());
+                            for (gfile, gitem, c) in self.use_group(*file, g) {
+                                if seen.iter().any(|n| n.name == c.name.name) {
+                                    let msg = messages::group_condition_clash(
+                                        &c.name.name,
+                                        &g.name,
+                                        &d.name.name,
+                                    );
+                                    self.err(codes::DUPLICATE, *file, g.span, msg);
+                                    continue;
+                                }
+                                seen.push(&c.name);
+                                bindings.push(BindingDecl {
+                                    binding: Binding::Item(
+                                        d.name.name.clone(),
+                                        c.name.name.clone(),
+                                    ),
+                                    file: gfile,
+                                    kind: ValueKind::Condition,
+                                    value: None,
+                                    condition: Some(c),
+                                    span: gitem.span,
+                                    group: Some(g.name.clone()),
+                                });
+                            }
+                            continue;
+                        }
                         let (kind, value, condition, name) = match &item.kind {
                             DispositifItemKind::Condition(c) => {
                                 (ValueKind::Condition, None, Some(c), &c.name)
@@ -61,6 +94,7 @@ impl<'a> Ctx<'a> {
                                 (ValueKind::Value, Some(v), None, &v.name)
                             }
                             DispositifItemKind::Let(v) => (ValueKind::Let, Some(v), None, &v.name),
+                            DispositifItemKind::UseGroup(_) => continue,
                         };
                         if let Some(first) = seen.iter().find(|n| n.name == name.name) {
                             let diag = Diagnostic::error(
@@ -86,6 +120,7 @@ impl<'a> Ctx<'a> {
                             value,
                             condition,
                             span: item.span,
+                            group: None,
                         });
                     }
                 }
@@ -148,6 +183,7 @@ impl<'a> Ctx<'a> {
                         Binding::Item(d.clone(), name)
                     }
                     (None, _) => Binding::Top(name),
+                    (Some(q), _) if *q == self.ident => Binding::Top(name),
                     (Some(q), _) if self.local_dispositifs.contains_key(q) => {
                         Binding::Item(q.clone(), name)
                     }
@@ -194,6 +230,7 @@ impl<'a> Ctx<'a> {
         order.extend((0..bindings.len()).filter(|i| !done.get(*i).copied().unwrap_or(true)));
 
         let mut items: HashMap<Binding, ValueItem> = HashMap::new();
+        let mut group_items: HashMap<(String, String), ValueItem> = HashMap::new();
         for i in order {
             let Some(u) = bindings.get(i) else { continue };
             let scope = Scope {
@@ -212,30 +249,27 @@ impl<'a> Ctx<'a> {
                 },
             };
             let item = if let Some(c) = u.condition {
-                let e = self.root_expr(u.file, &c.expr, &scope, Some(&Type::Bool));
-                self.expect_bool(u.file, &e, messages::WHAT_CONDITION);
-                let message = c.message.as_ref().map(|m| {
-                    m.parts
-                        .iter()
-                        .map(|p| match p {
-                            ast::MessagePart::Text(t) => TMessagePart::Text(t.clone()),
-                            ast::MessagePart::Expr(x) => {
-                                TMessagePart::Value(self.root_expr(u.file, x, &scope, None))
-                            }
-                        })
-                        .collect()
-                });
-                ValueItem {
-                    key,
-                    name: c.name.clone(),
-                    file: u.file,
-                    kind: ValueKind::Condition,
-                    ty: Type::Bool,
-                    expr: e,
-                    exceptions: Vec::new(),
-                    message,
-                    payment: c.payment,
-                    span: u.span,
+                let cached = u
+                    .group
+                    .as_ref()
+                    .and_then(|g| group_items.get(&(g.clone(), c.name.name.clone())));
+                if let Some(typed) = cached {
+                    // A group's condition is typed once; each dispositif gets a copy.
+                    ValueItem {
+                        key,
+                        ..typed.clone()
+                    }
+                } else {
+                    let scope = if u.group.is_some() {
+                        Scope::default()
+                    } else {
+                        scope
+                    };
+                    let item = self.type_condition(u.file, c, key, &scope, u.span);
+                    if let Some(g) = &u.group {
+                        group_items.insert((g.clone(), c.name.name.clone()), item.clone());
+                    }
+                    item
                 }
             } else if let Some(v) = u.value {
                 let declared_ty = declared.get(&u.binding).cloned().flatten();
@@ -287,6 +321,11 @@ impl<'a> Ctx<'a> {
             self.binding_types
                 .insert(u.binding.clone(), item.ty.clone());
             items.insert(u.binding.clone(), item);
+        }
+        // Groups no dispositif uses: their conditions are checked all the same.
+        for (file, item, c) in self.unused_groups(decls, &used_groups) {
+            let key = ValueKey::Top(self.qname(&c.name.name));
+            self.type_condition(file, c, key, &Scope::default(), item.span);
         }
         // Store in declaration order.
         for u in &bindings {
@@ -346,5 +385,31 @@ impl<'a> Ctx<'a> {
         self.out
             .dispositifs
             .sort_by_key(|d| order.get(&d.name.name).copied().unwrap_or(usize::MAX));
+    }
+
+    /// A condition typed in `scope`, with its message.
+    fn type_condition(
+        &mut self,
+        file: FileId,
+        c: &ast::ConditionDecl,
+        key: ValueKey,
+        scope: &Scope,
+        span: Span,
+    ) -> ValueItem {
+        let e = self.root_expr(file, &c.expr, scope, Some(&Type::Bool));
+        self.expect_bool(file, &e, messages::WHAT_CONDITION);
+        let message = self.condition_message(file, c, scope);
+        ValueItem {
+            key,
+            name: c.name.clone(),
+            file,
+            kind: ValueKind::Condition,
+            ty: Type::Bool,
+            expr: e,
+            exceptions: Vec::new(),
+            message,
+            payment: c.payment,
+            span,
+        }
     }
 }

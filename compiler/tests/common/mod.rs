@@ -99,3 +99,30 @@ pub fn compile_files(files: &[(&str, &str)], root: &str) -> socle_runtime::ir::P
         None => panic!("{}", ws.strip(&ws.session.render(&diags, false))),
     }
 }
+
+/// One ruleset file open in the editor's host, in a fresh directory removed on drop.
+pub struct Editor {
+    pub host: socle_compiler::ide::Host,
+    pub path: PathBuf,
+    dir: PathBuf,
+}
+
+impl Editor {
+    pub fn open(text: &str) -> Editor {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("socle-editor-test-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("regles.socle");
+        std::fs::write(&path, text).unwrap();
+        let mut host = socle_compiler::ide::Host::new();
+        host.set_file(&path, text.to_owned()).unwrap();
+        Editor { host, path, dir }
+    }
+}
+
+impl Drop for Editor {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}

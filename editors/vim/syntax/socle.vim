@@ -42,6 +42,17 @@ syn match socleClause "\<tranches\s\+sur\>"
 syn match socleClause "\<colonnes\>\ze\s\+\k"
 syn match socleClause "\<tranche\>\ze\s\+\d"
 syn match socleValidity "\<[àa]\s\+partir\s\+du\>"
+" Contextual words (not reserved): condition groups, messages per outcome, quantifiers.
+syn match socleDeclaration "\<groupe\s\+de\s\+conditions\>" nextgroup=socleDeclName skipwhite
+syn match socleClause "^\s\+\zsconditions\>\ze\s\+\k"
+syn match socleClause "\<satisfaite\>"
+syn match socleOperatorWord "\<tous\s\+les\>"
+syn match socleOperatorWord "\<au\s\+moins\s\+un\>"
+syn match socleOperatorWord "\<aucun\>"
+syn match socleOperatorWord "\<\%(ne\s\+\)\=\%(vérifient\|verifient\|vérifie\|verifie\)\>"
+syn match socleOperatorWord "\<\%(nombre\|somme\)\s\+de\>"
+syn match socleOperatorWord "\<\%(tels\|telles\|tel\|telle\)\s\+que\>"
+syn match socleOperatorWord "\<pour\s\+chaque\>"
 syn match socleValidity "\<jusqu['’]au\>"
 syn match socleRounding "\<au\s\+centime\>\%(\s\+\%(inférieur\|inferieur\|supérieur\|superieur\|le\s\+plus\s\+proche\)\>\)\="
 syn match socleRounding "\<[àa]\s\+l['’]euro\>\%(\s\+\%(inférieur\|inferieur\|supérieur\|superieur\|le\s\+plus\s\+proche\)\>\)\="
@@ -52,7 +63,7 @@ syn match socleType "\<montant\>\ze\s*€"
 syn match socleType "\<liste\s\+de\>"
 syn match socleType "\%(:\s*\)\@<=\<table\>"
 
-syn match socleBuiltin "\<\%(min\|max\|plafond\|plancher\|abs\|âge\|age\|mois_entre\|jours_entre\|début_année\|debut_annee\|année\|annee\|mensuel\|annuel\|nombre\|nombre_distincts\|renseigné\|renseigne\|valeur_par_défaut\|valeur_par_defaut\|tranche\)\>\ze\s*("
+syn match socleBuiltin "\<\%(min\|max\|plafond\|plancher\|abs\|âge\|age\|mois_entre\|jours_entre\|début_année\|debut_annee\|année\|annee\|jour\|jours_du_mois\|fin_de_mois\|début_mois_suivant\|debut_mois_suivant\|mensuel\|annuel\|nombre\|nombre_distincts\|renseigné\|renseigne\|valeur_par_défaut\|valeur_par_defaut\|tranche\)\>\ze\s*("
 syn match socleBuiltin "\<arrondi\>"
 
 " ---------------------------------------------------------------- literals
@@ -61,7 +72,7 @@ syn match socleNumber "\k\@<!\d\%(\d\|[_\u00a0\u202f]\d\@=\)*\%([,.]\d\@=\d\%(\d
 syn match socleDate "\k\@<!\d\{4}-\d\d-\d\d\d\@!"
 syn match socleUnit "€\%(/\%(heure\|jour\|mois\|an\)\>\)\="
 syn match socleUnit "%"
-syn match socleUnit "\%(\d[ \t\u00a0\u202f]*\)\@<=\<\%(ans\|an\|mois\|jours\|jour\)\>"
+syn match socleUnit "\%(\d[ \t\u00a0\u202f]*\)\@<=\<\%(ans\|an\|mois\|jours\|jour\|heures\|heure\)\>"
 syn match socleConstant "+\=∞"
 
 syn region socleString start=+"+ skip=+\\.+ end=+"+ end=+$+ contains=socleEscape,socleInterpolation

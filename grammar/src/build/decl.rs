@@ -60,6 +60,14 @@ impl Builder<'_> {
             Rule::dispositif_decl => {
                 DeclKind::Dispositif(self.dispositif_decl(pair, span, &mut meta)?)
             }
+            Rule::group_decl => {
+                let d = self.dispositif_decl(pair, span, &mut meta)?;
+                DeclKind::Group(GroupDecl {
+                    name: d.name,
+                    title: d.title,
+                    items: d.items,
+                })
+            }
             Rule::cumul_decl => {
                 let mut it = children(pair);
                 let left = self.next_ident(&mut it, span, "cumul")?;
@@ -426,31 +434,51 @@ impl Builder<'_> {
         let payment = skip_marker(&mut it, Rule::payment_marker);
         let name = self.next_ident(&mut it, span, "condition")?;
         let expr = self.next_expr(&mut it, span, "condition")?;
-        let mut message: Option<Message> = None;
+        // The neutral message, then one per outcome (satisfied, failed).
+        let mut messages: [Option<Message>; 3] = [None, None, None];
         for p in it {
             match p.as_rule() {
                 Rule::message => {
                     let mspan = self.span(&p);
-                    if message.is_some() {
+                    let mut m = children(p);
+                    let mut first = self.next(&mut m, mspan, "message")?;
+                    let (slot, which) = if first.as_rule() == Rule::message_when {
+                        let failed = children(first).next().is_some();
+                        first = self.next(&mut m, mspan, "message")?;
+                        if failed {
+                            (2, "`message si non satisfaite`")
+                        } else {
+                            (1, "`message si satisfaite`")
+                        }
+                    } else {
+                        (0, "`message`")
+                    };
+                    let message = self.message(&first, mspan)?;
+                    let Some(place) = messages.get_mut(slot) else {
+                        return Err(self.internal(mspan, "message"));
+                    };
+                    if place.is_some() {
                         return Err(ParseError {
                             message: format!(
-                                "la condition `{}` a déjà un message : un seul `message` par condition",
+                                "la condition `{}` a déjà un {which} : un seul par condition",
                                 name.name
                             ),
                             span: mspan,
                         });
                     }
-                    let string = self.next(&mut children(p), mspan, "message")?;
-                    message = Some(self.message(&string, mspan)?);
+                    *place = Some(message);
                 }
                 _ => sources.push(self.source(p)?),
             }
         }
+        let [message, if_satisfied, if_failed] = messages;
         Ok(ConditionDecl {
             name,
             expr,
             message,
             payment,
+            if_satisfied,
+            if_failed,
         })
     }
 
@@ -534,6 +562,12 @@ impl Builder<'_> {
                         }
                         Rule::value_decl => {
                             DispositifItemKind::Value(self.value_decl(p, span, sources)?)
+                        }
+                        Rule::group_use => {
+                            let mut g = children(p);
+                            let group = self.next_ident(&mut g, span, "conditions")?;
+                            self.sources(g, sources)?;
+                            DispositifItemKind::UseGroup(group)
                         }
                         _ => DispositifItemKind::Let(self.value_decl(p, span, sources)?),
                     };

@@ -296,6 +296,11 @@ impl Builder<'_> {
                 inner.expr.span = span;
                 Ok(inner)
             }
+            Rule::list_lit => {
+                let (items, depth) = self.expr_list(pair)?;
+                self.node(ExprKind::List(items), span, depth)
+            }
+            Rule::quantified | Rule::count_of | Rule::sum_of => self.quantified(pair, span),
             Rule::round => {
                 let mut it = children(pair);
                 let value = self.expr(self.next(&mut it, span, "arrondi")?)?;
@@ -314,5 +319,35 @@ impl Builder<'_> {
                 self.node(ExprKind::Lit(lit), span, 0)
             }
         }
+    }
+
+    /// `tous les h dans L vérifient C` and its siblings.
+    fn quantified(&mut self, pair: Pair<'_, Rule>, span: Span) -> Res<Node> {
+        let rule = pair.as_rule();
+        let mut it = children(pair);
+        let (quantifier, var, list, body) = if rule == Rule::sum_of {
+            let body = self.expr(self.next(&mut it, span, "somme de")?)?;
+            let var = self.next_ident(&mut it, span, "pour chaque")?;
+            let list = self.expr(self.next(&mut it, span, "pour chaque")?)?;
+            (Quantifier::Sum, var, list, body)
+        } else {
+            let quantifier = if rule == Rule::count_of {
+                Quantifier::Count
+            } else {
+                let q = self.next(&mut it, span, "quantificateur")?;
+                match children(q).next().map(|p| p.as_rule()) {
+                    Some(Rule::q_all) => Quantifier::All,
+                    Some(Rule::q_some) => Quantifier::Some,
+                    _ => Quantifier::None,
+                }
+            };
+            let var = self.next_ident(&mut it, span, "quantificateur")?;
+            let list = self.expr(self.next(&mut it, span, "quantificateur")?)?;
+            let body = self.expr(self.next(&mut it, span, "quantificateur")?)?;
+            (quantifier, var, list, body)
+        };
+        let depth = list.depth.max(body.depth);
+        let kind = ExprKind::Quantified(quantifier, var, Box::new(list.expr), Box::new(body.expr));
+        self.node(kind, span, depth)
     }
 }

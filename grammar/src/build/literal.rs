@@ -144,6 +144,7 @@ impl Builder<'_> {
                 let duration_unit = match word {
                     "ans" | "an" => DurationUnit::Ans,
                     "mois" => DurationUnit::Mois,
+                    "heures" | "heure" => DurationUnit::Heures,
                     _ => DurationUnit::Jours,
                 };
                 Ok(Literal::Duration(integer()?, duration_unit))

@@ -111,6 +111,14 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_verse_any
             | Rule::kw_a_partir_du
             | Rule::kw_jusqu_au
+            | Rule::kw_groupe
+            | Rule::kw_conditions
+            | Rule::kw_satisfaite
+            | Rule::kw_verifie
+            | Rule::kw_nombre_de
+            | Rule::kw_tels_que
+            | Rule::kw_somme_de
+            | Rule::kw_pour_chaque
             | Rule::p_colon
             | Rule::p_eq
             | Rule::p_fatarrow

@@ -26,6 +26,16 @@ impl Builder<'_> {
                 };
                 TypeExprKind::Montant(period)
             }
+            Rule::ty_duration => {
+                let text = atom.as_str();
+                TypeExprKind::DureeEn(if text.ends_with("heures") {
+                    DurationUnit::Heures
+                } else if text.ends_with("jours") {
+                    DurationUnit::Jours
+                } else {
+                    DurationUnit::Mois
+                })
+            }
             Rule::ty_simple => match atom.as_str() {
                 "booléen" | "booleen" => TypeExprKind::Booleen,
                 "entier" => TypeExprKind::Entier,

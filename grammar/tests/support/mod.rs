@@ -218,6 +218,24 @@ fn print_decl(out: &mut String, decl: &Decl) {
                     DispositifItemKind::Condition(c) => print_condition(out, c, &isp, "  "),
                     DispositifItemKind::Value(v) => print_value(out, "valeur", v, &isp, "  "),
                     DispositifItemKind::Let(v) => print_value(out, "soit", v, &isp, "  "),
+                    DispositifItemKind::UseGroup(g) => {
+                        writeln!(out, "  conditions {} {isp}", g.name).ok();
+                    }
+                }
+                meta(out, &item.meta, "    ");
+            }
+        }
+        DeclKind::Group(d) => {
+            writeln!(
+                out,
+                "groupe de conditions {} {:?} {sp}",
+                d.name.name, d.title
+            )
+            .ok();
+            for item in &d.items {
+                let isp = span(item.span);
+                if let DispositifItemKind::Condition(c) = &item.kind {
+                    print_condition(out, c, &isp, "  ");
                 }
                 meta(out, &item.meta, "    ");
             }
@@ -281,7 +299,13 @@ fn print_condition(out: &mut String, c: &ConditionDecl, sp: &str, indent: &str) 
         expr(&c.expr)
     )
     .ok();
-    if let Some(m) = &c.message {
+    let messages = [
+        ("message", &c.message),
+        ("message si satisfaite", &c.if_satisfied),
+        ("message si non satisfaite", &c.if_failed),
+    ];
+    for (kw, m) in messages {
+        let Some(m) = m else { continue };
         let parts: Vec<String> = m
             .parts
             .iter()
@@ -292,7 +316,7 @@ fn print_condition(out: &mut String, c: &ConditionDecl, sp: &str, indent: &str) 
             .collect();
         writeln!(
             out,
-            "{indent}  message [{}] {}",
+            "{indent}  {kw} [{}] {}",
             parts.join(", "),
             span(m.span)
         )
@@ -332,6 +356,7 @@ pub fn ty(t: &TypeExpr) -> String {
         TypeExprKind::Taux => "taux".into(),
         TypeExprKind::Date => "date".into(),
         TypeExprKind::Duree => "durée".into(),
+        TypeExprKind::DureeEn(unit) => format!("durée en {unit:?}"),
         TypeExprKind::Texte => "texte".into(),
         TypeExprKind::Named(n) => format!("<{}>", n.name),
         TypeExprKind::List(inner) => format!("liste de {}", ty(inner)),
@@ -383,5 +408,9 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::Contains(l, x) => format!("({} contient {})", expr(l), expr(x)),
         ExprKind::ContainsAny(l, s) => format!("({} contient un de {{{}}})", expr(l), list(s)),
         ExprKind::Round(x, mode) => format!("arrondi({}, {mode:?})", expr(x)),
+        ExprKind::List(xs) => format!("[{}]", list(xs)),
+        ExprKind::Quantified(q, var, l, body) => {
+            format!("({q:?} {} dans {} : {})", var.name, expr(l), expr(body))
+        }
     }
 }

@@ -172,12 +172,27 @@ fn ty_schema(ty: &Ty, enums: &[EnumDef]) -> Json {
         Ty::Duration(DurationFamily::Months) => {
             json!({ "type": "integer", "description": "durée en mois" })
         }
+        Ty::Duration(DurationFamily::Hours) => {
+            json!({ "type": "integer", "description": "durée en heures" })
+        }
         Ty::Text => json!({ "type": "string" }),
         Ty::Enum(id) => match enums.get(*id as usize) {
             Some(e) => json!({ "type": "string", "enum": e.variants, "title": e.name }),
             None => json!({ "type": "string" }),
         },
         Ty::List(inner) => json!({ "type": "array", "items": ty_schema(inner, enums) }),
+        Ty::Record(fields) => {
+            let properties: serde_json::Map<String, serde_json::Value> = fields
+                .iter()
+                .map(|(name, t)| (name.clone(), ty_schema(t, enums)))
+                .collect();
+            let required: Vec<&String> = fields
+                .iter()
+                .filter(|(_, t)| !matches!(t, Ty::Optional(_)))
+                .map(|(n, _)| n)
+                .collect();
+            json!({ "type": "object", "properties": properties, "required": required })
+        }
         Ty::Optional(inner) => nullable(ty_schema(inner, enums)),
     }
 }

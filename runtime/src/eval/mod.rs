@@ -9,6 +9,7 @@
 mod as_of;
 mod dispositif;
 mod exceptions;
+mod lists;
 mod lookup;
 mod split;
 mod unknown;
@@ -458,6 +459,20 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 let x = self.eval(x)?;
                 self.check(ops::round(&x, *mode))
             }
+            Expr::List(items) => self.list_literal(items),
+            Expr::Quantified {
+                quantifier,
+                slot,
+                list,
+                body,
+                zero,
+            } => self.quantified(*quantifier, *slot, list, body, zero.as_ref()),
+            Expr::Field {
+                record,
+                index,
+                unknown,
+                optional,
+            } => self.record_field(record, *index, *unknown, *optional),
             Expr::AsOf { expr, date } => {
                 let date = self.eval_date(date)?;
                 self.as_of(expr, date)
@@ -597,6 +612,26 @@ impl<'a, T: Tracer> Eval<'a, T> {
             Builtin::Year => {
                 let d = self.eval_date(self.arg(args, 0)?)?;
                 Ok(Value::Int(i64::from(d.year())))
+            }
+            Builtin::DayOfMonth => {
+                let d = self.eval_date(self.arg(args, 0)?)?;
+                Ok(Value::Int(i64::from(d.day())))
+            }
+            Builtin::DaysInMonth => {
+                let d = self.eval_date(self.arg(args, 0)?)?;
+                let last = self.check(ops::end_of_month(d).map(Value::Date))?;
+                match last {
+                    Value::Date(l) => Ok(Value::Duration(i64::from(l.day()), DurationFamily::Days)),
+                    _ => Err(self.internal("date attendue")),
+                }
+            }
+            Builtin::EndOfMonth => {
+                let d = self.eval_date(self.arg(args, 0)?)?;
+                self.check(ops::end_of_month(d).map(Value::Date))
+            }
+            Builtin::StartOfNextMonth => {
+                let d = self.eval_date(self.arg(args, 0)?)?;
+                self.check(ops::start_of_next_month(d).map(Value::Date))
             }
             Builtin::Monthly => {
                 let v = self.eval(self.arg(args, 0)?)?;
