@@ -1,5 +1,7 @@
 //! The result of deciding one dossier, and its JSON form (CONTRACT.md, « Decision »).
 
+pub(crate) mod reuse;
+
 use std::fmt;
 use std::sync::Arc;
 
@@ -142,6 +144,12 @@ impl Shown {
         self.len += 1;
     }
 
+    fn clear(&mut self) {
+        self.head = [None, None];
+        self.more.clear();
+        self.len = 0;
+    }
+
     fn iter(&self) -> impl Iterator<Item = &Option<Value>> {
         self.head.iter().take(self.len).chain(&self.more)
     }
@@ -255,16 +263,6 @@ impl Motif {
             missing: Vec::new(),
             text: MotifText::Condition { template, values },
         }
-    }
-
-    pub(crate) fn payment(mut self, payment: bool) -> Self {
-        self.payment = payment;
-        self
-    }
-
-    pub(crate) fn missing(mut self, manquants: Vec<InputSlot>) -> Self {
-        self.missing = manquants;
-        self
     }
 
     pub(crate) fn cumul(id: Arc<str>, message: Arc<str>) -> Self {
