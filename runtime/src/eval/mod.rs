@@ -85,17 +85,26 @@ thread_local! {
 
 impl<T: Tracer> Drop for Eval<'_, T> {
     fn drop(&mut self) {
-        // Emptied now, so that no dossier value outlives its decision.
+        // Reset now, so that no dossier value outlives its decision; in place, so that the
+        // next decision with the same program finds its arrays ready.
         let mut scratch = Scratch {
             memo: mem::take(&mut self.memo),
             locals: mem::take(&mut self.locals),
             eligibility: mem::take(&mut self.eligibility),
             conditions: mem::take(&mut self.conditions),
         };
-        scratch.memo.clear();
-        scratch.locals.clear();
-        scratch.eligibility.clear();
-        scratch.conditions.clear();
+        for memo in &mut scratch.memo {
+            if !matches!(memo, Memo::Pending) {
+                *memo = Memo::Pending;
+            }
+        }
+        for local in &mut scratch.locals {
+            if !matches!(local, Value::Absent) {
+                *local = Value::Absent;
+            }
+        }
+        scratch.eligibility.fill(Eligibility::Pending);
+        scratch.conditions.fill(CondState::Pending);
         // `try_with`: a decision made while the thread shuts down simply frees its arrays.
         let _ = SCRATCH.try_with(|cell| cell.set(scratch));
     }
@@ -111,15 +120,28 @@ impl<'a, T: Tracer> Eval<'a, T> {
         tracer: T,
     ) -> Self {
         let mut scratch = SCRATCH.with(Cell::take);
+        // Every element is already reset (`Drop`): only a new program's sizes change them.
         // `resize_with`: writing the variant costs less than cloning a template `Value`.
-        scratch.memo.resize_with(p.defs.len(), || Memo::Pending);
-        scratch.locals.resize_with(layout.locals, || Value::Absent);
-        scratch
-            .eligibility
-            .resize(p.dispositifs.len(), Eligibility::Pending);
-        scratch
-            .conditions
-            .resize(layout.condition_count, CondState::Pending);
+        if scratch.memo.len() != p.defs.len() {
+            scratch.memo.clear();
+            scratch.memo.resize_with(p.defs.len(), || Memo::Pending);
+        }
+        if scratch.locals.len() != layout.locals {
+            scratch.locals.clear();
+            scratch.locals.resize_with(layout.locals, || Value::Absent);
+        }
+        if scratch.eligibility.len() != p.dispositifs.len() {
+            scratch.eligibility.clear();
+            scratch
+                .eligibility
+                .resize(p.dispositifs.len(), Eligibility::Pending);
+        }
+        if scratch.conditions.len() != layout.condition_count {
+            scratch.conditions.clear();
+            scratch
+                .conditions
+                .resize(layout.condition_count, CondState::Pending);
+        }
         Eval {
             p,
             layout,
