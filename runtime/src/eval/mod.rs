@@ -10,6 +10,7 @@ mod as_of;
 mod dispositif;
 mod exceptions;
 mod lookup;
+mod memo;
 mod split;
 mod unknown;
 
@@ -29,21 +30,12 @@ use crate::validate::Layout;
 use crate::value::Value;
 
 use dispositif::{CondState, Eligibility};
+use memo::{Memo, State};
 pub(crate) use unknown::Missing;
 use unknown::{fail, join, merge_speculative, unknown, Stop};
 
 /// Stops are boxed so that evaluation results stay as small as a `Value`.
 type R<T> = Result<T, Box<Stop>>;
-
-#[derive(Clone, Debug)]
-enum Memo {
-    Pending,
-    InProgress,
-    Done(Value),
-    /// Depends on facts the dossier does not give: index in `Eval::unknowns` (kept aside so
-    /// that the memo stays as small as a value for complete dossiers).
-    Unknown(u32),
-}
 
 pub(crate) struct Eval<'a, T: Tracer> {
     p: &'a Program,
@@ -54,7 +46,7 @@ pub(crate) struct Eval<'a, T: Tracer> {
     date: NaiveDate,
     /// The decision date while an `au` expression is evaluated at `date`.
     decision_date: Option<NaiveDate>,
-    memo: Vec<Memo>,
+    memo: Memo,
     locals: Vec<Value>,
     eligibility: Vec<Eligibility>,
     conditions: Vec<CondState>,
@@ -73,7 +65,7 @@ pub(crate) struct Eval<'a, T: Tracer> {
 /// allocates only what the decision returns.
 #[derive(Default)]
 struct Scratch {
-    memo: Vec<Memo>,
+    memo: Memo,
     locals: Vec<Value>,
     eligibility: Vec<Eligibility>,
     conditions: Vec<CondState>,
@@ -93,11 +85,7 @@ impl<T: Tracer> Drop for Eval<'_, T> {
             eligibility: mem::take(&mut self.eligibility),
             conditions: mem::take(&mut self.conditions),
         };
-        for memo in &mut scratch.memo {
-            if !matches!(memo, Memo::Pending) {
-                *memo = Memo::Pending;
-            }
-        }
+        scratch.memo.reset();
         for local in &mut scratch.locals {
             if !matches!(local, Value::Absent) {
                 *local = Value::Absent;
@@ -123,8 +111,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
         // Every element is already reset (`Drop`): only a new program's sizes change them.
         // `resize_with`: writing the variant costs less than cloning a template `Value`.
         if scratch.memo.len() != p.defs.len() {
-            scratch.memo.clear();
-            scratch.memo.resize_with(p.defs.len(), || Memo::Pending);
+            scratch.memo.resize(p.defs.len());
         }
         if scratch.locals.len() != layout.locals {
             scratch.locals.clear();
@@ -164,9 +151,9 @@ impl<'a, T: Tracer> Eval<'a, T> {
     #[inline]
     fn def(&mut self, id: DefId) -> R<Value> {
         self.tracer.used_def(id);
-        match self.memo.get(id as usize) {
-            Some(Memo::Done(v)) => Ok(v.clone()),
-            _ => self.compute_def(id),
+        match self.memo.done(id) {
+            Some(v) => Ok(v.clone()),
+            None => self.compute_def(id),
         }
     }
 
@@ -176,18 +163,22 @@ impl<'a, T: Tracer> Eval<'a, T> {
         let Some(def) = p.defs.get(id as usize) else {
             return Err(self.internal("règle inconnue"));
         };
-        match self.memo.get(id as usize) {
-            Some(Memo::Done(v)) => return Ok(v.clone()),
-            Some(Memo::Unknown(i)) => return Err(unknown(self.unknown_set(*i))),
-            Some(Memo::InProgress) => {
+        match self.memo.state(id) {
+            Some(State::Done) => {
+                if let Some(v) = self.memo.done(id) {
+                    return Ok(v.clone());
+                }
+            }
+            Some(State::Unknown(i)) => return Err(unknown(self.unknown_set(i))),
+            Some(State::InProgress) => {
                 return Err(fail(EvalError::Cycle {
                     def: def.name.clone(),
                 }))
             }
-            Some(Memo::Pending) => {}
+            Some(State::Pending) => {}
             None => return Err(self.internal("règle inconnue")),
         }
-        self.set_memo(id, Memo::InProgress);
+        self.memo.set(id, State::InProgress);
         let caller = self.current.replace(id);
         self.tracer.enter_def(id);
         let result = self.compute(def);
@@ -196,16 +187,16 @@ impl<'a, T: Tracer> Eval<'a, T> {
             Ok((value, exception)) => {
                 self.rules_computed += 1;
                 self.tracer.exit_def(id, &value, exception);
-                self.set_memo(id, Memo::Done(value.clone()));
+                self.memo.set_done(id, value.clone());
                 Ok(value)
             }
             Err(e) => {
                 self.tracer.abort_def();
                 let state = match &*e {
-                    Stop::Unknown(missing) => Memo::Unknown(self.remember(missing.clone())),
-                    Stop::Failed(_) => Memo::Pending,
+                    Stop::Unknown(missing) => State::Unknown(self.remember(missing.clone())),
+                    Stop::Failed(_) => State::Pending,
                 };
-                self.set_memo(id, state);
+                self.memo.set(id, state);
                 Err(e)
             }
         }
@@ -222,13 +213,6 @@ impl<'a, T: Tracer> Eval<'a, T> {
             .get(index as usize)
             .cloned()
             .unwrap_or_default()
-    }
-
-    #[inline]
-    fn set_memo(&mut self, id: DefId, state: Memo) {
-        if let Some(slot) = self.memo.get_mut(id as usize) {
-            *slot = state;
-        }
     }
 
     fn context_name(&self) -> String {
