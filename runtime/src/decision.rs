@@ -136,6 +136,7 @@ pub(crate) struct Shown {
 }
 
 impl Shown {
+    #[inline]
     pub(crate) fn push(&mut self, value: Option<Value>) {
         match self.head.get_mut(self.len) {
             Some(slot) => *slot = value,
@@ -144,6 +145,7 @@ impl Shown {
         self.len += 1;
     }
 
+    #[inline]
     fn clear(&mut self) {
         self.head = [None, None];
         self.more.clear();

@@ -14,6 +14,7 @@ use crate::ir::{InputSlot, Program, Ty};
 use crate::value::Value;
 
 /// The element `i` of `items`, appended with `make` when `items` has exactly `i` elements.
+#[inline]
 pub(crate) fn slot<T>(items: &mut Vec<T>, i: usize, make: impl FnOnce() -> T) -> Option<&mut T> {
     if i == items.len() {
         items.push(make());
@@ -21,7 +22,20 @@ pub(crate) fn slot<T>(items: &mut Vec<T>, i: usize, make: impl FnOnce() -> T) ->
     items.get_mut(i)
 }
 
+/// Makes room for `n` elements in all: allocated once, exactly, for a fresh vector (`reserve`
+/// on an empty one goes through the amortised growth path); a no-op once a reused vector is
+/// large enough.
+#[inline]
+pub(crate) fn room<T>(items: &mut Vec<T>, n: usize) {
+    if items.capacity() == 0 {
+        *items = Vec::with_capacity(n);
+    } else if items.capacity() < n {
+        items.reserve_exact(n.saturating_sub(items.len()));
+    }
+}
+
 /// Replaces `target` by a clone of `source` unless both already share the same allocation.
+#[inline]
 fn share<T: ?Sized>(target: &mut Arc<T>, source: &Arc<T>) {
     if !Arc::ptr_eq(target, source) {
         *target = Arc::clone(source);
@@ -63,6 +77,7 @@ impl DispositifDecision {
 
     /// Sets the identity of the dispositif and empties nothing yet: the caller overwrites the
     /// motifs and values in order, then [`DispositifDecision::truncate`]s them.
+    #[inline]
     pub(crate) fn reset(&mut self, id: &Arc<str>, title: Option<&Arc<str>>) {
         share(&mut self.id, id);
         match (&mut self.title, title) {
@@ -73,6 +88,7 @@ impl DispositifDecision {
     }
 
     /// Writes the output `i`.
+    #[inline]
     pub(crate) fn put_value(&mut self, i: usize, name: &Arc<str>, value: Value, ty: &Ty) {
         if let Some(output) = self.values.get_mut(i) {
             share(&mut output.name, name);
@@ -90,6 +106,7 @@ impl DispositifDecision {
     }
 
     /// Keeps the first `values` outputs and `motifs` motifs.
+    #[inline]
     pub(crate) fn truncate(&mut self, values: usize, motifs: usize) {
         self.values.truncate(values);
         self.motifs.truncate(motifs);
@@ -104,6 +121,7 @@ impl Motif {
 
     /// Overwrites this motif with a condition's state; returns its values, emptied, to be
     /// filled in message order (always `Some`).
+    #[inline]
     pub(crate) fn set_condition(
         &mut self,
         template: &Arc<MotifTemplate>,
@@ -135,6 +153,7 @@ impl Motif {
     }
 
     /// Overwrites this motif with a cumul rule's exclusion.
+    #[inline]
     pub(crate) fn set_cumul(&mut self, id: &Arc<str>, message: &Arc<str>) {
         self.satisfied = Some(false);
         self.payment = false;

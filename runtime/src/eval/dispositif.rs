@@ -132,6 +132,8 @@ impl<T: Tracer> Eval<'_, T> {
             _ => (Payment::NotApplicable, Payment::NotApplicable),
         };
 
+        // Sized once: a no-op for a reused decision, one allocation for a fresh one.
+        reuse::room(&mut out.motifs, disp.conditions.len() + 1);
         let mut motifs = 0;
         for (i, (condition, template)) in disp.conditions.iter().zip(&names.conditions).enumerate()
         {
@@ -176,6 +178,7 @@ impl<T: Tracer> Eval<'_, T> {
         manquants.extend(&payment_missing);
         let mut values = 0;
         if eligible != Some(false) {
+            reuse::room(&mut out.values, disp.outputs.len());
             for (output, name) in disp.outputs.iter().zip(&names.outputs) {
                 match paid_values {
                     // Withheld: the right is open, nothing of it is paid.

@@ -66,7 +66,7 @@ impl Memo {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn set_done(&mut self, id: DefId, value: Value) {
         if let (Some(state), Some(slot)) = (
             self.states.get_mut(id as usize),
