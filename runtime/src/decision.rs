@@ -147,9 +147,11 @@ impl Shown {
 
     #[inline]
     fn clear(&mut self) {
-        self.head = [None, None];
-        self.more.clear();
-        self.len = 0;
+        if self.len > 0 {
+            self.head = [None, None];
+            self.more.clear();
+            self.len = 0;
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = &Option<Value>> {

@@ -108,8 +108,13 @@ impl DispositifDecision {
     /// Keeps the first `values` outputs and `motifs` motifs.
     #[inline]
     pub(crate) fn truncate(&mut self, values: usize, motifs: usize) {
-        self.values.truncate(values);
-        self.motifs.truncate(motifs);
+        // Guarded: most decisions keep the same shape, and an empty truncation still costs.
+        if self.values.len() > values {
+            self.values.truncate(values);
+        }
+        if self.motifs.len() > motifs {
+            self.motifs.truncate(motifs);
+        }
     }
 }
 
@@ -131,8 +136,10 @@ impl Motif {
     ) -> Option<&mut Shown> {
         self.satisfied = satisfied;
         self.payment = payment;
-        self.missing.clear();
-        self.missing.extend_from_slice(missing);
+        if !(self.missing.is_empty() && missing.is_empty()) {
+            self.missing.clear();
+            self.missing.extend_from_slice(missing);
+        }
         let same = matches!(
             &self.text,
             MotifText::Condition { template: current, .. } if Arc::ptr_eq(current, template)
