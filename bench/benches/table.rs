@@ -151,6 +151,16 @@ fn main() {
             }
         },
     );
+    let mut reused = engine.empty_decision();
+    table.measure(
+        "Socle `Engine::decide_into` (decision reused), outputs read",
+        || {
+            for d in &decoded {
+                let decided = engine.decide_into(black_box(d), &options, &mut reused);
+                black_box(decided.ok().map(|()| outcome(&reused.dispositifs)));
+            }
+        },
+    );
     table.measure("+ every motif rendered", || {
         for d in &decoded {
             if let Some(decision) = decide(d) {

@@ -1,5 +1,7 @@
 //! The result of deciding one dossier, and its JSON form (CONTRACT.md, « Decision »).
 
+pub(crate) mod reuse;
+
 use std::fmt;
 use std::sync::Arc;
 
@@ -134,12 +136,22 @@ pub(crate) struct Shown {
 }
 
 impl Shown {
+    #[inline]
     pub(crate) fn push(&mut self, value: Option<Value>) {
         match self.head.get_mut(self.len) {
             Some(slot) => *slot = value,
             None => self.more.push(value),
         }
         self.len += 1;
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        if self.len > 0 {
+            self.head = [None, None];
+            self.more.clear();
+            self.len = 0;
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = &Option<Value>> {
@@ -266,16 +278,6 @@ impl Motif {
             missing: Vec::new(),
             text: MotifText::Condition { template, values },
         }
-    }
-
-    pub(crate) fn payment(mut self, payment: bool) -> Self {
-        self.payment = payment;
-        self
-    }
-
-    pub(crate) fn missing(mut self, manquants: Vec<InputSlot>) -> Self {
-        self.missing = manquants;
-        self
     }
 
     pub(crate) fn cumul(id: Arc<str>, message: Arc<str>) -> Self {

@@ -220,6 +220,40 @@ impl Engine {
         self.decide_only(dossier, options, None)
     }
 
+    /// [`Engine::decide`] written over a previous decision of this engine (or of another one,
+    /// or [`Engine::empty_decision`]): its vectors and names are reused, so that a stream of
+    /// complete dossiers is decided without allocating. On error `out` is left as it was.
+    pub fn decide_into(
+        &self,
+        dossier: &Dossier,
+        options: &DecideOptions,
+        out: &mut Decision,
+    ) -> Result<(), EvalError> {
+        let date = self.decision_date(dossier, options)?;
+        let p = &*self.program;
+        let inputs = dossier.values();
+        let unknown = dossier.unknown_bits();
+        out.restart(&self.program, &self.layout.ruleset, date);
+        if options.explain {
+            let recorder = Recorder::new(p.defs.len());
+            Eval::new(p, &self.layout, inputs, unknown, date, recorder).decide_into(None, out);
+        } else {
+            Eval::new(p, &self.layout, inputs, unknown, date, NoTrace).decide_into(None, out);
+        }
+        Ok(())
+    }
+
+    /// A decision with no dispositif, to be filled by [`Engine::decide_into`].
+    pub fn empty_decision(&self) -> Decision {
+        Decision::new(
+            self.program.clone(),
+            self.layout.ruleset.clone(),
+            NaiveDate::MIN,
+            Vec::new(),
+            0,
+        )
+    }
+
     /// Decides only the selected dispositifs (what they depend on, cumul rules included, is
     /// still evaluated): for an application that needs one aid of a larger ruleset.
     pub fn decide_selected(

@@ -19,7 +19,7 @@ impl<T: Tracer> Eval<'_, T> {
         if date == self.date {
             return self.eval(e);
         }
-        let memo = mem::replace(&mut self.memo, vec![Memo::Pending; self.p.defs.len()]);
+        let memo = mem::replace(&mut self.memo, Memo::new(self.p.defs.len()));
         let outer = mem::replace(&mut self.date, date);
         let saved = self.decision_date;
         self.decision_date = Some(saved.unwrap_or(outer));

@@ -15,7 +15,7 @@ use super::unknown::{fail, Missing, Stop};
 use super::{Eval, R};
 use rust_decimal::Decimal;
 
-use crate::decision::{Decision, DispositifDecision, Motif, OutputValue, Payment, Shown};
+use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment, Shown};
 use crate::error::EvalError;
 use crate::ir::{DefId, DispositifId, Expr, Message, MessagePart, Program};
 use crate::trace::Tracer;
@@ -48,50 +48,62 @@ pub(super) enum CondState {
 impl<T: Tracer> Eval<'_, T> {
     /// Decides every dispositif, or those of `only`, in program order.
     pub(crate) fn decide(
-        mut self,
+        self,
         program: Arc<Program>,
         only: Option<&[DispositifId]>,
     ) -> Result<Decision, EvalError> {
+        let ruleset = self.layout.ruleset.clone();
+        let mut decision = Decision::new(
+            program,
+            ruleset,
+            self.date,
+            Vec::with_capacity(self.p.dispositifs.len()),
+            0,
+        );
+        self.decide_into(only, &mut decision);
+        Ok(decision)
+    }
+
+    /// [`Eval::decide`] written over `out` (restarted with [`Decision::restart`]): its vectors
+    /// and shared names are reused.
+    pub(crate) fn decide_into(mut self, only: Option<&[DispositifId]>, out: &mut Decision) {
         let p = self.p;
-        let mut dispositifs = Vec::with_capacity(p.dispositifs.len());
+        let mut decided = 0;
         for index in 0..p.dispositifs.len() {
             let d = u32::try_from(index).unwrap_or(u32::MAX);
             if only.is_some_and(|only| !only.contains(&d)) {
                 continue;
             }
+            let Some(names) = self.layout.names.get(index) else {
+                continue;
+            };
+            let Some(target) = reuse::slot(&mut out.dispositifs, decided, || {
+                DispositifDecision::blank(&names.id)
+            }) else {
+                continue;
+            };
+            decided += 1;
             self.deciding = Some(d);
+            target.reset(&names.id, names.title.as_ref());
             // One dispositif that cannot be decided (a parameter without a version at this
             // date…) must not hide the decisions on the others.
-            let decided = match self.dispositif(d) {
-                Ok(decided) => decided,
-                Err(e) => {
-                    let names = self.layout.names.get(index);
-                    let error = match *e {
-                        Stop::Failed(e) => e,
-                        Stop::Unknown(_) => EvalError::Internal {
-                            def: self.dispositif_name(d).to_owned(),
-                            detail: "inconnu non traité".to_owned(),
-                        },
-                    };
-                    DispositifDecision::undecided(
-                        names.map_or_else(|| Arc::from(""), |n| n.id.clone()),
-                        names.and_then(|n| n.title.clone()),
-                        error,
-                    )
-                }
-            };
-            dispositifs.push(decided);
+            if let Err(e) = self.dispositif(d, target) {
+                let error = match *e {
+                    Stop::Failed(e) => e,
+                    Stop::Unknown(_) => EvalError::Internal {
+                        def: self.dispositif_name(d).to_owned(),
+                        detail: "inconnu non traité".to_owned(),
+                    },
+                };
+                *target =
+                    DispositifDecision::undecided(names.id.clone(), names.title.clone(), error);
+            }
         }
-        Ok(Decision::new(
-            program,
-            self.layout.ruleset.clone(),
-            self.date,
-            dispositifs,
-            self.rules_computed,
-        ))
+        out.finish(decided, self.rules_computed);
     }
 
-    fn dispositif(&mut self, d: DispositifId) -> R<DispositifDecision> {
+    /// Decides `d` into `out` (whose identity is already set).
+    fn dispositif(&mut self, d: DispositifId, out: &mut DispositifDecision) -> R<()> {
         let p = self.p;
         let (disp, names, offset) = match (
             p.dispositifs.get(d as usize),
@@ -120,24 +132,30 @@ impl<T: Tracer> Eval<'_, T> {
             _ => (Payment::NotApplicable, Payment::NotApplicable),
         };
 
-        let mut motifs = Vec::with_capacity(disp.conditions.len() + 1);
+        // Sized once: a no-op for a reused decision, one allocation for a fresh one.
+        reuse::room(&mut out.motifs, disp.conditions.len() + 1);
+        let mut motifs = 0;
         for (i, (condition, template)) in disp.conditions.iter().zip(&names.conditions).enumerate()
         {
             let (held, missing) = match self.conditions.get(offset + i) {
-                Some(CondState::Held) => (Some(true), Vec::new()),
-                Some(CondState::Failed) => (Some(false), Vec::new()),
-                Some(CondState::Unknown(i)) => (None, self.unknown_set(*i).into_slots()),
+                Some(CondState::Held) => (Some(true), Missing::default()),
+                Some(CondState::Failed) => (Some(false), Missing::default()),
+                Some(CondState::Unknown(i)) => (None, self.unknown_set(*i)),
                 Some(CondState::Skipped) => continue,
                 // A payment condition of a dispositif whose right is not open.
                 Some(CondState::Pending) if condition.payment => continue,
                 _ => return Err(self.internal("condition non évaluée")),
             };
-            let values = self.message_values(&condition.message);
-            motifs.push(
-                Motif::condition(template.clone(), held, values)
-                    .missing(missing)
-                    .payment(condition.payment),
-            );
+            let Some(motif) = reuse::slot(&mut out.motifs, motifs, || Motif::blank(template))
+            else {
+                return Err(self.internal("motif"));
+            };
+            motifs += 1;
+            if let Some(values) =
+                motif.set_condition(template, held, condition.payment, missing.slots())
+            {
+                self.message_values(&condition.message, values);
+            }
         }
         if let Some(w) = excluded_by {
             let (Some(id), Some(message)) =
@@ -145,7 +163,12 @@ impl<T: Tracer> Eval<'_, T> {
             else {
                 return Err(self.internal("règle de cumul inconnue"));
             };
-            motifs.push(Motif::cumul(id.clone(), message.clone()));
+            if let Some(motif) = reuse::slot(&mut out.motifs, motifs, || {
+                Motif::cumul(id.clone(), message.clone())
+            }) {
+                motif.set_cumul(id, message);
+                motifs += 1;
+            }
         }
 
         let mut manquants = match eligible {
@@ -153,18 +176,15 @@ impl<T: Tracer> Eval<'_, T> {
             Some(_) => Missing::default(),
         };
         manquants.extend(&payment_missing);
-        let mut values = Vec::new();
+        let mut values = 0;
         if eligible != Some(false) {
-            values.reserve_exact(disp.outputs.len());
+            reuse::room(&mut out.values, disp.outputs.len());
             for (output, name) in disp.outputs.iter().zip(&names.outputs) {
                 match paid_values {
                     // Withheld: the right is open, nothing of it is paid.
                     Payment::Withheld if output.paid => {
-                        values.push(OutputValue {
-                            name: name.clone(),
-                            value: Value::Dec(Decimal::ZERO),
-                            ty: output.ty.clone(),
-                        });
+                        out.put_value(values, name, Value::Dec(Decimal::ZERO), &output.ty);
+                        values += 1;
                         continue;
                     }
                     // What is paid depends on the facts the payment conditions wait for.
@@ -172,11 +192,10 @@ impl<T: Tracer> Eval<'_, T> {
                     _ => {}
                 }
                 match self.def(output.def) {
-                    Ok(value) => values.push(OutputValue {
-                        name: name.clone(),
-                        value,
-                        ty: output.ty.clone(),
-                    }),
+                    Ok(value) => {
+                        out.put_value(values, name, value, &output.ty);
+                        values += 1;
+                    }
                     Err(e) => match *e {
                         Stop::Unknown(missing) => manquants.extend(&missing),
                         // An undetermined dispositif shows the values it can compute.
@@ -186,18 +205,13 @@ impl<T: Tracer> Eval<'_, T> {
                 }
             }
         }
-
-        Ok(DispositifDecision {
-            id: names.id.clone(),
-            title: names.title.clone(),
-            eligible,
-            payment,
-            values,
-            motifs,
-            missing: manquants.into_slots(),
-            trace: self.tracer.entries(p, &disp.trace_defs),
-            error: None,
-        })
+        out.truncate(values, motifs);
+        out.eligible = eligible;
+        out.payment = payment;
+        out.missing.clear();
+        out.missing.extend_from_slice(manquants.slots());
+        out.trace = self.tracer.entries(p, &disp.trace_defs);
+        Ok(())
     }
 
     /// Eligibility of `d` (memoised): all conditions, evaluated in order, then the cumul rules.
@@ -376,8 +390,7 @@ impl<T: Tracer> Eval<'_, T> {
     /// The values a motif's message shows, rendered only when the message is read. A value that
     /// cannot be computed is kept as `None` (« non calculable ») rather than failing a decision
     /// that its conditions already settled. Constants were rendered with the template.
-    fn message_values(&mut self, message: &Message) -> Shown {
-        let mut values = Shown::default();
+    fn message_values(&mut self, message: &Message, values: &mut Shown) {
         for part in &message.parts {
             if let MessagePart::Value(expr, _) = part {
                 if !matches!(expr, Expr::Const(_)) {
@@ -385,6 +398,5 @@ impl<T: Tracer> Eval<'_, T> {
                 }
             }
         }
-        values
     }
 }

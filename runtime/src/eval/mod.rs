@@ -11,6 +11,7 @@ mod dispositif;
 mod exceptions;
 mod lists;
 mod lookup;
+mod memo;
 mod split;
 mod unknown;
 
@@ -30,21 +31,12 @@ use crate::validate::Layout;
 use crate::value::Value;
 
 use dispositif::{CondState, Eligibility};
+use memo::{Memo, State};
 pub(crate) use unknown::Missing;
 use unknown::{fail, join, merge_speculative, unknown, Stop};
 
 /// Stops are boxed so that evaluation results stay as small as a `Value`.
 type R<T> = Result<T, Box<Stop>>;
-
-#[derive(Clone, Debug)]
-enum Memo {
-    Pending,
-    InProgress,
-    Done(Value),
-    /// Depends on facts the dossier does not give: index in `Eval::unknowns` (kept aside so
-    /// that the memo stays as small as a value for complete dossiers).
-    Unknown(u32),
-}
 
 pub(crate) struct Eval<'a, T: Tracer> {
     p: &'a Program,
@@ -55,7 +47,7 @@ pub(crate) struct Eval<'a, T: Tracer> {
     date: NaiveDate,
     /// The decision date while an `au` expression is evaluated at `date`.
     decision_date: Option<NaiveDate>,
-    memo: Vec<Memo>,
+    memo: Memo,
     locals: Vec<Value>,
     eligibility: Vec<Eligibility>,
     conditions: Vec<CondState>,
@@ -74,7 +66,7 @@ pub(crate) struct Eval<'a, T: Tracer> {
 /// allocates only what the decision returns.
 #[derive(Default)]
 struct Scratch {
-    memo: Vec<Memo>,
+    memo: Memo,
     locals: Vec<Value>,
     eligibility: Vec<Eligibility>,
     conditions: Vec<CondState>,
@@ -86,17 +78,22 @@ thread_local! {
 
 impl<T: Tracer> Drop for Eval<'_, T> {
     fn drop(&mut self) {
-        // Emptied now, so that no dossier value outlives its decision.
+        // Reset now, so that no dossier value outlives its decision; in place, so that the
+        // next decision with the same program finds its arrays ready.
         let mut scratch = Scratch {
             memo: mem::take(&mut self.memo),
             locals: mem::take(&mut self.locals),
             eligibility: mem::take(&mut self.eligibility),
             conditions: mem::take(&mut self.conditions),
         };
-        scratch.memo.clear();
-        scratch.locals.clear();
-        scratch.eligibility.clear();
-        scratch.conditions.clear();
+        scratch.memo.reset();
+        for local in &mut scratch.locals {
+            if !matches!(local, Value::Absent) {
+                *local = Value::Absent;
+            }
+        }
+        scratch.eligibility.fill(Eligibility::Pending);
+        scratch.conditions.fill(CondState::Pending);
         // `try_with`: a decision made while the thread shuts down simply frees its arrays.
         let _ = SCRATCH.try_with(|cell| cell.set(scratch));
     }
@@ -112,15 +109,27 @@ impl<'a, T: Tracer> Eval<'a, T> {
         tracer: T,
     ) -> Self {
         let mut scratch = SCRATCH.with(Cell::take);
+        // Every element is already reset (`Drop`): only a new program's sizes change them.
         // `resize_with`: writing the variant costs less than cloning a template `Value`.
-        scratch.memo.resize_with(p.defs.len(), || Memo::Pending);
-        scratch.locals.resize_with(layout.locals, || Value::Absent);
-        scratch
-            .eligibility
-            .resize(p.dispositifs.len(), Eligibility::Pending);
-        scratch
-            .conditions
-            .resize(layout.condition_count, CondState::Pending);
+        if scratch.memo.len() != p.defs.len() {
+            scratch.memo.resize(p.defs.len());
+        }
+        if scratch.locals.len() != layout.locals {
+            scratch.locals.clear();
+            scratch.locals.resize_with(layout.locals, || Value::Absent);
+        }
+        if scratch.eligibility.len() != p.dispositifs.len() {
+            scratch.eligibility.clear();
+            scratch
+                .eligibility
+                .resize(p.dispositifs.len(), Eligibility::Pending);
+        }
+        if scratch.conditions.len() != layout.condition_count {
+            scratch.conditions.clear();
+            scratch
+                .conditions
+                .resize(layout.condition_count, CondState::Pending);
+        }
         Eval {
             p,
             layout,
@@ -143,9 +152,9 @@ impl<'a, T: Tracer> Eval<'a, T> {
     #[inline]
     fn def(&mut self, id: DefId) -> R<Value> {
         self.tracer.used_def(id);
-        match self.memo.get(id as usize) {
-            Some(Memo::Done(v)) => Ok(v.clone()),
-            _ => self.compute_def(id),
+        match self.memo.done(id) {
+            Some(v) => Ok(v.clone()),
+            None => self.compute_def(id),
         }
     }
 
@@ -155,18 +164,22 @@ impl<'a, T: Tracer> Eval<'a, T> {
         let Some(def) = p.defs.get(id as usize) else {
             return Err(self.internal("règle inconnue"));
         };
-        match self.memo.get(id as usize) {
-            Some(Memo::Done(v)) => return Ok(v.clone()),
-            Some(Memo::Unknown(i)) => return Err(unknown(self.unknown_set(*i))),
-            Some(Memo::InProgress) => {
+        match self.memo.state(id) {
+            Some(State::Done) => {
+                if let Some(v) = self.memo.done(id) {
+                    return Ok(v.clone());
+                }
+            }
+            Some(State::Unknown(i)) => return Err(unknown(self.unknown_set(i))),
+            Some(State::InProgress) => {
                 return Err(fail(EvalError::Cycle {
                     def: def.name.clone(),
                 }))
             }
-            Some(Memo::Pending) => {}
+            Some(State::Pending) => {}
             None => return Err(self.internal("règle inconnue")),
         }
-        self.set_memo(id, Memo::InProgress);
+        self.memo.set(id, State::InProgress);
         let caller = self.current.replace(id);
         self.tracer.enter_def(id);
         let result = self.compute(def);
@@ -175,16 +188,16 @@ impl<'a, T: Tracer> Eval<'a, T> {
             Ok((value, exception)) => {
                 self.rules_computed += 1;
                 self.tracer.exit_def(id, &value, exception);
-                self.set_memo(id, Memo::Done(value.clone()));
+                self.memo.set_done(id, value.clone());
                 Ok(value)
             }
             Err(e) => {
                 self.tracer.abort_def();
                 let state = match &*e {
-                    Stop::Unknown(missing) => Memo::Unknown(self.remember(missing.clone())),
-                    Stop::Failed(_) => Memo::Pending,
+                    Stop::Unknown(missing) => State::Unknown(self.remember(missing.clone())),
+                    Stop::Failed(_) => State::Pending,
                 };
-                self.set_memo(id, state);
+                self.memo.set(id, state);
                 Err(e)
             }
         }
@@ -201,13 +214,6 @@ impl<'a, T: Tracer> Eval<'a, T> {
             .get(index as usize)
             .cloned()
             .unwrap_or_default()
-    }
-
-    #[inline]
-    fn set_memo(&mut self, id: DefId, state: Memo) {
-        if let Some(slot) = self.memo.get_mut(id as usize) {
-            *slot = state;
-        }
     }
 
     fn context_name(&self) -> String {

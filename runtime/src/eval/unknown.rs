@@ -23,10 +23,6 @@ impl Missing {
         &self.0
     }
 
-    pub(crate) fn into_slots(self) -> Vec<InputSlot> {
-        self.0
-    }
-
     /// Adds every slot of `other`, keeping the set sorted.
     pub(crate) fn extend(&mut self, other: &Missing) {
         if other.0.is_empty() {

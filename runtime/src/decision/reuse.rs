@@ -1,0 +1,184 @@
+//! Filling a previous [`Decision`] in place (`Engine::decide_into`): every vector keeps its
+//! capacity and every shared name or template already in place is kept, so that deciding the
+//! next dossier of a stream allocates nothing and touches no reference count when the shape of
+//! the decision does not change.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::{
+    Decision, DispositifDecision, Motif, MotifTemplate, MotifText, OutputValue, Payment, Shown,
+};
+use crate::ir::{InputSlot, Program, Ty};
+use crate::value::Value;
+
+/// The element `i` of `items`, appended with `make` when `items` has exactly `i` elements.
+#[inline]
+pub(crate) fn slot<T>(items: &mut Vec<T>, i: usize, make: impl FnOnce() -> T) -> Option<&mut T> {
+    if i == items.len() {
+        items.push(make());
+    }
+    items.get_mut(i)
+}
+
+/// Makes room for `n` elements in all: allocated once, exactly, for a fresh vector (`reserve`
+/// on an empty one goes through the amortised growth path); a no-op once a reused vector is
+/// large enough.
+#[inline]
+pub(crate) fn room<T>(items: &mut Vec<T>, n: usize) {
+    if items.capacity() == 0 {
+        *items = Vec::with_capacity(n);
+    } else if items.capacity() < n {
+        items.reserve_exact(n.saturating_sub(items.len()));
+    }
+}
+
+/// Replaces `target` by a clone of `source` unless both already share the same allocation.
+#[inline]
+fn share<T: ?Sized>(target: &mut Arc<T>, source: &Arc<T>) {
+    if !Arc::ptr_eq(target, source) {
+        *target = Arc::clone(source);
+    }
+}
+
+impl Decision {
+    /// Starts refilling this decision for `program` at `date`: its dispositifs are overwritten
+    /// one by one, then the surplus is dropped by [`Decision::finish`].
+    pub(crate) fn restart(&mut self, program: &Arc<Program>, ruleset: &Arc<str>, date: NaiveDate) {
+        share(&mut self.program, program);
+        share(&mut self.ruleset, ruleset);
+        self.date = date;
+        self.rules_computed = 0;
+    }
+
+    /// Keeps the first `decided` dispositifs.
+    pub(crate) fn finish(&mut self, decided: usize, rules_computed: u32) {
+        self.dispositifs.truncate(decided);
+        self.rules_computed = rules_computed;
+    }
+}
+
+impl DispositifDecision {
+    /// An empty decision, to be overwritten.
+    pub(crate) fn blank(id: &Arc<str>) -> Self {
+        DispositifDecision {
+            id: Arc::clone(id),
+            title: None,
+            eligible: None,
+            payment: Payment::NotApplicable,
+            values: Vec::new(),
+            motifs: Vec::new(),
+            missing: Vec::new(),
+            trace: None,
+            error: None,
+        }
+    }
+
+    /// Sets the identity of the dispositif and empties nothing yet: the caller overwrites the
+    /// motifs and values in order, then [`DispositifDecision::truncate`]s them.
+    #[inline]
+    pub(crate) fn reset(&mut self, id: &Arc<str>, title: Option<&Arc<str>>) {
+        share(&mut self.id, id);
+        match (&mut self.title, title) {
+            (Some(target), Some(source)) => share(target, source),
+            (target, source) => *target = source.cloned(),
+        }
+        self.error = None;
+    }
+
+    /// Writes the output `i`.
+    #[inline]
+    pub(crate) fn put_value(&mut self, i: usize, name: &Arc<str>, value: Value, ty: &Ty) {
+        if let Some(output) = self.values.get_mut(i) {
+            share(&mut output.name, name);
+            output.value = value;
+            if output.ty != *ty {
+                output.ty = ty.clone();
+            }
+        } else {
+            self.values.push(OutputValue {
+                name: Arc::clone(name),
+                value,
+                ty: ty.clone(),
+            });
+        }
+    }
+
+    /// Keeps the first `values` outputs and `motifs` motifs.
+    #[inline]
+    pub(crate) fn truncate(&mut self, values: usize, motifs: usize) {
+        // Guarded: most decisions keep the same shape, and an empty truncation still costs.
+        if self.values.len() > values {
+            self.values.truncate(values);
+        }
+        if self.motifs.len() > motifs {
+            self.motifs.truncate(motifs);
+        }
+    }
+}
+
+impl Motif {
+    /// A blank motif, to be overwritten.
+    pub(crate) fn blank(template: &Arc<MotifTemplate>) -> Self {
+        Motif::condition(Arc::clone(template), None, Shown::default())
+    }
+
+    /// Overwrites this motif with a condition's state; returns its values, emptied, to be
+    /// filled in message order (always `Some`).
+    #[inline]
+    pub(crate) fn set_condition(
+        &mut self,
+        template: &Arc<MotifTemplate>,
+        satisfied: Option<bool>,
+        payment: bool,
+        missing: &[InputSlot],
+    ) -> Option<&mut Shown> {
+        self.satisfied = satisfied;
+        self.payment = payment;
+        if !(self.missing.is_empty() && missing.is_empty()) {
+            self.missing.clear();
+            self.missing.extend_from_slice(missing);
+        }
+        let same = matches!(
+            &self.text,
+            MotifText::Condition { template: current, .. } if Arc::ptr_eq(current, template)
+        );
+        if !same {
+            self.text = MotifText::Condition {
+                template: Arc::clone(template),
+                values: Shown::default(),
+            };
+        }
+        match &mut self.text {
+            MotifText::Condition { values, .. } => {
+                values.clear();
+                Some(values)
+            }
+            MotifText::Cumul { .. } => None,
+        }
+    }
+
+    /// Overwrites this motif with a cumul rule's exclusion.
+    #[inline]
+    pub(crate) fn set_cumul(&mut self, id: &Arc<str>, message: &Arc<str>) {
+        self.satisfied = Some(false);
+        self.payment = false;
+        self.missing.clear();
+        match &mut self.text {
+            MotifText::Cumul {
+                id: current_id,
+                message: current_message,
+            } => {
+                share(current_id, id);
+                share(current_message, message);
+            }
+            text => {
+                *text = MotifText::Cumul {
+                    id: Arc::clone(id),
+                    message: Arc::clone(message),
+                }
+            }
+        }
+    }
+}
