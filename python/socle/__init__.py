@@ -9,7 +9,8 @@ Un ``Engine`` compile un jeu de règles (comme ``socle decide``) puis décide :
   dossier ; le résultat est une ``pyarrow.Table`` alignée ligne à ligne : ``date``,
   ``erreur`` (ligne non décidée, avec ``erreur_detail`` en JSON et ses chemins),
   ``avertissements``, puis pour chaque dispositif ``D`` : ``D.eligible`` (nul si
-  indéterminé), une colonne par valeur (``D.montant`` : montants en ``decimal128(38, 2)``),
+  indéterminé), ``D.verse`` pour un dispositif à conditions de versement (faux : droit
+  ouvert mais non versé), une colonne par valeur (``D.montant`` : montants en ``decimal128(38, 2)``),
   ``D.motifs_echoues``, ``D.manquants`` et ``D.erreur``.
 
 ``decide_batch`` accepte une ``pyarrow.Table``, un ``pyarrow.RecordBatch``, un

@@ -29,10 +29,14 @@ syn keyword socleClause message exclut subsidiaire cumulable
 syn keyword socleBoolean vrai faux
 syn keyword socleConstant infini
 syn keyword socleDecisionDate date_décision date_decision
-syn match socleDeclName "\k\+" contained
-" `condition de versement NOM`, `valeur versée NOM`: the marker, then the name.
-syn match socleDeclaration "\<condition\s\+de\s\+versement\>" nextgroup=socleDeclName skipwhite
-syn match socleDeclaration "\<valeur\s\+vers[ée]e\>" nextgroup=socleDeclName skipwhite
+" A name after a declaration keyword, but not the markers `de versement` and `versée`, which
+" come first (`condition de versement NOM`, `valeur versée NOM`) and then lead to the name.
+syn match socleDeclName "\%(de\s\+versement\>\|vers\%(ée\|ee\)\s\+\k\)\@!\k\+" contained
+syn match socleDeclaration "\%(\<condition\s\+\)\@<=de\s\+versement\>" nextgroup=socleDeclName skipwhite
+syn match socleDeclaration "\%(\<valeur\s\+\)\@<=vers\%(ée\|ee\)\>\ze\s\+\k" nextgroup=socleDeclName skipwhite
+" `cumul A versée exclut B`, `cumul B subsidiaire à A versée`: the winner counts when paid.
+syn match socleClause "\<vers\%(ée\|ee\|é\|e\)\>\ze\s\+\%(exclut\|subsidiaire\|cumulable\)\>"
+syn match socleClause "\<vers\%(ée\|ee\|é\|e\)\>\ze\s*\%(#.*\)\=$"
 
 syn match socleOperatorWord "\<\%(et\|ou\|non\|dans\|contient\|au\|à\)\>"
 syn match socleOperatorWord "\%(\<contient\s\+\)\@<=\<un\s\+de\>"

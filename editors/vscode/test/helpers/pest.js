@@ -125,6 +125,11 @@ const CONTEXTS = {
   'telle que': 'valeur v = nombre de h dans l {} h.a',
   'somme de': 'valeur v = {} h.a pour chaque h dans l',
   'pour chaque': 'valeur v = somme de h.a {} h dans l',
+  'de versement': '  condition {} seuil : vrai',
+  'versée': '  valeur {} montant : montant €/mois = 1 €/mois',
+  versee: '  valeur {} montant : montant €/mois = 1 €/mois',
+  'versé': 'cumul a {} exclut b',
+  verse: 'cumul b subsidiaire à a {}',
 };
 const TYPE_CONTEXT = 'entrée e : {}';
 const ROUNDING_CONTEXT = 'valeur v = arrondi(x, {} inférieur)';
