@@ -58,6 +58,9 @@ builtins! {
     MonthsBetween,
     /// `fin − début` in days, as a days-family duration.
     DaysBetween,
+    /// `jours_entre_inclus(début, fin)`: the days from `début` to `fin`, both counted
+    /// (`fin − début + 1`), as texts count a stay « du … au … inclus ».
+    DaysBetweenInclusive,
     /// `début_année(date)`: the 1st of January of that year.
     StartOfYear,
     /// `année(date)`: the year, as an integer.
@@ -96,6 +99,7 @@ impl Builtin {
             Builtin::Age => "âge",
             Builtin::MonthsBetween => "mois_entre",
             Builtin::DaysBetween => "jours_entre",
+            Builtin::DaysBetweenInclusive => "jours_entre_inclus",
             Builtin::StartOfYear => "début_année",
             Builtin::Year => "année",
             Builtin::DayOfMonth => "jour",
@@ -128,6 +132,7 @@ impl Builtin {
             | Builtin::Abs
             | Builtin::MonthsBetween
             | Builtin::DaysBetween
+            | Builtin::DaysBetweenInclusive
             | Builtin::Monthly
             | Builtin::Yearly
             | Builtin::Count
@@ -152,6 +157,7 @@ impl Builtin {
             | Builtin::Age
             | Builtin::MonthsBetween
             | Builtin::DaysBetween
+            | Builtin::DaysBetweenInclusive
             | Builtin::OrDefault => Arity::Exactly(2),
             Builtin::Abs
             | Builtin::StartOfYear

@@ -286,6 +286,21 @@ fn builtins() {
             call(DaysBetween, vec![day("2024-01-01"), day("2024-12-31")]),
             Value::Duration(365, DurationFamily::Days),
         ),
+        // « du 1er janvier au 31 décembre 2024 inclus »: the leap year's 366 days.
+        (
+            call(
+                DaysBetweenInclusive,
+                vec![day("2024-01-01"), day("2024-12-31")],
+            ),
+            Value::Duration(366, DurationFamily::Days),
+        ),
+        (
+            call(
+                DaysBetweenInclusive,
+                vec![day("2024-03-01"), day("2024-03-01")],
+            ),
+            Value::Duration(1, DurationFamily::Days),
+        ),
         (
             call(StartOfYear, vec![Expr::DecisionDate]),
             Value::Date(date("2024-01-01")),

@@ -38,7 +38,10 @@ fn expects(b: Builtin) -> &'static str {
         Builtin::Min | Builtin::Max => "au moins deux arguments",
         Builtin::Ceiling | Builtin::Floor | Builtin::OrDefault => "deux arguments",
         Builtin::Abs | Builtin::IsPresent => "un argument",
-        Builtin::Age | Builtin::MonthsBetween | Builtin::DaysBetween => "deux dates",
+        Builtin::Age
+        | Builtin::MonthsBetween
+        | Builtin::DaysBetween
+        | Builtin::DaysBetweenInclusive => "deux dates",
         Builtin::StartOfYear
         | Builtin::Year
         | Builtin::DayOfMonth
@@ -81,6 +84,10 @@ pub(crate) fn builtin_doc(b: Builtin) -> BuiltinDoc {
         Builtin::DaysBetween => (
             "jours_entre(début : date, fin : date) : durée",
             "Le nombre de jours entre deux dates (fin − début), en jours.",
+        ),
+        Builtin::DaysBetweenInclusive => (
+            "jours_entre_inclus(début : date, fin : date) : durée",
+            "Le nombre de jours du début à la fin, les deux comptés (« du 1er au 31 mars inclus » : 31 jours).",
         ),
         Builtin::StartOfYear => (
             "début_année(d : date) : date",
@@ -246,7 +253,10 @@ pub(crate) fn builtin_call(
             let ty = t.ty.clone();
             call(vec![t], ty)
         }
-        Builtin::Age | Builtin::MonthsBetween | Builtin::DaysBetween => {
+        Builtin::Age
+        | Builtin::MonthsBetween
+        | Builtin::DaysBetween
+        | Builtin::DaysBetweenInclusive => {
             let mut targs = Vec::new();
             for a in args {
                 let t = ctx.expr(file, a, scope, Some(&Type::Date));
@@ -259,7 +269,7 @@ pub(crate) fn builtin_call(
                 }
                 targs.push(t);
             }
-            let family = if b == Builtin::DaysBetween {
+            let family = if matches!(b, Builtin::DaysBetween | Builtin::DaysBetweenInclusive) {
                 DurationFamily::Days
             } else {
                 DurationFamily::Months

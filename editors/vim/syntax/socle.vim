@@ -67,7 +67,7 @@ syn match socleType "\<montant\>\ze\s*€"
 syn match socleType "\<liste\s\+de\>"
 syn match socleType "\%(:\s*\)\@<=\<table\>"
 
-syn match socleBuiltin "\<\%(min\|max\|plafond\|plancher\|abs\|âge\|age\|mois_entre\|jours_entre\|début_année\|debut_annee\|année\|annee\|jour\|jours_du_mois\|fin_de_mois\|début_mois_suivant\|debut_mois_suivant\|mensuel\|annuel\|nombre\|nombre_distincts\|renseigné\|renseigne\|valeur_par_défaut\|valeur_par_defaut\|tranche\)\>\ze\s*("
+syn match socleBuiltin "\<\%(min\|max\|plafond\|plancher\|abs\|âge\|age\|mois_entre\|jours_entre_inclus\|jours_entre\|début_année\|debut_annee\|année\|annee\|jour\|jours_du_mois\|fin_de_mois\|début_mois_suivant\|debut_mois_suivant\|mensuel\|annuel\|nombre\|nombre_distincts\|renseigné\|renseigne\|valeur_par_défaut\|valeur_par_defaut\|tranche\)\>\ze\s*("
 syn match socleBuiltin "\<arrondi\>"
 
 " ---------------------------------------------------------------- literals

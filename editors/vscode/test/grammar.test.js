@@ -178,7 +178,7 @@ test('fonctions prédéfinies, date de la décision et mots des expressions', as
   expectScope(l, 'sauf', 'keyword.control');
   expectScope(l, 'si', 'keyword.control');
   const builtins = [
-    'min', 'max', 'plafond', 'plancher', 'abs', 'âge', 'mois_entre', 'jours_entre', 'début_année',
+    'min', 'max', 'plafond', 'plancher', 'abs', 'âge', 'mois_entre', 'jours_entre', 'jours_entre_inclus', 'début_année',
     'année', 'mensuel', 'annuel', 'nombre', 'nombre_distincts', 'renseigné', 'valeur_par_défaut', 'tranche',
   ];
   for (const name of builtins) {

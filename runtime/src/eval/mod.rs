@@ -611,6 +611,11 @@ impl<'a, T: Tracer> Eval<'a, T> {
                 let (from, to) = self.eval2(self.arg(args, 0)?, self.arg(args, 1)?)?;
                 self.check(ops::sub(&to, &from))
             }
+            Builtin::DaysBetweenInclusive => {
+                let (from, to) = self.eval_dates(self.arg(args, 0)?, self.arg(args, 1)?)?;
+                let days = to.signed_duration_since(from).num_days().saturating_add(1);
+                Ok(Value::Duration(days, DurationFamily::Days))
+            }
             Builtin::StartOfYear => {
                 let d = self.eval_date(self.arg(args, 0)?)?;
                 self.check(ops::start_of_year(d).map(Value::Date))
