@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use socle_compiler::{RulesetId, Session};
+use socle_compiler::{has_socle_files, ruleset_dirs_in, RulesetId, Session};
 
 /// What a PATH argument names.
 #[derive(Debug, PartialEq, Eq)]
@@ -11,16 +11,6 @@ pub enum Target {
     RulesetDir(PathBuf),
     /// A single `.socle` file.
     File(PathBuf),
-}
-
-fn has_socle_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.path().extension().is_some_and(|x| x == "socle"))
-        })
-        .unwrap_or(false)
 }
 
 /// A ruleset directory, a `.socle` file, or a folder of ruleset directories (sorted by name).
@@ -44,20 +34,10 @@ pub fn targets(path: &Path) -> Result<Vec<Target>, String> {
     if has_socle_files(path) {
         return Ok(vec![Target::RulesetDir(path.to_path_buf())]);
     }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| format!("{} : lecture impossible ({e})", path.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && has_socle_files(p))
-        .collect();
-    dirs.sort();
-    if dirs.is_empty() {
-        return Err(format!(
-            "{} ne contient aucun fichier .socle ni aucun jeu de règles",
-            path.display()
-        ));
-    }
-    Ok(dirs.into_iter().map(Target::RulesetDir).collect())
+    Ok(ruleset_dirs_in(path)?
+        .into_iter()
+        .map(Target::RulesetDir)
+        .collect())
 }
 
 pub fn load(session: &mut Session, target: &Target) -> Result<RulesetId, String> {

@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 use salsa::Setter;
 
 pub use diagnostic::{Diagnostic, FileId, Fix, Label, Severity};
-pub use read::{read_source, LoadError, MAX_SOURCE_BYTES};
+pub use read::{has_socle_files, read_source, ruleset_dirs_in, LoadError, MAX_SOURCE_BYTES};
 pub use socle_grammar::Span;
 pub use write::replace_file;
 

@@ -73,6 +73,34 @@ pub fn read_source(path: &Path) -> Result<String, LoadError> {
     })
 }
 
+/// Whether `dir` holds `.socle` files: then it is a ruleset.
+pub fn has_socle_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "socle"))
+    })
+}
+
+/// The rulesets of a directory of rulesets (`rulesets/`), sorted; the French error the CLI and
+/// the HTTP service both give when there are none.
+pub fn ruleset_dirs_in(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("{} : lecture impossible ({e})", path.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && has_socle_files(p))
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        return Err(format!(
+            "{} ne contient aucun fichier .socle ni aucun jeu de règles",
+            path.display()
+        ));
+    }
+    Ok(dirs)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use socle_compiler::Session;
+use socle_compiler::{has_socle_files, ruleset_dirs_in, Session};
 use socle_runtime::Engine;
 
 /// Compiled rulesets, by name (`val-doise`).
@@ -88,14 +88,6 @@ pub(crate) async fn reload_on_sighup(registry: Arc<Registry>) {
     }
 }
 
-fn has_socle_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries
-            .flatten()
-            .any(|e| e.path().extension().is_some_and(|x| x == "socle"))
-    })
-}
-
 /// What one path names: a ruleset directory or `.socle` file, or a directory of rulesets.
 fn targets(path: &Path) -> Result<Vec<PathBuf>, String> {
     if path.is_file() || has_socle_files(path) {
@@ -107,20 +99,7 @@ fn targets(path: &Path) -> Result<Vec<PathBuf>, String> {
             path.display()
         ));
     }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| format!("{} : lecture impossible ({e})", path.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && has_socle_files(p))
-        .collect();
-    dirs.sort();
-    if dirs.is_empty() {
-        return Err(format!(
-            "{} ne contient aucun fichier .socle ni aucun jeu de règles",
-            path.display()
-        ));
-    }
-    Ok(dirs)
+    ruleset_dirs_in(path)
 }
 
 /// Compiles every ruleset `paths` name. The first one that does not compile makes the whole
