@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::scan::{GiveUp, Scan, Scanner};
+use super::scan::{Digits, GiveUp, Scan, Scanner};
 use super::{
     is_plain_decimal, mark_unknown, parse_date, parse_int, suggestion, DecodeOptions, Decoded,
     Dossier, DossierWarning, Path, MAX_DEPTH, MAX_LIST_LEN, MAX_TEXT_BYTES,
@@ -24,11 +24,17 @@ use crate::value::Value;
 const MAX_FIELDS: usize = 64;
 
 /// Whether the reader can read dossiers of `p`: every object has at most [`MAX_FIELDS`]
-/// fields, with distinct names (the reference would read one key into two same-named fields).
+/// fields, with distinct names (the reference would read one key into two same-named fields),
+/// each a plain JSON key (no quote, backslash or control character to escape, no leading `$`),
+/// so that the text of an expected key can be compared with its name directly.
 pub(crate) fn supports(p: &Program) -> bool {
+    fn plain(name: &str) -> bool {
+        !name.starts_with('$') && !name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)
+    }
     fn distinct<'a>(names: impl ExactSizeIterator<Item = &'a str> + Clone) -> bool {
         let count = names.len();
         count <= MAX_FIELDS
+            && names.clone().all(plain)
             && names
                 .clone()
                 .enumerate()
@@ -90,20 +96,20 @@ struct Reader<'t, 'p> {
     unknown: Vec<u64>,
 }
 
-/// Where `key` is among `fields`, looking first where the previous key left off: dossiers are
-/// mostly written in the ruleset's order, so the first comparison usually matches.
-fn position<'f, T>(
+/// Which of the names of `fields` is the key at the cursor (read when found), trying first
+/// the one expected after the previous key: a dossier written in the program's field order (a
+/// form, `socle population`) matches at the first comparison.
+fn known_key<'f, T>(
+    scan: &mut Scanner,
     fields: &'f [T],
     name: impl Fn(&'f T) -> &'f str,
-    key: &str,
     hint: usize,
 ) -> Option<usize> {
     let (before, after) = fields.split_at(hint.min(fields.len()));
-    after
-        .iter()
-        .position(|f| name(f) == key)
-        .map(|i| i + hint)
-        .or_else(|| before.iter().position(|f| name(f) == key))
+    if let Some(i) = after.iter().position(|f| scan.key_is(name(f))) {
+        return Some(i + hint);
+    }
+    before.iter().position(|f| scan.key_is(name(f)))
 }
 
 /// Bit `i` of a seen-keys set, or a give-up when it was already set (a duplicate key).
@@ -135,18 +141,21 @@ impl<'t> Reader<'t, '_> {
         let mut seen = 0u64;
         let mut warnings = Vec::new();
         let mut nested: Vec<(usize, Vec<DossierWarning>)> = Vec::new();
-        let mut unknown_keys: Vec<&'t str> = Vec::new();
+        let mut unknown_keys: Vec<&str> = Vec::new();
         let mut hint = 0;
         self.scan.ws();
         if !self.scan.eat_if(b'}') {
             loop {
                 self.scan.ws();
-                let key = self.scan.key()?;
+                let (key, found) = match known_key(&mut self.scan, fields, |f| &f.name, hint) {
+                    Some(i) => (fields.get(i).map_or("", |f| f.name.as_str()), Some(i)),
+                    None => (self.scan.key()?, None),
+                };
                 self.scan.ws();
                 self.scan.eat(b':')?;
                 self.scan.ws();
                 let field_path = Path::Field(path, key);
-                match position(fields, |f| f.name.as_str(), key, hint) {
+                match found {
                     Some(i) => {
                         see(&mut seen, i)?;
                         hint = i + 1;
@@ -175,15 +184,26 @@ impl<'t> Reader<'t, '_> {
                 }
             }
         }
+        let unused = u32::try_from(MAX_FIELDS - fields.len()).unwrap_or(u32::MAX);
+        let all = u64::MAX.checked_shr(unused).unwrap_or(0);
+        if seen != all {
+            self.missing(fields, seen);
+        }
+        if !nested.is_empty() {
+            nested.sort_by_key(|(i, _)| *i);
+            warnings.extend(nested.into_iter().flat_map(|(_, w)| w));
+        }
+        Ok(warnings)
+    }
+
+    /// Marks the fields not seen unknown, unless optional.
+    fn missing(&mut self, fields: &[InputField], seen: u64) {
         for (i, field) in fields.iter().enumerate() {
             if seen >> i & 1 == 0 && !optional(field) {
                 // Not given: unknown. Deciding names it if a dispositif needs it.
                 mark_unknown(&field.kind, &mut self.unknown);
             }
         }
-        nested.sort_by_key(|(i, _)| *i);
-        warnings.extend(nested.into_iter().flat_map(|(_, w)| w));
-        Ok(warnings)
     }
 
     /// One known field's value (`null` is as if the field were left out).
@@ -227,7 +247,10 @@ impl<'t> Reader<'t, '_> {
             Ty::Decimal | Ty::Rate => self.decimal().map(Value::Dec),
             Ty::Money(_) => {
                 let d = self.decimal()?;
-                if (d.is_sign_negative() && !d.is_zero()) || d.normalize().scale() > 2 {
+                // Normalising only lowers the scale: a scale of 2 or less needs no normalising.
+                if (d.is_sign_negative() && !d.is_zero())
+                    || (d.scale() > 2 && d.normalize().scale() > 2)
+                {
                     return Err(GiveUp);
                 }
                 Ok(Value::Dec(d))
@@ -271,13 +294,19 @@ impl<'t> Reader<'t, '_> {
         if !n.integer || n.unusual {
             return Err(GiveUp);
         }
-        parse_int(n.text).map_err(|_| GiveUp)
+        match n.digits.and_then(Digits::integer) {
+            Some(i) => Ok(i),
+            None => parse_int(n.text).map_err(|_| GiveUp),
+        }
     }
 
     /// A number without exponent, or a plain decimal text (`"1012.02"`), exactly.
     fn decimal(&mut self) -> Scan<Decimal> {
         if self.scan.peek() == Some(b'"') {
             let s = self.scan.string()?;
+            if let Some(d) = Digits::of_plain(&s).and_then(Digits::decimal) {
+                return Ok(d);
+            }
             if !is_plain_decimal(&s) {
                 return Err(GiveUp);
             }
@@ -287,7 +316,10 @@ impl<'t> Reader<'t, '_> {
         if n.unusual {
             return Err(GiveUp);
         }
-        Decimal::from_str_exact(n.text).map_err(|_| GiveUp)
+        match n.digits.and_then(Digits::decimal) {
+            Some(d) => Ok(d),
+            None => Decimal::from_str_exact(n.text).map_err(|_| GiveUp),
+        }
     }
 
     fn list(&mut self, inner: &Ty, depth: usize) -> Scan<Value> {
@@ -328,11 +360,10 @@ impl<'t> Reader<'t, '_> {
         if !self.scan.eat_if(b'}') {
             loop {
                 self.scan.ws();
-                let key = self.scan.key()?;
+                let i = known_key(&mut self.scan, fields, |(n, _)| n, hint).ok_or(GiveUp)?;
                 self.scan.ws();
                 self.scan.eat(b':')?;
                 self.scan.ws();
-                let i = position(fields, |(n, _)| n.as_str(), key, hint).ok_or(GiveUp)?;
                 see(&mut seen, i)?;
                 hint = i + 1;
                 let (_, ty) = fields.get(i).ok_or(GiveUp)?;

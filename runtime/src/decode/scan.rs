@@ -25,6 +25,76 @@ pub(super) struct Number<'t> {
     /// An exponent (`1e3`) or a negative zero (`-0`, `-0.5`): the reader leaves these forms to
     /// the reference.
     pub unusual: bool,
+    /// Its digits, when there are few enough to be read directly (and no exponent).
+    pub digits: Option<Digits>,
+}
+
+/// A decimal written `-?[0-9]+(.[0-9]+)?` with at most [`MAX_DIGITS`] digits: its value is
+/// `mantissa × 10^-scale`, read without going through text again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Digits {
+    pub negative: bool,
+    pub mantissa: u64,
+    pub scale: u32,
+}
+
+/// At most this many digits fit a `u64` (and an `i64`) whatever they are.
+const MAX_DIGITS: usize = 18;
+
+/// The run of ASCII digits at `i`: where it ends, how many, and their value (wrapped beyond
+/// [`MAX_DIGITS`] digits, where the value is not used).
+fn digit_run(bytes: &[u8], mut i: usize, mut value: u64) -> (usize, usize, u64) {
+    let start = i;
+    while let Some(b) = bytes.get(i).filter(|b| b.is_ascii_digit()) {
+        value = value.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        i += 1;
+    }
+    (i, i - start, value)
+}
+
+impl Digits {
+    /// `-?[0-9]+(.[0-9]+)?` exactly, as `is_plain_decimal` accepts it; `None` for any other
+    /// text or too many digits (the reference functions then read it).
+    pub fn of_plain(s: &str) -> Option<Digits> {
+        let bytes = s.as_bytes();
+        let negative = bytes.first() == Some(&b'-');
+        let (mut i, whole, mut mantissa) = digit_run(bytes, usize::from(negative), 0);
+        let mut count = whole;
+        let mut scale = 0;
+        if bytes.get(i) == Some(&b'.') {
+            let (end, fraction, value) = digit_run(bytes, i + 1, mantissa);
+            if fraction == 0 {
+                return None;
+            }
+            (i, mantissa, scale) = (end, value, fraction);
+            count += fraction;
+        }
+        (whole > 0 && i == bytes.len() && count <= MAX_DIGITS).then_some(Digits {
+            negative,
+            mantissa,
+            scale: u32::try_from(scale).ok()?,
+        })
+    }
+
+    /// The decimal these digits write, as `Decimal::from_str_exact` reads their text; `None`
+    /// for a negative zero, left to `from_str_exact` itself.
+    pub fn decimal(self) -> Option<rust_decimal::Decimal> {
+        if self.negative && self.mantissa == 0 {
+            return None;
+        }
+        let magnitude = i64::try_from(self.mantissa).ok()?;
+        let signed = if self.negative { -magnitude } else { magnitude };
+        rust_decimal::Decimal::try_new(signed, self.scale).ok()
+    }
+
+    /// The integer these digits write, if they have no fraction.
+    pub fn integer(self) -> Option<i64> {
+        if self.scale != 0 {
+            return None;
+        }
+        let magnitude = i64::try_from(self.mantissa).ok()?;
+        Some(if self.negative { -magnitude } else { magnitude })
+    }
 }
 
 pub(super) struct Scanner<'t> {
@@ -102,17 +172,36 @@ impl<'t> Scanner<'t> {
     /// The bytes of a string up to its first quote, backslash or control character.
     fn plain_run(&mut self) -> Scan<(&'t str, u8)> {
         let start = self.pos;
-        loop {
-            match self.peek() {
-                Some(b @ (b'"' | b'\\')) => {
-                    let run = self.text.get(start..self.pos).ok_or(GiveUp)?;
-                    self.bump();
-                    return Ok((run, b));
-                }
-                Some(0..=0x1f) | None => return Err(GiveUp),
-                Some(_) => self.bump(),
-            }
+        let rest = self.text.as_bytes().get(start..).ok_or(GiveUp)?;
+        let len = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .ok_or(GiveUp)?;
+        let stop = *rest.get(len).ok_or(GiveUp)?;
+        if stop < 0x20 {
+            return Err(GiveUp);
         }
+        let run = self.text.get(start..start + len).ok_or(GiveUp)?;
+        self.pos = start + len + 1;
+        Ok((run, stop))
+    }
+
+    /// The key `name` is next (a plain name: no quote, backslash, control character or
+    /// leading `$`, see `fast::supports`): read it. Comparing the expected name costs less
+    /// than scanning the key and looking it up.
+    pub fn key_is(&mut self, name: &str) -> bool {
+        let bytes = self.text.as_bytes();
+        let start = self.pos + 1;
+        let end = start + name.len();
+        // The first byte rules most other names out before a comparison of bytes.
+        let found = bytes.get(start) == name.as_bytes().first()
+            && bytes.get(end) == Some(&b'"')
+            && bytes.get(self.pos) == Some(&b'"')
+            && bytes.get(start..end) == Some(name.as_bytes());
+        if found {
+            self.pos = end + 1;
+        }
+        found
     }
 
     /// An object key without escapes. A key starting with `$` is left to the reference: serde_json
@@ -190,52 +279,56 @@ impl<'t> Scanner<'t> {
         Ok(code)
     }
 
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.bump();
-        }
-        self.pos - start
-    }
-
     /// A number, following the JSON grammar exactly (`007` and `1.` are not numbers).
     pub fn number(&mut self) -> Scan<Number<'t>> {
+        let bytes = self.text.as_bytes();
         let start = self.pos;
-        let negative = self.eat_if(b'-');
-        let zero = match self.peek() {
-            Some(b'0') => {
-                self.bump();
-                true
-            }
-            Some(b'1'..=b'9') => {
-                self.digits();
-                false
-            }
+        let negative = bytes.get(start) == Some(&b'-');
+        let first = start + usize::from(negative);
+        let zero = bytes.get(first) == Some(&b'0');
+        let (mut i, whole, mut mantissa) = match bytes.get(first) {
+            Some(b'0') => (first + 1, 1, 0),
+            Some(b'1'..=b'9') => digit_run(bytes, first, 0),
             _ => return Err(GiveUp),
         };
-        let mut integer = true;
-        if self.eat_if(b'.') {
-            integer = false;
-            if self.digits() == 0 {
+        let mut count = whole;
+        let mut scale = 0;
+        if bytes.get(i) == Some(&b'.') {
+            let (end, fraction, value) = digit_run(bytes, i + 1, mantissa);
+            if fraction == 0 {
                 return Err(GiveUp);
             }
+            (i, mantissa, scale) = (end, value, fraction);
+            count += fraction;
         }
         let mut exponent = false;
-        if let Some(b'e' | b'E') = self.peek() {
-            self.bump();
+        if let Some(b'e' | b'E') = bytes.get(i) {
             exponent = true;
-            integer = false;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.bump();
+            i += 1;
+            if let Some(b'+' | b'-') = bytes.get(i) {
+                i += 1;
             }
-            if self.digits() == 0 {
+            let (end, n, _) = digit_run(bytes, i, 0);
+            if n == 0 {
                 return Err(GiveUp);
             }
+            i = end;
         }
+        self.pos = i;
+        let digits = (!exponent && count <= MAX_DIGITS)
+            .then(|| {
+                Some(Digits {
+                    negative,
+                    mantissa,
+                    scale: u32::try_from(scale).ok()?,
+                })
+            })
+            .flatten();
         Ok(Number {
-            text: self.text.get(start..self.pos).ok_or(GiveUp)?,
-            integer,
+            text: self.text.get(start..i).ok_or(GiveUp)?,
+            integer: scale == 0 && !exponent,
             unusual: exponent || (negative && zero),
+            digits,
         })
     }
 
@@ -376,6 +469,84 @@ mod tests {
         assert_eq!(n("1e3"), ("1e3".to_owned(), false, true, true));
         assert_eq!(n("0.5"), ("0.5".to_owned(), false, false, true));
         assert!(!n("01").3);
+    }
+
+    /// Digits read directly give the very decimal (same bits, same scale) and integer that the
+    /// reference functions read from the same text.
+    #[test]
+    fn digits_read_as_the_text() {
+        use rust_decimal::Decimal;
+        let mut texts: Vec<String> = [
+            "0",
+            "7",
+            "-7",
+            "0.0",
+            "0.10",
+            "1.50",
+            "-1.50",
+            "007.50",
+            "-12",
+            "999999999999999999",
+            "-999999999999999999",
+            "0.000000000000000001",
+            "123456789.123456789",
+            "1012.02",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let mut x: u64 = 0x5eed;
+        for _ in 0..5_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let whole = (x >> 20) % 10u64.pow(u32::try_from((x >> 8) % 10).unwrap());
+            let places = usize::try_from((x >> 4) % 8).unwrap();
+            let fraction = (x >> 40) % 10u64.pow(u32::try_from(places).unwrap());
+            let sign = if x & 1 == 1 { "-" } else { "" };
+            texts.push(match places {
+                0 => format!("{sign}{whole}"),
+                p => format!("{sign}{whole}.{fraction:0p$}"),
+            });
+        }
+        for text in &texts {
+            let exact = Decimal::from_str_exact(text).unwrap();
+            if let Some(d) = Digits::of_plain(text).and_then(Digits::decimal) {
+                assert_eq!(d.serialize(), exact.serialize(), "{text}");
+            } else {
+                let digits = text.bytes().filter(u8::is_ascii_digit).count();
+                assert!(
+                    (text.starts_with("-0") && exact.is_zero()) || digits > MAX_DIGITS,
+                    "{text}"
+                );
+            }
+            let mut s = Scanner::new(text);
+            if let Ok(n) = s.number() {
+                if let (true, false, Some(d)) =
+                    (s.at_end(), n.unusual, n.digits.and_then(Digits::decimal))
+                {
+                    assert_eq!(d.serialize(), exact.serialize(), "{text}");
+                    if n.integer {
+                        let parsed: i64 = text.parse().unwrap();
+                        assert_eq!(n.digits.and_then(Digits::integer), Some(parsed), "{text}");
+                    }
+                }
+            }
+        }
+        for beyond in [
+            "1234567890123456789",
+            "1.",
+            ".5",
+            "1.2.3",
+            "",
+            "-",
+            "+1",
+            "1e3",
+            "1 0",
+        ] {
+            assert_eq!(Digits::of_plain(beyond), None, "{beyond}");
+        }
+        let mut s = Scanner::new("1234567890123456789");
+        assert!(s.number().unwrap().digits.is_none());
     }
 
     #[test]
