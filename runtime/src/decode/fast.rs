@@ -160,10 +160,7 @@ impl<'t> Reader<'t, '_> {
                         see(&mut seen, i)?;
                         hint = i + 1;
                         let field = fields.get(i).ok_or(GiveUp)?;
-                        let inner = self.field(field, &field_path, depth + 1)?;
-                        if !inner.is_empty() {
-                            nested.push((i, inner));
-                        }
+                        self.field((i, field), &field_path, depth + 1, &mut nested)?;
                     }
                     None => {
                         if self.strict || unknown_keys.contains(&key) {
@@ -206,18 +203,20 @@ impl<'t> Reader<'t, '_> {
         }
     }
 
-    /// One known field's value (`null` is as if the field were left out).
+    /// One known field's value (`null` is as if the field were left out); the warnings of a
+    /// sub-object go to `nested`, under the field's index `i`.
     fn field(
         &mut self,
-        field: &InputField,
+        (i, field): (usize, &InputField),
         path: &Path,
         depth: usize,
-    ) -> Scan<Vec<DossierWarning>> {
+        nested: &mut Vec<(usize, Vec<DossierWarning>)>,
+    ) -> Scan<()> {
         if self.scan.null()? {
             if !optional(field) {
                 mark_unknown(&field.kind, &mut self.unknown);
             }
-            return Ok(Vec::new());
+            return Ok(());
         }
         match &field.kind {
             InputKind::Leaf { slot, ty } => {
@@ -225,10 +224,15 @@ impl<'t> Reader<'t, '_> {
                 if let Some(target) = self.values.get_mut(*slot as usize) {
                     *target = value;
                 }
-                Ok(Vec::new())
             }
-            InputKind::Record(sub) => self.object(sub, path, depth),
+            InputKind::Record(sub) => {
+                let inner = self.object(sub, path, depth)?;
+                if !inner.is_empty() {
+                    nested.push((i, inner));
+                }
+            }
         }
+        Ok(())
     }
 
     /// A value of type `ty` at `depth`, as the reference's `Decoder::leaf` reads it.

@@ -286,12 +286,15 @@ impl<'t> Scanner<'t> {
         let negative = bytes.get(start) == Some(&b'-');
         let first = start + usize::from(negative);
         let zero = bytes.get(first) == Some(&b'0');
-        let (mut i, whole, mut mantissa) = match bytes.get(first) {
-            Some(b'0') => (first + 1, 1, 0),
-            Some(b'1'..=b'9') => digit_run(bytes, first, 0),
-            _ => return Err(GiveUp),
+        let (mut i, mut mantissa) = if zero {
+            (first + 1, 0)
+        } else {
+            let (end, _, value) = digit_run(bytes, first, 0);
+            if end == first {
+                return Err(GiveUp);
+            }
+            (end, value)
         };
-        let mut count = whole;
         let mut scale = 0;
         if bytes.get(i) == Some(&b'.') {
             let (end, fraction, value) = digit_run(bytes, i + 1, mantissa);
@@ -299,11 +302,9 @@ impl<'t> Scanner<'t> {
                 return Err(GiveUp);
             }
             (i, mantissa, scale) = (end, value, fraction);
-            count += fraction;
         }
-        let mut exponent = false;
-        if let Some(b'e' | b'E') = bytes.get(i) {
-            exponent = true;
+        let exponent = matches!(bytes.get(i), Some(b'e' | b'E'));
+        if exponent {
             i += 1;
             if let Some(b'+' | b'-') = bytes.get(i) {
                 i += 1;
@@ -315,15 +316,16 @@ impl<'t> Scanner<'t> {
             i = end;
         }
         self.pos = i;
-        let digits = (!exponent && count <= MAX_DIGITS)
-            .then(|| {
-                Some(Digits {
-                    negative,
-                    mantissa,
-                    scale: u32::try_from(scale).ok()?,
-                })
-            })
-            .flatten();
+        // The digits counted from the first one (a leading `0` included).
+        let count = i - first - usize::from(scale > 0);
+        let digits = match u32::try_from(scale) {
+            Ok(scale) if !exponent && count <= MAX_DIGITS => Some(Digits {
+                negative,
+                mantissa,
+                scale,
+            }),
+            _ => None,
+        };
         Ok(Number {
             text: self.text.get(start..i).ok_or(GiveUp)?,
             integer: scale == 0 && !exponent,
