@@ -654,3 +654,66 @@ fn hand_written_edge_cases_read_the_same() {
     assert!(check(&engine, base, "base"));
     assert!(check(&engine, &base.replace(',', " ,\n\t"), "spaced"));
 }
+
+/// No shipped ruleset has a list of structures: one here, with optional and nested fields.
+const STRUCTURES: &str = r#"énumération lien : conjoint | enfant | parent | autre
+
+structure heritier
+  lien : lien
+  age : entier
+  part : montant €
+  naissance : date?
+  note : texte?
+
+structure personne
+  gir : entier
+  heritiers : liste de heritier
+  dates : liste de date
+  taux_aide : taux
+
+entrée date_demande : date
+entrée demandeur : personne
+
+dispositif succession "Succession"
+  condition heritiers_connus : nombre(demandeur.heritiers) >= 1
+
+  condition gir_ok : demandeur.gir <= 4
+
+  valeur parts : montant € = somme de h.part pour chaque h dans demandeur.heritiers
+  valeur adultes : entier = nombre de h dans demandeur.heritiers tels que h.age >= 18
+  valeur enfant : booléen = au moins un h dans demandeur.heritiers vérifie h.lien = enfant
+  valeur dates : entier = nombre(demandeur.dates)
+  valeur taux : taux = demandeur.taux_aide
+"#;
+
+#[test]
+fn lists_of_structures_read_the_same() {
+    let root = std::env::temp_dir().join(format!("socle-decode-lists-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("succession.socle"), STRUCTURES).unwrap();
+    let engine = engine_at(&root);
+    let _ = std::fs::remove_dir_all(&root);
+    let seeds = [
+        r#"{"date_demande":"2024-11-19","demandeur":{"gir":3,"heritiers":[{"lien":"conjoint","age":80,"part":"10000"},{"lien":"enfant","age":50,"part":2500.50,"naissance":"1974-01-02","note":"a\u00e9"}],"dates":["2024-01-01","2023-12-31"],"taux_aide":0.25}}"#,
+        r#"{"demandeur":{"heritiers":[{"lien":"autre","age":17,"part":0,"naissance":null,"note":null}],"dates":[],"gir":5,"taux_aide":"0.5"},"date_demande":"2024-02-29"}"#,
+        r#"{"date_demande":"2024-11-19","demandeur":{"gir":1,"heritiers":[],"dates":["2024-01-01"]}}"#,
+        r#"{"date_demande":"2024-11-19","demandeur":{"heritiers":[{},{"age":3}]}}"#,
+    ];
+    let mut fast = 0;
+    for (i, seed) in seeds.iter().enumerate() {
+        assert!(
+            check(&engine, seed, &format!("seed {i}")),
+            "seed {i} read fast"
+        );
+    }
+    let mut rng = SplitMix64::new(0x11575);
+    for (i, seed) in seeds.iter().enumerate() {
+        for (j, variant) in variants(&mut rng, seed, 300).iter().enumerate() {
+            if check(&engine, variant, &format!("seed {i} variant {j}")) {
+                fast += 1;
+            }
+        }
+    }
+    assert!(fast > 100, "{fast} variants read fast");
+}
