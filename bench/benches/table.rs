@@ -206,6 +206,20 @@ fn main() {
             black_box(engine.decide(black_box(d), &explain).ok());
         }
     });
+    // Decoding alone: the text to the values a decision reads, without deciding.
+    let hand_read = table.measure("hand-written `serde_json::Value` decode alone", || {
+        for l in &lines {
+            black_box(baseline::decode(black_box(l)));
+        }
+    });
+    let socle_read = table.measure("`decode_str` alone", || {
+        for l in &lines {
+            black_box(engine.decode_str(black_box(l)).ok());
+        }
+    });
+    if let (Some(hand), Some(socle), Some(last)) = (hand_read, socle_read, table.rows.last_mut()) {
+        last.2 = format!("{:.2}× the hand-written decode", socle / hand);
+    }
     let hand_decode = table.measure("hand-written `serde_json::Value` decode + decide", || {
         for l in &lines {
             black_box(baseline::decode(black_box(l)).map(|p| baseline::decide(&p)));
