@@ -462,11 +462,14 @@ impl Decision {
 }
 
 impl DispositifDecision {
+    /// A dispositif that could not be decided: neither granted nor refused (`eligible` is
+    /// `None`, like an indéterminé one), so that no reader takes the error for a refusal
+    /// without motif.
     pub(crate) fn undecided(id: Arc<str>, title: Option<Arc<str>>, error: EvalError) -> Self {
         DispositifDecision {
             id,
             title,
-            eligible: Some(false),
+            eligible: None,
             payment: Payment::NotApplicable,
             values: Vec::new(),
             motifs: Vec::new(),
