@@ -1,5 +1,6 @@
 //! The result of deciding one dossier, and its JSON form (CONTRACT.md, « Decision »).
 
+mod json;
 pub(crate) mod reuse;
 
 use std::fmt;
@@ -235,6 +236,14 @@ impl MotifTemplate {
 
     fn render(&self, held: Option<bool>, values: &Shown) -> String {
         let mut out = String::with_capacity(self.text_len);
+        self.render_into(held, values, &mut out);
+        out
+    }
+
+    /// The message appended to `out`: a `String`, or the escaping writer of the decision's
+    /// JSON text, so that both say the same words.
+    fn render_into<W: fmt::Write + ?Sized>(&self, held: Option<bool>, values: &Shown, out: &mut W) {
+        // Every writer used here writes into memory: it cannot fail.
         let mut values = values.iter();
         let mut shown = true;
         for piece in &self.pieces {
@@ -245,24 +254,31 @@ impl MotifTemplate {
                     values.next();
                 }
                 _ if !shown => {}
-                Piece::Text(text) => out.push_str(text),
+                Piece::Text(text) => {
+                    let _ = out.write_str(text);
+                }
                 Piece::Choice {
                     satisfied,
                     failed,
                     unknown,
-                } => out.push_str(match held {
-                    Some(true) => satisfied,
-                    Some(false) => failed,
-                    None => unknown,
-                }),
+                } => {
+                    let _ = out.write_str(match held {
+                        Some(true) => satisfied,
+                        Some(false) => failed,
+                        None => unknown,
+                    });
+                }
                 Piece::Value(ty) => match values.next() {
-                    Some(Some(value)) => write_human(&mut out, value, ty, &self.enums),
-                    _ if held.is_none() => out.push_str("(inconnu)"),
-                    _ => out.push_str("(non calculable)"),
+                    Some(Some(value)) => write_human(out, value, ty, &self.enums),
+                    _ if held.is_none() => {
+                        let _ = out.write_str("(inconnu)");
+                    }
+                    _ => {
+                        let _ = out.write_str("(non calculable)");
+                    }
                 },
             }
         }
-        out
     }
 }
 
@@ -385,12 +401,6 @@ impl Decision {
         // Every map of the published form has string keys, the one way serialising into a
         // `Value` can fail.
         serde_json::to_value(self.published()).unwrap_or(Json::Null)
-    }
-
-    /// [`Decision::to_json`] as compact text appended to `out`, the same bytes as
-    /// `to_json().to_string()` without building the JSON tree first.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        crate::json_text::decision(&self.published(), out);
     }
 
     /// The published form of this decision: messages rendered, values in their JSON form.

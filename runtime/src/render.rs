@@ -16,11 +16,15 @@ pub fn render_human(value: &Value, ty: &Ty, enums: &[EnumDef]) -> String {
     out
 }
 
-/// Appends the human rendering to `out` (no intermediate allocation).
-pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) {
+/// Appends the human rendering to `out` (no intermediate allocation): a `String`, or any
+/// other writer (the decision's JSON text writes motif messages straight into its buffer).
+pub fn write_human<W: Write + ?Sized>(out: &mut W, value: &Value, ty: &Ty, enums: &[EnumDef]) {
+    // Every writer used here writes into memory: it cannot fail.
     let ty = strip_optional(ty);
     match value {
-        Value::Bool(b) => out.push_str(if *b { "oui" } else { "non" }),
+        Value::Bool(b) => {
+            let _ = out.write_str(if *b { "oui" } else { "non" });
+        }
         Value::Int(i) => match ty {
             Ty::Money(period) => write_money_human(out, Decimal::from(*i), *period),
             Ty::Rate => write_rate_human(out, Decimal::from(*i)),
@@ -33,11 +37,17 @@ pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) 
         },
         Value::Date(date) => push_display(out, &date.format("%d/%m/%Y")),
         Value::Duration(n, family) => write_duration(out, *n, *family),
-        Value::Text(t) => out.push_str(t),
+        Value::Text(t) => {
+            let _ = out.write_str(t);
+        }
         Value::Enum { ty: id, variant } => match variant_name(enums, *id, *variant) {
             Some(name) => {
-                for c in name.chars() {
-                    out.push(if c == '_' { ' ' } else { c });
+                // Variant names are written with spaces for underscores, in runs.
+                for (i, part) in name.split('_').enumerate() {
+                    if i > 0 {
+                        let _ = out.write_char(' ');
+                    }
+                    let _ = out.write_str(part);
                 }
             }
             None => push_display(out, variant),
@@ -48,20 +58,20 @@ pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) 
                 Ty::Record(fields) => fields,
                 _ => &[],
             };
-            out.push('(');
+            let _ = out.write_char('(');
             for (i, (item, (name, t))) in items.iter().zip(fields).enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    let _ = out.write_str(", ");
                 }
-                out.push_str(name);
-                out.push_str(" : ");
+                let _ = out.write_str(name);
+                let _ = out.write_str(" : ");
                 write_human(out, item, t, enums);
             }
-            out.push(')');
+            let _ = out.write_char(')');
         }
         Value::List(items) => {
             if items.is_empty() {
-                out.push_str("aucun");
+                let _ = out.write_str("aucun");
             }
             let item_ty = match ty {
                 Ty::List(inner) => inner.as_ref(),
@@ -69,12 +79,14 @@ pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) 
             };
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    let _ = out.write_str(", ");
                 }
                 write_human(out, item, item_ty, enums);
             }
         }
-        Value::Absent => out.push_str("non renseigné"),
+        Value::Absent => {
+            let _ = out.write_str("non renseigné");
+        }
     }
 }
 
@@ -136,14 +148,21 @@ pub fn value_to_json(value: &Value, ty: &Ty, enums: &[EnumDef]) -> serde_json::V
 /// Money in JSON: exactly two decimals, half away from zero (display only).
 pub fn money_json(amount: Decimal) -> String {
     let mut out = String::new();
-    let (negative, units, cents) = cents(amount);
-    if negative {
-        out.push('-');
-    }
-    write_number(&mut out, units, false);
-    out.push('.');
-    write_cents(&mut out, cents);
+    write_money_json(&mut out, amount);
     out
+}
+
+/// [`money_json`] appended to `out`.
+pub fn write_money_json<W: Write + ?Sized>(out: &mut W, amount: Decimal) {
+    let (negative, units, cents) = cents(amount);
+    let mut digits = Digits::new();
+    if negative {
+        digits.push(b'-');
+    }
+    digits.number(units, false);
+    digits.push(b'.');
+    digits.cents(cents);
+    digits.write_to(out);
 }
 
 fn strip_optional(ty: &Ty) -> &Ty {
@@ -161,8 +180,16 @@ fn variant_name(enums: &[EnumDef], id: u32, variant: u32) -> Option<&str> {
         .map(String::as_str)
 }
 
-fn push_display(out: &mut String, value: &dyn std::fmt::Display) {
-    // Writing to a String cannot fail.
+pub(crate) fn strip_optional_ty(ty: &Ty) -> &Ty {
+    strip_optional(ty)
+}
+
+pub(crate) fn enum_variant_name(enums: &[EnumDef], id: u32, variant: u32) -> Option<&str> {
+    variant_name(enums, id, variant)
+}
+
+fn push_display<W: Write + ?Sized>(out: &mut W, value: &dyn std::fmt::Display) {
+    // Writing into memory cannot fail.
     let _ = write!(out, "{value}");
 }
 
@@ -188,83 +215,115 @@ fn cents(amount: Decimal) -> (bool, u128, u128) {
     )
 }
 
-/// Two digits: the cents `cents(…)` gives (below 100).
-fn write_cents(out: &mut String, cents: u128) {
-    out.push(char::from(b'0' + (cents / 10 % 10) as u8));
-    out.push(char::from(b'0' + (cents % 10) as u8));
-}
-
 /// `1 143,09 €/mois`: French grouping with a plain space, decimal comma.
-fn write_money_human(out: &mut String, amount: Decimal, period: Option<Period>) {
+fn write_money_human<W: Write + ?Sized>(out: &mut W, amount: Decimal, period: Option<Period>) {
     let (negative, units, cents) = cents(amount);
+    let mut digits = Digits::new();
     if negative {
-        out.push('-');
+        digits.push(b'-');
     }
-    write_number(out, units, true);
-    out.push(',');
-    write_cents(out, cents);
-    out.push_str(" €");
-    out.push_str(match period {
-        None => "",
-        Some(Period::Heure) => "/heure",
-        Some(Period::Jour) => "/jour",
-        Some(Period::Mois) => "/mois",
-        Some(Period::An) => "/an",
+    digits.number(units, true);
+    digits.push(b',');
+    digits.cents(cents);
+    digits.write_to(out);
+    let _ = out.write_str(match period {
+        None => " €",
+        Some(Period::Heure) => " €/heure",
+        Some(Period::Jour) => " €/jour",
+        Some(Period::Mois) => " €/mois",
+        Some(Period::An) => " €/an",
     });
 }
 
-/// `n` in decimal, with a plain space between groups of three digits when `grouped`.
-fn write_number(out: &mut String, n: u128, grouped: bool) {
-    // u128::MAX has 39 digits; digits are produced right to left into a stack buffer, in
-    // 128 bits only while the rest does not fit in 64 (a library call per division).
-    let mut digits = [0u8; 40];
-    let mut len = 0;
-    let mut push = |d: u8| {
-        if let Some(slot) = digits.get_mut(len) {
-            *slot = b'0' + d;
-        }
-        len += 1;
-    };
-    let mut rest = n;
-    while u64::try_from(rest).is_err() {
-        push((rest % 10) as u8);
-        rest /= 10;
-    }
-    let mut small = u64::try_from(rest).unwrap_or_default();
-    loop {
-        push((small % 10) as u8);
-        small /= 10;
-        if small == 0 {
-            break;
+/// An amount's ASCII text built on the stack, written out in one piece: the sign, up to 39
+/// digits with their group separators, the decimal mark and the cents fit in 64 bytes.
+struct Digits {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Digits {
+    fn new() -> Self {
+        Digits {
+            bytes: [0; 64],
+            len: 0,
         }
     }
-    for i in (0..len).rev() {
-        if let Some(d) = digits.get(i) {
-            out.push(char::from(*d));
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
         }
-        if grouped && i > 0 && i % 3 == 0 {
-            out.push(' ');
+    }
+
+    /// Two digits: the cents `cents(…)` gives (below 100).
+    fn cents(&mut self, cents: u128) {
+        self.push(b'0' + (cents / 10 % 10) as u8);
+        self.push(b'0' + (cents % 10) as u8);
+    }
+
+    /// `n` in decimal, with a plain space between groups of three digits when `grouped`.
+    fn number(&mut self, n: u128, grouped: bool) {
+        // u128::MAX has 39 digits; digits are produced right to left into a stack buffer, in
+        // 128 bits only while the rest does not fit in 64 (a library call per division).
+        let mut digits = [0u8; 40];
+        let mut len = 0;
+        let mut push = |d: u8| {
+            if let Some(slot) = digits.get_mut(len) {
+                *slot = b'0' + d;
+            }
+            len += 1;
+        };
+        let mut rest = n;
+        while u64::try_from(rest).is_err() {
+            push((rest % 10) as u8);
+            rest /= 10;
+        }
+        let mut small = u64::try_from(rest).unwrap_or_default();
+        loop {
+            push((small % 10) as u8);
+            small /= 10;
+            if small == 0 {
+                break;
+            }
+        }
+        for i in (0..len).rev() {
+            if let Some(d) = digits.get(i) {
+                self.push(*d);
+            }
+            if grouped && i > 0 && i % 3 == 0 {
+                self.push(b' ');
+            }
+        }
+    }
+
+    fn write_to<W: Write + ?Sized>(&self, out: &mut W) {
+        let bytes = self.bytes.get(..self.len).unwrap_or_default();
+        // Only ASCII is pushed.
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            let _ = out.write_str(text);
         }
     }
 }
 
 /// `25 %`, `0,5 %`.
-fn write_rate_human(out: &mut String, rate: Decimal) {
+fn write_rate_human<W: Write + ?Sized>(out: &mut W, rate: Decimal) {
     let percent = rate
         .checked_mul(Decimal::ONE_HUNDRED)
         .map(|p| p.normalize().to_string())
         .unwrap_or_else(|| rate.to_string());
-    out.push_str(&percent.replace('.', ","));
-    out.push_str(" %");
+    let _ = out.write_str(&percent.replace('.', ","));
+    let _ = out.write_str(" %");
 }
 
 /// `86 ans`, `86 ans et 3 mois`, `3 mois`, `12 jours`.
-fn write_duration(out: &mut String, n: i64, family: DurationFamily) {
+pub(crate) fn write_duration<W: Write + ?Sized>(out: &mut W, n: i64, family: DurationFamily) {
     if n < 0 {
-        out.push('-');
+        let _ = out.write_char('-');
     }
     let n = n.unsigned_abs();
-    let plural = |k: u64, one: &str, many: &str, out: &mut String| {
+    let plural = |k: u64, one: &str, many: &str, out: &mut W| {
         let _ = write!(out, "{k} {}", if k == 1 { one } else { many });
     };
     match family {
