@@ -8,6 +8,8 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::render::HumanWrite;
+
 /// `value` through serde_json: for the rare parts (questions, missing fields, traces, lists).
 pub(crate) fn serde(out: &mut Vec<u8>, value: &impl Serialize) {
     // Writing into memory fails only on a map key that is not a string: the published form
@@ -63,13 +65,25 @@ pub(crate) fn escaped(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }
 
-/// A writer whose text lands escaped in a JSON string (its quotes are the caller's).
+/// Whether `s` is written in a JSON string as it is.
+pub(crate) fn is_plain(s: &str) -> bool {
+    next_escape(s.as_bytes(), 0).is_none()
+}
+
+/// A writer whose text lands escaped in a JSON string (its quotes are the caller's); the
+/// parts known plain are copied.
 pub(crate) struct Escaped<'a>(pub(crate) &'a mut Vec<u8>);
 
 impl fmt::Write for Escaped<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         escaped(self.0, s);
         Ok(())
+    }
+}
+
+impl HumanWrite for Escaped<'_> {
+    fn plain(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
     }
 }
 
@@ -82,6 +96,8 @@ impl fmt::Write for Raw<'_> {
         Ok(())
     }
 }
+
+impl HumanWrite for Raw<'_> {}
 
 /// `n` in decimal.
 pub(crate) fn unsigned(out: &mut Vec<u8>, n: u64) {

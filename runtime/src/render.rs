@@ -2,12 +2,29 @@
 //! and for the decision JSON (`"1143.09"`, `"86 ans"`, `"1938-04-12"`). The static type says how a
 //! decimal reads: money, rate or plain number.
 
+mod digits;
+
 use std::fmt::Write;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use digits::Digits;
+
 use crate::ir::{DurationFamily, EnumDef, Period, Ty};
 use crate::value::Value;
+
+/// A writer of human text that takes unchecked the parts that need no escaping in a JSON
+/// string (digits, units, a message's own checked texts): a `String` takes everything alike;
+/// the decision's JSON writer escapes only the rest.
+pub trait HumanWrite: Write {
+    /// Text without `"`, `\\` nor control characters.
+    fn plain(&mut self, s: &str) {
+        // Writing into memory cannot fail.
+        let _ = self.write_str(s);
+    }
+}
+
+impl HumanWrite for String {}
 
 /// The value as a caseworker reads it to the applicant.
 pub fn render_human(value: &Value, ty: &Ty, enums: &[EnumDef]) -> String {
@@ -18,22 +35,24 @@ pub fn render_human(value: &Value, ty: &Ty, enums: &[EnumDef]) -> String {
 
 /// Appends the human rendering to `out` (no intermediate allocation): a `String`, or any
 /// other writer (the decision's JSON text writes motif messages straight into its buffer).
-pub fn write_human<W: Write + ?Sized>(out: &mut W, value: &Value, ty: &Ty, enums: &[EnumDef]) {
+pub fn write_human<W: HumanWrite + ?Sized>(out: &mut W, value: &Value, ty: &Ty, enums: &[EnumDef]) {
     // Every writer used here writes into memory: it cannot fail.
     let ty = strip_optional(ty);
     match value {
-        Value::Bool(b) => {
-            let _ = out.write_str(if *b { "oui" } else { "non" });
-        }
+        Value::Bool(b) => out.plain(if *b { "oui" } else { "non" }),
         Value::Int(i) => match ty {
             Ty::Money(period) => write_money_human(out, Decimal::from(*i), *period),
             Ty::Rate => write_rate_human(out, Decimal::from(*i)),
-            _ => push_display(out, i),
+            _ => {
+                let mut digits = Digits::new();
+                digits.int(*i);
+                digits.write_to(out);
+            }
         },
         Value::Dec(d) => match ty {
             Ty::Money(period) => write_money_human(out, *d, *period),
             Ty::Rate => write_rate_human(out, *d),
-            _ => push_display(out, &d.normalize().to_string().replace('.', ",")),
+            _ => write_decimal(out, d.normalize(), b','),
         },
         Value::Date(date) => push_display(out, &date.format("%d/%m/%Y")),
         Value::Duration(n, family) => write_duration(out, *n, *family),
@@ -45,7 +64,7 @@ pub fn write_human<W: Write + ?Sized>(out: &mut W, value: &Value, ty: &Ty, enums
                 // Variant names are written with spaces for underscores, in runs.
                 for (i, part) in name.split('_').enumerate() {
                     if i > 0 {
-                        let _ = out.write_char(' ');
+                        out.plain(" ");
                     }
                     let _ = out.write_str(part);
                 }
@@ -58,20 +77,20 @@ pub fn write_human<W: Write + ?Sized>(out: &mut W, value: &Value, ty: &Ty, enums
                 Ty::Record(fields) => fields,
                 _ => &[],
             };
-            let _ = out.write_char('(');
+            out.plain("(");
             for (i, (item, (name, t))) in items.iter().zip(fields).enumerate() {
                 if i > 0 {
-                    let _ = out.write_str(", ");
+                    out.plain(", ");
                 }
                 let _ = out.write_str(name);
-                let _ = out.write_str(" : ");
+                out.plain(" : ");
                 write_human(out, item, t, enums);
             }
-            let _ = out.write_char(')');
+            out.plain(")");
         }
         Value::List(items) => {
             if items.is_empty() {
-                let _ = out.write_str("aucun");
+                out.plain("aucun");
             }
             let item_ty = match ty {
                 Ty::List(inner) => inner.as_ref(),
@@ -79,14 +98,12 @@ pub fn write_human<W: Write + ?Sized>(out: &mut W, value: &Value, ty: &Ty, enums
             };
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    let _ = out.write_str(", ");
+                    out.plain(", ");
                 }
                 write_human(out, item, item_ty, enums);
             }
         }
-        Value::Absent => {
-            let _ = out.write_str("non renseigné");
-        }
+        Value::Absent => out.plain("non renseigné"),
     }
 }
 
@@ -153,7 +170,7 @@ pub fn money_json(amount: Decimal) -> String {
 }
 
 /// [`money_json`] appended to `out`.
-pub fn write_money_json<W: Write + ?Sized>(out: &mut W, amount: Decimal) {
+pub fn write_money_json<W: HumanWrite + ?Sized>(out: &mut W, amount: Decimal) {
     let (negative, units, cents) = cents(amount);
     let mut digits = Digits::new();
     if negative {
@@ -216,7 +233,7 @@ fn cents(amount: Decimal) -> (bool, u128, u128) {
 }
 
 /// `1 143,09 €/mois`: French grouping with a plain space, decimal comma.
-fn write_money_human<W: Write + ?Sized>(out: &mut W, amount: Decimal, period: Option<Period>) {
+fn write_money_human<W: HumanWrite + ?Sized>(out: &mut W, amount: Decimal, period: Option<Period>) {
     let (negative, units, cents) = cents(amount);
     let mut digits = Digits::new();
     if negative {
@@ -226,7 +243,7 @@ fn write_money_human<W: Write + ?Sized>(out: &mut W, amount: Decimal, period: Op
     digits.push(b',');
     digits.cents(cents);
     digits.write_to(out);
-    let _ = out.write_str(match period {
+    out.plain(match period {
         None => " €",
         Some(Period::Heure) => " €/heure",
         Some(Period::Jour) => " €/jour",
@@ -235,108 +252,57 @@ fn write_money_human<W: Write + ?Sized>(out: &mut W, amount: Decimal, period: Op
     });
 }
 
-/// An amount's ASCII text built on the stack, written out in one piece: the sign, up to 39
-/// digits with their group separators, the decimal mark and the cents fit in 64 bytes.
-struct Digits {
-    bytes: [u8; 64],
-    len: usize,
-}
-
-impl Digits {
-    fn new() -> Self {
-        Digits {
-            bytes: [0; 64],
-            len: 0,
-        }
-    }
-
-    fn push(&mut self, b: u8) {
-        if let Some(slot) = self.bytes.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
-        }
-    }
-
-    /// Two digits: the cents `cents(…)` gives (below 100).
-    fn cents(&mut self, cents: u128) {
-        self.push(b'0' + (cents / 10 % 10) as u8);
-        self.push(b'0' + (cents % 10) as u8);
-    }
-
-    /// `n` in decimal, with a plain space between groups of three digits when `grouped`.
-    fn number(&mut self, n: u128, grouped: bool) {
-        // u128::MAX has 39 digits; digits are produced right to left into a stack buffer, in
-        // 128 bits only while the rest does not fit in 64 (a library call per division).
-        let mut digits = [0u8; 40];
-        let mut len = 0;
-        let mut push = |d: u8| {
-            if let Some(slot) = digits.get_mut(len) {
-                *slot = b'0' + d;
-            }
-            len += 1;
-        };
-        let mut rest = n;
-        while u64::try_from(rest).is_err() {
-            push((rest % 10) as u8);
-            rest /= 10;
-        }
-        let mut small = u64::try_from(rest).unwrap_or_default();
-        loop {
-            push((small % 10) as u8);
-            small /= 10;
-            if small == 0 {
-                break;
-            }
-        }
-        for i in (0..len).rev() {
-            if let Some(d) = digits.get(i) {
-                self.push(*d);
-            }
-            if grouped && i > 0 && i % 3 == 0 {
-                self.push(b' ');
-            }
-        }
-    }
-
-    fn write_to<W: Write + ?Sized>(&self, out: &mut W) {
-        let bytes = self.bytes.get(..self.len).unwrap_or_default();
-        // Only ASCII is pushed.
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            let _ = out.write_str(text);
-        }
-    }
-}
-
 /// `25 %`, `0,5 %`.
-fn write_rate_human<W: Write + ?Sized>(out: &mut W, rate: Decimal) {
-    let percent = rate
-        .checked_mul(Decimal::ONE_HUNDRED)
-        .map(|p| p.normalize().to_string())
-        .unwrap_or_else(|| rate.to_string());
-    let _ = out.write_str(&percent.replace('.', ","));
-    let _ = out.write_str(" %");
+fn write_rate_human<W: HumanWrite + ?Sized>(out: &mut W, rate: Decimal) {
+    match rate.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(percent) => write_decimal(out, percent.normalize(), b','),
+        None => out.plain(&rate.to_string().replace('.', ",")),
+    }
+    out.plain(" %");
+}
+
+/// `d` as its `Display` writes it, with `mark` for the decimal point.
+pub(crate) fn write_decimal<W: HumanWrite + ?Sized>(out: &mut W, d: Decimal, mark: u8) {
+    let mut digits = Digits::new();
+    if digits.decimal(d, mark) {
+        digits.write_to(out);
+    } else {
+        let text = d.to_string();
+        if mark == b'.' {
+            out.plain(&text);
+        } else {
+            out.plain(&text.replace('.', &char::from(mark).to_string()));
+        }
+    }
 }
 
 /// `86 ans`, `86 ans et 3 mois`, `3 mois`, `12 jours`.
-pub(crate) fn write_duration<W: Write + ?Sized>(out: &mut W, n: i64, family: DurationFamily) {
+pub(crate) fn write_duration<W: HumanWrite + ?Sized>(out: &mut W, n: i64, family: DurationFamily) {
     if n < 0 {
-        let _ = out.write_char('-');
+        out.plain("-");
     }
     let n = n.unsigned_abs();
+    let count = |k: u64, unit: &str, out: &mut W| {
+        let mut digits = Digits::new();
+        digits.number(u128::from(k), false);
+        digits.write_to(out);
+        out.plain(unit);
+    };
     let plural = |k: u64, one: &str, many: &str, out: &mut W| {
-        let _ = write!(out, "{k} {}", if k == 1 { one } else { many });
+        count(k, if k == 1 { one } else { many }, out);
     };
     match family {
-        DurationFamily::Days => plural(n, "jour", "jours", out),
-        DurationFamily::Hours => plural(n, "heure", "heures", out),
+        DurationFamily::Days => plural(n, " jour", " jours", out),
+        DurationFamily::Hours => plural(n, " heure", " heures", out),
         DurationFamily::Months => {
             let (years, months) = (n / 12, n % 12);
             if years == 0 {
-                let _ = write!(out, "{months} mois");
+                count(months, " mois", out);
             } else {
-                plural(years, "an", "ans", out);
+                plural(years, " an", " ans", out);
                 if months != 0 {
-                    let _ = write!(out, " et {months} mois");
+                    out.plain(" et ");
+                    count(months, " mois", out);
                 }
             }
         }

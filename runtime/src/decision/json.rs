@@ -11,7 +11,8 @@ use super::{Decision, DispositifDecision, Motif, MotifText, OutputValue};
 use crate::ir::{EnumDef, Ty};
 use crate::json_text::{date, escaped, flag, serde, signed, string, unsigned, Escaped, Raw};
 use crate::render::{
-    enum_variant_name, strip_optional_ty, value_to_json, write_duration, write_money_json,
+    enum_variant_name, strip_optional_ty, value_to_json, write_decimal, write_duration,
+    write_money_json,
 };
 use crate::value::Value;
 
@@ -61,14 +62,27 @@ impl Decision {
     }
 
     fn write_dispositif(&self, d: &DispositifDecision, out: &mut Vec<u8>) {
+        // Destructured whole: a field added to the decision does not compile until it is
+        // written here too (or said not to be published).
+        let DispositifDecision {
+            id: _,
+            title: _,
+            eligible,
+            payment,
+            values,
+            motifs,
+            missing,
+            trace,
+            error,
+        } = d;
         out.extend_from_slice(b"{\"eligible\":");
-        flag(out, d.eligible);
-        if let Some(verse) = d.payment.verse() {
+        flag(out, *eligible);
+        if let Some(verse) = payment.verse() {
             out.extend_from_slice(b",\"verse\":");
             flag(out, verse);
         }
         out.extend_from_slice(b",\"valeurs\":{");
-        for (i, OutputValue { name, value, ty }) in d.values.iter().enumerate() {
+        for (i, OutputValue { name, value, ty }) in values.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -77,23 +91,23 @@ impl Decision {
             self.write_value(value, ty, out);
         }
         out.extend_from_slice(b"},\"motifs\":[");
-        for (i, m) in d.motifs.iter().enumerate() {
+        for (i, m) in motifs.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             self.write_motif(m, out);
         }
         out.push(b']');
-        if !d.missing.is_empty() {
+        if !missing.is_empty() {
             out.extend_from_slice(b",\"manquants\":");
-            let manquants: Vec<_> = d.missing.iter().map(|s| self.manquant(*s)).collect();
+            let manquants: Vec<_> = missing.iter().map(|s| self.manquant(*s)).collect();
             serde(out, &manquants);
         }
-        if let Some(error) = &d.error {
+        if let Some(error) = error {
             out.extend_from_slice(b",\"erreur\":");
             string(out, &error.to_string());
         }
-        if let Some(trace) = &d.trace {
+        if let Some(trace) = trace {
             out.extend_from_slice(b",\"trace\":");
             let steps: Vec<_> = trace.iter().map(|e| self.published_step(e)).collect();
             serde(out, &steps);
@@ -102,9 +116,14 @@ impl Decision {
     }
 
     fn write_motif(&self, m: &Motif, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"id\":");
-        string(out, m.id());
-        out.extend_from_slice(b",\"satisfaite\":");
+        match &m.text {
+            MotifText::Condition { template, .. } => out.extend_from_slice(&template.json_head),
+            MotifText::Cumul { id, .. } => {
+                out.extend_from_slice(b"{\"id\":");
+                string(out, id);
+                out.extend_from_slice(b",\"satisfaite\":");
+            }
+        }
         flag(out, m.satisfied);
         if m.payment {
             out.extend_from_slice(b",\"versement\":true");
@@ -152,7 +171,11 @@ fn write_value(value: &Value, ty: &Ty, enums: &[EnumDef], out: &mut Vec<u8>) {
         },
         Value::Dec(d) => match ty {
             Ty::Money(_) => money(out, *d),
-            _ => quoted_display(out, &d.normalize()),
+            _ => {
+                out.push(b'"');
+                write_decimal(&mut Raw(out), d.normalize(), b'.');
+                out.push(b'"');
+            }
         },
         Value::Date(d) => date(out, *d),
         Value::Duration(n, family) => {
@@ -173,14 +196,5 @@ fn write_value(value: &Value, ty: &Ty, enums: &[EnumDef], out: &mut Vec<u8>) {
 fn money(out: &mut Vec<u8>, amount: Decimal) {
     out.push(b'"');
     write_money_json(&mut Raw(out), amount);
-    out.push(b'"');
-}
-
-/// A number's `Display` as a JSON string: digits, sign and point need no escaping.
-fn quoted_display(out: &mut Vec<u8>, value: &dyn std::fmt::Display) {
-    use std::fmt::Write;
-    out.push(b'"');
-    // Writing into memory cannot fail.
-    let _ = write!(Raw(out), "{value}");
     out.push(b'"');
 }
