@@ -85,6 +85,10 @@ impl HumanWrite for Escaped<'_> {
     fn plain(&mut self, s: &str) {
         self.0.extend_from_slice(s.as_bytes());
     }
+
+    fn ascii(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
 }
 
 /// A writer for text that needs no escaping (digits, signs, ASCII words).
@@ -97,7 +101,11 @@ impl fmt::Write for Raw<'_> {
     }
 }
 
-impl HumanWrite for Raw<'_> {}
+impl HumanWrite for Raw<'_> {
+    fn ascii(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
 
 /// `n` in decimal.
 pub(crate) fn unsigned(out: &mut Vec<u8>, n: u64) {

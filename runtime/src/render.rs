@@ -22,6 +22,13 @@ pub trait HumanWrite: Write {
         // Writing into memory cannot fail.
         let _ = self.write_str(s);
     }
+
+    /// ASCII digits and signs.
+    fn ascii(&mut self, bytes: &[u8]) {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            self.plain(text);
+        }
+    }
 }
 
 impl HumanWrite for String {}
@@ -213,7 +220,12 @@ fn push_display<W: Write + ?Sized>(out: &mut W, value: &dyn std::fmt::Display) {
 /// Sign, whole units and cents of an amount rounded to the cent. Not through `rescale(2)`: an
 /// amount near `Decimal::MAX` cannot carry two decimals in 96 bits, yet prints with two.
 fn cents(amount: Decimal) -> (bool, u128, u128) {
-    let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    // Most amounts have two decimals or fewer already: nothing to round.
+    let rounded = if amount.scale() <= 2 {
+        amount
+    } else {
+        amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
     // Rounding to 2 places leaves at most 2.
     let scale = rounded.scale().min(2);
     let mantissa = rounded.mantissa().unsigned_abs();
@@ -264,16 +276,8 @@ fn write_rate_human<W: HumanWrite + ?Sized>(out: &mut W, rate: Decimal) {
 /// `d` as its `Display` writes it, with `mark` for the decimal point.
 pub(crate) fn write_decimal<W: HumanWrite + ?Sized>(out: &mut W, d: Decimal, mark: u8) {
     let mut digits = Digits::new();
-    if digits.decimal(d, mark) {
-        digits.write_to(out);
-    } else {
-        let text = d.to_string();
-        if mark == b'.' {
-            out.plain(&text);
-        } else {
-            out.plain(&text.replace('.', &char::from(mark).to_string()));
-        }
-    }
+    digits.decimal(d, mark);
+    digits.write_to(out);
 }
 
 /// `86 ans`, `86 ans et 3 mois`, `3 mois`, `12 jours`.
@@ -469,7 +473,12 @@ mod tests {
             "-79228162514264337593543950335",
         ] {
             let amount = Decimal::from_str(text).unwrap();
-            let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            // Most amounts have two decimals or fewer already: nothing to round.
+            let rounded = if amount.scale() <= 2 {
+                amount
+            } else {
+                amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            };
             let expected = format!("{rounded:.2}");
             assert_eq!(money_json(amount), expected, "{text}");
             // The same digits, grouped by three with a decimal comma.

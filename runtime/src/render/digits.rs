@@ -31,8 +31,10 @@ impl Digits {
 
     /// Two digits: the cents `cents(…)` gives (below 100).
     pub(super) fn cents(&mut self, cents: u128) {
-        self.push(b'0' + (cents / 10 % 10) as u8);
-        self.push(b'0' + (cents % 10) as u8);
+        // Below 100: divided as a byte, not as 128 bits (a library call).
+        let cents = u8::try_from(cents % 100).unwrap_or_default();
+        self.push(b'0' + cents / 10);
+        self.push(b'0' + cents % 10);
     }
 
     /// `n` with its sign.
@@ -78,29 +80,48 @@ impl Digits {
         }
     }
 
-    /// `d` as rust_decimal's `Display` writes it (every digit of its scale, `0.` before a
-    /// fraction below one), with `mark` for the point; `false` (nothing written) for zero
-    /// and for mantissas beyond 64 bits, which the caller leaves to `Display`.
-    pub(super) fn decimal(&mut self, d: Decimal, mark: u8) -> bool {
-        let Ok(mantissa) = u64::try_from(d.mantissa().unsigned_abs()) else {
-            return false;
-        };
-        if mantissa == 0 {
-            return false;
-        }
+    /// `d` as rust_decimal's `Display` writes it (its sign, every digit of its scale, `0.`
+    /// before a fraction below one), with `mark` for the point. A mantissa has 96 bits at
+    /// most (29 digits).
+    pub(super) fn decimal(&mut self, d: Decimal, mark: u8) {
+        const TEN_19: u128 = 10_000_000_000_000_000_000;
         let scale = d.scale() as usize;
-        let mut digits = [0u8; 20];
+        let mantissa = d.mantissa().unsigned_abs();
+        // Digits right to left, in 64 bits: one 128-bit division splits a long mantissa.
+        let (high, low, padded) = match u64::try_from(mantissa) {
+            Ok(small) => (0, small, false),
+            Err(_) => (
+                u64::try_from(mantissa / TEN_19).unwrap_or(u64::MAX),
+                u64::try_from(mantissa % TEN_19).unwrap_or_default(),
+                true,
+            ),
+        };
+        let mut digits = [0u8; 40];
         let mut len = 0;
-        let mut rest = mantissa;
-        while rest > 0 {
+        let mut push = |d: u64| {
             if let Some(slot) = digits.get_mut(len) {
-                *slot = b'0' + (rest % 10) as u8;
+                *slot = b'0' + (d % 10) as u8;
             }
             len += 1;
+        };
+        let mut rest = low;
+        if padded {
+            for _ in 0..19 {
+                push(rest);
+                rest /= 10;
+            }
+            rest = high;
+        }
+        while rest > 0 {
+            push(rest);
             rest /= 10;
         }
         if d.is_sign_negative() {
             self.push(b'-');
+        }
+        if len == 0 && scale == 0 {
+            self.push(b'0');
+            return;
         }
         if scale >= len {
             self.push(b'0');
@@ -117,15 +138,10 @@ impl Digits {
                 self.push(*d);
             }
         }
-        true
     }
 
     pub(super) fn write_to<W: HumanWrite + ?Sized>(&self, out: &mut W) {
-        let bytes = self.bytes.get(..self.len).unwrap_or_default();
-        // Only ASCII is pushed.
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            out.plain(text);
-        }
+        out.ascii(self.bytes.get(..self.len).unwrap_or_default());
     }
 }
 
@@ -137,13 +153,12 @@ mod tests {
 
     use super::*;
 
-    fn decimal(d: Decimal) -> Option<String> {
+    fn decimal(d: Decimal) -> String {
         let mut digits = Digits::new();
         let mut out = String::new();
-        digits.decimal(d, b'.').then(|| {
-            digits.write_to(&mut out);
-            out
-        })
+        digits.decimal(d, b'.');
+        digits.write_to(&mut out);
+        out
     }
 
     #[test]
@@ -181,11 +196,29 @@ mod tests {
             cases.push(Decimal::new(m, scale.min(28)));
             cases.push(Decimal::new(m, scale.min(28)).normalize());
         }
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        cases.extend([
+            Decimal::ZERO,
+            Decimal::new(0, 3),
+            negative_zero,
+            Decimal::MAX,
+        ]);
+        for _ in 0..2_000 {
+            let wide = (u128::from(next()) << 32 | u128::from(next() >> 32)) >> (next() % 40);
+            let wide = i128::try_from(wide % (1 << 96)).unwrap();
+            let scale = (next() % 29) as u32;
+            cases.push(Decimal::from_i128_with_scale(wide, scale));
+            cases.push(Decimal::from_i128_with_scale(-wide, scale).normalize());
+        }
+        let third = Decimal::ONE / Decimal::from(3);
+        cases.extend([
+            third,
+            -third,
+            Decimal::from_str("0.2738194743644980611805256355").unwrap(),
+        ]);
         for d in cases {
-            match decimal(d) {
-                Some(ours) => assert_eq!(ours, d.to_string(), "{d:?}"),
-                None => assert!(d.is_zero(), "{d:?}"),
-            }
+            assert_eq!(decimal(d), d.to_string(), "{d:?}");
         }
     }
 }
