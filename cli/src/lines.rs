@@ -39,7 +39,9 @@ pub fn next_line(
     }
     if whole {
         return Ok(Some(if buf.len() as u64 <= max_line {
-            Line::Text(std::mem::take(buf))
+            // A copy of exactly the line: `buf` keeps its capacity for the next one, which
+            // is then read without growing a fresh vector.
+            Line::Text(buf.clone())
         } else {
             Line::TooLong
         }));
