@@ -508,7 +508,8 @@ fn one_undecidable_dispositif_does_not_hide_the_others() {
     assert_eq!(json["dispositifs"]["apa"]["valeurs"]["a"], "1266.60");
     assert!(json["dispositifs"]["apa"].get("erreur").is_none());
     let menage = &json["dispositifs"]["menage"];
-    assert_eq!(menage["eligible"], false);
+    // Neither granted nor refused (a refusal names a failed motif).
+    assert_eq!(menage["eligible"], serde_json::Value::Null);
     assert_eq!(menage["valeurs"], serde_json::json!({}));
     assert!(
         menage["erreur"].as_str().unwrap().contains("gappy"),
