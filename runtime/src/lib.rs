@@ -368,7 +368,8 @@ impl Engine {
             );
             if !self.plan_into(dossier, date, only, &mut out) {
                 out.restart(&self.program, &self.layout.ruleset, date);
-                Eval::new(p, &self.layout, inputs, unknown, date, NoTrace).decide_into(only, &mut out);
+                Eval::new(p, &self.layout, inputs, unknown, date, NoTrace)
+                    .decide_into(only, &mut out);
             }
             return Ok(out);
         }

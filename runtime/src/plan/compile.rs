@@ -55,7 +55,8 @@ pub(crate) fn compile(p: &Program) -> Plan {
         .iter()
         .flat_map(|d| &d.conditions)
         .map(|condition| {
-            condition.message
+            condition
+                .message
                 .parts
                 .iter()
                 .filter_map(|part| match part {
@@ -94,7 +95,9 @@ impl Compiler {
             Expr::Input(slot) => Node::Input(*slot),
             Expr::Def(id) => Node::Def(*id),
             Expr::Local(slot) => Node::Local(*slot),
-            Expr::Let { slot, value, body } => Node::Let(*slot, self.boxed(value), self.boxed(body)),
+            Expr::Let { slot, value, body } => {
+                Node::Let(*slot, self.boxed(value), self.boxed(body))
+            }
             Expr::DecisionDate => Node::DecisionDate,
             Expr::Param { param, at: date } => Node::Param(*param, self.at(date)),
             Expr::TableGet {
@@ -121,11 +124,18 @@ impl Compiler {
             Expr::And(a, b) => Node::And(self.boxed(a), self.boxed(b)),
             Expr::Or(a, b) => Node::Or(self.boxed(a), self.boxed(b)),
             Expr::If(c, a, b) => Node::If(self.boxed(c), self.boxed(a), self.boxed(b)),
-            Expr::InRange { x, lo, hi } => Node::InRange(self.boxed(x), self.boxed(lo), self.boxed(hi)),
-            Expr::InSet { x, set } => Node::InSet(self.boxed(x), set.iter().map(|e| self.node(e)).collect()),
+            Expr::InRange { x, lo, hi } => {
+                Node::InRange(self.boxed(x), self.boxed(lo), self.boxed(hi))
+            }
+            Expr::InSet { x, set } => {
+                Node::InSet(self.boxed(x), set.iter().map(|e| self.node(e)).collect())
+            }
             Expr::Call(Builtin::IsPresent, args) => match args.as_slice() {
                 [Expr::Input(slot)] => Node::IsPresentInput(*slot),
-                _ => Node::Call(Builtin::IsPresent, args.iter().map(|e| self.node(e)).collect()),
+                _ => Node::Call(
+                    Builtin::IsPresent,
+                    args.iter().map(|e| self.node(e)).collect(),
+                ),
             },
             Expr::Call(Builtin::Count, args) => match args.as_slice() {
                 [Expr::Input(slot)] => Node::CountInput(*slot),
@@ -135,7 +145,9 @@ impl Compiler {
                 [Expr::Input(slot)] => Node::CountDistinctInput(*slot),
                 _ => Node::Bail,
             },
-            Expr::Call(builtin, args) => Node::Call(*builtin, args.iter().map(|e| self.node(e)).collect()),
+            Expr::Call(builtin, args) => {
+                Node::Call(*builtin, args.iter().map(|e| self.node(e)).collect())
+            }
             Expr::Round(x, mode) => Node::Round(self.boxed(x), *mode),
             Expr::Eligible(d) => Node::Eligible(*d),
             Expr::DispositifOutput { dispositif, def } => Node::Output(*dispositif, *def),
@@ -144,13 +156,17 @@ impl Compiler {
                 _ => Node::Bail,
             },
             Expr::ContainsAny { list, set } => match &**list {
-                Expr::Input(slot) => Node::ContainsAnyInput(*slot, set.iter().map(|e| self.node(e)).collect()),
+                Expr::Input(slot) => {
+                    Node::ContainsAnyInput(*slot, set.iter().map(|e| self.node(e)).collect())
+                }
                 _ => Node::Bail,
             },
-            Expr::AsOf { .. }
-            | Expr::List(_)
-            | Expr::Quantified { .. }
-            | Expr::Field { .. } => Node::Bail,
+            Expr::AsOf { expr, date } if reads_no_rule(expr) => {
+                Node::AsOf(self.boxed(expr), self.boxed(date))
+            }
+            Expr::AsOf { .. } | Expr::List(_) | Expr::Quantified { .. } | Expr::Field { .. } => {
+                Node::Bail
+            }
         }
     }
 
@@ -177,5 +193,36 @@ impl Compiler {
             }
         };
         u32::try_from(index).ok().map(|i| V::Text(Text::Const(i)))
+    }
+}
+
+/// Whether `e` reads no rule, no dispositif and no nested `au`: it can be evaluated at another
+/// date without a memo of its own.
+fn reads_no_rule(e: &Expr) -> bool {
+    let all = |es: &[Expr]| es.iter().all(reads_no_rule);
+    let opt = |e: &Option<Box<Expr>>| e.as_deref().is_none_or(reads_no_rule);
+    match e {
+        Expr::Def(_)
+        | Expr::Eligible(_)
+        | Expr::DispositifOutput { .. }
+        | Expr::AsOf { .. }
+        | Expr::List(_)
+        | Expr::Quantified { .. }
+        | Expr::Field { .. } => false,
+        Expr::Const(_) | Expr::Input(_) | Expr::Local(_) | Expr::DecisionDate => true,
+        Expr::Let { value, body, .. } => reads_no_rule(value) && reads_no_rule(body),
+        Expr::Param { at, .. } => opt(at),
+        Expr::TableGet { key, at, .. } => reads_no_rule(key) && opt(at),
+        Expr::Bareme { x, column, at, .. } => reads_no_rule(x) && opt(column) && opt(at),
+        Expr::Unary(_, a) | Expr::Round(a, _) => reads_no_rule(a),
+        Expr::Binary(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+            reads_no_rule(a) && reads_no_rule(b)
+        }
+        Expr::If(c, a, b) => reads_no_rule(c) && reads_no_rule(a) && reads_no_rule(b),
+        Expr::InRange { x, lo, hi } => reads_no_rule(x) && reads_no_rule(lo) && reads_no_rule(hi),
+        Expr::InSet { x, set } => reads_no_rule(x) && all(set),
+        Expr::Contains { list, x } => reads_no_rule(list) && reads_no_rule(x),
+        Expr::ContainsAny { list, set } => reads_no_rule(list) && all(set),
+        Expr::Call(_, args) => all(args),
     }
 }

@@ -81,7 +81,8 @@ impl Exec<'_> {
                 Some(CondState::Pending) if condition.payment => continue,
                 _ => return Err(Bail),
             };
-            let motif = reuse::slot(&mut out.motifs, motifs, || Motif::blank(template)).ok_or(Bail)?;
+            let motif =
+                reuse::slot(&mut out.motifs, motifs, || Motif::blank(template)).ok_or(Bail)?;
             motifs += 1;
             if let Some(values) = motif.set_condition(template, Some(held), condition.payment, &[])
             {

@@ -251,7 +251,13 @@ impl<'a> Exec<'a> {
     /// The reference's value of `v`: a text shares its allocation.
     pub(super) fn value(&self, v: V) -> R<Value> {
         match v {
-            V::Text(Text::Const(i)) => self.plan.texts.get(i as usize).cloned().map(Value::Text).ok_or(Bail),
+            V::Text(Text::Const(i)) => self
+                .plan
+                .texts
+                .get(i as usize)
+                .cloned()
+                .map(Value::Text)
+                .ok_or(Bail),
             V::Text(Text::Input(slot)) => match self.inputs.get(slot as usize) {
                 Some(text @ Value::Text(_)) => Ok(text.clone()),
                 _ => Err(Bail),
@@ -438,6 +444,13 @@ impl<'a> Exec<'a> {
                 let x = self.eval(x)?;
                 back(ops::round(&plain(x)?, *mode))
             }
+            Node::AsOf(expr, date) => {
+                let date = self.eval_date(date)?;
+                let outer = mem::replace(&mut self.date, date);
+                let result = self.eval(expr);
+                self.date = outer;
+                result
+            }
             Node::Eligible(d) => Ok(V::Bool(self.eligibility(*d)?.0)),
             Node::Output(d, def) => {
                 if self.eligibility(*d)?.0 {
@@ -461,7 +474,7 @@ impl<'a> Exec<'a> {
         }
     }
 
-    fn arg<'n>(args: &'n [Node], i: usize) -> R<&'n Node> {
+    fn arg(args: &[Node], i: usize) -> R<&Node> {
         args.get(i).ok_or(Bail)
     }
 
@@ -592,14 +605,7 @@ impl<'a> Exec<'a> {
         }
     }
 
-    fn bareme(
-        &self,
-        id: u32,
-        x: V,
-        column: Option<V>,
-        date: NaiveDate,
-        want: BaremeWant,
-    ) -> R<V> {
+    fn bareme(&self, id: u32, x: V, column: Option<V>, date: NaiveDate, want: BaremeWant) -> R<V> {
         let bareme = self.p.baremes.get(id as usize).ok_or(Bail)?;
         let x = match x {
             V::Int(i) => Decimal::from(i),

@@ -107,6 +107,9 @@ enum Node {
     /// `renseigné(champ)`: whatever the field holds (text, list), only its presence is read.
     IsPresentInput(u32),
     Round(Box<Node>, RoundMode),
+    /// `expr au date` where `expr` reads no rule nor dispositif: only the date its
+    /// parameters and `date_décision` are read at changes, so no memo of its own is needed.
+    AsOf(Box<Node>, Box<Node>),
     Eligible(u32),
     Output(u32, u32),
     /// A construct the plan does not compile: reaching it bails.
