@@ -174,6 +174,12 @@ impl Compiler {
     fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Node {
         if let Expr::Const(k) = b {
             if let Some(k) = self.constant(k) {
+                if let Expr::Input(slot) = a {
+                    return match k {
+                        V::Int(n) if comparison(op) => Node::InputCmpInt(op, *slot, n),
+                        _ => Node::InputConst(op, *slot, k),
+                    };
+                }
                 return Node::BinConst(op, self.boxed(a), k);
             }
         }
@@ -194,6 +200,10 @@ impl Compiler {
         };
         u32::try_from(index).ok().map(|i| V::Text(Text::Const(i)))
     }
+}
+
+fn comparison(op: BinOp) -> bool {
+    !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div)
 }
 
 /// Whether `e` reads no rule, no dispositif and no nested `au`: it can be evaluated at another

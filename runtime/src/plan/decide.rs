@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::exec::{CondState, Eligibility, Exec};
+use super::exec::{with_scratch, CondState, Eligibility, Exec};
 use super::{Bail, Plan, R};
 use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
 use crate::ir::{DispositifId, Program};
@@ -27,10 +27,14 @@ pub(crate) fn decide_into(
     only: Option<&[DispositifId]>,
     out: &mut Decision,
 ) -> Result<(), Bail> {
-    let mut exec = Exec::new(plan, p, layout, inputs, unknown_inputs, date);
-    let result = exec.decide(only, out);
-    exec.bailed = result.is_err();
-    result
+    with_scratch(p, layout, |s| {
+        let result = Exec::new(plan, p, layout, inputs, unknown_inputs, date, s).decide(only, out);
+        if result.is_err() {
+            s.after_bail();
+        }
+        result
+    })
+    .unwrap_or(Err(Bail))
 }
 
 impl Exec<'_> {

@@ -2,7 +2,7 @@
 //! Short-circuits, the order of evaluation and what is memoised mirror `eval/mod.rs` on known
 //! values, so that the same rules are computed (`rules_computed`) and the same values found.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::mem;
 
@@ -32,15 +32,32 @@ pub(super) enum CondState {
     Failed,
 }
 
+/// One rule's memo: computed in this decision when `done` is the decision's generation, in
+/// progress when `busy` is.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Memo {
+    done: u32,
+    busy: u32,
+    value: V,
+}
+
+impl Default for Memo {
+    fn default() -> Self {
+        Memo {
+            done: 0,
+            busy: 0,
+            value: V::Absent,
+        }
+    }
+}
+
 /// The per-decision arrays, kept per thread between decisions. A rule is computed in this
 /// decision when its `done` stamp equals `generation`: starting a decision bumps the counter
 /// instead of resetting the memo.
 #[derive(Default)]
 pub(super) struct Scratch {
     generation: u32,
-    done: Vec<u32>,
-    busy: Vec<u32>,
-    values: Vec<V>,
+    memo: Vec<Memo>,
     locals: Vec<V>,
     pub(super) eligibility: Vec<Eligibility>,
     pub(super) conditions: Vec<CondState>,
@@ -50,7 +67,73 @@ pub(super) struct Scratch {
 }
 
 thread_local! {
-    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch, ready for a decision with `p`; with a scratch of its
+/// own should the thread's be in use or gone. `None` only if `f` could not run at all.
+pub(super) fn with_scratch<T>(
+    p: &Program,
+    layout: &Layout,
+    f: impl FnOnce(&mut Scratch) -> T,
+) -> Option<T> {
+    let mut f = Some(f);
+    let mut run = |s: &mut Scratch| {
+        s.prepare(p, layout);
+        f.take().map(|f| f(s))
+    };
+    let shared = SCRATCH.try_with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => run(&mut s),
+        Err(_) => run(&mut Scratch::default()),
+    });
+    match shared {
+        Ok(done) => done,
+        Err(_) => run(&mut Scratch::default()),
+    }
+}
+
+impl Scratch {
+    /// Sized for `p`, every rule pending (a new generation), every state reset.
+    fn prepare(&mut self, p: &Program, layout: &Layout) {
+        let s = self;
+        if s.memo.len() != p.defs.len() {
+            s.memo.clear();
+            s.memo.resize(p.defs.len(), Memo::default());
+            s.generation = 0;
+        }
+        s.generation = match s.generation.checked_add(1) {
+            Some(g) => g,
+            None => {
+                s.memo.fill(Memo::default());
+                1
+            }
+        };
+        if s.locals.len() != layout.locals {
+            s.locals.clear();
+            s.locals.resize(layout.locals, V::Absent);
+        }
+        if s.eligibility.len() == p.dispositifs.len() {
+            s.eligibility.fill(Eligibility::Pending);
+        } else {
+            s.eligibility.clear();
+            s.eligibility
+                .resize(p.dispositifs.len(), Eligibility::Pending);
+        }
+        if s.conditions.len() == layout.condition_count {
+            s.conditions.fill(CondState::Pending);
+        } else {
+            s.conditions.clear();
+            s.conditions
+                .resize(layout.condition_count, CondState::Pending);
+        }
+    }
+
+    /// After a decision that bailed: no local may keep a value, no exception stack an entry.
+    pub(super) fn after_bail(&mut self) {
+        self.locals.fill(V::Absent);
+        self.held.clear();
+        self.resolved.clear();
+    }
 }
 
 pub(super) struct Exec<'a> {
@@ -60,22 +143,8 @@ pub(super) struct Exec<'a> {
     inputs: &'a [Value],
     unknown_inputs: &'a [u64],
     date: NaiveDate,
-    pub(super) s: Scratch,
+    pub(super) s: &'a mut Scratch,
     pub(super) rules_computed: u32,
-    /// Set when the decision bailed: the locals may not be restored.
-    pub(super) bailed: bool,
-}
-
-impl Drop for Exec<'_> {
-    fn drop(&mut self) {
-        let mut scratch = mem::take(&mut self.s);
-        if self.bailed {
-            scratch.locals.fill(V::Absent);
-        }
-        scratch.held.clear();
-        scratch.resolved.clear();
-        let _ = SCRATCH.try_with(|cell| cell.set(scratch));
-    }
 }
 
 impl<'a> Exec<'a> {
@@ -86,35 +155,8 @@ impl<'a> Exec<'a> {
         inputs: &'a [Value],
         unknown_inputs: &'a [u64],
         date: NaiveDate,
+        s: &'a mut Scratch,
     ) -> Self {
-        let mut s = SCRATCH.with(Cell::take);
-        if s.done.len() != p.defs.len() {
-            s.done.clear();
-            s.done.resize(p.defs.len(), 0);
-            s.busy.clear();
-            s.busy.resize(p.defs.len(), 0);
-            s.values.clear();
-            s.values.resize(p.defs.len(), V::Absent);
-            s.generation = 0;
-        }
-        s.generation = match s.generation.checked_add(1) {
-            Some(g) => g,
-            None => {
-                s.done.fill(0);
-                s.busy.fill(0);
-                1
-            }
-        };
-        if s.locals.len() != layout.locals {
-            s.locals.clear();
-            s.locals.resize(layout.locals, V::Absent);
-        }
-        s.eligibility.clear();
-        s.eligibility
-            .resize(p.dispositifs.len(), Eligibility::Pending);
-        s.conditions.clear();
-        s.conditions
-            .resize(layout.condition_count, CondState::Pending);
         Exec {
             plan,
             p,
@@ -124,26 +166,25 @@ impl<'a> Exec<'a> {
             date,
             s,
             rules_computed: 0,
-            bailed: false,
         }
     }
 
     #[inline]
     pub(super) fn def(&mut self, id: u32) -> R<V> {
         let i = id as usize;
-        if self.s.done.get(i) == Some(&self.s.generation) {
-            return self.s.values.get(i).copied().ok_or(Bail);
+        match self.s.memo.get(i) {
+            Some(m) if m.done == self.s.generation => Ok(m.value),
+            _ => self.compute_def(i),
         }
-        self.compute_def(i)
     }
 
     #[inline(never)]
     fn compute_def(&mut self, i: usize) -> R<V> {
         let generation = self.s.generation;
-        match self.s.busy.get_mut(i) {
+        match self.s.memo.get_mut(i) {
             // A cycle: the reference names it.
-            Some(busy) if *busy == generation => return Err(Bail),
-            Some(busy) => *busy = generation,
+            Some(m) if m.busy == generation => return Err(Bail),
+            Some(m) => m.busy = generation,
             None => return Err(Bail),
         }
         let plan = self.plan;
@@ -154,9 +195,9 @@ impl<'a> Exec<'a> {
             self.exceptions(def)?
         };
         self.rules_computed += 1;
-        if let (Some(done), Some(slot)) = (self.s.done.get_mut(i), self.s.values.get_mut(i)) {
-            *done = generation;
-            *slot = value;
+        if let Some(m) = self.s.memo.get_mut(i) {
+            m.done = generation;
+            m.value = value;
         }
         Ok(value)
     }
@@ -318,6 +359,14 @@ impl<'a> Exec<'a> {
             Node::Input(slot) => self.input(*slot),
             Node::Def(id) => self.def(*id),
             Node::Local(slot) => self.s.locals.get(*slot as usize).copied().ok_or(Bail),
+            Node::InputCmpInt(op, slot, k) => match self.input(*slot)? {
+                V::Int(x) => Ok(V::Bool(holds(*op, x.cmp(k)))),
+                a => self.binary(*op, a, V::Int(*k)),
+            },
+            Node::InputConst(op, slot, k) => {
+                let a = self.input(*slot)?;
+                self.binary(*op, a, *k)
+            }
             Node::BinConst(op, a, k) => {
                 let a = self.eval(a)?;
                 self.binary(*op, a, *k)
@@ -466,6 +515,8 @@ impl<'a> Exec<'a> {
             | Node::Def(_)
             | Node::Local(_)
             | Node::BinConst(..)
+            | Node::InputConst(..)
+            | Node::InputCmpInt(..)
             | Node::Binary(..)
             | Node::And(..)
             | Node::Or(..)
@@ -631,6 +682,20 @@ impl<'a> Exec<'a> {
             BaremeWant::Value => V::of(&row.value).ok_or(Bail),
             BaremeWant::TrancheNumber => Ok(V::Int(i64::from(row.number))),
         }
+    }
+}
+
+/// Whether the comparison `op` holds for operands ordered as `ordering`.
+#[inline]
+fn holds(op: BinOp, ordering: Ordering) -> bool {
+    match op {
+        BinOp::Eq => ordering.is_eq(),
+        BinOp::Ne => ordering.is_ne(),
+        BinOp::Lt => ordering.is_lt(),
+        BinOp::Le => ordering.is_le(),
+        BinOp::Gt => ordering.is_gt(),
+        BinOp::Ge => ordering.is_ge(),
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => false,
     }
 }
 

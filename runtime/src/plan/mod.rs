@@ -91,6 +91,11 @@ enum Node {
     Binary(BinOp, Box<Node>, Box<Node>),
     /// `a op k` with `k` a constant.
     BinConst(BinOp, Box<Node>, V),
+    /// `champ op k`: a dossier field and a constant, the most frequent comparison.
+    InputConst(BinOp, u32, V),
+    /// `champ op n` comparing an integer field with an integer (`gir <= 4`): no dispatch on
+    /// kinds when the field holds an integer.
+    InputCmpInt(BinOp, u32, i64),
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     If(Box<Node>, Box<Node>, Box<Node>),
