@@ -10,8 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::value::{back, binary, compare, equal, Text, V};
-use super::{Bail, Node, Plan, PlanDef, PlanParamValue, R};
-use crate::ir::{BaremeWant, BinOp, Builtin, DurationFamily, Interval, Program};
+use super::{Bail, Node, Plan, PlanDef, R};
+use crate::ir::{BinOp, Builtin, DurationFamily, Program};
 use crate::ops;
 use crate::validate::Layout;
 use crate::value::Value;
@@ -633,56 +633,6 @@ impl<'a> Exec<'a> {
             },
         }
     }
-
-    fn param(&self, id: u32, date: NaiveDate) -> R<V> {
-        let param = self.plan.params.get(id as usize).ok_or(Bail)?;
-        let version = find_version(&param.versions, |v| (v.0, v.1), date)?;
-        match version.2 {
-            PlanParamValue::Scalar(Some(v)) => Ok(v),
-            _ => Err(Bail),
-        }
-    }
-
-    fn table_get(&self, id: u32, key: V, date: NaiveDate) -> R<V> {
-        let param = self.plan.params.get(id as usize).ok_or(Bail)?;
-        let version = find_version(&param.versions, |v| (v.0, v.1), date)?;
-        match &version.2 {
-            PlanParamValue::Table(Some(entries)) => entries
-                .iter()
-                .find(|(k, _)| self.equal(*k, key))
-                .map(|(_, v)| *v)
-                .ok_or(Bail),
-            _ => Err(Bail),
-        }
-    }
-
-    fn bareme(&self, id: u32, x: V, column: Option<V>, date: NaiveDate, want: BaremeWant) -> R<V> {
-        let bareme = self.p.baremes.get(id as usize).ok_or(Bail)?;
-        let x = match x {
-            V::Int(i) => Decimal::from(i),
-            V::Dec(d) => d,
-            _ => return Err(Bail),
-        };
-        let column = match (bareme.columns, column) {
-            (None, None) => 0,
-            (Some(e), Some(V::Enum(ty, variant))) if ty == e => variant as usize,
-            _ => return Err(Bail),
-        };
-        let version = find_version(&bareme.versions, |v| (v.from, v.until), date)?;
-        let row = version
-            .rows
-            .iter()
-            .find(|row| {
-                row.intervals
-                    .get(column)
-                    .is_some_and(|interval| contains(interval, x))
-            })
-            .ok_or(Bail)?;
-        match want {
-            BaremeWant::Value => V::of(&row.value).ok_or(Bail),
-            BaremeWant::TrancheNumber => Ok(V::Int(i64::from(row.number))),
-        }
-    }
 }
 
 /// Whether the comparison `op` holds for operands ordered as `ordering`.
@@ -703,36 +653,4 @@ fn holds(op: BinOp, ordering: Ordering) -> bool {
 #[inline]
 fn plain(a: V) -> R<Value> {
     a.plain().ok_or(Bail)
-}
-
-/// `lookup::contains`.
-fn contains(interval: &Interval, x: Decimal) -> bool {
-    let above = if interval.lower_inclusive {
-        x >= interval.lower
-    } else {
-        x > interval.lower
-    };
-    let below = match interval.upper {
-        None => true,
-        Some((upper, true)) => x <= upper,
-        Some((upper, false)) => x < upper,
-    };
-    above && below
-}
-
-/// `lookup::find_version`: the last version starting on or before `date`, if still in force.
-fn find_version<T>(
-    versions: &[T],
-    bounds: impl Fn(&T) -> (NaiveDate, Option<NaiveDate>),
-    date: NaiveDate,
-) -> R<&T> {
-    let version = versions
-        .iter()
-        .rev()
-        .find(|v| bounds(v).0 <= date)
-        .ok_or(Bail)?;
-    if bounds(version).1.is_some_and(|until| date > until) {
-        return Err(Bail);
-    }
-    Ok(version)
 }

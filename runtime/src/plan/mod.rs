@@ -12,6 +12,7 @@
 mod compile;
 mod decide;
 mod exec;
+mod lookup;
 mod value;
 
 use chrono::NaiveDate;
