@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::exec::{with_scratch, CondState, Eligibility, Exec};
-use super::{Bail, Plan, R};
+use super::{Bail, Node, Plan, R};
 use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
 use crate::ir::{DispositifId, Program};
 use crate::validate::Layout;
@@ -91,8 +91,14 @@ impl Exec<'_> {
             if let Some(values) = motif.set_condition(template, Some(held), condition.payment, &[])
             {
                 for part in plan.messages.get(offset + i).map_or(&[][..], Vec::as_slice) {
-                    let v = self.eval(part)?;
-                    values.push(Some(self.value(v)?));
+                    let value = match part {
+                        Node::Input(slot) => self.input_value(*slot)?,
+                        _ => {
+                            let v = self.eval(part)?;
+                            self.value(v)?
+                        }
+                    };
+                    values.push(Some(value));
                 }
             }
         }

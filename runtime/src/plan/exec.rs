@@ -262,6 +262,15 @@ impl<'a> Exec<'a> {
         }
     }
 
+    /// A dossier field as the reference's value, read in place (a motif shows it as given).
+    pub(super) fn input_value(&self, slot: u32) -> R<Value> {
+        match self.inputs.get(slot as usize) {
+            Some(Value::Absent) if self.is_unknown_input(slot) => Err(Bail),
+            Some(v) => Ok(v.clone()),
+            None => Err(Bail),
+        }
+    }
+
     fn text(&self, t: Text) -> Option<&str> {
         match t {
             Text::Const(i) => self.plan.texts.get(i as usize).map(|s| &**s),

@@ -121,16 +121,22 @@ pub(crate) fn binary(op: BinOp, a: V, b: V) -> R<V> {
         BinOp::Add => match (a, b) {
             (V::Dec(x), V::Dec(y)) => x.checked_add(y).map(V::Dec).ok_or(Bail),
             (V::Int(x), V::Int(y)) => x.checked_add(y).map(V::Int).ok_or(Bail),
+            (V::Int(x), V::Dec(y)) => Decimal::from(x).checked_add(y).map(V::Dec).ok_or(Bail),
+            (V::Dec(x), V::Int(y)) => x.checked_add(Decimal::from(y)).map(V::Dec).ok_or(Bail),
             _ => back(ops::add(&plain(a)?, &plain(b)?)),
         },
         BinOp::Sub => match (a, b) {
             (V::Dec(x), V::Dec(y)) => x.checked_sub(y).map(V::Dec).ok_or(Bail),
             (V::Int(x), V::Int(y)) => x.checked_sub(y).map(V::Int).ok_or(Bail),
+            (V::Int(x), V::Dec(y)) => Decimal::from(x).checked_sub(y).map(V::Dec).ok_or(Bail),
+            (V::Dec(x), V::Int(y)) => x.checked_sub(Decimal::from(y)).map(V::Dec).ok_or(Bail),
             _ => back(ops::sub(&plain(a)?, &plain(b)?)),
         },
         BinOp::Mul => match (a, b) {
             (V::Dec(x), V::Dec(y)) => x.checked_mul(y).map(V::Dec).ok_or(Bail),
             (V::Int(x), V::Int(y)) => x.checked_mul(y).map(V::Int).ok_or(Bail),
+            (V::Int(x), V::Dec(y)) => Decimal::from(x).checked_mul(y).map(V::Dec).ok_or(Bail),
+            (V::Dec(x), V::Int(y)) => x.checked_mul(Decimal::from(y)).map(V::Dec).ok_or(Bail),
             _ => back(ops::mul(&plain(a)?, &plain(b)?)),
         },
         BinOp::Div => match (a, b) {
