@@ -79,7 +79,7 @@ impl Exec<'_> {
         let mut motifs = 0;
         for (i, (condition, template)) in disp.conditions.iter().zip(&names.conditions).enumerate()
         {
-            let held = match self.s.conditions.get(offset + i) {
+            let held = match self.conditions.get(offset + i) {
                 Some(CondState::Held) => true,
                 Some(CondState::Failed) => false,
                 Some(CondState::Pending) if condition.payment => continue,
@@ -140,7 +140,7 @@ impl Exec<'_> {
 
     /// Eligibility of `d` (memoised): its conditions in order, then its cumul winners.
     pub(super) fn eligibility(&mut self, d: DispositifId) -> R<(bool, Option<usize>)> {
-        match self.s.eligibility.get(d as usize) {
+        match self.eligibility.get(d as usize) {
             Some(Eligibility::Done(eligible, excluded_by)) => return Ok((*eligible, *excluded_by)),
             Some(Eligibility::Pending) => {}
             // A cumul cycle, or no such dispositif: the reference names it.
@@ -153,7 +153,7 @@ impl Exec<'_> {
     }
 
     fn set_eligibility(&mut self, d: DispositifId, state: Eligibility) {
-        if let Some(slot) = self.s.eligibility.get_mut(d as usize) {
+        if let Some(slot) = self.eligibility.get_mut(d as usize) {
             *slot = state;
         }
     }
@@ -216,7 +216,7 @@ impl Exec<'_> {
                 _ => return Err(Bail),
             };
             failed |= !held;
-            if let Some(slot) = self.s.conditions.get_mut(offset + i) {
+            if let Some(slot) = self.conditions.get_mut(offset + i) {
                 *slot = if held {
                     CondState::Held
                 } else {

@@ -59,8 +59,8 @@ pub(super) struct Scratch {
     generation: u32,
     memo: Vec<Memo>,
     locals: Vec<V>,
-    pub(super) eligibility: Vec<Eligibility>,
-    pub(super) conditions: Vec<CondState>,
+    eligibility: Vec<Eligibility>,
+    conditions: Vec<CondState>,
     /// Stacks of the exceptions being chosen (nested through the rules they read).
     held: Vec<bool>,
     resolved: Vec<Option<V>>,
@@ -143,7 +143,14 @@ pub(super) struct Exec<'a> {
     inputs: &'a [Value],
     unknown_inputs: &'a [u64],
     date: NaiveDate,
-    pub(super) s: &'a mut Scratch,
+    /// The scratch's arrays, borrowed one by one: the memo is one load away.
+    memo: &'a mut [Memo],
+    generation: u32,
+    locals: &'a mut [V],
+    pub(super) eligibility: &'a mut [Eligibility],
+    pub(super) conditions: &'a mut [CondState],
+    held: &'a mut Vec<bool>,
+    resolved: &'a mut Vec<Option<V>>,
     pub(super) rules_computed: u32,
 }
 
@@ -157,6 +164,15 @@ impl<'a> Exec<'a> {
         date: NaiveDate,
         s: &'a mut Scratch,
     ) -> Self {
+        let Scratch {
+            generation,
+            memo,
+            locals,
+            eligibility,
+            conditions,
+            held,
+            resolved,
+        } = s;
         Exec {
             plan,
             p,
@@ -164,7 +180,13 @@ impl<'a> Exec<'a> {
             inputs,
             unknown_inputs,
             date,
-            s,
+            memo,
+            generation: *generation,
+            locals,
+            eligibility,
+            conditions,
+            held,
+            resolved,
             rules_computed: 0,
         }
     }
@@ -172,16 +194,16 @@ impl<'a> Exec<'a> {
     #[inline]
     pub(super) fn def(&mut self, id: u32) -> R<V> {
         let i = id as usize;
-        match self.s.memo.get(i) {
-            Some(m) if m.done == self.s.generation => Ok(m.value),
+        match self.memo.get(i) {
+            Some(m) if m.done == self.generation => Ok(m.value),
             _ => self.compute_def(i),
         }
     }
 
     #[inline(never)]
     fn compute_def(&mut self, i: usize) -> R<V> {
-        let generation = self.s.generation;
-        match self.s.memo.get_mut(i) {
+        let generation = self.generation;
+        match self.memo.get_mut(i) {
             // A cycle: the reference names it.
             Some(m) if m.busy == generation => return Err(Bail),
             Some(m) => m.busy = generation,
@@ -195,7 +217,7 @@ impl<'a> Exec<'a> {
             self.exceptions(def)?
         };
         self.rules_computed += 1;
-        if let Some(m) = self.s.memo.get_mut(i) {
+        if let Some(m) = self.memo.get_mut(i) {
             m.done = generation;
             m.value = value;
         }
@@ -206,27 +228,26 @@ impl<'a> Exec<'a> {
     fn exceptions(&mut self, def: &PlanDef) -> R<V> {
         let branches = &def.exceptions;
         let n = branches.len();
-        let held_base = self.s.held.len();
+        let held_base = self.held.len();
         for branch in branches {
             let parent_held = match branch.parent {
                 None => true,
                 Some(p) => self
-                    .s
                     .held
                     .get(held_base + p as usize)
                     .copied()
                     .unwrap_or(false),
             };
             let held = parent_held && self.eval_bool(&branch.condition)?;
-            self.s.held.push(held);
+            self.held.push(held);
         }
-        let base = self.s.resolved.len();
-        self.s.resolved.resize(base + n + 1, None);
+        let base = self.resolved.len();
+        self.resolved.resize(base + n + 1, None);
         for (i, branch) in branches.iter().enumerate().rev() {
-            if !self.s.held.get(held_base + i).copied().unwrap_or(false) {
+            if !self.held.get(held_base + i).copied().unwrap_or(false) {
                 continue;
             }
-            let own = self.s.resolved.get_mut(base + i).and_then(Option::take);
+            let own = self.resolved.get_mut(base + i).and_then(Option::take);
             let value = match own {
                 Some(v) => v,
                 None => self.eval(&branch.value)?,
@@ -235,16 +256,16 @@ impl<'a> Exec<'a> {
             if slot > n {
                 return Err(Bail);
             }
-            if let Some(other) = self.s.resolved.get(base + slot).copied().flatten() {
+            if let Some(other) = self.resolved.get(base + slot).copied().flatten() {
                 if !(self.equal(other, value) || other == value) {
                     return Err(Bail);
                 }
             }
-            *self.s.resolved.get_mut(base + slot).ok_or(Bail)? = Some(value);
+            *self.resolved.get_mut(base + slot).ok_or(Bail)? = Some(value);
         }
-        let chosen = self.s.resolved.get(base + n).copied().flatten();
-        self.s.held.truncate(held_base);
-        self.s.resolved.truncate(base);
+        let chosen = self.resolved.get(base + n).copied().flatten();
+        self.held.truncate(held_base);
+        self.resolved.truncate(base);
         match chosen {
             Some(v) => Ok(v),
             None => self.eval(&def.expr),
@@ -367,7 +388,7 @@ impl<'a> Exec<'a> {
             Node::Const(v) => Ok(*v),
             Node::Input(slot) => self.input(*slot),
             Node::Def(id) => self.def(*id),
-            Node::Local(slot) => self.s.locals.get(*slot as usize).copied().ok_or(Bail),
+            Node::Local(slot) => self.locals.get(*slot as usize).copied().ok_or(Bail),
             Node::InputCmpInt(op, slot, k) => match self.input(*slot)? {
                 V::Int(x) => Ok(V::Bool(holds(*op, x.cmp(k)))),
                 a => self.binary(*op, a, V::Int(*k)),
@@ -404,10 +425,10 @@ impl<'a> Exec<'a> {
         match n {
             Node::Let(slot, value, body) => {
                 let v = self.eval(value)?;
-                let target = self.s.locals.get_mut(*slot as usize).ok_or(Bail)?;
+                let target = self.locals.get_mut(*slot as usize).ok_or(Bail)?;
                 let saved = mem::replace(target, v);
                 let result = self.eval(body);
-                if let Some(target) = self.s.locals.get_mut(*slot as usize) {
+                if let Some(target) = self.locals.get_mut(*slot as usize) {
                     *target = saved;
                 }
                 result
@@ -645,7 +666,7 @@ impl<'a> Exec<'a> {
 }
 
 /// Whether the comparison `op` holds for operands ordered as `ordering`.
-#[inline]
+#[inline(always)]
 fn holds(op: BinOp, ordering: Ordering) -> bool {
     match op {
         BinOp::Eq => ordering.is_eq(),
