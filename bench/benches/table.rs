@@ -25,8 +25,14 @@ fn env_usize(key: &str, default: usize) -> usize {
 }
 
 /// Seconds per decision: the median of `runs` timed runs of `pass` over `n` dossiers, each
-/// run repeating the pass until it lasts at least 0.2 s, after one warm-up pass.
+/// run repeating the pass until it lasts at least 0.2 s, after one warm-up pass. With
+/// `SOCLE_BENCH_COUNT` set, one untimed pass inside `counted_pass` instead, for
+/// `bench/instructions` to count under callgrind.
 fn per_decision(n: usize, runs: usize, mut pass: impl FnMut()) -> f64 {
+    if std::env::var_os("SOCLE_BENCH_COUNT").is_some() {
+        counted_pass(&mut pass);
+        return f64::NAN;
+    }
     pass();
     let mut times: Vec<f64> = (0..runs)
         .map(|_| {
@@ -41,6 +47,12 @@ fn per_decision(n: usize, runs: usize, mut pass: impl FnMut()) -> f64 {
         .collect();
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
+}
+
+/// The one pass that callgrind counts (`--toggle-collect=*counted_pass*`).
+#[inline(never)]
+fn counted_pass(pass: &mut impl FnMut()) {
+    pass();
 }
 
 struct Table {
@@ -212,6 +224,20 @@ fn main() {
             black_box(engine.decide(black_box(d), &explain).ok());
         }
     });
+    // Decoding alone: the text to the values a decision reads, without deciding.
+    let hand_read = table.measure("hand-written `serde_json::Value` decode alone", || {
+        for l in &lines {
+            black_box(baseline::decode(black_box(l)));
+        }
+    });
+    let socle_read = table.measure("`decode_str` alone", || {
+        for l in &lines {
+            black_box(engine.decode_str(black_box(l)).ok());
+        }
+    });
+    if let (Some(hand), Some(socle), Some(last)) = (hand_read, socle_read, table.rows.last_mut()) {
+        last.2 = format!("{:.2}× the hand-written decode", socle / hand);
+    }
     let hand_decode = table.measure("hand-written `serde_json::Value` decode + decide", || {
         for l in &lines {
             black_box(baseline::decode(black_box(l)).map(|p| baseline::decide(&p)));

@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use socle_cli::lines::{stream_parallel, StreamError, MAX_DOSSIER_BYTES};
-use socle_runtime::batch_line::write_decision;
 
 use crate::decide::{decider, DecideArgs};
 use crate::exit::{stdout_failed, usage_error, Status};
@@ -23,23 +22,16 @@ pub fn run(ruleset: &Path, dossiers: &Path, args: &DecideArgs, threads: Option<u
     let threads = threads
         .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
         .unwrap_or(1);
-    let decide = |text: &str, out: &mut Vec<u8>| match decider.decide(text) {
-        // Partly decided (a dispositif in error or undetermined): the decision is written,
-        // and the run reports it in its status.
-        Ok(decided) => {
-            write_decision(&decided.decision, &decided.warnings, out);
-            decided.is_complete()
-        }
-        Err(refusal) => {
-            // Writing into memory cannot fail.
-            let _ = serde_json::to_writer(out, &refusal.line_json());
-            false
-        }
+    // Each worker decides over one decision of its own, reusing its buffers.
+    let decider = &decider;
+    let worker = || {
+        let mut decision = decider.engine().empty_decision();
+        move |text: &str, out: &mut Vec<u8>| decider.decide_text_into(text, &mut decision, out)
     };
     // Stdout is line-buffered: each line leaves as soon as it is written.
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match stream_parallel(reader, &mut out, MAX_DOSSIER_BYTES, threads, &decide) {
+    match stream_parallel(reader, &mut out, MAX_DOSSIER_BYTES, threads, &worker) {
         Ok((_, 0)) => Status::Ok,
         Ok((_, invalid)) => {
             eprintln!("{invalid} dossier(s) invalide(s) ou incomplètement décidé(s)");

@@ -39,7 +39,9 @@ pub fn next_line(
     }
     if whole {
         return Ok(Some(if buf.len() as u64 <= max_line {
-            Line::Text(std::mem::take(buf))
+            // A copy of exactly the line: `buf` keeps its capacity for the next one, which
+            // is then read without growing a fresh vector.
+            Line::Text(buf.clone())
         } else {
             Line::TooLong
         }));
@@ -140,15 +142,20 @@ struct Answers {
 /// [`stream`] on `threads` threads (at least one): lines are read by a thread of their own,
 /// decided by chunks on `threads` workers, and written in input order as soon as every line
 /// before them is written, so the output is the same whatever the number of threads. A line
-/// waiting for more input is decided without waiting for a full chunk. `decide` writes the
-/// JSON object of a non-blank line into the buffer (see [`stream`]).
-pub fn stream_parallel(
+/// waiting for more input is decided without waiting for a full chunk. Each worker gets its
+/// own `decide` from `worker` (so that it can keep its buffers from line to line), which
+/// writes the JSON object of a non-blank line into the buffer (see [`stream`]).
+pub fn stream_parallel<W, D>(
     input: Box<dyn BufRead + Send>,
     output: &mut dyn Write,
     max_line: u64,
     threads: usize,
-    decide: &(dyn Fn(&str, &mut Vec<u8>) -> bool + Sync),
-) -> Result<(usize, usize), StreamError> {
+    worker: &W,
+) -> Result<(usize, usize), StreamError>
+where
+    W: Fn() -> D + Sync,
+    D: FnMut(&str, &mut Vec<u8>) -> bool,
+{
     let threads = threads.max(1);
     let (line_tx, line_rx) = mpsc::sync_channel(READ_AHEAD);
     // Detached: a reader blocked on an open standard input must not keep the command alive
@@ -170,7 +177,7 @@ pub fn stream_parallel(
         for _ in 0..threads {
             let answer_tx = answer_tx.clone();
             let (intake, stop) = (&intake, &stop);
-            scope.spawn(move || work(intake, stop, max_line, decide, &answer_tx));
+            scope.spawn(move || work(intake, stop, max_line, &mut worker(), &answer_tx));
         }
         drop(answer_tx);
         let written = write_in_order(&answer_rx, output, &token_tx);
@@ -210,7 +217,7 @@ fn work(
     intake: &Mutex<Intake>,
     stop: &AtomicBool,
     max_line: u64,
-    decide: &(dyn Fn(&str, &mut Vec<u8>) -> bool + Sync),
+    decide: &mut dyn FnMut(&str, &mut Vec<u8>) -> bool,
     answers: &mpsc::Sender<Answers>,
 ) {
     let mut chunk = Vec::with_capacity(CHUNK);
@@ -253,7 +260,7 @@ fn work(
             text: Vec::with_capacity(chunk.len() * 512),
         };
         for (number, line) in (first..).zip(chunk.drain(..)) {
-            let complete = answer(number, line, max_line, &mut done.text, decide);
+            let complete = answer(number, line, max_line, &mut done.text, &mut *decide);
             done.invalid += usize::from(!complete);
             done.text.push(b'\n');
         }
@@ -380,7 +387,7 @@ mod tests {
         for threads in [1, 2, 3, 8] {
             let mut out = Vec::new();
             let reader = Box::new(std::io::Cursor::new(input.clone()));
-            let got = stream_parallel(reader, &mut out, 10, threads, &decide).unwrap();
+            let got = stream_parallel(reader, &mut out, 10, threads, &|| decide).unwrap();
             assert_eq!(got, counts, "{threads} threads");
             assert!(out == sequential, "{threads} threads: the output differs");
         }
@@ -407,7 +414,7 @@ mod tests {
     #[test]
     fn a_failed_write_stops_every_thread() {
         let reader = Box::new(std::io::Cursor::new(mixed_input()));
-        let got = stream_parallel(reader, &mut Full { room: 1000 }, 10, 4, &decide);
+        let got = stream_parallel(reader, &mut Full { room: 1000 }, 10, 4, &|| decide);
         assert!(matches!(got, Err(StreamError::Write(_))), "{got:?}");
     }
 }

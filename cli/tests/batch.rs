@@ -247,3 +247,108 @@ fn a_closed_stdout_ends_every_command_quietly() {
         assert!(err.is_empty(), "{args:?}: {err}");
     }
 }
+
+/// A generated population: complete dossiers, partial ones (questions and missing fields),
+/// fields the ruleset does not read (warnings), dates before every parameter version
+/// (dispositifs in error), texts to escape, and lines that are not dossiers.
+fn population(n: usize) -> Vec<u8> {
+    let good: Json = serde_json::from_str(&good()).unwrap();
+    let mut input = Vec::new();
+    for i in 0..n {
+        let mut d = good.clone();
+        d["demandeur"]["date_naissance"] = format!("19{:02}-03-02", 20 + i % 50).into();
+        d["demandeur"]["ressources_mensuelles"] = format!("{}.{:02}", 500 + 7 * i, i % 100).into();
+        d["demandeur"]["gir"] = (1 + i % 6).into();
+        d["plan_aide"]["montant_mensuel"] = format!("{}.50", 300 + 11 * i).into();
+        match i % 9 {
+            1 => {
+                d["demandeur"].as_object_mut().unwrap().remove("gir");
+            }
+            2 => {
+                d["demandeur"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("ressources_mensuelles");
+                d.as_object_mut().unwrap().remove("plan_aide");
+            }
+            3 => d["champ_inconnu"] = "« \"x\" »\t\\".into(),
+            4 => d["date_demande"] = "1990-01-01".into(),
+            5 => d["demandeur"]["departement_residence"] = "9\"5\\".into(),
+            6 => d["demandeur"]["gir"] = "trois".into(),
+            _ => {}
+        }
+        input.extend_from_slice(d.to_string().as_bytes());
+        input.push(b'\n');
+        if i % 40 == 39 {
+            input.extend_from_slice(b" \n");
+        }
+    }
+    input
+}
+
+/// `socle batch` writes for each dossier `{"ligne":N,` and then the decision's published
+/// object, the text of the reference form (`Decision::published()`, or the `Decided` tree
+/// with its warnings, or the refusal), whatever the number of threads.
+#[test]
+fn each_line_is_its_number_then_the_published_decision() {
+    let dir = root().join("rulesets/val-doise");
+    let mut session = socle_compiler::Session::new();
+    let ruleset = session.load_ruleset_dir(&dir).unwrap();
+    let (program, _) = session.compile(ruleset);
+    let engine = socle_runtime::Engine::new(program.unwrap()).unwrap();
+    let decider = socle_runtime::Decider::new(engine, None, &[] as &[&str], false).unwrap();
+    let input = population(400);
+    let expected: Vec<Vec<u8>> = input
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let text = std::str::from_utf8(line).unwrap();
+            let object = match decider.decide(text) {
+                _ if text.trim().is_empty() => return Vec::new(),
+                Ok(decided) if decided.warnings.is_empty() => {
+                    serde_json::to_vec(&decided.decision.published()).unwrap()
+                }
+                Ok(decided) => serde_json::to_vec(&decided.to_json()).unwrap(),
+                Err(refusal) => serde_json::to_vec(&refusal.line_json()).unwrap(),
+            };
+            let mut line = format!("{{\"ligne\":{},", i + 1).into_bytes();
+            line.extend_from_slice(&object[1..]);
+            line
+        })
+        .collect();
+    let kinds = |needle: &str| {
+        expected
+            .iter()
+            .filter(|l| String::from_utf8_lossy(l).contains(needle))
+            .count()
+    };
+    for needle in [
+        "\"questions\"",
+        "\"avertissements\"",
+        "\"erreur\"",
+        "\"verse\"",
+        "dossier_invalide",
+        "\\\"",
+    ] {
+        assert!(kinds(needle) > 0, "no line with {needle}");
+    }
+    for threads in ["1", "3"] {
+        let out = run(&[BATCH, &["--fils", threads]].concat(), input.clone());
+        let got: Vec<&[u8]> = out.stdout.split(|b| *b == b'\n').collect();
+        assert_eq!(got.len(), expected.len() + 1, "--fils {threads}");
+        for (i, (got, expected)) in got.iter().zip(&expected).enumerate() {
+            if expected.is_empty() {
+                assert!(String::from_utf8_lossy(got).contains("ligne_vide"));
+                continue;
+            }
+            assert!(
+                got == expected,
+                "--fils {threads}, line {}\n got: {}\n expected: {}",
+                i + 1,
+                String::from_utf8_lossy(got),
+                String::from_utf8_lossy(expected)
+            );
+        }
+    }
+}

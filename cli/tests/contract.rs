@@ -374,7 +374,10 @@ fn undecidable_dispositif_is_reported_not_hidden() {
     assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
     let decision = json(&out);
     let menage = &decision["dispositifs"]["aide_menagere"];
-    assert_eq!(menage["eligible"], false);
+    // Neither granted nor refused: a refusal would name a failed motif.
+    assert_eq!(menage["eligible"], Json::Null);
+    assert_eq!(menage["motifs"], serde_json::json!([]));
+    assert!(menage.get("manquants").is_none());
     assert!(menage["erreur"]
         .as_str()
         .is_some_and(|e| e.contains("plafond_aspa")));

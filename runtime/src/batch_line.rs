@@ -45,20 +45,22 @@ pub fn answer(
     out: &mut Vec<u8>,
     decide: impl FnOnce(&str, &mut Vec<u8>) -> bool,
 ) -> bool {
-    let text = match line {
+    let bytes = match line {
         Line::TooLong => {
             let message = format!("ligne trop longue : {}", too_large_message(max_line));
             line_error(out, number, "ligne_trop_longue", message);
             return false;
         }
-        Line::Text(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let message = not_utf8_message(e.utf8_error().valid_up_to());
-                line_error(out, number, "encodage_invalide", message);
-                return false;
-            }
-        },
+        Line::Text(bytes) => bytes,
+    };
+    // Validated in place: the line's bytes are not copied.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let message = not_utf8_message(e.valid_up_to());
+            line_error(out, number, "encodage_invalide", message);
+            return false;
+        }
     };
     if text.trim().is_empty() {
         let message = "ligne vide : un dossier JSON est attendu sur chaque ligne".to_owned();
@@ -66,17 +68,20 @@ pub fn answer(
         return false;
     }
     let start = out.len();
-    out.extend_from_slice(format!("{{\"ligne\":{number},").as_bytes());
+    ligne(out, number);
     let object = out.len();
-    let complete = decide(&text, out);
+    let complete = decide(text, out);
     match out.get(object..) {
-        // `{…}` joins the `ligne` object: its brace goes, and with it the comma if it is empty.
+        // `{…}` joins the `ligne` object: its brace becomes the comma after `ligne`, or the
+        // closing brace when it is empty. Nothing written is moved.
         Some([b'{', b'}']) => {
-            out.truncate(object - 1);
+            out.truncate(object);
             out.push(b'}');
         }
         Some([b'{', ..]) => {
-            out.remove(object);
+            if let Some(brace) = out.get_mut(object) {
+                *brace = b',';
+            }
         }
         // Not an object: kept whole under `decision`.
         _ => {
@@ -86,6 +91,12 @@ pub fn answer(
         }
     }
     complete
+}
+
+/// `{"ligne":N`, the start of every answer.
+fn ligne(out: &mut Vec<u8>, number: usize) {
+    out.extend_from_slice(b"{\"ligne\":");
+    crate::json_text::unsigned(out, u64::try_from(number).unwrap_or(u64::MAX));
 }
 
 /// Appends a decision's published JSON to `out`, with `avertissements` last when the dossier
@@ -105,7 +116,8 @@ pub fn write_decision(decision: &Decision, warnings: &[DossierWarning], out: &mu
 }
 
 fn line_value(out: &mut Vec<u8>, number: usize, value: Vec<u8>) {
-    out.extend_from_slice(format!("{{\"ligne\":{number},\"decision\":").as_bytes());
+    ligne(out, number);
+    out.extend_from_slice(b",\"decision\":");
     out.extend_from_slice(&value);
     out.push(b'}');
 }

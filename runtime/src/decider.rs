@@ -7,10 +7,18 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 
+use crate::batch_line::write_decision;
 use crate::{
     warning_json, DecideOptions, Decision, DecodeOptions, Decoded, DossierWarning, Engine, Refusal,
     Selection, UnknownDispositif,
 };
+
+/// A refusal's line object; never fully decided.
+fn refused(refusal: &Refusal, out: &mut Vec<u8>) -> bool {
+    // Writing into memory cannot fail.
+    let _ = serde_json::to_writer(out, &refusal.line_json());
+    false
+}
 
 /// A decision and the warnings about the dossier it was made from.
 pub struct Decided {
@@ -127,6 +135,39 @@ impl Decider {
             .read_json(json, &self.decode)
             .map_err(Refusal::Invalid)?;
         self.decide_read(read)
+    }
+
+    /// Decides one dossier given as JSON text and appends its published object to `out`
+    /// (`socle batch`, `POST /decider/…/lot`): the decision with its `avertissements`, or the
+    /// refusal's `erreur` and `detail`; says whether every dispositif was fully decided. The
+    /// same bytes as [`Decider::decide`] then [`write_decision`] or [`Refusal::line_json`],
+    /// but `decision` is decided over in place: a worker keeps one (from
+    /// [`Engine::empty_decision`]) for all its dossiers, so its buffers are reused.
+    pub fn decide_text_into(&self, text: &str, decision: &mut Decision, out: &mut Vec<u8>) -> bool {
+        let read = match self.engine.read_str(text, &self.decode) {
+            Ok(read) => read,
+            Err(errors) => return refused(&Refusal::Invalid(errors), out),
+        };
+        if self.selection.is_some() {
+            // Deciding over a previous decision decides every dispositif.
+            return match self.decide_read(read) {
+                Ok(decided) => {
+                    write_decision(&decided.decision, &decided.warnings, out);
+                    decided.is_complete()
+                }
+                Err(refusal) => refused(&refusal, out),
+            };
+        }
+        match self
+            .engine
+            .decide_into(&read.dossier, &self.options, decision)
+        {
+            Ok(()) => {
+                write_decision(decision, &read.warnings, out);
+                decision.is_decided()
+            }
+            Err(error) => refused(&Refusal::Evaluation(error), out),
+        }
     }
 
     fn decide_read(&self, read: Decoded) -> Outcome {

@@ -1,5 +1,6 @@
 //! The result of deciding one dossier, and its JSON form (CONTRACT.md, « Decision »).
 
+mod json;
 pub(crate) mod reuse;
 
 use std::fmt;
@@ -10,8 +11,9 @@ use serde_json::Value as Json;
 
 use crate::error::EvalError;
 use crate::ir::{EnumDef, Expr, InputSlot, Message, MessagePart, Outcomes, Program, Ty};
+use crate::json_text::is_plain;
 use crate::published;
-use crate::render::{render_human, value_to_json, write_human};
+use crate::render::{render_human, value_to_json, write_human, HumanWrite};
 use crate::trace::TraceEntry;
 use crate::value::Value;
 
@@ -168,6 +170,10 @@ pub(crate) struct MotifTemplate {
     /// A lower bound of the rendered length, to allocate the message once.
     text_len: usize,
     enums: Arc<[EnumDef]>,
+    /// No text of the template needs escaping in JSON: the decision's JSON copies them.
+    plain: bool,
+    /// `{"id":"…","satisfaite":`, the start of the motif's JSON object.
+    json_head: Box<[u8]>,
 }
 
 #[derive(Debug)]
@@ -225,16 +231,46 @@ impl MotifTemplate {
                 } => satisfied.len().max(failed.len()),
             })
             .sum();
+        let plain = pieces.iter().all(|p| match p {
+            Piece::Text(t) => is_plain(t),
+            Piece::Choice {
+                satisfied,
+                failed,
+                unknown,
+            } => is_plain(satisfied) && is_plain(failed) && is_plain(unknown),
+            Piece::Value(_) | Piece::Shown(_) => true,
+        });
+        let mut json_head = b"{\"id\":".to_vec();
+        crate::json_text::string(&mut json_head, id);
+        json_head.extend_from_slice(b",\"satisfaite\":");
         MotifTemplate {
             id: Arc::from(id),
             pieces,
             text_len,
             enums,
+            plain,
+            json_head: json_head.into_boxed_slice(),
         }
     }
 
     fn render(&self, held: Option<bool>, values: &Shown) -> String {
         let mut out = String::with_capacity(self.text_len);
+        self.render_into(held, values, &mut out);
+        out
+    }
+
+    /// The message appended to `out`: a `String`, or the escaping writer of the decision's
+    /// JSON text, so that both say the same words.
+    fn render_into<W: HumanWrite + ?Sized>(&self, held: Option<bool>, values: &Shown, out: &mut W) {
+        // The template's own texts, checked once.
+        let text = |out: &mut W, text: &str| {
+            if self.plain {
+                out.plain(text);
+            } else {
+                // Writing into memory cannot fail.
+                let _ = out.write_str(text);
+            }
+        };
         let mut values = values.iter();
         let mut shown = true;
         for piece in &self.pieces {
@@ -245,24 +281,26 @@ impl MotifTemplate {
                     values.next();
                 }
                 _ if !shown => {}
-                Piece::Text(text) => out.push_str(text),
+                Piece::Text(t) => text(out, t),
                 Piece::Choice {
                     satisfied,
                     failed,
                     unknown,
-                } => out.push_str(match held {
-                    Some(true) => satisfied,
-                    Some(false) => failed,
-                    None => unknown,
-                }),
+                } => text(
+                    out,
+                    match held {
+                        Some(true) => satisfied,
+                        Some(false) => failed,
+                        None => unknown,
+                    },
+                ),
                 Piece::Value(ty) => match values.next() {
-                    Some(Some(value)) => write_human(&mut out, value, ty, &self.enums),
-                    _ if held.is_none() => out.push_str("(inconnu)"),
-                    _ => out.push_str("(non calculable)"),
+                    Some(Some(value)) => write_human(out, value, ty, &self.enums),
+                    _ if held.is_none() => out.plain("(inconnu)"),
+                    _ => out.plain("(non calculable)"),
                 },
             }
         }
-        out
     }
 }
 
@@ -387,12 +425,6 @@ impl Decision {
         serde_json::to_value(self.published()).unwrap_or(Json::Null)
     }
 
-    /// [`Decision::to_json`] as compact text appended to `out`, the same bytes as
-    /// `to_json().to_string()` without building the JSON tree first.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        crate::json_text::decision(&self.published(), out);
-    }
-
     /// The published form of this decision: messages rendered, values in their JSON form.
     pub fn published(&self) -> published::Decision {
         published::Decision {
@@ -462,11 +494,14 @@ impl Decision {
 }
 
 impl DispositifDecision {
+    /// A dispositif that could not be decided: neither granted nor refused (`eligible` is
+    /// `None`, like an indéterminé one), so that no reader takes the error for a refusal
+    /// without motif.
     pub(crate) fn undecided(id: Arc<str>, title: Option<Arc<str>>, error: EvalError) -> Self {
         DispositifDecision {
             id,
             title,
-            eligible: Some(false),
+            eligible: None,
             payment: Payment::NotApplicable,
             values: Vec::new(),
             motifs: Vec::new(),
@@ -560,6 +595,34 @@ mod tests {
             .message()
             .starts_with("âge 86 ans et 7 mois < 60 ans"));
         assert_ne!(held, failed);
+    }
+
+    /// The decision's JSON renders a message into its buffer: the same text as `message()`,
+    /// escaped, whether the template's own texts need escaping or not.
+    #[test]
+    fn json_messages_are_the_messages_escaped() {
+        for text in ["plain « é » : ", "with \"quotes\", \\ and \t : "] {
+            let t = template(vec![
+                MessagePart::Text(text.into()),
+                MessagePart::Value(Expr::Input(0), Ty::Text),
+                MessagePart::Choice {
+                    satisfied: " oui".into(),
+                    failed: " non".into(),
+                },
+                MessagePart::Value(Expr::Input(1), Ty::Money(None)),
+            ]);
+            assert_eq!(t.plain, text.starts_with("plain"));
+            for held in [Some(true), Some(false), None] {
+                let values = vec![Some(Value::Text("a\"b\u{1}".into())), None];
+                let m = Motif::condition(t.clone(), held, shown(values));
+                let mut ours = Vec::new();
+                if let MotifText::Condition { template, values } = &m.text {
+                    template.render_into(held, values, &mut crate::json_text::Escaped(&mut ours));
+                }
+                let ours = format!("\"{}\"", String::from_utf8(ours).unwrap());
+                assert_eq!(ours, serde_json::to_string(&m.message()).unwrap());
+            }
+        }
     }
 
     #[test]

@@ -4,10 +4,8 @@
 //! JSON paths are built only when an error is reported.
 
 use std::fmt::Write;
-use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
 
@@ -15,9 +13,16 @@ use crate::error::{DossierError, DossierErrorKind};
 use crate::ir::{DurationFamily, EnumDef, InputField, InputKind, Program, Ty};
 use crate::value::Value;
 
+mod fast;
+mod leaf_text;
 mod record;
+mod scan;
 mod schema;
 mod strict;
+
+use leaf_text::{is_plain_decimal, parse_date, parse_decimal, parse_int, DateError, IntError};
+
+pub(crate) use fast::supports as fast_supported;
 
 pub(crate) use schema::{json_schema, json_schema_for};
 pub use strict::{MAX_DEPTH, MAX_LIST_LEN, MAX_TEXT_BYTES};
@@ -290,8 +295,8 @@ pub(crate) fn expected_noun(p: &Program, slot: u32) -> String {
     find(&p.inputs, slot).map_or_else(String::new, |ty| decoder.expected(ty).noun())
 }
 
-pub(crate) fn decode_str(p: &Program, text: &str) -> Result<Dossier, DossierError> {
-    read_str(p, text, &DecodeOptions::default())
+pub(crate) fn decode_str(p: &Program, fast: bool, text: &str) -> Result<Dossier, DossierError> {
+    read_str(p, fast, text, &DecodeOptions::default())
         .map(|d| d.dossier)
         .map_err(|mut e| e.errors.swap_remove(0))
 }
@@ -302,7 +307,27 @@ pub(crate) fn decode_json(p: &Program, json: &Json) -> Result<Dossier, DossierEr
         .map_err(|mut e| e.errors.swap_remove(0))
 }
 
+/// The one-pass reader where it is sure (`fast`: the program is one it supports), else the
+/// reference reader.
 pub(crate) fn read_str(
+    p: &Program,
+    fast: bool,
+    text: &str,
+    options: &DecodeOptions,
+) -> Result<Decoded, DossierErrors> {
+    match fast.then(|| fast::read(p, text, options)).flatten() {
+        Some(decoded) => Ok(decoded),
+        None => read_str_reference(p, text, options),
+    }
+}
+
+/// The one-pass reader alone: `None` where it gives up (the reference reader would then run).
+pub(crate) fn read_str_fast(p: &Program, text: &str, options: &DecodeOptions) -> Option<Decoded> {
+    fast::read(p, text, options)
+}
+
+/// The reference reader: the text parsed into a `serde_json::Value` (strictly), then read.
+pub(crate) fn read_str_reference(
     p: &Program,
     text: &str,
     options: &DecodeOptions,
@@ -648,145 +673,5 @@ impl Decoder<'_> {
             }
             _ => Err(wrong_type(path, expected, v)),
         }
-    }
-}
-
-enum IntError {
-    NotInteger,
-    TooLarge,
-}
-
-/// A JSON integer: no fraction, no exponent (`3`, not `3.0` nor `3e0`).
-fn parse_int(text: &str) -> Result<i64, IntError> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(IntError::NotInteger);
-    }
-    text.parse().map_err(|_| IntError::TooLarge)
-}
-
-/// `-12`, `1012.02`: the only textual money the dossier accepts (the schema's pattern).
-fn is_plain_decimal(s: &str) -> bool {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let (whole, fraction) = match body.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
-        None => (body, None),
-    };
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && fraction.is_none_or(digits)
-}
-
-/// A JSON number's exact text as a decimal; `None` when it does not fit exactly.
-fn parse_decimal(text: &str) -> Option<Decimal> {
-    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
-        return Decimal::from_str_exact(text).ok();
-    };
-    let mut value = Decimal::from_str_exact(mantissa).ok()?;
-    let exponent: i64 = exponent
-        .strip_prefix('+')
-        .unwrap_or(exponent)
-        .parse()
-        .ok()?;
-    if exponent < 0 {
-        let scale = i64::from(value.scale()).checked_sub(exponent)?;
-        value.set_scale(u32::try_from(scale).ok()?).ok()?;
-    } else {
-        // A mantissa has at most 28 decimals and 29 digits: beyond 60 shifts nothing non-zero fits.
-        const MAX_SHIFT: i64 = 60;
-        for _ in 0..exponent.min(MAX_SHIFT) {
-            value = value.checked_mul(Decimal::TEN)?;
-        }
-        if exponent > MAX_SHIFT && !value.is_zero() {
-            return None;
-        }
-    }
-    Some(value)
-}
-
-enum DateError {
-    Format,
-    Impossible,
-}
-
-/// Strictly `AAAA-MM-JJ`, then checked against the calendar.
-fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
-    let b = s.as_bytes();
-    let shape_ok = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !shape_ok {
-        return Err(DateError::Format);
-    }
-    let number = |range: std::ops::Range<usize>| -> Result<u32, DateError> {
-        s.get(range)
-            .and_then(|t| u32::from_str(t).ok())
-            .ok_or(DateError::Format)
-    };
-    let year = i32::try_from(number(0..4)?).map_err(|_| DateError::Format)?;
-    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?).ok_or(DateError::Impossible)
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-
-    #[test]
-    fn decimals_from_json_text() {
-        let cases = [
-            ("0.1", Some("0.1")),
-            ("1012.02", Some("1012.02")),
-            ("-3", Some("-3")),
-            ("1e3", Some("1000")),
-            ("1.5E-2", Some("0.015")),
-            ("2.5e+1", Some("25.0")),
-            ("1e40", None),
-            ("123456789012345678901234567890", None),
-            ("0.12345678901234567890123456789", None),
-            ("1e-40", None),
-            ("0e99999999999", Some("0")),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(
-                parse_decimal(text).map(|d| d.to_string()),
-                expected.map(str::to_owned),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn plain_decimal_strings() {
-        for ok in ["0", "-1", "1012.02", "007.50"] {
-            assert!(is_plain_decimal(ok), "{ok}");
-        }
-        for bad in ["", "-", "1.", ".5", "1,5", "1 012", "1e3", "+1", "1.2.3"] {
-            assert!(!is_plain_decimal(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn dates() {
-        assert!(parse_date("2024-02-29").is_ok());
-        assert!(matches!(
-            parse_date("2023-02-29"),
-            Err(DateError::Impossible)
-        ));
-        assert!(matches!(
-            parse_date("2024-13-01"),
-            Err(DateError::Impossible)
-        ));
-        assert!(matches!(parse_date("2024-2-03"), Err(DateError::Format)));
-        assert!(matches!(parse_date("03/02/2024"), Err(DateError::Format)));
-        assert!(matches!(
-            parse_date("2024-02-03T00:00"),
-            Err(DateError::Format)
-        ));
     }
 }

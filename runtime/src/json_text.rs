@@ -1,123 +1,23 @@
-//! The published decision written as compact JSON text straight into a byte buffer: the same
-//! bytes as serde_json's serialisation of [`published::Decision`] (tested on every golden
-//! case by the contract tests and on the benchmark's dossiers), without serde's per-value
-//! machinery, and with a string escaper that copies unescaped runs whole: in a batch, the
-//! decision's text cost more than deciding it. The rare parts (questions, missing fields,
-//! traces, numbers) go through serde.
+//! Compact JSON text written straight into a byte buffer, the same bytes serde_json writes:
+//! strings escaped as serde_json escapes them, by a scanner that copies unescaped runs whole
+//! (motif messages are mostly plain text), integers and dates without `fmt`. The decision's
+//! text (`decision/json.rs`) is written with these; in a batch it cost more than deciding.
 
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use serde_json::Value as Json;
 
-use crate::published::{Decision, Dispositif, Motif};
+use crate::render::HumanWrite;
 
-pub(crate) fn decision(d: &Decision, out: &mut Vec<u8>) {
-    // Destructured whole: a field added to the published form does not compile until it is
-    // written here too.
-    let Decision {
-        jeu_de_regles,
-        date,
-        dispositifs,
-        questions,
-    } = d;
-    out.extend_from_slice(b"{\"ruleset\":");
-    string(out, jeu_de_regles);
-    out.extend_from_slice(b",\"date\":");
-    serde(out, date);
-    out.extend_from_slice(b",\"dispositifs\":{");
-    separated(out, dispositifs, |out, (id, d)| {
-        string(out, id);
-        out.push(b':');
-        dispositif(d, out);
-    });
-    out.push(b'}');
-    unless_empty(out, b",\"questions\":", questions);
-    out.push(b'}');
+/// `value` through serde_json: for the rare parts (questions, missing fields, traces, lists).
+pub(crate) fn serde(out: &mut Vec<u8>, value: &impl Serialize) {
+    // Writing into memory fails only on a map key that is not a string: the published form
+    // has none.
+    let _ = serde_json::to_writer(&mut *out, value);
 }
 
-fn dispositif(d: &Dispositif, out: &mut Vec<u8>) {
-    let Dispositif {
-        eligible,
-        verse,
-        valeurs,
-        motifs,
-        manquants,
-        erreur,
-        trace,
-    } = d;
-    out.extend_from_slice(b"{\"eligible\":");
-    flag(out, *eligible);
-    if let Some(verse) = verse {
-        out.extend_from_slice(b",\"verse\":");
-        flag(out, *verse);
-    }
-    out.extend_from_slice(b",\"valeurs\":{");
-    separated(out, valeurs, |out, (name, value)| {
-        string(out, name);
-        out.push(b':');
-        match value {
-            Json::String(s) => string(out, s),
-            other => serde(out, other),
-        }
-    });
-    out.extend_from_slice(b"},\"motifs\":[");
-    separated(out, motifs, |out, m| motif(m, out));
-    out.push(b']');
-    unless_empty(out, b",\"manquants\":", manquants);
-    if let Some(erreur) = erreur {
-        out.extend_from_slice(b",\"erreur\":");
-        string(out, erreur);
-    }
-    if let Some(trace) = trace {
-        out.extend_from_slice(b",\"trace\":");
-        serde(out, trace);
-    }
-    out.push(b'}');
-}
-
-fn motif(m: &Motif, out: &mut Vec<u8>) {
-    let Motif {
-        id,
-        satisfaite,
-        versement,
-        message,
-        manquants,
-    } = m;
-    out.extend_from_slice(b"{\"id\":");
-    string(out, id);
-    out.extend_from_slice(b",\"satisfaite\":");
-    flag(out, *satisfaite);
-    if *versement {
-        out.extend_from_slice(b",\"versement\":true");
-    }
-    out.extend_from_slice(b",\"message\":");
-    string(out, message);
-    unless_empty(out, b",\"manquants\":", manquants);
-    out.push(b'}');
-}
-
-/// Each item written by `write`, with commas between them.
-fn separated<I: IntoIterator>(
-    out: &mut Vec<u8>,
-    items: I,
-    mut write: impl FnMut(&mut Vec<u8>, I::Item),
-) {
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write(out, item);
-    }
-}
-
-/// `key` and the list, left out when the list is empty (`skip_serializing_if`).
-fn unless_empty(out: &mut Vec<u8>, key: &[u8], items: &[impl Serialize]) {
-    if !items.is_empty() {
-        out.extend_from_slice(key);
-        serde(out, &items);
-    }
-}
-
-fn flag(out: &mut Vec<u8>, value: Option<bool>) {
+pub(crate) fn flag(out: &mut Vec<u8>, value: Option<bool>) {
     out.extend_from_slice(match value {
         Some(true) => b"true",
         Some(false) => b"false",
@@ -125,19 +25,19 @@ fn flag(out: &mut Vec<u8>, value: Option<bool>) {
     });
 }
 
-fn serde(out: &mut Vec<u8>, value: &impl Serialize) {
-    // Writing into memory fails only on a map key that is not a string: the published form
-    // has none.
-    let _ = serde_json::to_writer(&mut *out, value);
-}
-
 /// A JSON string, escaped exactly as serde_json escapes it (short escapes for `"`, `\`, and
 /// the usual control characters, `\u00xx` in lower case for the others; nothing else).
 pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    escaped(out, s);
+    out.push(b'"');
+}
+
+/// The inside of a JSON string: `s` escaped, without the quotes.
+pub(crate) fn escaped(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
     let mut start = 0;
     while let Some(i) = next_escape(bytes, start) {
         let Some(&b) = bytes.get(i) else {
@@ -163,7 +63,100 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
         start = i + 1;
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
-    out.push(b'"');
+}
+
+/// Whether `s` is written in a JSON string as it is.
+pub(crate) fn is_plain(s: &str) -> bool {
+    next_escape(s.as_bytes(), 0).is_none()
+}
+
+/// A writer whose text lands escaped in a JSON string (its quotes are the caller's); the
+/// parts known plain are copied.
+pub(crate) struct Escaped<'a>(pub(crate) &'a mut Vec<u8>);
+
+impl fmt::Write for Escaped<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        escaped(self.0, s);
+        Ok(())
+    }
+}
+
+impl HumanWrite for Escaped<'_> {
+    fn plain(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn ascii(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
+
+/// A writer for text that needs no escaping (digits, signs, ASCII words).
+pub(crate) struct Raw<'a>(pub(crate) &'a mut Vec<u8>);
+
+impl fmt::Write for Raw<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl HumanWrite for Raw<'_> {
+    fn ascii(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
+
+/// `n` in decimal.
+pub(crate) fn unsigned(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        if let Some(slot) = digits.get_mut(at) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || at == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(digits.get(at..).unwrap_or_default());
+}
+
+/// `n` in decimal, with its sign.
+pub(crate) fn signed(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    unsigned(out, n.unsigned_abs());
+}
+
+/// A date as serde writes it (`"2026-01-01"`), quoted.
+pub(crate) fn date(out: &mut Vec<u8>, date: NaiveDate) {
+    let year = date.year();
+    if (0..=9999).contains(&year) {
+        let (year, month, day) = (year as u32, date.month(), date.day());
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        out.extend_from_slice(&[
+            b'"',
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+            b'"',
+        ]);
+    } else {
+        // A year with a sign or five digits: chrono's own form.
+        serde(out, &date);
+    }
 }
 
 fn needs_escape(b: u8) -> bool {

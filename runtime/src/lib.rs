@@ -145,6 +145,8 @@ pub struct UnknownDispositif {
 pub struct Engine {
     program: Arc<Program>,
     layout: Arc<Layout>,
+    /// The one-pass dossier reader supports this program (checked once, here).
+    fast_decode: bool,
     /// The compiled fast path (`plan/`), tried first when no trace is asked; `None` for
     /// [`Engine::reference`].
     plan: Option<Arc<plan::Plan>>,
@@ -159,10 +161,12 @@ impl Engine {
     /// Like [`Engine::new`], for a program already shared.
     pub fn from_arc(program: Arc<Program>) -> Result<Engine, ProgramError> {
         let layout = validate::validate(&program)?;
+        let fast_decode = decode::fast_supported(&program);
         let plan = plan::compile(&program);
         Ok(Engine {
             program,
             layout: Arc::new(layout),
+            fast_decode,
             plan: Some(Arc::new(plan)),
         })
     }
@@ -220,7 +224,7 @@ impl Engine {
 
     /// Reads a dossier from JSON text: strict (duplicate keys, size and depth limits), exact numbers; an error names the JSON path.
     pub fn decode_str(&self, text: &str) -> Result<Dossier, DossierError> {
-        decode::decode_str(&self.program, text)
+        decode::decode_str(&self.program, self.fast_decode, text)
     }
 
     /// Reads a dossier already parsed as JSON.
@@ -231,7 +235,27 @@ impl Engine {
     /// Reads a dossier, reporting every error at once and the fields it ignores (warnings;
     /// errors with `strict`). A field the dossier leaves out is unknown, not an error.
     pub fn read_str(&self, text: &str, options: &DecodeOptions) -> Result<Decoded, DossierErrors> {
-        decode::read_str(&self.program, text, options)
+        decode::read_str(&self.program, self.fast_decode, text, options)
+    }
+
+    /// [`Engine::read_str`] by the one-pass reader alone: `None` where it gives up and the
+    /// reference reader would run (tests assert how often it reads a dossier by itself).
+    #[doc(hidden)]
+    pub fn read_str_fast(&self, text: &str, options: &DecodeOptions) -> Option<Decoded> {
+        self.fast_decode
+            .then(|| decode::read_str_fast(&self.program, text, options))
+            .flatten()
+    }
+
+    /// [`Engine::read_str`] by the reference reader alone (through a `serde_json::Value`): the
+    /// one-pass reader is tested against it.
+    #[doc(hidden)]
+    pub fn read_str_reference(
+        &self,
+        text: &str,
+        options: &DecodeOptions,
+    ) -> Result<Decoded, DossierErrors> {
+        decode::read_str_reference(&self.program, text, options)
     }
 
     /// [`Engine::read_str`] for an already parsed JSON value.

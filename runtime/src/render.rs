@@ -2,12 +2,36 @@
 //! and for the decision JSON (`"1143.09"`, `"86 ans"`, `"1938-04-12"`). The static type says how a
 //! decimal reads: money, rate or plain number.
 
+mod digits;
+
 use std::fmt::Write;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use digits::Digits;
+
 use crate::ir::{DurationFamily, EnumDef, Period, Ty};
 use crate::value::Value;
+
+/// A writer of human text that takes unchecked the parts that need no escaping in a JSON
+/// string (digits, units, a message's own checked texts): a `String` takes everything alike;
+/// the decision's JSON writer escapes only the rest.
+pub trait HumanWrite: Write {
+    /// Text without `"`, `\\` nor control characters.
+    fn plain(&mut self, s: &str) {
+        // Writing into memory cannot fail.
+        let _ = self.write_str(s);
+    }
+
+    /// ASCII digits and signs.
+    fn ascii(&mut self, bytes: &[u8]) {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            self.plain(text);
+        }
+    }
+}
+
+impl HumanWrite for String {}
 
 /// The value as a caseworker reads it to the applicant.
 pub fn render_human(value: &Value, ty: &Ty, enums: &[EnumDef]) -> String {
@@ -16,28 +40,40 @@ pub fn render_human(value: &Value, ty: &Ty, enums: &[EnumDef]) -> String {
     out
 }
 
-/// Appends the human rendering to `out` (no intermediate allocation).
-pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) {
+/// Appends the human rendering to `out` (no intermediate allocation): a `String`, or any
+/// other writer (the decision's JSON text writes motif messages straight into its buffer).
+pub fn write_human<W: HumanWrite + ?Sized>(out: &mut W, value: &Value, ty: &Ty, enums: &[EnumDef]) {
+    // Every writer used here writes into memory: it cannot fail.
     let ty = strip_optional(ty);
     match value {
-        Value::Bool(b) => out.push_str(if *b { "oui" } else { "non" }),
+        Value::Bool(b) => out.plain(if *b { "oui" } else { "non" }),
         Value::Int(i) => match ty {
             Ty::Money(period) => write_money_human(out, Decimal::from(*i), *period),
             Ty::Rate => write_rate_human(out, Decimal::from(*i)),
-            _ => push_display(out, i),
+            _ => {
+                let mut digits = Digits::new();
+                digits.int(*i);
+                digits.write_to(out);
+            }
         },
         Value::Dec(d) => match ty {
             Ty::Money(period) => write_money_human(out, *d, *period),
             Ty::Rate => write_rate_human(out, *d),
-            _ => push_display(out, &d.normalize().to_string().replace('.', ",")),
+            _ => write_decimal(out, d.normalize(), b','),
         },
         Value::Date(date) => push_display(out, &date.format("%d/%m/%Y")),
         Value::Duration(n, family) => write_duration(out, *n, *family),
-        Value::Text(t) => out.push_str(t),
+        Value::Text(t) => {
+            let _ = out.write_str(t);
+        }
         Value::Enum { ty: id, variant } => match variant_name(enums, *id, *variant) {
             Some(name) => {
-                for c in name.chars() {
-                    out.push(if c == '_' { ' ' } else { c });
+                // Variant names are written with spaces for underscores, in runs.
+                for (i, part) in name.split('_').enumerate() {
+                    if i > 0 {
+                        out.plain(" ");
+                    }
+                    let _ = out.write_str(part);
                 }
             }
             None => push_display(out, variant),
@@ -48,20 +84,20 @@ pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) 
                 Ty::Record(fields) => fields,
                 _ => &[],
             };
-            out.push('(');
+            out.plain("(");
             for (i, (item, (name, t))) in items.iter().zip(fields).enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.plain(", ");
                 }
-                out.push_str(name);
-                out.push_str(" : ");
+                let _ = out.write_str(name);
+                out.plain(" : ");
                 write_human(out, item, t, enums);
             }
-            out.push(')');
+            out.plain(")");
         }
         Value::List(items) => {
             if items.is_empty() {
-                out.push_str("aucun");
+                out.plain("aucun");
             }
             let item_ty = match ty {
                 Ty::List(inner) => inner.as_ref(),
@@ -69,12 +105,12 @@ pub fn write_human(out: &mut String, value: &Value, ty: &Ty, enums: &[EnumDef]) 
             };
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.plain(", ");
                 }
                 write_human(out, item, item_ty, enums);
             }
         }
-        Value::Absent => out.push_str("non renseigné"),
+        Value::Absent => out.plain("non renseigné"),
     }
 }
 
@@ -136,14 +172,21 @@ pub fn value_to_json(value: &Value, ty: &Ty, enums: &[EnumDef]) -> serde_json::V
 /// Money in JSON: exactly two decimals, half away from zero (display only).
 pub fn money_json(amount: Decimal) -> String {
     let mut out = String::new();
-    let (negative, units, cents) = cents(amount);
-    if negative {
-        out.push('-');
-    }
-    write_number(&mut out, units, false);
-    out.push('.');
-    write_cents(&mut out, cents);
+    write_money_json(&mut out, amount);
     out
+}
+
+/// [`money_json`] appended to `out`.
+pub fn write_money_json<W: HumanWrite + ?Sized>(out: &mut W, amount: Decimal) {
+    let (negative, units, cents) = cents(amount);
+    let mut digits = Digits::new();
+    if negative {
+        digits.push(b'-');
+    }
+    digits.number(units, false);
+    digits.push(b'.');
+    digits.cents(cents);
+    digits.write_to(out);
 }
 
 fn strip_optional(ty: &Ty) -> &Ty {
@@ -161,15 +204,28 @@ fn variant_name(enums: &[EnumDef], id: u32, variant: u32) -> Option<&str> {
         .map(String::as_str)
 }
 
-fn push_display(out: &mut String, value: &dyn std::fmt::Display) {
-    // Writing to a String cannot fail.
+pub(crate) fn strip_optional_ty(ty: &Ty) -> &Ty {
+    strip_optional(ty)
+}
+
+pub(crate) fn enum_variant_name(enums: &[EnumDef], id: u32, variant: u32) -> Option<&str> {
+    variant_name(enums, id, variant)
+}
+
+fn push_display<W: Write + ?Sized>(out: &mut W, value: &dyn std::fmt::Display) {
+    // Writing into memory cannot fail.
     let _ = write!(out, "{value}");
 }
 
 /// Sign, whole units and cents of an amount rounded to the cent. Not through `rescale(2)`: an
 /// amount near `Decimal::MAX` cannot carry two decimals in 96 bits, yet prints with two.
 fn cents(amount: Decimal) -> (bool, u128, u128) {
-    let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    // Most amounts have two decimals or fewer already: nothing to round.
+    let rounded = if amount.scale() <= 2 {
+        amount
+    } else {
+        amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
     // Rounding to 2 places leaves at most 2.
     let scale = rounded.scale().min(2);
     let mantissa = rounded.mantissa().unsigned_abs();
@@ -188,96 +244,69 @@ fn cents(amount: Decimal) -> (bool, u128, u128) {
     )
 }
 
-/// Two digits: the cents `cents(…)` gives (below 100).
-fn write_cents(out: &mut String, cents: u128) {
-    out.push(char::from(b'0' + (cents / 10 % 10) as u8));
-    out.push(char::from(b'0' + (cents % 10) as u8));
-}
-
 /// `1 143,09 €/mois`: French grouping with a plain space, decimal comma.
-fn write_money_human(out: &mut String, amount: Decimal, period: Option<Period>) {
+fn write_money_human<W: HumanWrite + ?Sized>(out: &mut W, amount: Decimal, period: Option<Period>) {
     let (negative, units, cents) = cents(amount);
+    let mut digits = Digits::new();
     if negative {
-        out.push('-');
+        digits.push(b'-');
     }
-    write_number(out, units, true);
-    out.push(',');
-    write_cents(out, cents);
-    out.push_str(" €");
-    out.push_str(match period {
-        None => "",
-        Some(Period::Heure) => "/heure",
-        Some(Period::Jour) => "/jour",
-        Some(Period::Mois) => "/mois",
-        Some(Period::An) => "/an",
+    digits.number(units, true);
+    digits.push(b',');
+    digits.cents(cents);
+    digits.write_to(out);
+    out.plain(match period {
+        None => " €",
+        Some(Period::Heure) => " €/heure",
+        Some(Period::Jour) => " €/jour",
+        Some(Period::Mois) => " €/mois",
+        Some(Period::An) => " €/an",
     });
 }
 
-/// `n` in decimal, with a plain space between groups of three digits when `grouped`.
-fn write_number(out: &mut String, n: u128, grouped: bool) {
-    // u128::MAX has 39 digits; digits are produced right to left into a stack buffer, in
-    // 128 bits only while the rest does not fit in 64 (a library call per division).
-    let mut digits = [0u8; 40];
-    let mut len = 0;
-    let mut push = |d: u8| {
-        if let Some(slot) = digits.get_mut(len) {
-            *slot = b'0' + d;
-        }
-        len += 1;
-    };
-    let mut rest = n;
-    while u64::try_from(rest).is_err() {
-        push((rest % 10) as u8);
-        rest /= 10;
+/// `25 %`, `0,5 %`.
+fn write_rate_human<W: HumanWrite + ?Sized>(out: &mut W, rate: Decimal) {
+    match rate.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(percent) => write_decimal(out, percent.normalize(), b','),
+        None => out.plain(&rate.to_string().replace('.', ",")),
     }
-    let mut small = u64::try_from(rest).unwrap_or_default();
-    loop {
-        push((small % 10) as u8);
-        small /= 10;
-        if small == 0 {
-            break;
-        }
-    }
-    for i in (0..len).rev() {
-        if let Some(d) = digits.get(i) {
-            out.push(char::from(*d));
-        }
-        if grouped && i > 0 && i % 3 == 0 {
-            out.push(' ');
-        }
-    }
+    out.plain(" %");
 }
 
-/// `25 %`, `0,5 %`.
-fn write_rate_human(out: &mut String, rate: Decimal) {
-    let percent = rate
-        .checked_mul(Decimal::ONE_HUNDRED)
-        .map(|p| p.normalize().to_string())
-        .unwrap_or_else(|| rate.to_string());
-    out.push_str(&percent.replace('.', ","));
-    out.push_str(" %");
+/// `d` as its `Display` writes it, with `mark` for the decimal point.
+pub(crate) fn write_decimal<W: HumanWrite + ?Sized>(out: &mut W, d: Decimal, mark: u8) {
+    let mut digits = Digits::new();
+    digits.decimal(d, mark);
+    digits.write_to(out);
 }
 
 /// `86 ans`, `86 ans et 3 mois`, `3 mois`, `12 jours`.
-fn write_duration(out: &mut String, n: i64, family: DurationFamily) {
+pub(crate) fn write_duration<W: HumanWrite + ?Sized>(out: &mut W, n: i64, family: DurationFamily) {
     if n < 0 {
-        out.push('-');
+        out.plain("-");
     }
     let n = n.unsigned_abs();
-    let plural = |k: u64, one: &str, many: &str, out: &mut String| {
-        let _ = write!(out, "{k} {}", if k == 1 { one } else { many });
+    let count = |k: u64, unit: &str, out: &mut W| {
+        let mut digits = Digits::new();
+        digits.number(u128::from(k), false);
+        digits.write_to(out);
+        out.plain(unit);
+    };
+    let plural = |k: u64, one: &str, many: &str, out: &mut W| {
+        count(k, if k == 1 { one } else { many }, out);
     };
     match family {
-        DurationFamily::Days => plural(n, "jour", "jours", out),
-        DurationFamily::Hours => plural(n, "heure", "heures", out),
+        DurationFamily::Days => plural(n, " jour", " jours", out),
+        DurationFamily::Hours => plural(n, " heure", " heures", out),
         DurationFamily::Months => {
             let (years, months) = (n / 12, n % 12);
             if years == 0 {
-                let _ = write!(out, "{months} mois");
+                count(months, " mois", out);
             } else {
-                plural(years, "an", "ans", out);
+                plural(years, " an", " ans", out);
                 if months != 0 {
-                    let _ = write!(out, " et {months} mois");
+                    out.plain(" et ");
+                    count(months, " mois", out);
                 }
             }
         }
@@ -444,7 +473,12 @@ mod tests {
             "-79228162514264337593543950335",
         ] {
             let amount = Decimal::from_str(text).unwrap();
-            let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            // Most amounts have two decimals or fewer already: nothing to round.
+            let rounded = if amount.scale() <= 2 {
+                amount
+            } else {
+                amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            };
             let expected = format!("{rounded:.2}");
             assert_eq!(money_json(amount), expected, "{text}");
             // The same digits, grouped by three with a decimal comma.

@@ -11,6 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use socle_runtime::batch_line::{self, Line};
+use socle_runtime::Decision;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
@@ -51,6 +52,7 @@ async fn stream(
     wait_limit: std::time::Duration,
 ) {
     let mut lines = Lines::new(max_line);
+    let mut decision = prepared.empty_decision();
     let mut chunks = body.into_data_stream();
     loop {
         let chunk = match tokio::time::timeout(wait_limit, chunks.next()).await {
@@ -66,13 +68,13 @@ async fn stream(
             }
         };
         for line in lines.push(&chunk) {
-            if !send(&sender, &prepared, &mut lines, line).await {
+            if !send(&sender, &prepared, &mut decision, &mut lines, line).await {
                 return;
             }
         }
     }
     if let Some(line) = lines.finish() {
-        send(&sender, &prepared, &mut lines, line).await;
+        send(&sender, &prepared, &mut decision, &mut lines, line).await;
     }
 }
 
@@ -80,11 +82,12 @@ async fn stream(
 async fn send(
     sender: &mpsc::Sender<Result<Bytes, Infallible>>,
     prepared: &Prepared,
+    decision: &mut Decision,
     lines: &mut Lines,
     line: Line,
 ) -> bool {
     lines.number += 1;
-    let mut text = answer(lines.number, line, lines.max, prepared);
+    let mut text = answer(lines.number, line, lines.max, prepared, decision);
     text.push(b'\n');
     sender.send(Ok(Bytes::from(text))).await.is_ok()
 }
@@ -156,21 +159,18 @@ impl Lines {
     }
 }
 
-/// The output line of `socle batch` for input line `number`.
-fn answer(number: usize, line: Line, max: usize, prepared: &Prepared) -> Vec<u8> {
-    let decide = |text: &str, out: &mut Vec<u8>| match prepared.decide(text) {
-        Ok(decided) => {
-            batch_line::write_decision(&decided.decision, &decided.warnings, out);
-            true
-        }
-        Err(refusal) => {
-            // Writing into memory cannot fail.
-            let _ = serde_json::to_writer(out, &refusal.line_json());
-            false
-        }
-    };
+/// The output line of `socle batch` for input line `number`, decided over `decision`.
+fn answer(
+    number: usize,
+    line: Line,
+    max: usize,
+    prepared: &Prepared,
+    decision: &mut Decision,
+) -> Vec<u8> {
     let mut out = Vec::new();
-    batch_line::answer(number, line, max as u64, &mut out, decide);
+    batch_line::answer(number, line, max as u64, &mut out, |text, out| {
+        prepared.decide_text_into(text, decision, out)
+    });
     out
 }
 

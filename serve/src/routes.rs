@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use serde_json::{json, Value as Json};
 use socle_runtime::ir::{ParamValue, Program};
 use socle_runtime::render::value_to_json;
-use socle_runtime::{Decided, Decider, Engine};
+use socle_runtime::{Decided, Decider, Decision, Engine};
 
 use crate::errors::{not_utf8_message, ApiError, Refusal};
 use crate::query;
@@ -56,6 +56,17 @@ impl Prepared {
     /// Decodes and decides one dossier, exactly as `socle decide` does.
     pub fn decide(&self, text: &str) -> Result<Decided, Refusal> {
         self.decider.decide(text)
+    }
+
+    /// Decodes and decides one dossier over `decision` (reused from line to line) and appends
+    /// its line object to `out`, as `socle batch` does; says whether it was fully decided.
+    pub fn decide_text_into(&self, text: &str, decision: &mut Decision, out: &mut Vec<u8>) -> bool {
+        self.decider.decide_text_into(text, decision, out)
+    }
+
+    /// A decision to decide over with [`Prepared::decide_text_into`].
+    pub fn empty_decision(&self) -> Decision {
+        self.decider.engine().empty_decision()
     }
 }
 

@@ -1,0 +1,200 @@
+//! A decision written as its published JSON text straight from the [`Decision`]: the same
+//! bytes as `serde_json::to_vec(&decision.published())` (`tests/tests/write_json.rs` compares
+//! them on every golden case and on random dossiers), without building the published form:
+//! names are escaped once into the buffer, values and motif messages rendered into it. The
+//! rare parts (questions, described missing fields, errors, traces, lists) still go through
+//! the published form, per dispositif.
+
+use rust_decimal::Decimal;
+
+use super::{Decision, DispositifDecision, Motif, MotifText, OutputValue};
+use crate::ir::{EnumDef, Ty};
+use crate::json_text::{date, escaped, flag, serde, signed, string, unsigned, Escaped, Raw};
+use crate::render::{
+    enum_variant_name, strip_optional_ty, value_to_json, write_decimal, write_duration,
+    write_money_json,
+};
+use crate::value::Value;
+
+impl Decision {
+    /// The published JSON form ([`Decision::published`], CONTRACT.md) as compact text
+    /// appended to `out`: the same bytes as serde_json writes for it, without building it.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        if self.has_duplicate_names() {
+            // The published form is keyed by name: a later entry replaces an earlier one in
+            // place. A validated program has no such names; one written by hand might.
+            serde(out, &self.published());
+            return;
+        }
+        out.extend_from_slice(b"{\"ruleset\":");
+        string(out, &self.ruleset);
+        out.extend_from_slice(b",\"date\":");
+        date(out, self.date);
+        out.extend_from_slice(b",\"dispositifs\":{");
+        for (i, d) in self.dispositifs.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            string(out, &d.id);
+            out.push(b':');
+            self.write_dispositif(d, out);
+        }
+        out.push(b'}');
+        // Questions exist exactly when some dispositif misses facts.
+        if self.dispositifs.iter().any(|d| !d.missing.is_empty()) {
+            out.extend_from_slice(b",\"questions\":");
+            serde(out, &self.questions());
+        }
+        out.push(b'}');
+    }
+
+    fn has_duplicate_names(&self) -> bool {
+        let all = &self.dispositifs;
+        all.iter().enumerate().any(|(i, d)| {
+            all.iter().skip(i + 1).any(|other| other.id == d.id)
+                || d.values.iter().enumerate().any(|(j, v)| {
+                    d.values
+                        .iter()
+                        .skip(j + 1)
+                        .any(|other| other.name == v.name)
+                })
+        })
+    }
+
+    fn write_dispositif(&self, d: &DispositifDecision, out: &mut Vec<u8>) {
+        // Destructured whole: a field added to the decision does not compile until it is
+        // written here too (or said not to be published).
+        let DispositifDecision {
+            id: _,
+            title: _,
+            eligible,
+            payment,
+            values,
+            motifs,
+            missing,
+            trace,
+            error,
+        } = d;
+        out.extend_from_slice(b"{\"eligible\":");
+        flag(out, *eligible);
+        if let Some(verse) = payment.verse() {
+            out.extend_from_slice(b",\"verse\":");
+            flag(out, verse);
+        }
+        out.extend_from_slice(b",\"valeurs\":{");
+        for (i, OutputValue { name, value, ty }) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            string(out, name);
+            out.push(b':');
+            self.write_value(value, ty, out);
+        }
+        out.extend_from_slice(b"},\"motifs\":[");
+        for (i, m) in motifs.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            self.write_motif(m, out);
+        }
+        out.push(b']');
+        if !missing.is_empty() {
+            out.extend_from_slice(b",\"manquants\":");
+            let manquants: Vec<_> = missing.iter().map(|s| self.manquant(*s)).collect();
+            serde(out, &manquants);
+        }
+        if let Some(error) = error {
+            out.extend_from_slice(b",\"erreur\":");
+            string(out, &error.to_string());
+        }
+        if let Some(trace) = trace {
+            out.extend_from_slice(b",\"trace\":");
+            let steps: Vec<_> = trace.iter().map(|e| self.published_step(e)).collect();
+            serde(out, &steps);
+        }
+        out.push(b'}');
+    }
+
+    fn write_motif(&self, m: &Motif, out: &mut Vec<u8>) {
+        match &m.text {
+            MotifText::Condition { template, .. } => out.extend_from_slice(&template.json_head),
+            MotifText::Cumul { id, .. } => {
+                out.extend_from_slice(b"{\"id\":");
+                string(out, id);
+                out.extend_from_slice(b",\"satisfaite\":");
+            }
+        }
+        flag(out, m.satisfied);
+        if m.payment {
+            out.extend_from_slice(b",\"versement\":true");
+        }
+        out.extend_from_slice(b",\"message\":\"");
+        match &m.text {
+            MotifText::Condition { template, values } => {
+                template.render_into(m.satisfied, values, &mut Escaped(out))
+            }
+            MotifText::Cumul { message, .. } => escaped(out, message),
+        }
+        out.push(b'"');
+        if !m.missing.is_empty() {
+            out.extend_from_slice(b",\"manquants\":[");
+            for (i, slot) in m.missing.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let path = self.program.input_paths.get(*slot as usize);
+                string(out, path.map_or("", String::as_str));
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
+    }
+
+    /// A value in its JSON form, as [`value_to_json`] gives it.
+    fn write_value(&self, value: &Value, ty: &Ty, out: &mut Vec<u8>) {
+        write_value(value, ty, &self.program.enums, out);
+    }
+}
+
+fn write_value(value: &Value, ty: &Ty, enums: &[EnumDef], out: &mut Vec<u8>) {
+    let ty = strip_optional_ty(ty);
+    match value {
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Int(i) => match ty {
+            Ty::Money(_) => money(out, Decimal::from(*i)),
+            Ty::Rate | Ty::Decimal => {
+                out.push(b'"');
+                signed(out, *i);
+                out.push(b'"');
+            }
+            _ => signed(out, *i),
+        },
+        Value::Dec(d) => match ty {
+            Ty::Money(_) => money(out, *d),
+            _ => {
+                out.push(b'"');
+                write_decimal(&mut Raw(out), d.normalize(), b'.');
+                out.push(b'"');
+            }
+        },
+        Value::Date(d) => date(out, *d),
+        Value::Duration(n, family) => {
+            out.push(b'"');
+            write_duration(&mut Raw(out), *n, *family);
+            out.push(b'"');
+        }
+        Value::Text(t) => string(out, t),
+        Value::Enum { ty: id, variant } => match enum_variant_name(enums, *id, *variant) {
+            Some(name) => string(out, name),
+            None => unsigned(out, u64::from(*variant)),
+        },
+        Value::List(_) => serde(out, &value_to_json(value, ty, enums)),
+        Value::Absent => out.extend_from_slice(b"null"),
+    }
+}
+
+fn money(out: &mut Vec<u8>, amount: Decimal) {
+    out.push(b'"');
+    write_money_json(&mut Raw(out), amount);
+    out.push(b'"');
+}
