@@ -508,7 +508,7 @@ fn one_undecidable_dispositif_does_not_hide_the_others() {
     assert_eq!(json["dispositifs"]["apa"]["valeurs"]["a"], "1266.60");
     assert!(json["dispositifs"]["apa"].get("erreur").is_none());
     let menage = &json["dispositifs"]["menage"];
-    assert_eq!(menage["eligible"], false);
+    assert_eq!(menage["eligible"], serde_json::Value::Null);
     assert_eq!(menage["valeurs"], serde_json::json!({}));
     assert!(
         menage["erreur"].as_str().unwrap().contains("gappy"),
