@@ -173,6 +173,24 @@ fn main() {
             }
         },
     );
+    // The same decisions by the reference evaluator alone (`Engine::reference`), the
+    // recursive three-valued walk that the compiled plan falls back to.
+    let reference = engine.reference();
+    let mut reused_by_reference = reference.empty_decision();
+    table.measure(
+        "reference evaluator, `Engine::decide_into` (decision reused)",
+        || {
+            for d in &decoded {
+                let decided =
+                    reference.decide_into(black_box(d), &options, &mut reused_by_reference);
+                black_box(
+                    decided
+                        .ok()
+                        .map(|()| outcome(&reused_by_reference.dispositifs)),
+                );
+            }
+        },
+    );
     table.measure("+ every motif rendered", || {
         for d in &decoded {
             if let Some(decision) = decide(d) {

@@ -84,6 +84,7 @@ mod eval;
 pub mod ir;
 mod json_text;
 mod ops;
+mod plan;
 pub mod published;
 mod questions;
 mod reads;
@@ -146,6 +147,9 @@ pub struct Engine {
     layout: Arc<Layout>,
     /// The one-pass dossier reader supports this program (checked once, here).
     fast_decode: bool,
+    /// The compiled fast path (`plan/`), tried first when no trace is asked; `None` for
+    /// [`Engine::reference`].
+    plan: Option<Arc<plan::Plan>>,
 }
 
 impl Engine {
@@ -158,11 +162,59 @@ impl Engine {
     pub fn from_arc(program: Arc<Program>) -> Result<Engine, ProgramError> {
         let layout = validate::validate(&program)?;
         let fast_decode = decode::fast_supported(&program);
+        let plan = plan::compile(&program);
         Ok(Engine {
             program,
             layout: Arc::new(layout),
             fast_decode,
+            plan: Some(Arc::new(plan)),
         })
+    }
+
+    /// The same engine deciding with the reference evaluator only: the recursive, three-valued
+    /// walk over the IR that the compiled fast path falls back to, and that it must agree with
+    /// byte for byte. For tests, benchmarks and diagnosing a suspected difference.
+    pub fn reference(&self) -> Engine {
+        Engine {
+            plan: None,
+            ..self.clone()
+        }
+    }
+
+    /// Whether the compiled fast path alone decides `dossier` (no fall back to the reference
+    /// evaluator). For the tests that measure its coverage.
+    #[doc(hidden)]
+    pub fn decided_by_plan(&self, dossier: &Dossier, options: &DecideOptions) -> bool {
+        let Ok(date) = self.decision_date(dossier, options) else {
+            return false;
+        };
+        let mut out = self.empty_decision();
+        out.restart(&self.program, &self.layout.ruleset, date);
+        !options.explain && self.plan_into(dossier, date, None, &mut out)
+    }
+
+    /// Tries the plan; `false` when it bailed (`out` is then half written).
+    fn plan_into(
+        &self,
+        dossier: &Dossier,
+        date: NaiveDate,
+        only: Option<&[DispositifId]>,
+        out: &mut Decision,
+    ) -> bool {
+        let Some(plan) = &self.plan else {
+            return false;
+        };
+        plan::decide_into(
+            plan,
+            &self.program,
+            &self.layout,
+            dossier.values(),
+            dossier.unknown_bits(),
+            date,
+            only,
+            out,
+        )
+        .is_ok()
     }
 
     /// The program this engine decides with.
@@ -258,6 +310,12 @@ impl Engine {
         let inputs = dossier.values();
         let unknown = dossier.unknown_bits();
         out.restart(&self.program, &self.layout.ruleset, date);
+        if !options.explain {
+            if self.plan_into(dossier, date, None, out) {
+                return Ok(());
+            }
+            out.restart(&self.program, &self.layout.ruleset, date);
+        }
         if options.explain {
             let recorder = Recorder::new(p.defs.len());
             Eval::new(p, &self.layout, inputs, unknown, date, recorder).decide_into(None, out);
@@ -324,6 +382,21 @@ impl Engine {
         let p = &*self.program;
         let inputs = dossier.values();
         let unknown = dossier.unknown_bits();
+        if !options.explain && self.plan.is_some() {
+            let mut out = Decision::new(
+                self.program.clone(),
+                self.layout.ruleset.clone(),
+                date,
+                Vec::with_capacity(p.dispositifs.len()),
+                0,
+            );
+            if !self.plan_into(dossier, date, only, &mut out) {
+                out.restart(&self.program, &self.layout.ruleset, date);
+                Eval::new(p, &self.layout, inputs, unknown, date, NoTrace)
+                    .decide_into(only, &mut out);
+            }
+            return Ok(out);
+        }
         if options.explain {
             let recorder = Recorder::new(p.defs.len());
             Eval::new(p, &self.layout, inputs, unknown, date, recorder)

@@ -1,0 +1,238 @@
+//! From the IR to the plan: each expression becomes a node tree; what the plan does not
+//! evaluate (lists, quantifiers, records, `au`, text values) becomes a `Bail` node, so that
+//! only the dossiers that reach it go to the reference evaluator.
+
+use std::sync::Arc;
+
+use super::value::{Text, V};
+use super::{Node, Plan, PlanBranch, PlanDef, PlanParam, PlanParamValue};
+use crate::ir::{BinOp, Builtin, Expr, MessagePart, ParamValue, Program, UnOp};
+use crate::value::Value;
+
+/// Compiles `p` (already validated: every index is in range).
+pub(crate) fn compile(p: &Program) -> Plan {
+    let mut c = Compiler { texts: Vec::new() };
+    let defs = p
+        .defs
+        .iter()
+        .map(|def| PlanDef {
+            expr: c.node(&def.expr),
+            exceptions: def
+                .exceptions
+                .iter()
+                .map(|b| PlanBranch {
+                    parent: b.parent,
+                    condition: c.node(&b.condition),
+                    value: c.node(&b.value),
+                })
+                .collect(),
+        })
+        .collect();
+    let params = p
+        .params
+        .iter()
+        .map(|param| PlanParam {
+            versions: param
+                .versions
+                .iter()
+                .map(|v| {
+                    let value = match &v.value {
+                        ParamValue::Scalar(x) => PlanParamValue::Scalar(c.constant(x)),
+                        ParamValue::Table(entries) => PlanParamValue::Table(
+                            entries
+                                .iter()
+                                .map(|(k, x)| Some((c.constant(k)?, c.constant(x)?)))
+                                .collect(),
+                        ),
+                    };
+                    (v.from, v.until, value)
+                })
+                .collect(),
+        })
+        .collect();
+    let messages = p
+        .dispositifs
+        .iter()
+        .flat_map(|d| &d.conditions)
+        .map(|condition| {
+            condition
+                .message
+                .parts
+                .iter()
+                .filter_map(|part| match part {
+                    MessagePart::Value(Expr::Const(_), _) => None,
+                    MessagePart::Value(e, _) => Some(c.node(e)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    Plan {
+        defs,
+        params,
+        messages,
+        texts: c.texts,
+    }
+}
+
+struct Compiler {
+    /// Every text constant, interned.
+    texts: Vec<Arc<str>>,
+}
+
+impl Compiler {
+    fn boxed(&mut self, e: &Expr) -> Box<Node> {
+        Box::new(self.node(e))
+    }
+
+    fn at(&mut self, e: &Option<Box<Expr>>) -> Option<Box<Node>> {
+        e.as_deref().map(|e| self.boxed(e))
+    }
+
+    fn node(&mut self, e: &Expr) -> Node {
+        match e {
+            Expr::Const(v) => self.constant(v).map_or(Node::Bail, Node::Const),
+            Expr::Input(slot) => Node::Input(*slot),
+            Expr::Def(id) => Node::Def(*id),
+            Expr::Local(slot) => Node::Local(*slot),
+            Expr::Let { slot, value, body } => {
+                Node::Let(*slot, self.boxed(value), self.boxed(body))
+            }
+            Expr::DecisionDate => Node::DecisionDate,
+            Expr::Param { param, at: date } => Node::Param(*param, self.at(date)),
+            Expr::TableGet {
+                param,
+                key,
+                at: date,
+            } => Node::TableGet(*param, self.boxed(key), self.at(date)),
+            Expr::Bareme {
+                bareme,
+                x,
+                column,
+                at: date,
+                want,
+            } => Node::Bareme {
+                bareme: *bareme,
+                x: self.boxed(x),
+                column: self.at(column),
+                at: self.at(date),
+                want: *want,
+            },
+            Expr::Unary(UnOp::Neg, a) => Node::Neg(self.boxed(a)),
+            Expr::Unary(UnOp::Not, a) => Node::Not(self.boxed(a)),
+            Expr::Binary(op, a, b) => self.binary(*op, a, b),
+            Expr::And(a, b) => Node::And(self.boxed(a), self.boxed(b)),
+            Expr::Or(a, b) => Node::Or(self.boxed(a), self.boxed(b)),
+            Expr::If(c, a, b) => Node::If(self.boxed(c), self.boxed(a), self.boxed(b)),
+            Expr::InRange { x, lo, hi } => {
+                Node::InRange(self.boxed(x), self.boxed(lo), self.boxed(hi))
+            }
+            Expr::InSet { x, set } => {
+                Node::InSet(self.boxed(x), set.iter().map(|e| self.node(e)).collect())
+            }
+            Expr::Call(Builtin::IsPresent, args) => match args.as_slice() {
+                [Expr::Input(slot)] => Node::IsPresentInput(*slot),
+                _ => Node::Call(
+                    Builtin::IsPresent,
+                    args.iter().map(|e| self.node(e)).collect(),
+                ),
+            },
+            Expr::Call(Builtin::Count, args) => match args.as_slice() {
+                [Expr::Input(slot)] => Node::CountInput(*slot),
+                _ => Node::Bail,
+            },
+            Expr::Call(Builtin::CountDistinct, args) => match args.as_slice() {
+                [Expr::Input(slot)] => Node::CountDistinctInput(*slot),
+                _ => Node::Bail,
+            },
+            Expr::Call(builtin, args) => {
+                Node::Call(*builtin, args.iter().map(|e| self.node(e)).collect())
+            }
+            Expr::Round(x, mode) => Node::Round(self.boxed(x), *mode),
+            Expr::Eligible(d) => Node::Eligible(*d),
+            Expr::DispositifOutput { dispositif, def } => Node::Output(*dispositif, *def),
+            Expr::Contains { list, x } => match &**list {
+                Expr::Input(slot) => Node::ContainsInput(*slot, self.boxed(x)),
+                _ => Node::Bail,
+            },
+            Expr::ContainsAny { list, set } => match &**list {
+                Expr::Input(slot) => {
+                    Node::ContainsAnyInput(*slot, set.iter().map(|e| self.node(e)).collect())
+                }
+                _ => Node::Bail,
+            },
+            Expr::AsOf { expr, date } if reads_no_rule(expr) => {
+                Node::AsOf(self.boxed(expr), self.boxed(date))
+            }
+            Expr::AsOf { .. } | Expr::List(_) | Expr::Quantified { .. } | Expr::Field { .. } => {
+                Node::Bail
+            }
+        }
+    }
+
+    /// A comparison with a constant on its right keeps the constant in the node.
+    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Node {
+        if let Expr::Const(k) = b {
+            if let Some(k) = self.constant(k) {
+                if let Expr::Input(slot) = a {
+                    return match k {
+                        V::Int(n) if comparison(op) => Node::InputCmpInt(op, *slot, n),
+                        _ => Node::InputConst(op, *slot, k),
+                    };
+                }
+                return Node::BinConst(op, self.boxed(a), k);
+            }
+        }
+        Node::Binary(op, self.boxed(a), self.boxed(b))
+    }
+
+    /// A constant as the plan holds it; texts are interned.
+    fn constant(&mut self, v: &Value) -> Option<V> {
+        let Value::Text(text) = v else {
+            return V::of(v);
+        };
+        let index = match self.texts.iter().position(|t| t == text) {
+            Some(i) => i,
+            None => {
+                self.texts.push(Arc::clone(text));
+                self.texts.len() - 1
+            }
+        };
+        u32::try_from(index).ok().map(|i| V::Text(Text::Const(i)))
+    }
+}
+
+fn comparison(op: BinOp) -> bool {
+    !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div)
+}
+
+/// Whether `e` reads no rule, no dispositif and no nested `au`: it can be evaluated at another
+/// date without a memo of its own.
+fn reads_no_rule(e: &Expr) -> bool {
+    let all = |es: &[Expr]| es.iter().all(reads_no_rule);
+    let opt = |e: &Option<Box<Expr>>| e.as_deref().is_none_or(reads_no_rule);
+    match e {
+        Expr::Def(_)
+        | Expr::Eligible(_)
+        | Expr::DispositifOutput { .. }
+        | Expr::AsOf { .. }
+        | Expr::List(_)
+        | Expr::Quantified { .. }
+        | Expr::Field { .. } => false,
+        Expr::Const(_) | Expr::Input(_) | Expr::Local(_) | Expr::DecisionDate => true,
+        Expr::Let { value, body, .. } => reads_no_rule(value) && reads_no_rule(body),
+        Expr::Param { at, .. } => opt(at),
+        Expr::TableGet { key, at, .. } => reads_no_rule(key) && opt(at),
+        Expr::Bareme { x, column, at, .. } => reads_no_rule(x) && opt(column) && opt(at),
+        Expr::Unary(_, a) | Expr::Round(a, _) => reads_no_rule(a),
+        Expr::Binary(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+            reads_no_rule(a) && reads_no_rule(b)
+        }
+        Expr::If(c, a, b) => reads_no_rule(c) && reads_no_rule(a) && reads_no_rule(b),
+        Expr::InRange { x, lo, hi } => reads_no_rule(x) && reads_no_rule(lo) && reads_no_rule(hi),
+        Expr::InSet { x, set } => reads_no_rule(x) && all(set),
+        Expr::Contains { list, x } => reads_no_rule(list) && reads_no_rule(x),
+        Expr::ContainsAny { list, set } => reads_no_rule(list) && all(set),
+        Expr::Call(_, args) => all(args),
+    }
+}

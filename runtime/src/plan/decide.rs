@@ -1,0 +1,229 @@
+//! Deciding dispositifs with the plan: `eval/dispositif.rs` on known values. Conditions are
+//! evaluated in the same order, cumul rules and payment conditions read the same way, and the
+//! decision is written over `out` exactly as the reference writes it (same motifs, values,
+//! message values and `rules_computed`). Anything the reference would record as unknown or
+//! as an error bails instead.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::exec::{with_scratch, CondState, Eligibility, Exec};
+use super::{Bail, Node, Plan, R};
+use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
+use crate::ir::{DispositifId, Program};
+use crate::validate::Layout;
+use crate::value::Value;
+
+/// Decides `inputs` into `out` (already restarted), or bails, leaving `out` half written:
+/// the caller then restarts it and decides with the reference evaluator.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn decide_into(
+    plan: &Plan,
+    p: &Program,
+    layout: &Layout,
+    inputs: &[Value],
+    unknown_inputs: &[u64],
+    date: NaiveDate,
+    only: Option<&[DispositifId]>,
+    out: &mut Decision,
+) -> Result<(), Bail> {
+    with_scratch(p, layout, |s| {
+        let result = Exec::new(plan, p, layout, inputs, unknown_inputs, date, s).decide(only, out);
+        if result.is_err() {
+            s.after_bail();
+        }
+        result
+    })
+    .unwrap_or(Err(Bail))
+}
+
+impl Exec<'_> {
+    fn decide(&mut self, only: Option<&[DispositifId]>, out: &mut Decision) -> R<()> {
+        let (p, layout) = (self.p, self.layout);
+        let mut decided = 0;
+        for (index, names) in layout.names.iter().enumerate().take(p.dispositifs.len()) {
+            let d = u32::try_from(index).map_err(|_| Bail)?;
+            if only.is_some_and(|only| !only.contains(&d)) {
+                continue;
+            }
+            let Some(target) = reuse::slot(&mut out.dispositifs, decided, || {
+                DispositifDecision::blank(&names.id)
+            }) else {
+                continue;
+            };
+            decided += 1;
+            target.reset(&names.id, names.title.as_ref());
+            self.dispositif(d, target)?;
+        }
+        out.finish(decided, self.rules_computed);
+        Ok(())
+    }
+
+    fn dispositif(&mut self, d: DispositifId, out: &mut DispositifDecision) -> R<()> {
+        let (p, layout, plan) = (self.p, self.layout, self.plan);
+        let (Some(disp), Some(names), Some(&offset)) = (
+            p.dispositifs.get(d as usize),
+            layout.names.get(d as usize),
+            layout.condition_offsets.get(d as usize),
+        ) else {
+            return Err(Bail);
+        };
+        let (eligible, excluded_by) = self.eligibility(d)?;
+        let payment = if eligible {
+            self.payment(d)?
+        } else {
+            Payment::NotApplicable
+        };
+
+        reuse::room(&mut out.motifs, disp.conditions.len() + 1);
+        let mut motifs = 0;
+        for (i, (condition, template)) in disp.conditions.iter().zip(&names.conditions).enumerate()
+        {
+            let held = match self.conditions.get(offset + i) {
+                Some(CondState::Held) => true,
+                Some(CondState::Failed) => false,
+                Some(CondState::Pending) if condition.payment => continue,
+                _ => return Err(Bail),
+            };
+            let motif =
+                reuse::slot(&mut out.motifs, motifs, || Motif::blank(template)).ok_or(Bail)?;
+            motifs += 1;
+            if let Some(values) = motif.set_condition(template, Some(held), condition.payment, &[])
+            {
+                for part in plan.messages.get(offset + i).map_or(&[][..], Vec::as_slice) {
+                    let value = match part {
+                        Node::Input(slot) => self.input_value(*slot)?,
+                        _ => {
+                            let v = self.eval(part)?;
+                            self.value(v)?
+                        }
+                    };
+                    values.push(Some(value));
+                }
+            }
+        }
+        if let Some(w) = excluded_by {
+            let (Some(id), Some(message)) =
+                (names.cumul_motifs.get(w), names.cumul_messages.get(w))
+            else {
+                return Err(Bail);
+            };
+            if let Some(motif) = reuse::slot(&mut out.motifs, motifs, || {
+                Motif::cumul(id.clone(), message.clone())
+            }) {
+                motif.set_cumul(id, message);
+                motifs += 1;
+            }
+        }
+
+        let mut values = 0;
+        if eligible {
+            reuse::room(&mut out.values, disp.outputs.len());
+            for (output, name) in disp.outputs.iter().zip(&names.outputs) {
+                let value = if payment == Payment::Withheld && output.paid {
+                    Value::Dec(Decimal::ZERO)
+                } else {
+                    let v = self.def(output.def)?;
+                    self.value(v)?
+                };
+                out.put_value(values, name, value, &output.ty);
+                values += 1;
+            }
+        }
+        out.truncate(values, motifs);
+        out.eligible = Some(eligible);
+        out.payment = payment;
+        out.missing.clear();
+        out.trace = None;
+        Ok(())
+    }
+
+    /// Eligibility of `d` (memoised): its conditions in order, then its cumul winners.
+    pub(super) fn eligibility(&mut self, d: DispositifId) -> R<(bool, Option<usize>)> {
+        match self.eligibility.get(d as usize) {
+            Some(Eligibility::Done(eligible, excluded_by)) => return Ok((*eligible, *excluded_by)),
+            Some(Eligibility::Pending) => {}
+            // A cumul cycle, or no such dispositif: the reference names it.
+            _ => return Err(Bail),
+        }
+        self.set_eligibility(d, Eligibility::InProgress);
+        let (eligible, excluded_by) = self.compute_eligibility(d)?;
+        self.set_eligibility(d, Eligibility::Done(eligible, excluded_by));
+        Ok((eligible, excluded_by))
+    }
+
+    fn set_eligibility(&mut self, d: DispositifId, state: Eligibility) {
+        if let Some(slot) = self.eligibility.get_mut(d as usize) {
+            *slot = state;
+        }
+    }
+
+    fn compute_eligibility(&mut self, d: DispositifId) -> R<(bool, Option<usize>)> {
+        if self.conditions_of(d, false)? {
+            return Ok((false, None));
+        }
+        let layout = self.layout;
+        let winners = layout
+            .winners
+            .get(d as usize)
+            .map_or(&[][..], Vec::as_slice);
+        for (i, winner) in winners.iter().enumerate() {
+            if !self.eligibility(winner.id)?.0 {
+                continue;
+            }
+            // `cumul A versée exclut B`: an open right that is not paid leaves B open.
+            if winner.when_paid && self.payment(winner.id)? == Payment::Withheld {
+                continue;
+            }
+            return Ok((false, Some(i)));
+        }
+        Ok((true, None))
+    }
+
+    /// The payment of an eligible dispositif: withheld when a payment condition fails.
+    fn payment(&mut self, d: DispositifId) -> R<Payment> {
+        let has_payment = self
+            .p
+            .dispositifs
+            .get(d as usize)
+            .is_some_and(|disp| disp.conditions.iter().any(|c| c.payment));
+        if !has_payment {
+            return Ok(Payment::NotApplicable);
+        }
+        Ok(if self.conditions_of(d, true)? {
+            Payment::Withheld
+        } else {
+            Payment::Paid
+        })
+    }
+
+    /// Evaluates, in order, the conditions of `d` of one kind (payment or eligibility) and
+    /// records their states; whether one failed.
+    fn conditions_of(&mut self, d: DispositifId, payment: bool) -> R<bool> {
+        let (Some(disp), Some(offset)) = (
+            self.p.dispositifs.get(d as usize),
+            self.layout.condition_offsets.get(d as usize).copied(),
+        ) else {
+            return Err(Bail);
+        };
+        let mut failed = false;
+        for (i, condition) in disp.conditions.iter().enumerate() {
+            if condition.payment != payment {
+                continue;
+            }
+            let held = match self.def(condition.def)? {
+                crate::plan::V::Bool(held) => held,
+                _ => return Err(Bail),
+            };
+            failed |= !held;
+            if let Some(slot) = self.conditions.get_mut(offset + i) {
+                *slot = if held {
+                    CondState::Held
+                } else {
+                    CondState::Failed
+                };
+            }
+        }
+        Ok(failed)
+    }
+}
