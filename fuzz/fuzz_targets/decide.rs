@@ -1,6 +1,7 @@
 //! `decide` on arbitrary JSON against every shipped ruleset: decoding and deciding return
 //! errors, never panic; a decision serialises. The one-pass dossier reader reads what it
-//! accepts exactly as the reference reader does.
+//! accepts exactly as the reference reader does; the compiled plan decides exactly as the
+//! reference evaluator; the JSON written straight from a decision is its published form.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -32,15 +33,26 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         if let Ok(dossier) = engine.decode_str(text) {
+            let reference = engine.reference();
             for explain in [false, true] {
-                if let Ok(decision) = engine.decide(
-                    &dossier,
-                    &DecideOptions {
-                        date: None,
-                        explain,
-                    },
-                ) {
-                    let _ = decision.to_json().to_string();
+                let options = DecideOptions {
+                    date: None,
+                    explain,
+                };
+                let decided = engine.decide(&dossier, &options);
+                let oracle = reference.decide(&dossier, &options);
+                match (&decided, &oracle) {
+                    (Ok(d), Ok(o)) => {
+                        assert_eq!(d.dispositifs, o.dispositifs);
+                        assert_eq!(d.rules_computed, o.rules_computed);
+                    }
+                    (d, o) => assert_eq!(d.is_ok(), o.is_ok()),
+                }
+                if let Ok(decision) = decided {
+                    let published = serde_json::to_vec(&decision.published()).unwrap_or_default();
+                    let mut written = Vec::new();
+                    decision.write_json(&mut written);
+                    assert_eq!(written, published);
                 }
             }
         }
