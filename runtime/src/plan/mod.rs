@@ -75,6 +75,8 @@ enum Node {
     Const(V),
     Input(u32),
     Def(u32),
+    /// A rule whose value is a constant: read, it is only counted as computed.
+    ConstDef(u32, V),
     Local(u32),
     Let(u32, Box<Node>, Box<Node>),
     DecisionDate,
