@@ -147,13 +147,14 @@ impl Shown {
         self.len += 1;
     }
 
+    /// Empties the values. Those kept in place stay until the next `push` overwrites them
+    /// (never read past `len`): dropping them here would drop each twice per decision.
     #[inline]
     fn clear(&mut self) {
-        if self.len > 0 {
-            self.head = [None, None];
+        if !self.more.is_empty() {
             self.more.clear();
-            self.len = 0;
         }
+        self.len = 0;
     }
 
     fn iter(&self) -> impl Iterator<Item = &Option<Value>> {

@@ -424,10 +424,11 @@ impl<'a> Exec<'a> {
             Node::And(a, b) => Ok(V::Bool(self.eval_bool(a)? && self.eval_bool(b)?)),
             Node::Or(a, b) => Ok(V::Bool(self.eval_bool(a)? || self.eval_bool(b)?)),
             Node::If(c, a, b) => {
-                if self.eval_bool(c)? {
-                    self.eval(a)
-                } else {
-                    self.eval(b)
+                let taken = if self.eval_bool(c)? { a } else { b };
+                match **taken {
+                    // A constant branch (`si … alors 0`) needs no call.
+                    Node::Const(v) => Ok(v),
+                    _ => self.eval(taken),
                 }
             }
             Node::Not(a) => Ok(V::Bool(!self.eval_bool(a)?)),
