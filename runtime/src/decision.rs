@@ -30,6 +30,8 @@ pub struct Decision {
     pub rules_computed: u32,
     /// Needed to render enumeration values by name.
     program: Arc<Program>,
+    /// Outputs set aside while their dispositif is not eligible (`decide_into`).
+    spare: reuse::Spare,
 }
 
 /// The decision on one dispositif.
@@ -380,6 +382,7 @@ impl Decision {
             dispositifs,
             rules_computed,
             program,
+            spare: reuse::Spare::default(),
         }
     }
 

@@ -3,6 +3,8 @@
 //! next dossier of a stream allocates nothing and touches no reference count when the shape of
 //! the decision does not change.
 
+use std::fmt;
+use std::mem;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -12,6 +14,19 @@ use super::{
 };
 use crate::ir::{InputSlot, Program, Ty};
 use crate::value::Value;
+
+/// The outputs of the dispositif decided at each position, set aside while it is not eligible:
+/// a dispositif that is eligible in one decision and not in the next keeps its outputs (names,
+/// types, values) to overwrite, instead of dropping them and building them again. A cache,
+/// not a part of the decision: its `Debug` shows nothing.
+#[derive(Clone, Default)]
+pub(crate) struct Spare(Vec<Vec<OutputValue>>);
+
+impl fmt::Debug for Spare {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("_")
+    }
+}
 
 /// The element `i` of `items`, appended with `make` when `items` has exactly `i` elements.
 #[inline]
@@ -52,6 +67,21 @@ impl Decision {
         self.rules_computed = 0;
     }
 
+    /// The dispositif at position `i`, appended with `make` when `i` is the number of
+    /// dispositifs, and its set-aside outputs.
+    #[inline]
+    pub(crate) fn dispositif_slot(
+        &mut self,
+        i: usize,
+        make: impl FnOnce() -> DispositifDecision,
+    ) -> Option<(&mut DispositifDecision, &mut Vec<OutputValue>)> {
+        let target = slot(&mut self.dispositifs, i, make)?;
+        if self.spare.0.len() <= i {
+            self.spare.0.resize_with(i + 1, Vec::new);
+        }
+        Some((target, self.spare.0.get_mut(i)?))
+    }
+
     /// Keeps the first `decided` dispositifs.
     pub(crate) fn finish(&mut self, decided: usize, rules_computed: u32) {
         self.dispositifs.truncate(decided);
@@ -84,7 +114,24 @@ impl DispositifDecision {
             (Some(target), Some(source)) => share(target, source),
             (target, source) => *target = source.cloned(),
         }
-        self.error = None;
+        // Guarded: assigning drops the old value, a call even when it is `None`.
+        if self.error.is_some() {
+            self.error = None;
+        }
+    }
+
+    /// Before the outputs are written: an eligible dispositif takes back its outputs set
+    /// aside, one that is not sets them aside (it shows none).
+    #[inline]
+    pub(crate) fn park_values(&mut self, spare: &mut Vec<OutputValue>, eligible: bool) {
+        let swap = if eligible {
+            self.values.is_empty() && !spare.is_empty()
+        } else {
+            !self.values.is_empty() && spare.is_empty()
+        };
+        if swap {
+            mem::swap(&mut self.values, spare);
+        }
     }
 
     /// Writes the output `i`.

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::exec::{with_scratch, CondState, Eligibility, Exec};
 use super::{Bail, Node, Plan, R};
-use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
+use crate::decision::{reuse, Decision, DispositifDecision, Motif, OutputValue, Payment};
 use crate::ir::{DispositifId, Program};
 use crate::validate::Layout;
 use crate::value::Value;
@@ -46,20 +46,25 @@ impl Exec<'_> {
             if only.is_some_and(|only| !only.contains(&d)) {
                 continue;
             }
-            let Some(target) = reuse::slot(&mut out.dispositifs, decided, || {
-                DispositifDecision::blank(&names.id)
-            }) else {
+            let Some((target, spare)) =
+                out.dispositif_slot(decided, || DispositifDecision::blank(&names.id))
+            else {
                 continue;
             };
             decided += 1;
             target.reset(&names.id, names.title.as_ref());
-            self.dispositif(d, target)?;
+            self.dispositif(d, target, spare)?;
         }
         out.finish(decided, self.rules_computed);
         Ok(())
     }
 
-    fn dispositif(&mut self, d: DispositifId, out: &mut DispositifDecision) -> R<()> {
+    fn dispositif(
+        &mut self,
+        d: DispositifId,
+        out: &mut DispositifDecision,
+        spare: &mut Vec<OutputValue>,
+    ) -> R<()> {
         let (p, layout, plan) = (self.p, self.layout, self.plan);
         let (Some(disp), Some(names), Some(&offset)) = (
             p.dispositifs.get(d as usize),
@@ -117,6 +122,7 @@ impl Exec<'_> {
         }
 
         let mut values = 0;
+        out.park_values(spare, eligible);
         if eligible {
             reuse::room(&mut out.values, disp.outputs.len());
             for (output, name) in disp.outputs.iter().zip(&names.outputs) {
@@ -134,7 +140,9 @@ impl Exec<'_> {
         out.eligible = Some(eligible);
         out.payment = payment;
         out.missing.clear();
-        out.trace = None;
+        if out.trace.is_some() {
+            out.trace = None;
+        }
         Ok(())
     }
 
