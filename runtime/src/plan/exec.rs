@@ -535,10 +535,14 @@ impl<'a> Exec<'a> {
                     .count();
                 Ok(V::Int(i64::try_from(distinct).unwrap_or(i64::MAX)))
             }
-            Node::Round(x, mode) => {
-                let x = self.eval(x)?;
-                back(ops::round(&plain(x)?, *mode))
-            }
+            Node::Round(x, mode) => match self.eval(x)? {
+                // `ops::round` on a decimal, without going through a `Value`.
+                V::Dec(d) => {
+                    let (dp, strategy) = ops::rounding(*mode);
+                    Ok(V::Dec(d.round_dp_with_strategy(dp, strategy)))
+                }
+                x => back(ops::round(&plain(x)?, *mode)),
+            },
             Node::AsOf(expr, date) => {
                 let date = self.eval_date(date)?;
                 let outer = mem::replace(&mut self.date, date);
