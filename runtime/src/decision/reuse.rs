@@ -28,6 +28,12 @@ impl fmt::Debug for Spare {
     }
 }
 
+/// Where the outputs of the dispositif at position `i` are set aside.
+pub(crate) struct SpareSlot<'a> {
+    spare: &'a mut Vec<Vec<OutputValue>>,
+    i: usize,
+}
+
 /// The element `i` of `items`, appended with `make` when `items` has exactly `i` elements.
 #[inline]
 pub(crate) fn slot<T>(items: &mut Vec<T>, i: usize, make: impl FnOnce() -> T) -> Option<&mut T> {
@@ -74,12 +80,15 @@ impl Decision {
         &mut self,
         i: usize,
         make: impl FnOnce() -> DispositifDecision,
-    ) -> Option<(&mut DispositifDecision, &mut Vec<OutputValue>)> {
+    ) -> Option<(&mut DispositifDecision, SpareSlot<'_>)> {
         let target = slot(&mut self.dispositifs, i, make)?;
-        if self.spare.0.len() <= i {
-            self.spare.0.resize_with(i + 1, Vec::new);
-        }
-        Some((target, self.spare.0.get_mut(i)?))
+        Some((
+            target,
+            SpareSlot {
+                spare: &mut self.spare.0,
+                i,
+            },
+        ))
     }
 
     /// Keeps the first `decided` dispositifs.
@@ -122,15 +131,25 @@ impl DispositifDecision {
 
     /// Before the outputs are written: an eligible dispositif takes back its outputs set
     /// aside, one that is not sets them aside (it shows none).
+    /// A fresh decision has nothing to set aside: the spare vectors are made only when needed.
     #[inline]
-    pub(crate) fn park_values(&mut self, spare: &mut Vec<OutputValue>, eligible: bool) {
-        let swap = if eligible {
-            self.values.is_empty() && !spare.is_empty()
-        } else {
-            !self.values.is_empty() && spare.is_empty()
-        };
-        if swap {
-            mem::swap(&mut self.values, spare);
+    pub(crate) fn park_values(&mut self, spare: SpareSlot<'_>, eligible: bool) {
+        let SpareSlot { spare, i } = spare;
+        if eligible {
+            if self.values.is_empty() {
+                if let Some(kept) = spare.get_mut(i) {
+                    mem::swap(&mut self.values, kept);
+                }
+            }
+        } else if !self.values.is_empty() {
+            if spare.len() <= i {
+                spare.resize_with(i + 1, Vec::new);
+            }
+            if let Some(kept) = spare.get_mut(i) {
+                if kept.is_empty() {
+                    mem::swap(&mut self.values, kept);
+                }
+            }
         }
     }
 

@@ -9,7 +9,8 @@ use rust_decimal::Decimal;
 
 use super::exec::{with_scratch, CondState, Eligibility, Exec};
 use super::{Bail, Node, Plan, R};
-use crate::decision::{reuse, Decision, DispositifDecision, Motif, OutputValue, Payment};
+use crate::decision::reuse::SpareSlot;
+use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
 use crate::ir::{DispositifId, Program};
 use crate::validate::Layout;
 use crate::value::Value;
@@ -63,7 +64,7 @@ impl Exec<'_> {
         &mut self,
         d: DispositifId,
         out: &mut DispositifDecision,
-        spare: &mut Vec<OutputValue>,
+        spare: SpareSlot<'_>,
     ) -> R<()> {
         let (p, layout, plan) = (self.p, self.layout, self.plan);
         let (Some(disp), Some(names), Some(&offset)) = (
