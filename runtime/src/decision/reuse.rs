@@ -34,6 +34,16 @@ pub(crate) struct SpareSlot<'a> {
     i: usize,
 }
 
+/// `a == b`, the frequent scalar types compared without the derived comparison's dispatch.
+#[inline]
+fn same_ty(a: &Ty, b: &Ty) -> bool {
+    match (a, b) {
+        (Ty::Money(x), Ty::Money(y)) => x == y,
+        (Ty::Decimal, Ty::Decimal) | (Ty::Int, Ty::Int) | (Ty::Bool, Ty::Bool) => true,
+        _ => a == b,
+    }
+}
+
 /// The element `i` of `items`, appended with `make` when `items` has exactly `i` elements.
 #[inline]
 pub(crate) fn slot<T>(items: &mut Vec<T>, i: usize, make: impl FnOnce() -> T) -> Option<&mut T> {
@@ -159,7 +169,7 @@ impl DispositifDecision {
         if let Some(output) = self.values.get_mut(i) {
             share(&mut output.name, name);
             output.value = value;
-            if output.ty != *ty {
+            if !same_ty(&output.ty, ty) {
                 output.ty = ty.clone();
             }
         } else {

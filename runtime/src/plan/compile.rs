@@ -81,10 +81,16 @@ pub(crate) fn compile(p: &Program) -> Plan {
                 .collect()
         })
         .collect();
+    let has_payment = p
+        .dispositifs
+        .iter()
+        .map(|d| d.conditions.iter().any(|c| c.payment))
+        .collect();
     Plan {
         defs,
         params,
         messages,
+        has_payment,
         texts: c.texts,
     }
 }

@@ -99,6 +99,10 @@ impl Exec<'_> {
                 for part in plan.messages.get(offset + i).map_or(&[][..], Vec::as_slice) {
                     let value = match part {
                         Node::Input(slot) => self.input_value(*slot)?,
+                        Node::Def(id) => {
+                            let v = self.def(*id)?;
+                            self.value(v)?
+                        }
                         _ => {
                             let v = self.eval(part)?;
                             self.value(v)?
@@ -191,12 +195,13 @@ impl Exec<'_> {
 
     /// The payment of an eligible dispositif: withheld when a payment condition fails.
     fn payment(&mut self, d: DispositifId) -> R<Payment> {
-        let has_payment = self
-            .p
-            .dispositifs
+        if !self
+            .plan
+            .has_payment
             .get(d as usize)
-            .is_some_and(|disp| disp.conditions.iter().any(|c| c.payment));
-        if !has_payment {
+            .copied()
+            .unwrap_or(false)
+        {
             return Ok(Payment::NotApplicable);
         }
         Ok(if self.conditions_of(d, true)? {
