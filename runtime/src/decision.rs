@@ -30,6 +30,8 @@ pub struct Decision {
     pub rules_computed: u32,
     /// Needed to render enumeration values by name.
     program: Arc<Program>,
+    /// Outputs set aside while their dispositif is not eligible (`decide_into`).
+    spare: reuse::Spare,
 }
 
 /// The decision on one dispositif.
@@ -147,13 +149,14 @@ impl Shown {
         self.len += 1;
     }
 
+    /// Empties the values. Those kept in place stay until the next `push` overwrites them
+    /// (never read past `len`): dropping them here would drop each twice per decision.
     #[inline]
     fn clear(&mut self) {
-        if self.len > 0 {
-            self.head = [None, None];
+        if !self.more.is_empty() {
             self.more.clear();
-            self.len = 0;
         }
+        self.len = 0;
     }
 
     fn iter(&self) -> impl Iterator<Item = &Option<Value>> {
@@ -379,6 +382,7 @@ impl Decision {
             dispositifs,
             rules_computed,
             program,
+            spare: reuse::Spare::default(),
         }
     }
 

@@ -254,15 +254,21 @@ pub(crate) fn end_of_month(date: NaiveDate) -> Result<NaiveDate, Fault> {
     }
 }
 
-pub(crate) fn round(v: &Value, mode: RoundMode) -> Outcome {
-    let (dp, strategy) = match mode {
+/// The decimal places and the strategy of a rounding mode.
+#[inline]
+pub(crate) fn rounding(mode: RoundMode) -> (u32, RoundingStrategy) {
+    match mode {
         RoundMode::CentimeNearest => (2, RoundingStrategy::MidpointAwayFromZero),
         RoundMode::CentimeDown => (2, RoundingStrategy::ToNegativeInfinity),
         RoundMode::CentimeUp => (2, RoundingStrategy::ToPositiveInfinity),
         RoundMode::EuroNearest => (0, RoundingStrategy::MidpointAwayFromZero),
         RoundMode::EuroDown => (0, RoundingStrategy::ToNegativeInfinity),
         RoundMode::EuroUp => (0, RoundingStrategy::ToPositiveInfinity),
-    };
+    }
+}
+
+pub(crate) fn round(v: &Value, mode: RoundMode) -> Outcome {
+    let (dp, strategy) = rounding(mode);
     match v {
         Value::Dec(d) => Ok(Value::Dec(d.round_dp_with_strategy(dp, strategy))),
         Value::Int(_) => Ok(v.clone()),

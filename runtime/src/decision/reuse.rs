@@ -3,6 +3,8 @@
 //! next dossier of a stream allocates nothing and touches no reference count when the shape of
 //! the decision does not change.
 
+use std::fmt;
+use std::mem;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -12,6 +14,35 @@ use super::{
 };
 use crate::ir::{InputSlot, Program, Ty};
 use crate::value::Value;
+
+/// The outputs of the dispositif decided at each position, set aside while it is not eligible:
+/// a dispositif that is eligible in one decision and not in the next keeps its outputs (names,
+/// types, values) to overwrite, instead of dropping them and building them again. A cache,
+/// not a part of the decision: its `Debug` shows nothing.
+#[derive(Clone, Default)]
+pub(crate) struct Spare(Vec<Vec<OutputValue>>);
+
+impl fmt::Debug for Spare {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("_")
+    }
+}
+
+/// Where the outputs of the dispositif at position `i` are set aside.
+pub(crate) struct SpareSlot<'a> {
+    spare: &'a mut Vec<Vec<OutputValue>>,
+    i: usize,
+}
+
+/// `a == b`, the frequent scalar types compared without the derived comparison's dispatch.
+#[inline]
+fn same_ty(a: &Ty, b: &Ty) -> bool {
+    match (a, b) {
+        (Ty::Money(x), Ty::Money(y)) => x == y,
+        (Ty::Decimal, Ty::Decimal) | (Ty::Int, Ty::Int) | (Ty::Bool, Ty::Bool) => true,
+        _ => a == b,
+    }
+}
 
 /// The element `i` of `items`, appended with `make` when `items` has exactly `i` elements.
 #[inline]
@@ -52,6 +83,24 @@ impl Decision {
         self.rules_computed = 0;
     }
 
+    /// The dispositif at position `i`, appended with `make` when `i` is the number of
+    /// dispositifs, and its set-aside outputs.
+    #[inline]
+    pub(crate) fn dispositif_slot(
+        &mut self,
+        i: usize,
+        make: impl FnOnce() -> DispositifDecision,
+    ) -> Option<(&mut DispositifDecision, SpareSlot<'_>)> {
+        let target = slot(&mut self.dispositifs, i, make)?;
+        Some((
+            target,
+            SpareSlot {
+                spare: &mut self.spare.0,
+                i,
+            },
+        ))
+    }
+
     /// Keeps the first `decided` dispositifs.
     pub(crate) fn finish(&mut self, decided: usize, rules_computed: u32) {
         self.dispositifs.truncate(decided);
@@ -84,7 +133,34 @@ impl DispositifDecision {
             (Some(target), Some(source)) => share(target, source),
             (target, source) => *target = source.cloned(),
         }
-        self.error = None;
+        // Guarded: assigning drops the old value, a call even when it is `None`.
+        if self.error.is_some() {
+            self.error = None;
+        }
+    }
+
+    /// Before the outputs are written: an eligible dispositif takes back its outputs set
+    /// aside, one that is not sets them aside (it shows none).
+    /// A fresh decision has nothing to set aside: the spare vectors are made only when needed.
+    #[inline]
+    pub(crate) fn park_values(&mut self, spare: SpareSlot<'_>, eligible: bool) {
+        let SpareSlot { spare, i } = spare;
+        if eligible {
+            if self.values.is_empty() {
+                if let Some(kept) = spare.get_mut(i) {
+                    mem::swap(&mut self.values, kept);
+                }
+            }
+        } else if !self.values.is_empty() {
+            if spare.len() <= i {
+                spare.resize_with(i + 1, Vec::new);
+            }
+            if let Some(kept) = spare.get_mut(i) {
+                if kept.is_empty() {
+                    mem::swap(&mut self.values, kept);
+                }
+            }
+        }
     }
 
     /// Writes the output `i`.
@@ -93,7 +169,7 @@ impl DispositifDecision {
         if let Some(output) = self.values.get_mut(i) {
             share(&mut output.name, name);
             output.value = value;
-            if output.ty != *ty {
+            if !same_ty(&output.ty, ty) {
                 output.ty = ty.clone();
             }
         } else {

@@ -4,14 +4,28 @@
 
 use std::sync::Arc;
 
-use super::value::{Text, V};
+use super::exec::Extreme;
+use super::value::{binary, Text, V};
 use super::{Node, Plan, PlanBranch, PlanDef, PlanParam, PlanParamValue};
 use crate::ir::{BinOp, Builtin, Expr, MessagePart, ParamValue, Program, UnOp};
 use crate::value::Value;
 
 /// Compiles `p` (already validated: every index is in range).
 pub(crate) fn compile(p: &Program) -> Plan {
-    let mut c = Compiler { texts: Vec::new() };
+    let mut c = Compiler {
+        texts: Vec::new(),
+        const_defs: Vec::new(),
+    };
+    // A first pass finds the rules that fold to a constant: a read of one then needs no
+    // call into the memo's computing path (`Node::ConstDef`).
+    c.const_defs = p
+        .defs
+        .iter()
+        .map(|def| match c.node(&def.expr) {
+            Node::Const(v) if def.exceptions.is_empty() => Some(v),
+            _ => None,
+        })
+        .collect();
     let defs = p
         .defs
         .iter()
@@ -67,10 +81,16 @@ pub(crate) fn compile(p: &Program) -> Plan {
                 .collect()
         })
         .collect();
+    let has_payment = p
+        .dispositifs
+        .iter()
+        .map(|d| d.conditions.iter().any(|c| c.payment))
+        .collect();
     Plan {
         defs,
         params,
         messages,
+        has_payment,
         texts: c.texts,
     }
 }
@@ -78,6 +98,8 @@ pub(crate) fn compile(p: &Program) -> Plan {
 struct Compiler {
     /// Every text constant, interned.
     texts: Vec<Arc<str>>,
+    /// The value of each rule that is a constant (no exception), by def.
+    const_defs: Vec<Option<V>>,
 }
 
 impl Compiler {
@@ -93,7 +115,10 @@ impl Compiler {
         match e {
             Expr::Const(v) => self.constant(v).map_or(Node::Bail, Node::Const),
             Expr::Input(slot) => Node::Input(*slot),
-            Expr::Def(id) => Node::Def(*id),
+            Expr::Def(id) => match self.const_defs.get(*id as usize).copied().flatten() {
+                Some(v) => Node::ConstDef(*id, v),
+                None => Node::Def(*id),
+            },
             Expr::Local(slot) => Node::Local(*slot),
             Expr::Let { slot, value, body } => {
                 Node::Let(*slot, self.boxed(value), self.boxed(body))
@@ -145,6 +170,14 @@ impl Compiler {
                 [Expr::Input(slot)] => Node::CountDistinctInput(*slot),
                 _ => Node::Bail,
             },
+            Expr::Call(
+                builtin @ (Builtin::Min | Builtin::Max | Builtin::Ceiling | Builtin::Floor),
+                args,
+            ) => {
+                let args: Vec<Node> = args.iter().map(|e| self.node(e)).collect();
+                fold_extreme(*builtin, &args)
+                    .map_or_else(|| Node::Call(*builtin, args), Node::Const)
+            }
             Expr::Call(builtin, args) => {
                 Node::Call(*builtin, args.iter().map(|e| self.node(e)).collect())
             }
@@ -170,20 +203,26 @@ impl Compiler {
         }
     }
 
-    /// A comparison with a constant on its right keeps the constant in the node.
+    /// An operation on two constants is folded, by the function that would compute it (so the
+    /// same `Decimal`, scale included); one with a constant on its right keeps the constant in
+    /// the node.
     fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Node {
-        if let Expr::Const(k) = b {
-            if let Some(k) = self.constant(k) {
-                if let Expr::Input(slot) = a {
-                    return match k {
-                        V::Int(n) if comparison(op) => Node::InputCmpInt(op, *slot, n),
-                        _ => Node::InputConst(op, *slot, k),
-                    };
+        let (a, b) = (self.node(a), self.node(b));
+        match (a, b) {
+            (Node::Const(x), Node::Const(y)) if !is_text(x) && !is_text(y) => {
+                match binary(op, x, y) {
+                    Ok(v) => Node::Const(v),
+                    // A fault: left for the run, which bails to the reference.
+                    Err(_) => Node::BinConst(op, Box::new(Node::Const(x)), y),
                 }
-                return Node::BinConst(op, self.boxed(a), k);
             }
+            (Node::Input(slot), Node::Const(k)) => match k {
+                V::Int(n) if comparison(op) => Node::InputCmpInt(op, slot, n),
+                _ => Node::InputConst(op, slot, k),
+            },
+            (a, Node::Const(k)) => Node::BinConst(op, Box::new(a), k),
+            (a, b) => Node::Binary(op, Box::new(a), Box::new(b)),
         }
-        Node::Binary(op, self.boxed(a), self.boxed(b))
     }
 
     /// A constant as the plan holds it; texts are interned.
@@ -200,6 +239,22 @@ impl Compiler {
         };
         u32::try_from(index).ok().map(|i| V::Text(Text::Const(i)))
     }
+}
+
+fn is_text(v: V) -> bool {
+    matches!(v, V::Text(_))
+}
+
+/// `min`, `max`… over constants, folded as `Exec::call` computes them.
+fn fold_extreme(builtin: Builtin, args: &[Node]) -> Option<V> {
+    let mut extreme = Extreme::new(builtin);
+    for arg in args {
+        match arg {
+            Node::Const(v) => extreme.add(*v).ok()?,
+            _ => return None,
+        }
+    }
+    extreme.finish().ok()
 }
 
 fn comparison(op: BinOp) -> bool {

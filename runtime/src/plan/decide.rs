@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::exec::{with_scratch, CondState, Eligibility, Exec};
 use super::{Bail, Node, Plan, R};
+use crate::decision::reuse::SpareSlot;
 use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
 use crate::ir::{DispositifId, Program};
 use crate::validate::Layout;
@@ -46,20 +47,25 @@ impl Exec<'_> {
             if only.is_some_and(|only| !only.contains(&d)) {
                 continue;
             }
-            let Some(target) = reuse::slot(&mut out.dispositifs, decided, || {
-                DispositifDecision::blank(&names.id)
-            }) else {
+            let Some((target, spare)) =
+                out.dispositif_slot(decided, || DispositifDecision::blank(&names.id))
+            else {
                 continue;
             };
             decided += 1;
             target.reset(&names.id, names.title.as_ref());
-            self.dispositif(d, target)?;
+            self.dispositif(d, target, spare)?;
         }
         out.finish(decided, self.rules_computed);
         Ok(())
     }
 
-    fn dispositif(&mut self, d: DispositifId, out: &mut DispositifDecision) -> R<()> {
+    fn dispositif(
+        &mut self,
+        d: DispositifId,
+        out: &mut DispositifDecision,
+        spare: SpareSlot<'_>,
+    ) -> R<()> {
         let (p, layout, plan) = (self.p, self.layout, self.plan);
         let (Some(disp), Some(names), Some(&offset)) = (
             p.dispositifs.get(d as usize),
@@ -93,6 +99,10 @@ impl Exec<'_> {
                 for part in plan.messages.get(offset + i).map_or(&[][..], Vec::as_slice) {
                     let value = match part {
                         Node::Input(slot) => self.input_value(*slot)?,
+                        Node::Def(id) => {
+                            let v = self.def(*id)?;
+                            self.value(v)?
+                        }
                         _ => {
                             let v = self.eval(part)?;
                             self.value(v)?
@@ -117,6 +127,7 @@ impl Exec<'_> {
         }
 
         let mut values = 0;
+        out.park_values(spare, eligible);
         if eligible {
             reuse::room(&mut out.values, disp.outputs.len());
             for (output, name) in disp.outputs.iter().zip(&names.outputs) {
@@ -134,7 +145,9 @@ impl Exec<'_> {
         out.eligible = Some(eligible);
         out.payment = payment;
         out.missing.clear();
-        out.trace = None;
+        if out.trace.is_some() {
+            out.trace = None;
+        }
         Ok(())
     }
 
@@ -182,12 +195,13 @@ impl Exec<'_> {
 
     /// The payment of an eligible dispositif: withheld when a payment condition fails.
     fn payment(&mut self, d: DispositifId) -> R<Payment> {
-        let has_payment = self
-            .p
-            .dispositifs
+        if !self
+            .plan
+            .has_payment
             .get(d as usize)
-            .is_some_and(|disp| disp.conditions.iter().any(|c| c.payment));
-        if !has_payment {
+            .copied()
+            .unwrap_or(false)
+        {
             return Ok(Payment::NotApplicable);
         }
         Ok(if self.conditions_of(d, true)? {

@@ -200,6 +200,20 @@ impl<'a> Exec<'a> {
         }
     }
 
+    /// A constant rule: its first read in this decision counts it as computed, as
+    /// `compute_def` would.
+    #[inline]
+    fn const_def(&mut self, id: u32, v: V) -> R<V> {
+        let generation = self.generation;
+        let m = self.memo.get_mut(id as usize).ok_or(Bail)?;
+        if m.done != generation {
+            m.done = generation;
+            m.value = v;
+            self.rules_computed += 1;
+        }
+        Ok(v)
+    }
+
     #[inline(never)]
     fn compute_def(&mut self, i: usize) -> R<V> {
         let generation = self.generation;
@@ -388,6 +402,7 @@ impl<'a> Exec<'a> {
             Node::Const(v) => Ok(*v),
             Node::Input(slot) => self.input(*slot),
             Node::Def(id) => self.def(*id),
+            Node::ConstDef(id, v) => self.const_def(*id, *v),
             Node::Local(slot) => self.locals.get(*slot as usize).copied().ok_or(Bail),
             Node::InputCmpInt(op, slot, k) => match self.input(*slot)? {
                 V::Int(x) => Ok(V::Bool(holds(*op, x.cmp(k)))),
@@ -409,10 +424,11 @@ impl<'a> Exec<'a> {
             Node::And(a, b) => Ok(V::Bool(self.eval_bool(a)? && self.eval_bool(b)?)),
             Node::Or(a, b) => Ok(V::Bool(self.eval_bool(a)? || self.eval_bool(b)?)),
             Node::If(c, a, b) => {
-                if self.eval_bool(c)? {
-                    self.eval(a)
-                } else {
-                    self.eval(b)
+                let taken = if self.eval_bool(c)? { a } else { b };
+                match **taken {
+                    // A constant branch (`si … alors 0`) needs no call.
+                    Node::Const(v) => Ok(v),
+                    _ => self.eval(taken),
                 }
             }
             Node::Not(a) => Ok(V::Bool(!self.eval_bool(a)?)),
@@ -519,10 +535,14 @@ impl<'a> Exec<'a> {
                     .count();
                 Ok(V::Int(i64::try_from(distinct).unwrap_or(i64::MAX)))
             }
-            Node::Round(x, mode) => {
-                let x = self.eval(x)?;
-                back(ops::round(&plain(x)?, *mode))
-            }
+            Node::Round(x, mode) => match self.eval(x)? {
+                // `ops::round` on a decimal, without going through a `Value`.
+                V::Dec(d) => {
+                    let (dp, strategy) = ops::rounding(*mode);
+                    Ok(V::Dec(d.round_dp_with_strategy(dp, strategy)))
+                }
+                x => back(ops::round(&plain(x)?, *mode)),
+            },
             Node::AsOf(expr, date) => {
                 let date = self.eval_date(date)?;
                 let outer = mem::replace(&mut self.date, date);
@@ -543,6 +563,7 @@ impl<'a> Exec<'a> {
             Node::Const(_)
             | Node::Input(_)
             | Node::Def(_)
+            | Node::ConstDef(..)
             | Node::Local(_)
             | Node::BinConst(..)
             | Node::InputConst(..)
@@ -569,26 +590,12 @@ impl<'a> Exec<'a> {
         let date = |d: Result<NaiveDate, ops::Fault>| d.map(V::Date).map_err(|_| Bail);
         match builtin {
             Builtin::Min | Builtin::Max | Builtin::Ceiling | Builtin::Floor => {
-                let keep = if matches!(builtin, Builtin::Min | Builtin::Ceiling) {
-                    Ordering::Less
-                } else {
-                    Ordering::Greater
-                };
-                let mut best: Option<V> = None;
-                let mut any_decimal = false;
+                let mut extreme = Extreme::new(builtin);
                 for arg in args {
                     let v = self.eval(arg)?;
-                    any_decimal |= matches!(v, V::Dec(_));
-                    best = match best {
-                        Some(b) if compare(v, b)? != keep => Some(b),
-                        _ => Some(v),
-                    };
+                    extreme.add(v)?;
                 }
-                match best {
-                    Some(V::Int(i)) if any_decimal => Ok(V::Dec(Decimal::from(i))),
-                    Some(other) => Ok(other),
-                    None => Err(Bail),
-                }
+                extreme.finish()
             }
             Builtin::Abs => {
                 let v = self.eval(Self::arg(args, 0)?)?;
@@ -661,6 +668,46 @@ impl<'a> Exec<'a> {
                 V::Absent => self.eval(Self::arg(args, 1)?),
                 v => Ok(v),
             },
+        }
+    }
+}
+
+/// `min`, `max`, `plafond`, `plancher` over values given one by one: kept apart so that the
+/// compiler folds them over constants with the very same code.
+pub(super) struct Extreme {
+    keep: Ordering,
+    best: Option<V>,
+    any_decimal: bool,
+}
+
+impl Extreme {
+    pub(super) fn new(builtin: Builtin) -> Self {
+        Extreme {
+            keep: if matches!(builtin, Builtin::Min | Builtin::Ceiling) {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            },
+            best: None,
+            any_decimal: false,
+        }
+    }
+
+    #[inline]
+    pub(super) fn add(&mut self, v: V) -> R<()> {
+        self.any_decimal |= matches!(v, V::Dec(_));
+        self.best = match self.best {
+            Some(b) if compare(v, b)? != self.keep => Some(b),
+            _ => Some(v),
+        };
+        Ok(())
+    }
+
+    pub(super) fn finish(self) -> R<V> {
+        match self.best {
+            Some(V::Int(i)) if self.any_decimal => Ok(V::Dec(Decimal::from(i))),
+            Some(other) => Ok(other),
+            None => Err(Bail),
         }
     }
 }

@@ -38,6 +38,8 @@ pub(crate) struct Plan {
     /// The non-constant values of each condition's message, in message order, indexed like
     /// the flat condition array of `Layout::condition_offsets`.
     messages: Vec<Vec<Node>>,
+    /// Whether each dispositif has a payment condition (`condition de versement`).
+    has_payment: Vec<bool>,
     /// The text constants `V::Text(Text::Const(i))` refers to.
     texts: Vec<std::sync::Arc<str>>,
 }
@@ -75,6 +77,8 @@ enum Node {
     Const(V),
     Input(u32),
     Def(u32),
+    /// A rule whose value is a constant: read, it is only counted as computed.
+    ConstDef(u32, V),
     Local(u32),
     Let(u32, Box<Node>, Box<Node>),
     DecisionDate,

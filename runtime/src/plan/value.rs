@@ -84,12 +84,12 @@ pub(crate) fn equal(a: V, b: V) -> bool {
         (V::Absent, _) | (_, V::Absent) => false,
         (V::Bool(x), V::Bool(y)) => x == y,
         (V::Int(x), V::Int(y)) => x == y,
-        (V::Dec(x), V::Dec(y)) => x == y,
+        (V::Dec(x), V::Dec(y)) => cmp_dec(x, y).is_eq(),
         (V::Date(x), V::Date(y)) => x == y,
         (V::Duration(x, f), V::Duration(y, g)) => f == g && x == y,
         (V::Enum(t1, v1), V::Enum(t2, v2)) => t1 == t2 && v1 == v2,
-        (V::Int(x), V::Dec(y)) => Decimal::from(x) == y,
-        (V::Dec(x), V::Int(y)) => x == Decimal::from(y),
+        (V::Int(x), V::Dec(y)) => cmp_dec(Decimal::from(x), y).is_eq(),
+        (V::Dec(x), V::Int(y)) => cmp_dec(x, Decimal::from(y)).is_eq(),
         _ => false,
     }
 }
@@ -99,12 +99,51 @@ pub(crate) fn equal(a: V, b: V) -> bool {
 pub(crate) fn compare(a: V, b: V) -> R<Ordering> {
     match (a, b) {
         (V::Int(x), V::Int(y)) => Ok(x.cmp(&y)),
-        (V::Dec(x), V::Dec(y)) => Ok(x.cmp(&y)),
+        (V::Dec(x), V::Dec(y)) => Ok(cmp_dec(x, y)),
         (V::Date(x), V::Date(y)) => Ok(x.cmp(&y)),
         (V::Duration(x, f), V::Duration(y, g)) if f == g => Ok(x.cmp(&y)),
-        (V::Int(x), V::Dec(y)) => Ok(Decimal::from(x).cmp(&y)),
-        (V::Dec(x), V::Int(y)) => Ok(x.cmp(&Decimal::from(y))),
+        (V::Int(x), V::Dec(y)) => Ok(cmp_dec(Decimal::from(x), y)),
+        (V::Dec(x), V::Int(y)) => Ok(cmp_dec(x, Decimal::from(y))),
         _ => Err(Bail),
+    }
+}
+
+/// Powers of ten that fit an `i128`, up to the largest scale a `Decimal` has. Built at compile
+/// time, where an index out of range would fail the build, not a decision.
+#[allow(clippy::indexing_slicing)]
+const POW10: [i128; 29] = {
+    let mut table = [1i128; 29];
+    let mut i = 1;
+    while i < 29 {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
+/// `Decimal::cmp` without its general rescaling: operands of the same scale compare their
+/// mantissas, and one of a smaller scale is scaled up in an `i128` when it fits (money read
+/// with cents against a whole-euro constant); anything larger goes to `Decimal::cmp`. Both are
+/// comparisons of the numbers themselves, so the ordering is the same (negative zero included:
+/// its mantissa is zero).
+#[inline]
+pub(crate) fn cmp_dec(x: Decimal, y: Decimal) -> Ordering {
+    let (sx, sy) = (x.scale(), y.scale());
+    let (mx, my) = (x.mantissa(), y.mantissa());
+    let scaled = match sx.cmp(&sy) {
+        Ordering::Equal => return mx.cmp(&my),
+        Ordering::Less => POW10
+            .get((sy - sx) as usize)
+            .and_then(|p| mx.checked_mul(*p))
+            .map(|mx| (mx, my)),
+        Ordering::Greater => POW10
+            .get((sx - sy) as usize)
+            .and_then(|p| my.checked_mul(*p))
+            .map(|my| (mx, my)),
+    };
+    match scaled {
+        Some((mx, my)) => mx.cmp(&my),
+        None => x.cmp(&y),
     }
 }
 
@@ -143,5 +182,67 @@ pub(crate) fn binary(op: BinOp, a: V, b: V) -> R<V> {
             (V::Dec(x), V::Dec(y)) if !y.is_zero() => x.checked_div(y).map(V::Dec).ok_or(Bail),
             _ => back(ops::div(&plain(a)?, &plain(b)?)),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+
+    use super::cmp_dec;
+
+    /// The fast comparison agrees with `Decimal::cmp` on every pair of a grid of scales,
+    /// signs, zeros (negative zero too) and mantissas up to the largest.
+    #[test]
+    fn cmp_dec_is_decimal_cmp() {
+        let mut values = Vec::new();
+        for text in [
+            "0",
+            "-0",
+            "0.00",
+            "-0.000",
+            "1",
+            "-1",
+            "865",
+            "865.00",
+            "865.01",
+            "864.99",
+            "0.9",
+            "0.90",
+            "1012.02",
+            "1571.16",
+            "-3186",
+            "3186.000000001",
+            "1e-28",
+            "-1e-28",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "7.9228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "123456789012345678.9012345678",
+            "-123456789012345678.90123",
+        ] {
+            let d = Decimal::from_str(text)
+                .or_else(|_| Decimal::from_scientific(text))
+                .unwrap();
+            values.push(d);
+        }
+        let mut negative_zero = Decimal::ZERO;
+        negative_zero.set_sign_negative(true);
+        values.push(negative_zero);
+        for scale in 0..=28 {
+            for m in [0i64, 1, -1, 7, 86_500, -86_500, i64::MAX, i64::MIN + 1] {
+                values.push(Decimal::new(m, scale));
+            }
+        }
+        for x in &values {
+            for y in &values {
+                assert_eq!(cmp_dec(*x, *y), x.cmp(y), "{x:?} {y:?}");
+            }
+        }
     }
 }
