@@ -104,6 +104,22 @@ fn ligne(out: &mut Vec<u8>, number: usize) {
 /// without building its JSON tree.
 pub fn write_decision(decision: &Decision, warnings: &[DossierWarning], out: &mut Vec<u8>) {
     decision.write_json(out);
+    write_warnings(warnings, out);
+}
+
+/// [`write_decision`] for a decision decided over in place, which keeps the JSON of its names
+/// ([`Decision::write_json_reusing`]).
+pub(crate) fn write_decision_reusing(
+    decision: &mut Decision,
+    warnings: &[DossierWarning],
+    out: &mut Vec<u8>,
+) {
+    decision.write_json_reusing(out);
+    write_warnings(warnings, out);
+}
+
+/// `avertissements` put last in the object just written, when there are any.
+fn write_warnings(warnings: &[DossierWarning], out: &mut Vec<u8>) {
     if warnings.is_empty() || out.last() != Some(&b'}') {
         return;
     }

@@ -1,6 +1,7 @@
 //! The result of deciding one dossier, and its JSON form (CONTRACT.md, « Decision »).
 
 mod json;
+mod keys;
 pub(crate) mod reuse;
 
 use std::fmt;
@@ -30,6 +31,8 @@ pub struct Decision {
     pub rules_computed: u32,
     /// Needed to render enumeration values by name.
     program: Arc<Program>,
+    /// The JSON of the names written last time (`write_json_reusing`).
+    keys: keys::JsonKeys,
 }
 
 /// The decision on one dispositif.
@@ -379,6 +382,7 @@ impl Decision {
             dispositifs,
             rules_computed,
             program,
+            keys: keys::JsonKeys::default(),
         }
     }
 

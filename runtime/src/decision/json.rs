@@ -7,6 +7,7 @@
 
 use rust_decimal::Decimal;
 
+use super::keys::{write_start, JsonKeys, DISPOSITIF_TAIL};
 use super::{Decision, DispositifDecision, Motif, MotifText, OutputValue};
 use crate::ir::{EnumDef, Ty};
 use crate::json_text::{date, escaped, flag, serde, signed, string, unsigned, Escaped, Raw};
@@ -20,24 +21,40 @@ impl Decision {
     /// The published JSON form ([`Decision::published`], CONTRACT.md) as compact text
     /// appended to `out`: the same bytes as serde_json writes for it, without building it.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_keyed(out, None);
+    }
+
+    /// [`Decision::write_json`], the same bytes, for a decision decided over again and again
+    /// (`Engine::decide_into`): the JSON of its names is kept in it from one time to the next.
+    pub fn write_json_reusing(&mut self, out: &mut Vec<u8>) {
+        let mut keys = std::mem::take(&mut self.keys);
+        self.write_keyed(out, Some(&mut keys));
+        self.keys = keys;
+    }
+
+    fn write_keyed(&self, out: &mut Vec<u8>, mut keys: Option<&mut JsonKeys>) {
         if self.has_duplicate_names() {
             // The published form is keyed by name: a later entry replaces an earlier one in
             // place. A validated program has no such names; one written by hand might.
             serde(out, &self.published());
             return;
         }
-        out.extend_from_slice(b"{\"ruleset\":");
-        string(out, &self.ruleset);
-        out.extend_from_slice(b",\"date\":");
-        date(out, self.date);
-        out.extend_from_slice(b",\"dispositifs\":{");
+        match keys.as_deref_mut() {
+            Some(keys) => keys.start(out, &self.ruleset, self.date),
+            None => write_start(out, &self.ruleset, self.date),
+        }
         for (i, d) in self.dispositifs.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            string(out, &d.id);
-            out.push(b':');
-            self.write_dispositif(d, out);
+            match keys.as_deref_mut() {
+                Some(keys) => keys.dispositif(out, i, &d.id),
+                None => {
+                    string(out, &d.id);
+                    out.extend_from_slice(DISPOSITIF_TAIL);
+                }
+            }
+            self.write_dispositif(d, out, keys.as_deref_mut().map(|k| (k, i)));
         }
         out.push(b'}');
         // Questions exist exactly when some dispositif misses facts.
@@ -61,7 +78,13 @@ impl Decision {
         })
     }
 
-    fn write_dispositif(&self, d: &DispositifDecision, out: &mut Vec<u8>) {
+    /// The dispositif's object after its `{"eligible":`.
+    fn write_dispositif(
+        &self,
+        d: &DispositifDecision,
+        out: &mut Vec<u8>,
+        mut keys: Option<(&mut JsonKeys, usize)>,
+    ) {
         // Destructured whole: a field added to the decision does not compile until it is
         // written here too (or said not to be published).
         let DispositifDecision {
@@ -75,7 +98,6 @@ impl Decision {
             trace,
             error,
         } = d;
-        out.extend_from_slice(b"{\"eligible\":");
         flag(out, *eligible);
         if let Some(verse) = payment.verse() {
             out.extend_from_slice(b",\"verse\":");
@@ -86,8 +108,13 @@ impl Decision {
             if i > 0 {
                 out.push(b',');
             }
-            string(out, name);
-            out.push(b':');
+            match keys.as_mut() {
+                Some((keys, d)) => keys.value(out, *d, i, name),
+                None => {
+                    string(out, name);
+                    out.push(b':');
+                }
+            }
             self.write_value(value, ty, out);
         }
         out.extend_from_slice(b"},\"motifs\":[");
