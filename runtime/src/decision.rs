@@ -177,6 +177,9 @@ pub(crate) struct MotifTemplate {
     plain: bool,
     /// `{"id":"…","satisfaite":`, the start of the motif's JSON object.
     json_head: Box<[u8]>,
+    /// The start up to the message's opening quote, for a condition that is not one of
+    /// payment, held, failed and unknown: `{"id":"…","satisfaite":true,"message":"`.
+    message_heads: [Box<[u8]>; 3],
 }
 
 #[derive(Debug)]
@@ -246,6 +249,17 @@ impl MotifTemplate {
         let mut json_head = b"{\"id\":".to_vec();
         crate::json_text::string(&mut json_head, id);
         json_head.extend_from_slice(b",\"satisfaite\":");
+        let message_head = |held: &[u8]| {
+            let mut head = json_head.clone();
+            head.extend_from_slice(held);
+            head.extend_from_slice(b",\"message\":\"");
+            head.into_boxed_slice()
+        };
+        let message_heads = [
+            message_head(b"true"),
+            message_head(b"false"),
+            message_head(b"null"),
+        ];
         MotifTemplate {
             id: Arc::from(id),
             pieces,
@@ -253,6 +267,7 @@ impl MotifTemplate {
             enums,
             plain,
             json_head: json_head.into_boxed_slice(),
+            message_heads,
         }
     }
 

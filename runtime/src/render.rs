@@ -220,6 +220,10 @@ fn cents(amount: Decimal) -> (bool, u128, u128) {
     let negative = rounded.is_sign_negative() && mantissa != 0;
     // 128-bit division is a library call: real amounts fit in 64 bits.
     if let Ok(small) = u64::try_from(mantissa) {
+        // Amounts mostly carry two decimals: constant divisors, no power computed.
+        if scale == 2 {
+            return (negative, u128::from(small / 100), u128::from(small % 100));
+        }
         let unit = 10u64.pow(scale);
         let cents = (small % unit) * 10u64.pow(2 - scale);
         return (negative, u128::from(small / unit), u128::from(cents));
@@ -446,6 +450,12 @@ mod tests {
     fn money_digits_whether_they_fit_in_64_bits_or_not() {
         for text in [
             "0",
+            "0.00",
+            "1571.16",
+            "-0.05",
+            "12.30",
+            "-1143.09",
+            "184467440737095516.15",
             "0.004",
             "0.005",
             "7",

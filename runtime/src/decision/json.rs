@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use super::keys::{write_start, JsonKeys, DISPOSITIF_TAIL};
+use super::keys::{write_start, JsonKeys, DISPOSITIF_TAIL, VALUES};
 use super::{Decision, DispositifDecision, Motif, MotifText, OutputValue};
 use crate::ir::{EnumDef, Ty};
 use crate::json_text::{date, escaped, flag, serde, signed, string, unsigned, Escaped, Raw};
@@ -47,12 +47,22 @@ impl Decision {
             if i > 0 {
                 out.push(b',');
             }
-            match keys.as_deref_mut() {
-                Some(keys) => keys.dispositif(out, i, &d.id),
+            let plain = d.payment.verse().is_none().then_some(d.eligible);
+            let head = match keys.as_deref_mut() {
+                Some(keys) => keys.dispositif(out, i, &d.id, plain),
                 None => {
                     string(out, &d.id);
                     out.extend_from_slice(DISPOSITIF_TAIL);
+                    false
                 }
+            };
+            if !head {
+                flag(out, d.eligible);
+                if let Some(verse) = d.payment.verse() {
+                    out.extend_from_slice(b",\"verse\":");
+                    flag(out, verse);
+                }
+                out.extend_from_slice(VALUES);
             }
             self.write_dispositif(d, out, keys.as_deref_mut().map(|k| (k, i)));
         }
@@ -78,7 +88,7 @@ impl Decision {
         })
     }
 
-    /// The dispositif's object after its `{"eligible":`.
+    /// The dispositif's object from its values on (after `,"valeurs":{`).
     fn write_dispositif(
         &self,
         d: &DispositifDecision,
@@ -90,20 +100,15 @@ impl Decision {
         let DispositifDecision {
             id: _,
             title: _,
-            eligible,
-            payment,
+            // Written with the head.
+            eligible: _,
+            payment: _,
             values,
             motifs,
             missing,
             trace,
             error,
         } = d;
-        flag(out, *eligible);
-        if let Some(verse) = payment.verse() {
-            out.extend_from_slice(b",\"verse\":");
-            flag(out, verse);
-        }
-        out.extend_from_slice(b",\"valeurs\":{");
         for (i, OutputValue { name, value, ty }) in values.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -144,37 +149,54 @@ impl Decision {
 
     fn write_motif(&self, m: &Motif, out: &mut Vec<u8>) {
         match &m.text {
-            MotifText::Condition { template, .. } => out.extend_from_slice(&template.json_head),
-            MotifText::Cumul { id, .. } => {
-                out.extend_from_slice(b"{\"id\":");
-                string(out, id);
-                out.extend_from_slice(b",\"satisfaite\":");
+            // Most motifs: the start up to the message in one piece.
+            MotifText::Condition { template, .. } if !m.payment => {
+                let held = match m.satisfied {
+                    Some(true) => 0,
+                    Some(false) => 1,
+                    None => 2,
+                };
+                if let Some(head) = template.message_heads.get(held) {
+                    out.extend_from_slice(head);
+                }
+            }
+            _ => {
+                match &m.text {
+                    MotifText::Condition { template, .. } => {
+                        out.extend_from_slice(&template.json_head)
+                    }
+                    MotifText::Cumul { id, .. } => {
+                        out.extend_from_slice(b"{\"id\":");
+                        string(out, id);
+                        out.extend_from_slice(b",\"satisfaite\":");
+                    }
+                }
+                flag(out, m.satisfied);
+                if m.payment {
+                    out.extend_from_slice(b",\"versement\":true");
+                }
+                out.extend_from_slice(b",\"message\":\"");
             }
         }
-        flag(out, m.satisfied);
-        if m.payment {
-            out.extend_from_slice(b",\"versement\":true");
-        }
-        out.extend_from_slice(b",\"message\":\"");
         match &m.text {
             MotifText::Condition { template, values } => {
                 template.render_into(m.satisfied, values, &mut Escaped(out))
             }
             MotifText::Cumul { message, .. } => escaped(out, message),
         }
-        out.push(b'"');
-        if !m.missing.is_empty() {
-            out.extend_from_slice(b",\"manquants\":[");
-            for (i, slot) in m.missing.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                let path = self.program.input_paths.get(*slot as usize);
-                string(out, path.map_or("", String::as_str));
-            }
-            out.push(b']');
+        if m.missing.is_empty() {
+            out.extend_from_slice(b"\"}");
+            return;
         }
-        out.push(b'}');
+        out.extend_from_slice(b"\",\"manquants\":[");
+        for (i, slot) in m.missing.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let path = self.program.input_paths.get(*slot as usize);
+            string(out, path.map_or("", String::as_str));
+        }
+        out.extend_from_slice(b"]}");
     }
 
     /// A value in its JSON form, as [`value_to_json`] gives it.

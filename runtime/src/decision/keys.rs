@@ -27,7 +27,27 @@ struct Start {
 #[derive(Clone)]
 struct DispositifKeys {
     id: Key,
+    /// `"id":{"eligible":…,"valeurs":{` for a dispositif without `verse`: granted, refused,
+    /// undetermined.
+    heads: [Box<[u8]>; 3],
     values: Vec<Key>,
+}
+
+impl DispositifKeys {
+    fn new(id: &Arc<str>) -> Self {
+        let id = Key::new(id, DISPOSITIF_TAIL);
+        let head = |held: &[u8]| {
+            let mut head = id.json.to_vec();
+            head.extend_from_slice(held);
+            head.extend_from_slice(VALUES);
+            head.into_boxed_slice()
+        };
+        DispositifKeys {
+            heads: [head(b"true"), head(b"false"), head(b"null")],
+            id,
+            values: Vec::new(),
+        }
+    }
 }
 
 /// A name and its JSON: `"id":{"eligible":` for a dispositif, `"name":` for an output.
@@ -60,6 +80,9 @@ pub(super) fn write_start(out: &mut Vec<u8>, ruleset: &str, at: NaiveDate) {
 
 pub(super) const DISPOSITIF_TAIL: &[u8] = b":{\"eligible\":";
 
+/// What follows the flags of a dispositif: its values.
+pub(super) const VALUES: &[u8] = b",\"valeurs\":{";
+
 impl JsonKeys {
     pub(super) fn start(&mut self, out: &mut Vec<u8>, ruleset: &Arc<str>, at: NaiveDate) {
         let kept = self
@@ -81,32 +104,46 @@ impl JsonKeys {
         out.extend_from_slice(&start.json);
     }
 
-    /// Writes `"id":{"eligible":` for the dispositif `i` of the decision.
-    pub(super) fn dispositif(&mut self, out: &mut Vec<u8>, i: usize, id: &Arc<str>) {
-        let json = match self.dispositifs.get_mut(i) {
-            Some(keys) if Arc::ptr_eq(&keys.id.name, id) => &keys.id.json,
-            Some(keys) => {
-                keys.id = Key::new(id, DISPOSITIF_TAIL);
-                keys.values.clear();
-                &keys.id.json
+    /// Writes `"id":{"eligible":` for the dispositif `i` of the decision; when `eligible` is
+    /// given (a dispositif without `verse`), up to `,"valeurs":{` and says so.
+    pub(super) fn dispositif(
+        &mut self,
+        out: &mut Vec<u8>,
+        i: usize,
+        id: &Arc<str>,
+        eligible: Option<Option<bool>>,
+    ) -> bool {
+        // Dispositifs are written in order: `i` is an entry or the next one.
+        if i == self.dispositifs.len() {
+            self.dispositifs.push(DispositifKeys::new(id));
+        }
+        let Some(keys) = self.dispositifs.get_mut(i) else {
+            string(out, id);
+            out.extend_from_slice(DISPOSITIF_TAIL);
+            return false;
+        };
+        if !Arc::ptr_eq(&keys.id.name, id) {
+            *keys = DispositifKeys::new(id);
+        }
+        let held = match eligible {
+            None => {
+                out.extend_from_slice(&keys.id.json);
+                return false;
+            }
+            Some(Some(true)) => 0,
+            Some(Some(false)) => 1,
+            Some(None) => 2,
+        };
+        match keys.heads.get(held) {
+            Some(head) => {
+                out.extend_from_slice(head);
+                true
             }
             None => {
-                // Dispositifs are written in order: `i` is the next entry, unless a previous
-                // decision had fewer (then the entry is made without being kept).
-                if i != self.dispositifs.len() {
-                    return out.extend_from_slice(&Key::new(id, DISPOSITIF_TAIL).json);
-                }
-                self.dispositifs.push(DispositifKeys {
-                    id: Key::new(id, DISPOSITIF_TAIL),
-                    values: Vec::new(),
-                });
-                match self.dispositifs.last() {
-                    Some(keys) => &keys.id.json,
-                    None => return,
-                }
+                out.extend_from_slice(&keys.id.json);
+                false
             }
-        };
-        out.extend_from_slice(json);
+        }
     }
 
     /// Writes `"name":` for the output `j` of the dispositif `i`, after
