@@ -523,7 +523,11 @@ mod tests {
                 seed ^= seed << 13;
                 seed ^= seed >> 7;
                 seed ^= seed << 17;
-                text.push_str(alphabet.get((seed % alphabet.len() as u64) as usize).unwrap());
+                text.push_str(
+                    alphabet
+                        .get((seed % alphabet.len() as u64) as usize)
+                        .unwrap(),
+                );
             }
             texts.push(text);
         }
