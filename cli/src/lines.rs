@@ -7,11 +7,15 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use socle_runtime::batch_line::answer;
+use socle_runtime::batch_line::{answer, answer_bytes};
+
+mod chunks;
+
+use chunks::{read_chunks, Chunk};
 
 pub use socle_runtime::batch_line::{not_utf8_message, too_large_message, Line, MAX_DOSSIER_BYTES};
 
@@ -110,20 +114,17 @@ pub fn stream(
     Ok((number, invalid))
 }
 
-/// Lines a worker takes at once: enough to make the hand-over cheap next to deciding, few
-/// enough that a slow line holds back little output.
-const CHUNK: usize = 64;
-
-/// Lines read ahead of the workers, and chunks in flight per worker: together they bound the
+/// Chunks read ahead of the workers, and chunks in flight per worker: together they bound the
 /// memory whatever the input's length.
-const READ_AHEAD: usize = 1024;
+const READ_AHEAD: usize = 16;
 const CHUNKS_PER_WORKER: usize = 4;
 
-/// What the workers share: the lines read, in order, and the right to take a chunk (a token,
-/// given back when the chunk is written, so that answers waiting for a slow line stay bounded).
+/// What the workers share: the chunks of lines read, in order, and the right to take a chunk
+/// (a token, the buffer to answer it in, given back when the answers are written, so that
+/// answers waiting for a slow line stay bounded).
 struct Intake {
-    lines: Receiver<Line>,
-    tokens: Receiver<()>,
+    chunks: Receiver<Chunk>,
+    tokens: Receiver<Vec<u8>>,
     next_number: usize,
 }
 
@@ -131,7 +132,7 @@ struct Intake {
 /// not wait forever on an open standard input once nothing more can be written.
 const STOP_CHECK: Duration = Duration::from_millis(50);
 
-/// The answers to lines `first..first + count`, ready to write.
+/// The answers to lines `first..first + count`, ready to write (the buffer of a token).
 struct Answers {
     first: usize,
     count: usize,
@@ -157,17 +158,19 @@ where
     D: FnMut(&str, &mut Vec<u8>) -> bool,
 {
     let threads = threads.max(1);
-    let (line_tx, line_rx) = mpsc::sync_channel(READ_AHEAD);
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel(READ_AHEAD);
+    // Chunks answered go back to the reader, which refills them.
+    let (recycle_tx, recycle_rx) = mpsc::channel();
     // Detached: a reader blocked on an open standard input must not keep the command alive
     // once the output is closed.
-    let reader = std::thread::spawn(move || read_lines(input, max_line, &line_tx));
+    let reader = std::thread::spawn(move || read_chunks(input, max_line, &chunk_tx, &recycle_rx));
     let chunks = threads * CHUNKS_PER_WORKER;
     let (token_tx, token_rx) = mpsc::sync_channel(chunks);
     for _ in 0..chunks {
-        let _ = token_tx.send(());
+        let _ = token_tx.send(Vec::new());
     }
     let intake = Mutex::new(Intake {
-        lines: line_rx,
+        chunks: chunk_rx,
         tokens: token_rx,
         next_number: 1,
     });
@@ -176,8 +179,8 @@ where
     let written = std::thread::scope(|scope| {
         for _ in 0..threads {
             let answer_tx = answer_tx.clone();
-            let (intake, stop) = (&intake, &stop);
-            scope.spawn(move || work(intake, stop, max_line, &mut worker(), &answer_tx));
+            let (intake, stop, recycle) = (&intake, &stop, recycle_tx.clone());
+            scope.spawn(move || work(intake, stop, max_line, &mut worker(), &answer_tx, &recycle));
         }
         drop(answer_tx);
         let written = write_in_order(&answer_rx, output, &token_tx);
@@ -188,28 +191,13 @@ where
         drop(token_tx);
         written
     });
-    // The reader stops at its next line, as the line channel is now closed.
+    // The reader stops at its next chunk, as the chunk channel is now closed.
     drop(intake);
     let (lines, invalid) = written?;
     match reader.join() {
         Ok(Err(error)) => Err(StreamError::Read { lines, error }),
         _ => Ok((lines, invalid)),
     }
-}
-
-/// Sends every line of `input` until its end, a read error, or the workers stop taking lines.
-fn read_lines(
-    mut input: Box<dyn BufRead + Send>,
-    max_line: u64,
-    lines: &SyncSender<Line>,
-) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    while let Some(line) = next_line(&mut *input, &mut buf, max_line)? {
-        if lines.send(line).is_err() {
-            break;
-        }
-    }
-    Ok(())
 }
 
 /// One worker: takes a chunk of consecutive lines, answers them, hands the answers over.
@@ -219,51 +207,52 @@ fn work(
     max_line: u64,
     decide: &mut dyn FnMut(&str, &mut Vec<u8>) -> bool,
     answers: &mpsc::Sender<Answers>,
+    recycle: &mpsc::Sender<Chunk>,
 ) {
-    let mut chunk = Vec::with_capacity(CHUNK);
     loop {
-        let first = {
+        let (chunk, first, mut text) = {
             let Ok(mut intake) = intake.lock() else {
                 return;
             };
             let Intake {
-                lines,
+                chunks,
                 tokens,
                 next_number,
             } = &mut *intake;
-            if tokens.recv().is_err() || stop.load(Ordering::Relaxed) {
+            let Ok(text) = tokens.recv() else {
+                return;
+            };
+            if stop.load(Ordering::Relaxed) {
                 return;
             }
-            // Wait for one line, then take what is already there: a full chunk when the
-            // input comes fast, a single line when it trickles.
-            loop {
-                match lines.recv_timeout(STOP_CHECK) {
-                    Ok(line) => break chunk.push(line),
+            // The reader hands over a chunk as soon as nothing more is read: a full one when
+            // the input comes fast, a single line when it trickles.
+            let chunk = loop {
+                match chunks.recv_timeout(STOP_CHECK) {
+                    Ok(chunk) => break chunk,
                     Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::Relaxed) => {}
                     Err(_) => return,
                 }
-            }
-            while chunk.len() < CHUNK {
-                match lines.try_recv() {
-                    Ok(line) => chunk.push(line),
-                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-                }
-            }
+            };
             let first = *next_number;
             *next_number += chunk.len();
-            first
+            (chunk, first, text)
         };
-        let mut done = Answers {
+        text.clear();
+        text.reserve(chunk.len() * 512);
+        let mut invalid = 0;
+        for (number, line) in (first..).zip(chunk.lines()) {
+            let complete = answer_bytes(number, line, max_line, &mut text, &mut *decide);
+            invalid += usize::from(!complete);
+            text.push(b'\n');
+        }
+        let done = Answers {
             first,
             count: chunk.len(),
-            invalid: 0,
-            text: Vec::with_capacity(chunk.len() * 512),
+            invalid,
+            text,
         };
-        for (number, line) in (first..).zip(chunk.drain(..)) {
-            let complete = answer(number, line, max_line, &mut done.text, &mut *decide);
-            done.invalid += usize::from(!complete);
-            done.text.push(b'\n');
-        }
+        let _ = recycle.send(chunk);
         if answers.send(done).is_err() {
             return;
         }
@@ -274,7 +263,7 @@ fn work(
 fn write_in_order(
     answers: &Receiver<Answers>,
     output: &mut dyn Write,
-    tokens: &SyncSender<()>,
+    tokens: &SyncSender<Vec<u8>>,
 ) -> Result<(usize, usize), StreamError> {
     let mut waiting = BTreeMap::new();
     let mut next = 1usize;
@@ -285,7 +274,7 @@ fn write_in_order(
             output.write_all(&done.text).map_err(StreamError::Write)?;
             next += done.count;
             invalid += done.invalid;
-            let _ = tokens.send(());
+            let _ = tokens.send(done.text);
         }
     }
     output.flush().map_err(StreamError::Write)?;
@@ -390,6 +379,93 @@ mod tests {
             let got = stream_parallel(reader, &mut out, 10, threads, &|| decide).unwrap();
             assert_eq!(got, counts, "{threads} threads");
             assert!(out == sequential, "{threads} threads: the output differs");
+        }
+    }
+
+    /// An input given a few bytes at a time, as a pipe may give it.
+    struct Trickle {
+        bytes: Vec<u8>,
+        at: usize,
+        seed: u64,
+    }
+
+    impl std::io::Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.seed ^= self.seed << 13;
+            self.seed ^= self.seed >> 7;
+            self.seed ^= self.seed << 17;
+            if self.seed.is_multiple_of(5) {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = (1 + self.seed % 40) as usize;
+            let n = n.min(buf.len()).min(self.bytes.len() - self.at);
+            buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    /// The chunked reader cuts the lines `next_line` reads (ends, `\r\n`, the limit, a last
+    /// line without `\n`), whether the input comes whole or a few bytes at a time, across
+    /// chunk boundaries.
+    #[test]
+    fn chunks_hold_the_lines_next_line_reads() {
+        let alphabet: &[&[u8]] = &[
+            b"a", b"xyz", b"\n", b"\r", b"\r\n", b" ", b"\xff", b"0123456",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for (input, _, _) in [
+            (&b""[..], 0, 0),
+            (b"\n", 0, 0),
+            (b"a\r", 0, 0),
+            (b"a\r\r\n\n", 0, 0),
+            (b"0123456789\r\n0123456789x\r\n0123456789xy", 0, 0),
+            (b"0123456789xyz\n\nz", 0, 0),
+        ] {
+            inputs.push(input.to_vec());
+        }
+        for _ in 0..300 {
+            let mut input = Vec::new();
+            let pieces = seed % 400;
+            for _ in 0..pieces {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                input.extend_from_slice(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            inputs.push(input);
+        }
+        inputs.push(mixed_input());
+        let echo = |text: &str, out: &mut Vec<u8>| {
+            serde_json::to_writer(out, &json!({ "texte": text })).is_ok()
+        };
+        for (i, input) in inputs.iter().enumerate() {
+            for max in [0, 3, 10] {
+                let mut sequential = Vec::new();
+                let counts = stream(&mut &input[..], &mut sequential, max, &mut { echo }).unwrap();
+                let whole = Box::new(std::io::Cursor::new(input.clone()));
+                let trickle = Box::new(std::io::BufReader::with_capacity(
+                    4,
+                    Trickle {
+                        bytes: input.clone(),
+                        at: 0,
+                        seed: seed | 1,
+                    },
+                ));
+                let readers: [Box<dyn BufRead + Send>; 2] = [whole, trickle];
+                for (how, reader) in readers.into_iter().enumerate() {
+                    let mut out = Vec::new();
+                    let got = stream_parallel(reader, &mut out, max, 1 + i % 3, &|| echo).unwrap();
+                    assert_eq!(got, counts, "input {i}, max {max}, reader {how}");
+                    assert!(
+                        out == sequential,
+                        "input {i}, max {max}, reader {how}: {input:?}\n{}\n{}",
+                        String::from_utf8_lossy(&out),
+                        String::from_utf8_lossy(&sequential)
+                    );
+                }
+            }
         }
     }
 

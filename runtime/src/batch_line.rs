@@ -45,16 +45,27 @@ pub fn answer(
     out: &mut Vec<u8>,
     decide: impl FnOnce(&str, &mut Vec<u8>) -> bool,
 ) -> bool {
-    let bytes = match line {
-        Line::TooLong => {
-            let message = format!("ligne trop longue : {}", too_large_message(max_line));
-            line_error(out, number, "ligne_trop_longue", message);
-            return false;
-        }
-        Line::Text(bytes) => bytes,
+    match line {
+        Line::TooLong => answer_bytes(number, None, max_line, out, decide),
+        Line::Text(bytes) => answer_bytes(number, Some(&bytes), max_line, out, decide),
+    }
+}
+
+/// [`answer`] for a line borrowed where it was read (`None`: longer than the limit).
+pub fn answer_bytes(
+    number: usize,
+    line: Option<&[u8]>,
+    max_line: u64,
+    out: &mut Vec<u8>,
+    decide: impl FnOnce(&str, &mut Vec<u8>) -> bool,
+) -> bool {
+    let Some(bytes) = line else {
+        let message = format!("ligne trop longue : {}", too_large_message(max_line));
+        line_error(out, number, "ligne_trop_longue", message);
+        return false;
     };
     // Validated in place: the line's bytes are not copied.
-    let text = match std::str::from_utf8(&bytes) {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let message = not_utf8_message(e.valid_up_to());
@@ -104,6 +115,22 @@ fn ligne(out: &mut Vec<u8>, number: usize) {
 /// without building its JSON tree.
 pub fn write_decision(decision: &Decision, warnings: &[DossierWarning], out: &mut Vec<u8>) {
     decision.write_json(out);
+    write_warnings(warnings, out);
+}
+
+/// [`write_decision`] for a decision decided over in place, which keeps the JSON of its names
+/// ([`Decision::write_json_reusing`]).
+pub(crate) fn write_decision_reusing(
+    decision: &mut Decision,
+    warnings: &[DossierWarning],
+    out: &mut Vec<u8>,
+) {
+    decision.write_json_reusing(out);
+    write_warnings(warnings, out);
+}
+
+/// `avertissements` put last in the object just written, when there are any.
+fn write_warnings(warnings: &[DossierWarning], out: &mut Vec<u8>) {
     if warnings.is_empty() || out.last() != Some(&b'}') {
         return;
     }

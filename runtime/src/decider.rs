@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 
-use crate::batch_line::write_decision;
+use crate::batch_line::{write_decision, write_decision_reusing};
 use crate::{
     warning_json, DecideOptions, Decision, DecodeOptions, Decoded, DossierWarning, Engine, Refusal,
     Selection, UnknownDispositif,
@@ -163,7 +163,7 @@ impl Decider {
             .decide_into(&read.dossier, &self.options, decision)
         {
             Ok(()) => {
-                write_decision(decision, &read.warnings, out);
+                write_decision_reusing(decision, &read.warnings, out);
                 decision.is_decided()
             }
             Err(error) => refused(&Refusal::Evaluation(error), out),

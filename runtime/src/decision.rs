@@ -1,6 +1,7 @@
 //! The result of deciding one dossier, and its JSON form (CONTRACT.md, « Decision »).
 
 mod json;
+mod keys;
 pub(crate) mod reuse;
 
 use std::fmt;
@@ -32,6 +33,8 @@ pub struct Decision {
     program: Arc<Program>,
     /// Outputs set aside while their dispositif is not eligible (`decide_into`).
     spare: reuse::Spare,
+    /// The JSON of the names written last time (`write_json_reusing`).
+    keys: keys::JsonKeys,
 }
 
 /// The decision on one dispositif.
@@ -177,6 +180,9 @@ pub(crate) struct MotifTemplate {
     plain: bool,
     /// `{"id":"…","satisfaite":`, the start of the motif's JSON object.
     json_head: Box<[u8]>,
+    /// The start up to the message's opening quote, for a condition that is not one of
+    /// payment, held, failed and unknown: `{"id":"…","satisfaite":true,"message":"`.
+    message_heads: [Box<[u8]>; 3],
 }
 
 #[derive(Debug)]
@@ -246,6 +252,17 @@ impl MotifTemplate {
         let mut json_head = b"{\"id\":".to_vec();
         crate::json_text::string(&mut json_head, id);
         json_head.extend_from_slice(b",\"satisfaite\":");
+        let message_head = |held: &[u8]| {
+            let mut head = json_head.clone();
+            head.extend_from_slice(held);
+            head.extend_from_slice(b",\"message\":\"");
+            head.into_boxed_slice()
+        };
+        let message_heads = [
+            message_head(b"true"),
+            message_head(b"false"),
+            message_head(b"null"),
+        ];
         MotifTemplate {
             id: Arc::from(id),
             pieces,
@@ -253,6 +270,7 @@ impl MotifTemplate {
             enums,
             plain,
             json_head: json_head.into_boxed_slice(),
+            message_heads,
         }
     }
 
@@ -383,6 +401,7 @@ impl Decision {
             rules_computed,
             program,
             spare: reuse::Spare::default(),
+            keys: keys::JsonKeys::default(),
         }
     }
 

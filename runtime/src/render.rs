@@ -50,11 +50,7 @@ pub fn write_human<W: HumanWrite + ?Sized>(out: &mut W, value: &Value, ty: &Ty, 
         Value::Int(i) => match ty {
             Ty::Money(period) => write_money_human(out, Decimal::from(*i), *period),
             Ty::Rate => write_rate_human(out, Decimal::from(*i)),
-            _ => {
-                let mut digits = Digits::new();
-                digits.int(*i);
-                digits.write_to(out);
-            }
+            _ => digits::write_int(out, *i),
         },
         Value::Dec(d) => match ty {
             Ty::Money(period) => write_money_human(out, *d, *period),
@@ -178,15 +174,7 @@ pub fn money_json(amount: Decimal) -> String {
 
 /// [`money_json`] appended to `out`.
 pub fn write_money_json<W: HumanWrite + ?Sized>(out: &mut W, amount: Decimal) {
-    let (negative, units, cents) = cents(amount);
-    let mut digits = Digits::new();
-    if negative {
-        digits.push(b'-');
-    }
-    digits.number(units, false);
-    digits.push(b'.');
-    digits.cents(cents);
-    digits.write_to(out);
+    digits::write_money(out, cents(amount), false, b'.');
 }
 
 fn strip_optional(ty: &Ty) -> &Ty {
@@ -232,6 +220,10 @@ fn cents(amount: Decimal) -> (bool, u128, u128) {
     let negative = rounded.is_sign_negative() && mantissa != 0;
     // 128-bit division is a library call: real amounts fit in 64 bits.
     if let Ok(small) = u64::try_from(mantissa) {
+        // Amounts mostly carry two decimals: constant divisors, no power computed.
+        if scale == 2 {
+            return (negative, u128::from(small / 100), u128::from(small % 100));
+        }
         let unit = 10u64.pow(scale);
         let cents = (small % unit) * 10u64.pow(2 - scale);
         return (negative, u128::from(small / unit), u128::from(cents));
@@ -246,15 +238,7 @@ fn cents(amount: Decimal) -> (bool, u128, u128) {
 
 /// `1 143,09 €/mois`: French grouping with a plain space, decimal comma.
 fn write_money_human<W: HumanWrite + ?Sized>(out: &mut W, amount: Decimal, period: Option<Period>) {
-    let (negative, units, cents) = cents(amount);
-    let mut digits = Digits::new();
-    if negative {
-        digits.push(b'-');
-    }
-    digits.number(units, true);
-    digits.push(b',');
-    digits.cents(cents);
-    digits.write_to(out);
+    digits::write_money(out, cents(amount), true, b',');
     out.plain(match period {
         None => " €",
         Some(Period::Heure) => " €/heure",
@@ -287,9 +271,14 @@ pub(crate) fn write_duration<W: HumanWrite + ?Sized>(out: &mut W, n: i64, family
     }
     let n = n.unsigned_abs();
     let count = |k: u64, unit: &str, out: &mut W| {
-        let mut digits = Digits::new();
-        digits.number(u128::from(k), false);
-        digits.write_to(out);
+        match i64::try_from(k) {
+            Ok(small) => digits::write_int(out, small),
+            Err(_) => {
+                let mut digits = Digits::new();
+                digits.number(u128::from(k), false);
+                digits.write_to(out);
+            }
+        }
         out.plain(unit);
     };
     let plural = |k: u64, one: &str, many: &str, out: &mut W| {
@@ -461,6 +450,12 @@ mod tests {
     fn money_digits_whether_they_fit_in_64_bits_or_not() {
         for text in [
             "0",
+            "0.00",
+            "1571.16",
+            "-0.05",
+            "12.30",
+            "-1143.09",
+            "184467440737095516.15",
             "0.004",
             "0.005",
             "7",

@@ -54,6 +54,23 @@ fn check(decision: &Decision, what: &str, seen: &mut Seen) {
     seen.escaped += usize::from(reference.windows(2).any(|w| w[0] == b'\\'));
 }
 
+/// `write_json_reusing`, over a decision decided again and again (its names' JSON kept from
+/// one time to the next, maybe from another ruleset), writes the bytes of `write_json`.
+fn check_reusing(decision: &mut Decision, what: &str) {
+    let mut reference = Vec::new();
+    decision.write_json(&mut reference);
+    for time in 0..2 {
+        let mut ours = b"prefix".to_vec();
+        decision.write_json_reusing(&mut ours);
+        assert!(
+            ours.get(6..) == Some(&reference[..]),
+            "{what}: write_json_reusing differs ({time})\n ours: {}\n  ref: {}",
+            String::from_utf8_lossy(&ours[6..]),
+            String::from_utf8_lossy(&reference)
+        );
+    }
+}
+
 /// Removes one field of the dossier at random, descending into objects.
 fn remove_one(rng: &mut SplitMix64, dossier: &mut Json) {
     let Json::Object(map) = dossier else { return };
@@ -126,6 +143,8 @@ fn write_json_is_the_published_form_on_every_golden_case() {
                         .decide_into(&read.dossier, &options, &mut reused)
                         .expect("decided");
                     check(&reused, &what, &mut seen);
+                    check_reusing(&mut fresh.clone(), &what);
+                    check_reusing(&mut reused, &what);
                 }
             }
         }
@@ -139,6 +158,8 @@ fn write_json_is_the_published_form_on_random_dossiers() {
     let mut seen = Seen::default();
     // Before every parameter version: the dispositifs that read one cannot be decided.
     let long_ago = NaiveDate::from_ymd_opt(1990, 1, 1);
+    // Decided over by every ruleset in turn: the names it keeps are another ruleset's.
+    let mut shared: Option<Decision> = None;
     for name in ["val-doise", "bas-rhin", "charente", "crt", "oscar"] {
         let engine = engine_for(name).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut reused = engine.empty_decision();
@@ -164,6 +185,12 @@ fn write_json_is_the_published_form_on_random_dossiers() {
                     .decide_into(&dossier, &options, &mut reused)
                     .expect("decided");
                 check(&reused, &what, &mut seen);
+                check_reusing(&mut reused, &what);
+                let shared = shared.get_or_insert_with(|| engine.empty_decision());
+                engine
+                    .decide_into(&dossier, &options, shared)
+                    .expect("decided");
+                check_reusing(shared, &what);
             }
         }
     }

@@ -7,6 +7,7 @@
 
 use rust_decimal::Decimal;
 
+use super::keys::{write_start, JsonKeys, DISPOSITIF_TAIL, VALUES};
 use super::{Decision, DispositifDecision, Motif, MotifText, OutputValue};
 use crate::ir::{EnumDef, Ty};
 use crate::json_text::{date, escaped, flag, serde, signed, string, unsigned, Escaped, Raw};
@@ -20,24 +21,50 @@ impl Decision {
     /// The published JSON form ([`Decision::published`], CONTRACT.md) as compact text
     /// appended to `out`: the same bytes as serde_json writes for it, without building it.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_keyed(out, None);
+    }
+
+    /// [`Decision::write_json`], the same bytes, for a decision decided over again and again
+    /// (`Engine::decide_into`): the JSON of its names is kept in it from one time to the next.
+    pub fn write_json_reusing(&mut self, out: &mut Vec<u8>) {
+        let mut keys = std::mem::take(&mut self.keys);
+        self.write_keyed(out, Some(&mut keys));
+        self.keys = keys;
+    }
+
+    fn write_keyed(&self, out: &mut Vec<u8>, mut keys: Option<&mut JsonKeys>) {
         if self.has_duplicate_names() {
             // The published form is keyed by name: a later entry replaces an earlier one in
             // place. A validated program has no such names; one written by hand might.
             serde(out, &self.published());
             return;
         }
-        out.extend_from_slice(b"{\"ruleset\":");
-        string(out, &self.ruleset);
-        out.extend_from_slice(b",\"date\":");
-        date(out, self.date);
-        out.extend_from_slice(b",\"dispositifs\":{");
+        match keys.as_deref_mut() {
+            Some(keys) => keys.start(out, &self.ruleset, self.date),
+            None => write_start(out, &self.ruleset, self.date),
+        }
         for (i, d) in self.dispositifs.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            string(out, &d.id);
-            out.push(b':');
-            self.write_dispositif(d, out);
+            let plain = d.payment.verse().is_none().then_some(d.eligible);
+            let head = match keys.as_deref_mut() {
+                Some(keys) => keys.dispositif(out, i, &d.id, plain),
+                None => {
+                    string(out, &d.id);
+                    out.extend_from_slice(DISPOSITIF_TAIL);
+                    false
+                }
+            };
+            if !head {
+                flag(out, d.eligible);
+                if let Some(verse) = d.payment.verse() {
+                    out.extend_from_slice(b",\"verse\":");
+                    flag(out, verse);
+                }
+                out.extend_from_slice(VALUES);
+            }
+            self.write_dispositif(d, out, keys.as_deref_mut().map(|k| (k, i)));
         }
         out.push(b'}');
         // Questions exist exactly when some dispositif misses facts.
@@ -61,33 +88,38 @@ impl Decision {
         })
     }
 
-    fn write_dispositif(&self, d: &DispositifDecision, out: &mut Vec<u8>) {
+    /// The dispositif's object from its values on (after `,"valeurs":{`).
+    fn write_dispositif(
+        &self,
+        d: &DispositifDecision,
+        out: &mut Vec<u8>,
+        mut keys: Option<(&mut JsonKeys, usize)>,
+    ) {
         // Destructured whole: a field added to the decision does not compile until it is
         // written here too (or said not to be published).
         let DispositifDecision {
             id: _,
             title: _,
-            eligible,
-            payment,
+            // Written with the head.
+            eligible: _,
+            payment: _,
             values,
             motifs,
             missing,
             trace,
             error,
         } = d;
-        out.extend_from_slice(b"{\"eligible\":");
-        flag(out, *eligible);
-        if let Some(verse) = payment.verse() {
-            out.extend_from_slice(b",\"verse\":");
-            flag(out, verse);
-        }
-        out.extend_from_slice(b",\"valeurs\":{");
         for (i, OutputValue { name, value, ty }) in values.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            string(out, name);
-            out.push(b':');
+            match keys.as_mut() {
+                Some((keys, d)) => keys.value(out, *d, i, name),
+                None => {
+                    string(out, name);
+                    out.push(b':');
+                }
+            }
             self.write_value(value, ty, out);
         }
         out.extend_from_slice(b"},\"motifs\":[");
@@ -117,37 +149,54 @@ impl Decision {
 
     fn write_motif(&self, m: &Motif, out: &mut Vec<u8>) {
         match &m.text {
-            MotifText::Condition { template, .. } => out.extend_from_slice(&template.json_head),
-            MotifText::Cumul { id, .. } => {
-                out.extend_from_slice(b"{\"id\":");
-                string(out, id);
-                out.extend_from_slice(b",\"satisfaite\":");
+            // Most motifs: the start up to the message in one piece.
+            MotifText::Condition { template, .. } if !m.payment => {
+                let held = match m.satisfied {
+                    Some(true) => 0,
+                    Some(false) => 1,
+                    None => 2,
+                };
+                if let Some(head) = template.message_heads.get(held) {
+                    out.extend_from_slice(head);
+                }
+            }
+            _ => {
+                match &m.text {
+                    MotifText::Condition { template, .. } => {
+                        out.extend_from_slice(&template.json_head)
+                    }
+                    MotifText::Cumul { id, .. } => {
+                        out.extend_from_slice(b"{\"id\":");
+                        string(out, id);
+                        out.extend_from_slice(b",\"satisfaite\":");
+                    }
+                }
+                flag(out, m.satisfied);
+                if m.payment {
+                    out.extend_from_slice(b",\"versement\":true");
+                }
+                out.extend_from_slice(b",\"message\":\"");
             }
         }
-        flag(out, m.satisfied);
-        if m.payment {
-            out.extend_from_slice(b",\"versement\":true");
-        }
-        out.extend_from_slice(b",\"message\":\"");
         match &m.text {
             MotifText::Condition { template, values } => {
                 template.render_into(m.satisfied, values, &mut Escaped(out))
             }
             MotifText::Cumul { message, .. } => escaped(out, message),
         }
-        out.push(b'"');
-        if !m.missing.is_empty() {
-            out.extend_from_slice(b",\"manquants\":[");
-            for (i, slot) in m.missing.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                let path = self.program.input_paths.get(*slot as usize);
-                string(out, path.map_or("", String::as_str));
-            }
-            out.push(b']');
+        if m.missing.is_empty() {
+            out.extend_from_slice(b"\"}");
+            return;
         }
-        out.push(b'}');
+        out.extend_from_slice(b"\",\"manquants\":[");
+        for (i, slot) in m.missing.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let path = self.program.input_paths.get(*slot as usize);
+            string(out, path.map_or("", String::as_str));
+        }
+        out.extend_from_slice(b"]}");
     }
 
     /// A value in its JSON form, as [`value_to_json`] gives it.

@@ -105,6 +105,10 @@ fn known_key<'f, T>(
     name: impl Fn(&'f T) -> &'f str,
     hint: usize,
 ) -> Option<usize> {
+    // Tried alone first: the search below costs more than one comparison.
+    if fields.get(hint).is_some_and(|f| scan.key_is(name(f))) {
+        return Some(hint);
+    }
     let (before, after) = fields.split_at(hint.min(fields.len()));
     if let Some(i) = after.iter().position(|f| scan.key_is(name(f))) {
         return Some(i + hint);
@@ -294,6 +298,9 @@ impl<'t> Reader<'t, '_> {
 
     /// A plain JSON integer that fits an `i64`.
     fn int(&mut self) -> Scan<i64> {
+        if let Some(digits) = self.scan.short_number() {
+            return digits.integer().ok_or(GiveUp);
+        }
         let n = self.scan.number()?;
         if !n.integer || n.unusual {
             return Err(GiveUp);
@@ -315,6 +322,9 @@ impl<'t> Reader<'t, '_> {
                 return Err(GiveUp);
             }
             return Decimal::from_str_exact(&s).map_err(|_| GiveUp);
+        }
+        if let Some(digits) = self.scan.short_number() {
+            return digits.decimal().ok_or(GiveUp);
         }
         let n = self.scan.number()?;
         if n.unusual {

@@ -279,6 +279,38 @@ impl<'t> Scanner<'t> {
         Ok(code)
     }
 
+    /// The common number, `[0-9]+(.[0-9]+)?` with at most [`MAX_DIGITS`] digits, no sign, no
+    /// exponent, no leading zero: its digits as [`Scanner::number`] reads them, without its
+    /// text. `None`, nothing read, for any other form (which [`Scanner::number`] then reads).
+    pub fn short_number(&mut self) -> Option<Digits> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let (mut i, whole, mut mantissa) = digit_run(bytes, start, 0);
+        if whole == 0 || (whole > 1 && bytes.get(start) == Some(&b'0')) {
+            return None;
+        }
+        let mut count = whole;
+        let mut scale = 0;
+        if bytes.get(i) == Some(&b'.') {
+            let (end, fraction, value) = digit_run(bytes, i + 1, mantissa);
+            if fraction == 0 {
+                return None;
+            }
+            (i, mantissa, scale) = (end, value, fraction);
+            count += fraction;
+        }
+        if count > MAX_DIGITS || matches!(bytes.get(i), Some(b'e' | b'E')) {
+            return None;
+        }
+        let scale = u32::try_from(scale).ok()?;
+        self.pos = i;
+        Some(Digits {
+            negative: false,
+            mantissa,
+            scale,
+        })
+    }
+
     /// A number, following the JSON grammar exactly (`007` and `1.` are not numbers).
     pub fn number(&mut self) -> Scan<Number<'t>> {
         let bytes = self.text.as_bytes();
@@ -456,6 +488,64 @@ mod tests {
         assert_eq!(s.string().unwrap(), "début \"x\" \\ \u{1F600} \t");
         let mut s = Scanner::new(r#""plain""#);
         assert!(matches!(s.string().unwrap(), Cow::Borrowed("plain")));
+    }
+
+    /// Where it reads a number, `short_number` reads what `number` reads, and stops at the
+    /// same place.
+    #[test]
+    fn short_numbers_are_numbers() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let alphabet = ["0", "1", "9", "5", ".", "-", "e", "E", "+", ",", "}", " "];
+        let mut texts: Vec<String> = [
+            "0", "01", "0.00", "1.", "12.30,", "007", "1e3", "-1", "0.5e1",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        for _ in 0..20_000 {
+            // Mostly digits, so that most texts start with a number.
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut text = String::new();
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let digit = b'0' + (seed % 10) as u8;
+                text.push(if seed.is_multiple_of(11) {
+                    '.'
+                } else {
+                    char::from(digit)
+                });
+            }
+            for _ in 0..(seed % 5) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(
+                    alphabet
+                        .get((seed % alphabet.len() as u64) as usize)
+                        .unwrap(),
+                );
+            }
+            texts.push(text);
+        }
+        let mut read = 0;
+        for text in texts {
+            let mut short = Scanner::new(&text);
+            let Some(digits) = short.short_number() else {
+                assert_eq!(short.pos, 0, "{text}");
+                continue;
+            };
+            read += 1;
+            let mut long = Scanner::new(&text);
+            let n = long.number().unwrap();
+            assert_eq!((n.digits, n.unusual), (Some(digits), false), "{text}");
+            assert_eq!(n.integer, digits.scale == 0, "{text}");
+            assert_eq!(long.pos, short.pos, "{text}");
+        }
+        assert!(read > 1_000, "{read}");
     }
 
     #[test]

@@ -37,8 +37,9 @@ impl Digits {
         self.push(b'0' + cents % 10);
     }
 
-    /// `n` with its sign.
-    pub(super) fn int(&mut self, n: i64) {
+    /// `n` with its sign: the reference of [`write_int`].
+    #[cfg(test)]
+    fn int(&mut self, n: i64) {
         if n < 0 {
             self.push(b'-');
         }
@@ -140,9 +141,105 @@ impl Digits {
         }
     }
 
+    /// An amount rounded to the cent (see `render::cents`): `-`, the units (grouped by three
+    /// with a plain space when `grouped`), `mark`, two digits of cents.
+    pub(super) fn money(
+        &mut self,
+        negative: bool,
+        units: u128,
+        cents: u128,
+        grouped: bool,
+        mark: u8,
+    ) {
+        if negative {
+            self.push(b'-');
+        }
+        self.number(units, grouped);
+        self.push(mark);
+        self.cents(cents);
+    }
+
     pub(super) fn write_to<W: HumanWrite + ?Sized>(&self, out: &mut W) {
         out.ascii(self.bytes.get(..self.len).unwrap_or_default());
     }
+}
+
+/// [`Digits::money`] written right to left into a stack buffer then handed over in one
+/// piece: amounts are written several times per decision, and most fit in 64 bits (the others
+/// take [`Digits::money`]).
+pub(super) fn write_money<W: HumanWrite + ?Sized>(
+    out: &mut W,
+    (negative, units, cents): (bool, u128, u128),
+    grouped: bool,
+    mark: u8,
+) {
+    let Ok(mut rest) = u64::try_from(units) else {
+        let mut digits = Digits::new();
+        digits.money(negative, units, cents, grouped, mark);
+        digits.write_to(out);
+        return;
+    };
+    // 20 digits, 6 group separators, the sign, the mark and two cents.
+    let mut bytes = [0u8; 32];
+    let mut at = bytes.len();
+    let mut put = |b: u8| {
+        at = at.saturating_sub(1);
+        if let Some(slot) = bytes.get_mut(at) {
+            *slot = b;
+        }
+    };
+    // Below 100: divided in 64 bits, not 128 (a library call).
+    let cents = match u64::try_from(cents) {
+        Ok(small) => small % 100,
+        Err(_) => u64::try_from(cents % 100).unwrap_or_default(),
+    };
+    put(b'0' + (cents % 10) as u8);
+    put(b'0' + (cents / 10) as u8);
+    put(mark);
+    let mut left = 3;
+    loop {
+        if left == 0 {
+            if grouped {
+                put(b' ');
+            }
+            left = 3;
+        }
+        put(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        left -= 1;
+        if rest == 0 {
+            break;
+        }
+    }
+    if negative {
+        put(b'-');
+    }
+    out.ascii(bytes.get(at..).unwrap_or_default());
+}
+
+/// [`Digits::int`] written right to left into a stack buffer, as [`write_money`].
+pub(super) fn write_int<W: HumanWrite + ?Sized>(out: &mut W, n: i64) {
+    // 19 digits and the sign.
+    let mut bytes = [0u8; 24];
+    let mut at = bytes.len();
+    let mut put = |b: u8| {
+        at = at.saturating_sub(1);
+        if let Some(slot) = bytes.get_mut(at) {
+            *slot = b;
+        }
+    };
+    let mut rest = n.unsigned_abs();
+    loop {
+        put(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        put(b'-');
+    }
+    out.ascii(bytes.get(at..).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -219,6 +316,79 @@ mod tests {
         ]);
         for d in cases {
             assert_eq!(decimal(d), d.to_string(), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn integers_written_right_to_left_are_the_digits_int() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut cases = vec![
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        for _ in 0..5_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = (seed >> (seed % 64)) as i64;
+            cases.extend([n, -n]);
+        }
+        for n in cases {
+            let mut reference = String::new();
+            let mut digits = Digits::new();
+            digits.int(n);
+            digits.write_to(&mut reference);
+            let mut fast = String::new();
+            write_int(&mut fast, n);
+            assert_eq!(fast, reference);
+        }
+    }
+
+    #[test]
+    fn money_written_right_to_left_is_the_digits_money() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut cases: Vec<(bool, u128, u128)> = vec![
+            (false, 0, 0),
+            (true, 0, 5),
+            (false, 999, 99),
+            (false, 1000, 0),
+            (false, 1_571, 16),
+            (true, 123_456, 7),
+            (false, u128::from(u64::MAX), 99),
+            (false, u128::from(u64::MAX) + 1, 1),
+            (true, u128::MAX, 42),
+        ];
+        for _ in 0..5_000 {
+            let units = u128::from(next() >> (next() % 64));
+            let wide = units << (next() % 40);
+            cases.push((next() % 2 == 0, units, u128::from(next() % 100)));
+            cases.push((next() % 2 == 0, wide, u128::from(next() % 100)));
+        }
+        for (negative, units, cents) in cases {
+            for (grouped, mark) in [(false, b'.'), (true, b',')] {
+                let mut reference = String::new();
+                let mut digits = Digits::new();
+                digits.money(negative, units, cents, grouped, mark);
+                digits.write_to(&mut reference);
+                let mut fast = String::new();
+                write_money(&mut fast, (negative, units, cents), grouped, mark);
+                assert_eq!(fast, reference, "{negative} {units} {cents}");
+            }
         }
     }
 }
