@@ -129,4 +129,38 @@ fn an_unknown_plan_leaves_payment_and_the_paid_cumul_undetermined() {
         json["dispositifs"]["portage"]["manquants"][0]["chemin"],
         "demandeur.plan"
     );
+    // And says why: the cumul rule's motif is unknown, waiting for the plan.
+    let motifs = json["dispositifs"]["portage"]["motifs"].as_array().unwrap();
+    let cumul = motifs.iter().find(|m| m["id"] == "cumul_apa").unwrap();
+    assert!(cumul["satisfaite"].is_null());
+    assert_eq!(cumul["manquants"][0], "demandeur.plan");
+    assert_eq!(
+        cumul["message"],
+        "non cumulable avec APA s'il est versé à ce dossier, ce qui reste à établir"
+    );
+}
+
+#[test]
+fn an_unknown_winner_leaves_the_excluded_dispositif_undetermined_with_its_motif() {
+    let d = decide(r#"{"date_demande": "2024-01-10", "demandeur": {"plan": "400.00"}}"#);
+    assert_eq!(of(&d, "apa").eligible, None);
+    let json = d.to_json();
+    for (id, message) in [
+        (
+            "menagere",
+            "non cumulable avec APA si le dossier y est éligible, ce qui reste à établir",
+        ),
+        (
+            "portage",
+            "non cumulable avec APA s'il est versé à ce dossier, ce qui reste à établir",
+        ),
+    ] {
+        let published = &json["dispositifs"][id];
+        assert!(published["eligible"].is_null(), "{id}");
+        let cumul = &published["motifs"][1];
+        assert_eq!(cumul["id"], "cumul_apa", "{id}");
+        assert!(cumul["satisfaite"].is_null(), "{id}");
+        assert_eq!(cumul["message"], message, "{id}");
+        assert_eq!(cumul["manquants"][0], "demandeur.gir", "{id}");
+    }
 }

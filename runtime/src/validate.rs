@@ -33,6 +33,8 @@ pub(crate) struct DispositifNames {
     pub cumul_motifs: Vec<Arc<str>>,
     /// The exclusion message naming each winner, parallel to `Layout::winners`.
     pub cumul_messages: Vec<Arc<str>>,
+    /// The message of each cumul rule whose winner is undetermined, in the same order.
+    pub cumul_pending_messages: Vec<Arc<str>>,
 }
 
 /// A dispositif that excludes another: when it is eligible, or only when it is paid.
@@ -138,6 +140,20 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
                         format!("non cumulable avec {label}, versé à ce dossier")
                     } else {
                         format!("non cumulable avec {label}, pour lequel le dossier est éligible")
+                    })
+                })
+                .collect(),
+            cumul_pending_messages: winners
+                .iter()
+                .map(|w| {
+                    let label = p
+                        .dispositifs
+                        .get(w.id as usize)
+                        .map_or("", |w| w.title.as_deref().unwrap_or(&w.name));
+                    Arc::from(if w.when_paid {
+                        format!("non cumulable avec {label} s'il est versé à ce dossier, ce qui reste à établir")
+                    } else {
+                        format!("non cumulable avec {label} si le dossier y est éligible, ce qui reste à établir")
                     })
                 })
                 .collect(),

@@ -235,6 +235,19 @@ impl Motif {
         }
     }
 
+    /// Overwrites this motif with a cumul rule whose winner is undetermined: unknown, waiting
+    /// for the winner's `missing` facts.
+    pub(crate) fn set_cumul_pending(
+        &mut self,
+        id: &Arc<str>,
+        message: &Arc<str>,
+        missing: &[InputSlot],
+    ) {
+        self.set_cumul(id, message);
+        self.satisfied = None;
+        self.missing.extend_from_slice(missing);
+    }
+
     /// Overwrites this motif with a cumul rule's exclusion.
     #[inline]
     pub(crate) fn set_cumul(&mut self, id: &Arc<str>, message: &Arc<str>) {

@@ -31,6 +31,9 @@ pub(super) enum Eligibility {
         /// Index in `Layout::winners[d]` of the dispositif that excluded this one.
         excluded_by: Option<usize>,
         missing: Option<u32>,
+        /// Bit `i`: winner `Layout::winners[d][i]` may exclude this dispositif, but its
+        /// eligibility (or payment, for `versée`) waits for missing facts.
+        pending: u64,
     },
 }
 
@@ -45,7 +48,7 @@ pub(super) enum CondState {
     Unknown(u32),
 }
 
-impl<T: Tracer> Eval<'_, T> {
+impl<'a, T: Tracer> Eval<'a, T> {
     /// Decides every dispositif, or those of `only`, in program order.
     pub(crate) fn decide(
         self,
@@ -170,6 +173,27 @@ impl<T: Tracer> Eval<'_, T> {
                 motifs += 1;
             }
         }
+        // An undetermined winner says why this dispositif is undetermined too: a motif of
+        // its own, unknown, waiting for the winner's facts.
+        let pending = self.pending_winners(d);
+        for (w, winner) in self.winners_of(d).iter().enumerate() {
+            if w >= 64 || pending >> w & 1 == 0 {
+                continue;
+            }
+            let (Some(id), Some(message)) = (
+                names.cumul_motifs.get(w),
+                names.cumul_pending_messages.get(w),
+            ) else {
+                return Err(self.internal("règle de cumul inconnue"));
+            };
+            let waits = self.winner_waits(winner.id, winner.when_paid)?;
+            if let Some(motif) = reuse::slot(&mut out.motifs, motifs, || {
+                Motif::cumul(id.clone(), message.clone())
+            }) {
+                motif.set_cumul_pending(id, message, waits.slots());
+                motifs += 1;
+            }
+        }
 
         let mut manquants = match eligible {
             None => self.eligibility_missing(d),
@@ -233,11 +257,12 @@ impl<T: Tracer> Eval<'_, T> {
         self.set_eligibility(d, Eligibility::InProgress);
         let result = self.compute_eligibility(d);
         let (state, result) = match result {
-            Ok((eligible, excluded_by, missing)) => (
+            Ok((eligible, excluded_by, missing, pending)) => (
                 Eligibility::Done {
                     eligible,
                     excluded_by,
                     missing: (!missing.is_empty()).then(|| self.remember(missing)),
+                    pending,
                 },
                 Ok((eligible, excluded_by)),
             ),
@@ -257,48 +282,84 @@ impl<T: Tracer> Eval<'_, T> {
         }
     }
 
+    /// The winners of `d` left undetermined when `d` itself was left undetermined (bits of
+    /// `Layout::winners[d]`).
+    fn pending_winners(&self, d: DispositifId) -> u64 {
+        match self.eligibility.get(d as usize) {
+            Some(Eligibility::Done {
+                eligible: None,
+                pending,
+                ..
+            }) => *pending,
+            _ => 0,
+        }
+    }
+
+    fn winners_of(&self, d: DispositifId) -> &'a [crate::validate::Winner] {
+        let layout = self.layout;
+        layout
+            .winners
+            .get(d as usize)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The facts an undetermined winner waits for: those of its eligibility, or of its
+    /// payment for a `versée` rule whose winner is eligible.
+    fn winner_waits(&mut self, winner: DispositifId, when_paid: bool) -> R<Missing> {
+        let mut waits = self.eligibility_missing(winner);
+        if waits.is_empty() && when_paid {
+            self.payment(winner, &mut waits)?;
+        }
+        Ok(waits)
+    }
+
     fn set_eligibility(&mut self, d: DispositifId, state: Eligibility) {
         if let Some(slot) = self.eligibility.get_mut(d as usize) {
             *slot = state;
         }
     }
 
+    /// Eligibility, the winner that excluded `d`, the facts it waits for, and the winners
+    /// left undetermined (bits of `Layout::winners[d]`).
     #[allow(clippy::type_complexity)]
     fn compute_eligibility(
         &mut self,
         d: DispositifId,
-    ) -> R<(Option<bool>, Option<usize>, Missing)> {
-        let layout = self.layout;
+    ) -> R<(Option<bool>, Option<usize>, Missing, u64)> {
         let (failed, mut missing) = self.conditions_of(d, false)?;
         if failed {
-            return Ok((Some(false), None, Missing::default()));
+            return Ok((Some(false), None, Missing::default(), 0));
         }
-        let winners = layout
-            .winners
-            .get(d as usize)
-            .map_or(&[][..], Vec::as_slice);
-        for (i, winner) in winners.iter().enumerate() {
+        let mut pending = 0u64;
+        for (i, winner) in self.winners_of(d).iter().enumerate() {
+            let bit = if i < 64 { 1 << i } else { 0 };
             match self.eligibility(winner.id)?.0 {
                 // `cumul A versée exclut B`: an open right that is not paid leaves B open.
                 Some(true) if winner.when_paid => {
                     let mut waits = Missing::default();
                     match self.payment(winner.id, &mut waits)? {
                         Payment::Paid | Payment::NotApplicable => {
-                            return Ok((Some(false), Some(i), Missing::default()))
+                            return Ok((Some(false), Some(i), Missing::default(), 0))
                         }
                         Payment::Withheld => {}
-                        Payment::Unknown => missing.extend(&waits),
+                        Payment::Unknown => {
+                            missing.extend(&waits);
+                            pending |= bit;
+                        }
                     }
                 }
-                Some(true) => return Ok((Some(false), Some(i), Missing::default())),
+                Some(true) => return Ok((Some(false), Some(i), Missing::default(), 0)),
                 Some(false) => {}
-                None => missing.extend(&self.eligibility_missing(winner.id)),
+                None => {
+                    missing.extend(&self.eligibility_missing(winner.id));
+                    pending |= bit;
+                }
             }
         }
         if missing.is_empty() {
-            Ok((Some(true), None, missing))
+            Ok((Some(true), None, missing, 0))
         } else {
-            Ok((None, None, missing))
+            Ok((None, None, missing, pending))
         }
     }
 
