@@ -129,34 +129,20 @@ pub(crate) fn validate(p: &Program) -> Result<Layout, ProgramError> {
                     Arc::from(format!("cumul_{winner}"))
                 })
                 .collect(),
-            cumul_messages: winners
-                .iter()
-                .map(|w| {
-                    let label = p
-                        .dispositifs
-                        .get(w.id as usize)
-                        .map_or("", |w| w.title.as_deref().unwrap_or(&w.name));
-                    Arc::from(if w.when_paid {
-                        format!("non cumulable avec {label}, versé à ce dossier")
-                    } else {
-                        format!("non cumulable avec {label}, pour lequel le dossier est éligible")
-                    })
-                })
-                .collect(),
-            cumul_pending_messages: winners
-                .iter()
-                .map(|w| {
-                    let label = p
-                        .dispositifs
-                        .get(w.id as usize)
-                        .map_or("", |w| w.title.as_deref().unwrap_or(&w.name));
-                    Arc::from(if w.when_paid {
-                        format!("non cumulable avec {label} s'il est versé à ce dossier, ce qui reste à établir")
-                    } else {
-                        format!("non cumulable avec {label} si le dossier y est éligible, ce qui reste à établir")
-                    })
-                })
-                .collect(),
+            cumul_messages: cumul_texts(p, winners, |label, when_paid| {
+                if when_paid {
+                    format!("non cumulable avec {label}, versé à ce dossier")
+                } else {
+                    format!("non cumulable avec {label}, pour lequel le dossier est éligible")
+                }
+            }),
+            cumul_pending_messages: cumul_texts(p, winners, |label, when_paid| {
+                if when_paid {
+                    format!("non cumulable avec {label} s'il est versé à ce dossier, ce qui reste à établir")
+                } else {
+                    format!("non cumulable avec {label} si le dossier y est éligible, ce qui reste à établir")
+                }
+            }),
         })
         .collect();
     Ok(Layout {
@@ -550,4 +536,22 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// One message per cumul rule of a dispositif, naming its winner by title (or identifier).
+fn cumul_texts(
+    p: &Program,
+    winners: &[Winner],
+    text: impl Fn(&str, bool) -> String,
+) -> Vec<Arc<str>> {
+    winners
+        .iter()
+        .map(|w| {
+            let label = p
+                .dispositifs
+                .get(w.id as usize)
+                .map_or("", |w| w.title.as_deref().unwrap_or(&w.name));
+            Arc::from(text(label, w.when_paid))
+        })
+        .collect()
 }
