@@ -148,7 +148,7 @@ fn no_tranche(
     }
 }
 
-fn contains(interval: &Interval, x: Decimal) -> bool {
+pub(crate) fn contains(interval: &Interval, x: Decimal) -> bool {
     let above = if interval.lower_inclusive {
         x >= interval.lower
     } else {
@@ -163,7 +163,7 @@ fn contains(interval: &Interval, x: Decimal) -> bool {
 }
 
 /// The version in force at `date`; versions are sorted by start date (checked by the engine).
-fn find_version(
+pub(crate) fn find_version(
     versions: impl DoubleEndedIterator<Item = (NaiveDate, Option<NaiveDate>)> + ExactSizeIterator,
     date: NaiveDate,
 ) -> Option<usize> {

@@ -10,7 +10,7 @@ mod as_of;
 mod dispositif;
 mod exceptions;
 mod lists;
-mod lookup;
+pub(crate) mod lookup;
 mod memo;
 mod split;
 mod unknown;

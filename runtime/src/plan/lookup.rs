@@ -8,12 +8,16 @@ use rust_decimal::Decimal;
 use super::exec::Exec;
 use super::value::V;
 use super::{Bail, PlanParamValue, R};
-use crate::ir::{BaremeWant, Interval};
+use crate::eval::lookup::{contains, find_version};
+use crate::ir::BaremeWant;
 
 impl Exec<'_> {
     pub(super) fn param(&self, id: u32, date: NaiveDate) -> R<V> {
         let param = self.plan.params.get(id as usize).ok_or(Bail)?;
-        let version = find_version(&param.versions, |v| (v.0, v.1), date)?;
+        let version = param
+            .versions
+            .get(find_version(param.versions.iter().map(|v| (v.0, v.1)), date).ok_or(Bail)?)
+            .ok_or(Bail)?;
         match version.2 {
             PlanParamValue::Scalar(Some(v)) => Ok(v),
             _ => Err(Bail),
@@ -22,7 +26,10 @@ impl Exec<'_> {
 
     pub(super) fn table_get(&self, id: u32, key: V, date: NaiveDate) -> R<V> {
         let param = self.plan.params.get(id as usize).ok_or(Bail)?;
-        let version = find_version(&param.versions, |v| (v.0, v.1), date)?;
+        let version = param
+            .versions
+            .get(find_version(param.versions.iter().map(|v| (v.0, v.1)), date).ok_or(Bail)?)
+            .ok_or(Bail)?;
         match &version.2 {
             PlanParamValue::Table(Some(entries)) => entries
                 .iter()
@@ -52,7 +59,13 @@ impl Exec<'_> {
             (Some(e), Some(V::Enum(ty, variant))) if ty == e => variant as usize,
             _ => return Err(Bail),
         };
-        let version = find_version(&bareme.versions, |v| (v.from, v.until), date)?;
+        let version = bareme
+            .versions
+            .get(
+                find_version(bareme.versions.iter().map(|v| (v.from, v.until)), date)
+                    .ok_or(Bail)?,
+            )
+            .ok_or(Bail)?;
         let row = version
             .rows
             .iter()
@@ -67,36 +80,4 @@ impl Exec<'_> {
             BaremeWant::TrancheNumber => Ok(V::Int(i64::from(row.number))),
         }
     }
-}
-
-/// `lookup::contains`.
-fn contains(interval: &Interval, x: Decimal) -> bool {
-    let above = if interval.lower_inclusive {
-        x >= interval.lower
-    } else {
-        x > interval.lower
-    };
-    let below = match interval.upper {
-        None => true,
-        Some((upper, true)) => x <= upper,
-        Some((upper, false)) => x < upper,
-    };
-    above && below
-}
-
-/// `lookup::find_version`: the last version starting on or before `date`, if still in force.
-fn find_version<T>(
-    versions: &[T],
-    bounds: impl Fn(&T) -> (NaiveDate, Option<NaiveDate>),
-    date: NaiveDate,
-) -> R<&T> {
-    let version = versions
-        .iter()
-        .rev()
-        .find(|v| bounds(v).0 <= date)
-        .ok_or(Bail)?;
-    if bounds(version).1.is_some_and(|until| date > until) {
-        return Err(Bail);
-    }
-    Ok(version)
 }
