@@ -7,7 +7,6 @@
 //! unknown element makes the result unknown, naming every missing fact. A count or a sum
 //! needs every element.
 
-use std::mem;
 use std::sync::Arc;
 
 use super::unknown::{merge, merge_speculative, unknown, Missing, Stop};
@@ -42,14 +41,9 @@ impl<T: Tracer> Eval<'_, T> {
 
     /// `body` evaluated with `slot` bound to `item`; the slot's previous value is restored.
     fn with_element(&mut self, slot: LocalSlot, item: Value, body: &Expr) -> R<Value> {
-        let saved = match self.locals.get_mut(slot as usize) {
-            Some(target) => mem::replace(target, item),
-            None => return Err(self.internal("variable locale inconnue")),
-        };
+        let saved = self.bind(slot, Ok(item))?;
         let result = self.eval(body);
-        if let Some(target) = self.locals.get_mut(slot as usize) {
-            *target = saved;
-        }
+        self.unbind(slot, saved);
         result
     }
 

@@ -10,6 +10,7 @@ mod as_of;
 mod dispositif;
 mod exceptions;
 mod lists;
+mod locals;
 pub(crate) mod lookup;
 mod memo;
 mod split;
@@ -49,6 +50,9 @@ pub(crate) struct Eval<'a, T: Tracer> {
     decision_date: Option<NaiveDate>,
     memo: Memo,
     locals: Vec<Value>,
+    /// For each local bound to an unknown value, its missing facts (index into `unknowns`);
+    /// empty until the first such binding (`locals.rs`).
+    local_unknowns: Vec<Option<u32>>,
     eligibility: Vec<Eligibility>,
     conditions: Vec<CondState>,
     /// The rule being computed, to name it in errors.
@@ -139,6 +143,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
             decision_date: None,
             memo: scratch.memo,
             locals: scratch.locals,
+            local_unknowns: Vec::new(),
             eligibility: scratch.eligibility,
             conditions: scratch.conditions,
             current: None,
@@ -357,10 +362,7 @@ impl<'a, T: Tracer> Eval<'a, T> {
     fn eval(&mut self, e: &Expr) -> R<Value> {
         match e {
             Expr::Const(v) => Ok(v.clone()),
-            Expr::Local(slot) => match self.locals.get(*slot as usize) {
-                Some(v) => Ok(v.clone()),
-                None => Err(self.internal("variable locale inconnue")),
-            },
+            Expr::Local(slot) => self.local(*slot),
             Expr::Input(slot) => self.input(*slot),
             _ => self.eval_node(e),
         }
@@ -371,21 +373,13 @@ impl<'a, T: Tracer> Eval<'a, T> {
             Expr::Const(v) => Ok(v.clone()),
             Expr::Input(slot) => self.input(*slot),
             Expr::Def(id) => self.def(*id),
-            Expr::Local(slot) => match self.locals.get(*slot as usize) {
-                Some(v) => Ok(v.clone()),
-                None => Err(self.internal("variable locale inconnue")),
-            },
+            Expr::Local(slot) => self.local(*slot),
             Expr::Let { slot, value, body } => {
-                let v = self.eval(value)?;
+                let value = self.eval(value);
                 // Saved and restored: a rule computed inside `body` may reuse the same slot.
-                let saved = match self.locals.get_mut(*slot as usize) {
-                    Some(target) => mem::replace(target, v),
-                    None => return Err(self.internal("variable locale inconnue")),
-                };
+                let saved = self.bind(*slot, value)?;
                 let result = self.eval(body);
-                if let Some(target) = self.locals.get_mut(*slot as usize) {
-                    *target = saved;
-                }
+                self.unbind(*slot, saved);
                 result
             }
             Expr::DecisionDate => Ok(Value::Date(self.date)),
