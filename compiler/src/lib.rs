@@ -14,6 +14,7 @@ mod check_unused;
 pub mod codes;
 mod db;
 mod diagnostic;
+mod engine;
 pub mod explain;
 pub mod ide;
 mod lower;
@@ -36,6 +37,7 @@ use std::path::{Path, PathBuf};
 use salsa::Setter;
 
 pub use diagnostic::{Diagnostic, FileId, Fix, Label, Severity};
+pub use engine::EngineError;
 pub use read::{has_socle_files, read_source, ruleset_dirs_in, LoadError, MAX_SOURCE_BYTES};
 pub use socle_grammar::Span;
 pub use write::replace_file;

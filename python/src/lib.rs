@@ -45,23 +45,7 @@ create_exception!(
 
 /// Compiles the ruleset at `path` (a ruleset directory or one `.socle` file).
 fn compile(path: &Path) -> Result<socle_runtime::Engine, String> {
-    let mut session = Session::new();
-    let loaded = if path.is_file() {
-        session.load_file(path)
-    } else {
-        session.load_ruleset_dir(path)
-    };
-    let ruleset = loaded.map_err(|e| e.to_string())?;
-    let program = session.program(ruleset).map_err(|errors| {
-        format!(
-            "le jeu de règles {} ne compile pas ({} erreur(s))\n{}",
-            path.display(),
-            errors.len(),
-            session.render(&errors, false)
-        )
-    })?;
-    socle_runtime::Engine::new(program)
-        .map_err(|e| format!("{} : programme compilé invalide : {e}", path.display()))
+    Session::new().engine(path).map_err(|e| e.to_string())
 }
 
 fn parse_date(date: Option<&str>) -> PyResult<Option<NaiveDate>> {

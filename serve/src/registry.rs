@@ -109,24 +109,8 @@ pub fn compile(paths: &[PathBuf]) -> Result<Rulesets, String> {
     let mut engines = BTreeMap::new();
     for path in paths {
         for target in targets(path)? {
-            let loaded = if target.is_file() {
-                session.load_file(&target)
-            } else {
-                session.load_ruleset_dir(&target)
-            };
-            let ruleset = loaded.map_err(|e| e.to_string())?;
-            let program = session.program(ruleset).map_err(|errors| {
-                format!(
-                    "le jeu de règles {} ne compile pas ({} erreur(s))\n{}",
-                    target.display(),
-                    errors.len(),
-                    session.render(&errors, false)
-                )
-            })?;
-            let name = program.ruleset.clone();
-            let engine = Engine::new(program)
-                .map_err(|e| format!("{} : programme compilé invalide : {e}", target.display()))?;
-            engines.insert(name, engine);
+            let engine = session.engine(&target).map_err(|e| e.to_string())?;
+            engines.insert(engine.program().ruleset.clone(), engine);
         }
     }
     Ok(Rulesets { engines })
