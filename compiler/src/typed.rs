@@ -355,6 +355,13 @@ pub enum Named {
     Ruleset(String),
     Top(QName),
     Member(QName, String),
+    /// The variable of a quantifier (`h` in `tous les h dans demandeur.heritiers vérifient …`),
+    /// known by where it is bound (the binder's span), with the elements' type.
+    Element {
+        name: String,
+        binder: Span,
+        ty: String,
+    },
 }
 
 /// One name as written and what typing resolved it to: the source map the editor reads.

@@ -216,3 +216,29 @@ fn the_editor_explains_and_offers_the_contextual_words() {
         assert!(labels.iter().any(|l| l == word), "{word} : {labels:?}");
     }
 }
+
+#[test]
+fn the_editor_knows_a_quantifier_variable() {
+    let mut editor = common::Editor::open(HERITIERS);
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 11, 19).unwrap();
+    let binder = HERITIERS.find("aucun h").unwrap() + "aucun ".len();
+    let used = HERITIERS.find("h.age < 18").unwrap();
+    for offset in [binder, used] {
+        let hover = editor.host.hover(&editor.path, offset, today).unwrap();
+        assert!(
+            hover.markdown.contains("élément de liste") && hover.markdown.contains("heritier"),
+            "{}",
+            hover.markdown
+        );
+    }
+    let definition = editor.host.definition(&editor.path, used).unwrap();
+    assert_eq!(definition.span.start as usize, binder);
+    // Renaming it changes this quantifier only, not the `h` of the others.
+    let edits = editor.host.rename(&editor.path, used, "heritier_").unwrap();
+    let mut starts: Vec<usize> = edits.iter().map(|e| e.span.start as usize).collect();
+    starts.sort_unstable();
+    assert_eq!(starts, [binder, used]);
+    // It is not an entry of the outline.
+    let symbols = editor.host.document_symbols(&editor.path);
+    assert!(symbols.iter().all(|s| s.name != "h"));
+}

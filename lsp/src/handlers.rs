@@ -54,6 +54,7 @@ fn token_type(class: HighlightClass) -> u32 {
             | DefKind::Condition
             | DefKind::FunctionParam
             | DefKind::Local
+            | DefKind::Element
             | DefKind::DispositifValue
             | DefKind::DispositifCondition
             | DefKind::DispositifLet => 7,
@@ -79,7 +80,9 @@ fn symbol_kind(kind: DefKind) -> SymbolKind {
         DefKind::Value | DefKind::DispositifValue => SymbolKind::VARIABLE,
         DefKind::Condition | DefKind::DispositifCondition => SymbolKind::BOOLEAN,
         DefKind::Function => SymbolKind::FUNCTION,
-        DefKind::FunctionParam | DefKind::Local | DefKind::DispositifLet => SymbolKind::VARIABLE,
+        DefKind::FunctionParam | DefKind::Local | DefKind::DispositifLet | DefKind::Element => {
+            SymbolKind::VARIABLE
+        }
         DefKind::Dispositif => SymbolKind::CLASS,
         DefKind::Group => SymbolKind::MODULE,
     }

@@ -248,6 +248,14 @@ pub(super) fn hover(
         md.push_str(&format!("\n\n`{}`", d.ruleset.dir(db).display()));
         return Some(Hover { span, markdown: md });
     }
+    if d.kind == DefKind::Element {
+        if let Some(ty) = &d.type_name {
+            md.push_str(&format!(
+                " : `{ty}`\n\nChaque élément de la liste, tour à tour."
+            ));
+        }
+        return Some(Hover { span, markdown: md });
+    }
     let text = d.file.0.text(db);
     let parsed = syntax::parse_file(db, d.file.0);
     match find(&parsed.ast, d.full_span) {
@@ -559,7 +567,8 @@ pub(super) fn document_symbols(index: &Index, file: FileId) -> Vec<Symbol> {
         .defs
         .iter()
         .enumerate()
-        .filter(|(_, d)| d.file == file && d.parent.is_none() && d.kind != DefKind::Ruleset)
+        .filter(|(_, d)| d.file == file && d.parent.is_none())
+        .filter(|(_, d)| !matches!(d.kind, DefKind::Ruleset | DefKind::Element))
         .filter_map(|(id, _)| {
             let mut s = symbol(id)?;
             s.children = index.members(id).into_iter().filter_map(symbol).collect();

@@ -35,6 +35,8 @@ pub enum DefKind {
     DispositifLet,
     /// A `groupe de conditions`.
     Group,
+    /// A quantifier's variable, defined where it is bound.
+    Element,
 }
 
 impl DefKind {
@@ -59,6 +61,7 @@ impl DefKind {
             DefKind::DispositifCondition => "condition du dispositif",
             DefKind::Group => "groupe de conditions",
             DefKind::DispositifLet => "valeur intermédiaire (soit)",
+            DefKind::Element => "élément de liste",
         }
     }
 }
@@ -99,6 +102,8 @@ pub struct Index {
     members: HashMap<(usize, String), usize>,
     /// The ruleset definition for each ruleset's identifier (`national`), per importer.
     ruleset_defs: HashMap<Ruleset, usize>,
+    /// Quantifier variables, by the place they are bound.
+    elements: HashMap<(FileId, Span), usize>,
 }
 
 impl Index {
@@ -217,6 +222,26 @@ impl Index {
                 }
             }
         }
+    }
+
+    /// The definition of the quantifier variable bound at `binder`, made at its first mention:
+    /// typing names it, the syntax tree alone does not.
+    fn element(&mut self, r: Ruleset, file: FileId, name: &str, binder: Span, ty: &str) -> usize {
+        if let Some(&id) = self.elements.get(&(file, binder)) {
+            return id;
+        }
+        let id = self.add(Definition {
+            name: name.to_owned(),
+            kind: DefKind::Element,
+            file,
+            span: binder,
+            full_span: binder,
+            parent: None,
+            ruleset: r,
+            type_name: Some(ty.to_owned()),
+        });
+        self.elements.insert((file, binder), id);
+        id
     }
 
     fn member(
@@ -350,6 +375,11 @@ impl Index {
                     .and_then(|rs| self.top.get(&(*rs, q.name.clone())))
                     .and_then(|parent| self.members.get(&(*parent, member.clone())))
                     .copied(),
+                Named::Element { name, binder, ty } => {
+                    let def = self.element(r, res.file, name, *binder, ty);
+                    // The binder is the definition itself, not a use of it.
+                    (res.span != *binder).then_some(def)
+                }
             };
             if let Some(def) = def {
                 refs.push(Ref {

@@ -400,7 +400,8 @@ impl Host {
         index
             .defs
             .iter()
-            .filter(|d| d.kind != DefKind::Ruleset && d.name.to_lowercase().contains(&query))
+            .filter(|d| !matches!(d.kind, DefKind::Ruleset | DefKind::Element))
+            .filter(|d| d.name.to_lowercase().contains(&query))
             .map(|d| {
                 let container = d
                     .parent

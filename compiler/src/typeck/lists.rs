@@ -91,12 +91,20 @@ impl Ctx<'_> {
             }
         };
         let index = u32::try_from(scope.locals.len()).unwrap_or(u32::MAX);
+        let element = Named::Element {
+            name: var.name.clone(),
+            binder: var.span,
+            ty: elem.to_string(),
+        };
+        self.record(file, var.span, element.clone());
         let mut inner = Scope {
             locals: scope.locals.clone(),
             dispositif: scope.dispositif.clone(),
             function: scope.function.clone(),
+            elements: scope.elements.clone(),
         };
         inner.locals.push((var.name.clone(), index, elem));
+        inner.elements.push((index, element));
         let (b, ty) = if q == Quantifier::Sum {
             let b = self.expr(file, body, &inner, None);
             let summable = matches!(

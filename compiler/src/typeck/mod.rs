@@ -131,6 +131,8 @@ pub(crate) struct Scope {
     dispositif: Option<String>,
     /// The function whose parameters and `soit`s are the locals.
     function: Option<String>,
+    /// The locals that are a quantifier's variable, by local number: what the editor shows.
+    elements: Vec<(u32, Named)>,
 }
 
 pub(crate) struct Ctx<'a> {

@@ -85,7 +85,9 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some((_, idx, ty)) = scope.locals.iter().rev().find(|(n, _, _)| n == name) {
-            if let Some(f) = &scope.function {
+            if let Some((_, element)) = scope.elements.iter().rev().find(|(i, _)| i == idx) {
+                self.record(file, span, element.clone());
+            } else if let Some(f) = &scope.function {
                 self.record(file, span, Named::Member(self.qname(f), name.to_owned()));
             }
             return TExpr {

@@ -235,6 +235,7 @@ impl<'a> Ctx<'a> {
             let Some(u) = bindings.get(i) else { continue };
             let scope = Scope {
                 locals: Vec::new(),
+                elements: Vec::new(),
                 function: None,
                 dispositif: match &u.binding {
                     Binding::Item(d, _) => Some(d.clone()),
