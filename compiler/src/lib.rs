@@ -193,6 +193,31 @@ impl Session {
         Ok(r)
     }
 
+    /// Loads a ruleset directory, or a single `.socle` file as a ruleset of its own.
+    pub fn load_path(&mut self, path: &Path) -> Result<RulesetId, LoadError> {
+        if path.is_file() {
+            self.load_file(path)
+        } else {
+            self.load_ruleset_dir(path)
+        }
+    }
+
+    /// Loads and compiles the ruleset at `path` into an engine.
+    pub fn engine(&mut self, path: &Path) -> Result<socle_runtime::Engine, EngineError> {
+        let ruleset = self.load_path(path)?;
+        let program = self
+            .program(ruleset)
+            .map_err(|errors| EngineError::Compile {
+                path: path.to_path_buf(),
+                count: errors.len(),
+                rendered: self.render(&errors, false),
+            })?;
+        socle_runtime::Engine::new(program).map_err(|e| EngineError::Invalid {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })
+    }
+
     /// Registers a ruleset directory read from disk (all `*.socle` files in it, sorted by
     /// name; not recursive). Imports are resolved to sibling directories and loaded on demand.
     pub fn load_ruleset_dir(&mut self, dir: &Path) -> Result<RulesetId, LoadError> {

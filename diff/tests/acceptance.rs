@@ -25,16 +25,18 @@ fn montant(engine: &Engine, line: &str) -> Option<Decimal> {
 #[test]
 fn raising_the_gir_1_coefficient_names_the_gir_1_dossiers_and_the_parameter_version() {
     let (before, after, population) = val_doise_versions(&[GIR_1_RAISED]);
-    check(&before, &after, &population);
-    // The committed population has few GIR 1 dossiers above the ceiling: a larger one too.
+    // The committed population has few GIR 1 dossiers above the ceiling, maybe none: the diff
+    // must name exactly those; a larger population is sure to have some.
+    check(&before, &after, &population, false);
     check(
         &before,
         &after,
         &socle_diff::population::generate(before.program(), 2000, 7),
+        true,
     );
 }
 
-fn check(before: &Engine, after: &Engine, population: &str) {
+fn check(before: &Engine, after: &Engine, population: &str, some_change: bool) {
     // Expected, dossier by dossier.
     let mut expected = Vec::new();
     let mut total = Decimal::ZERO;
@@ -49,7 +51,7 @@ fn check(before: &Engine, after: &Engine, population: &str) {
         }
     }
     assert!(
-        !expected.is_empty(),
+        !some_change || !expected.is_empty(),
         "the population has GIR 1 dossiers whose amount changes"
     );
 
