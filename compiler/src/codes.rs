@@ -54,6 +54,7 @@ registry! {
     BAD_ARGUMENTS = "E0203", Error, "mauvais arguments";
     NOT_BOOLEAN = "E0204", Error, "condition qui n'est pas un booléen";
     BAD_CONSTANT = "E0205", Error, "constante de paramètre, de table ou de barème invalide";
+    BAD_BOUNDS = "E0206", Error, "bornes d'entier invalides";
     DEFINITION_CYCLE = "E0301", Error, "cycle entre définitions";
     TOO_DEEP = "E0302", Error, "expression trop profonde";
     TOO_BIG = "E0303", Error, "programme trop grand après dépliage des fonctions";

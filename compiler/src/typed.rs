@@ -332,6 +332,8 @@ pub struct EnumItem {
 pub struct StructItem {
     pub name: Ident,
     pub fields: Vec<(String, Type)>,
+    /// `entier dans MIN..MAX`: the bounds of the fields that have some.
+    pub bounds: BTreeMap<String, (i64, i64)>,
     /// The `##` documentation of the fields that have one: what a form asks the caseworker.
     pub docs: BTreeMap<String, String>,
 }
@@ -382,6 +384,8 @@ pub struct TypedRuleset {
     pub inputs: BTreeMap<String, Type>,
     /// The `##` documentation of the `entrée`s that have one.
     pub input_docs: BTreeMap<String, String>,
+    /// `entrée NOM : entier dans MIN..MAX`: the bounds of the `entrée`s that have some.
+    pub input_bounds: BTreeMap<String, (i64, i64)>,
     pub params: BTreeMap<String, ParamItem>,
     pub baremes: BTreeMap<String, BaremeItem>,
     pub values: BTreeMap<String, ValueItem>,

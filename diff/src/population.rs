@@ -180,7 +180,15 @@ impl Dossier<'_> {
             }
             let value = match &field.kind {
                 InputKind::Record(sub) => Json::Object(self.record(sub)),
-                InputKind::Leaf { slot, ty } => self.leaf(*slot, &field.name, ty),
+                InputKind::Leaf { slot, ty, bounds } => {
+                    let value = self.leaf(*slot, &field.name, ty);
+                    // Drawn as before, then kept within `entier dans MIN..MAX`: the same
+                    // draws, so the same populations, for every field in its bounds.
+                    match (bounds, value.as_i64()) {
+                        (Some((lo, hi)), Some(n)) if lo <= hi => Json::from(n.clamp(*lo, *hi)),
+                        _ => value,
+                    }
+                }
             };
             object.insert(field.name.clone(), value);
         }

@@ -171,6 +171,9 @@ pub enum TypeExprKind {
     Duree,
     /// `durée en heures`, `durée en jours`, `durée en mois`.
     DureeEn(DurationUnit),
+    /// `entier dans 1..6`: an integer dossier field and the values it may take, bounds
+    /// included.
+    EntierDans(i64, i64),
     Texte,
     /// An enumeration or structure name.
     Named(Ident),

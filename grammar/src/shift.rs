@@ -129,6 +129,7 @@ impl Shift for TypeExprKind {
             | TypeExprKind::Date
             | TypeExprKind::Duree
             | TypeExprKind::DureeEn(_)
+            | TypeExprKind::EntierDans(..)
             | TypeExprKind::Texte => {}
             TypeExprKind::Named(x) => x.shift(by),
             TypeExprKind::List(x) | TypeExprKind::Optional(x) => x.shift(by),

@@ -193,6 +193,8 @@ impl Path<'_> {
 enum Expected<'a> {
     Bool,
     Int,
+    /// `entier dans MIN..MAX`.
+    IntIn(i64, i64),
     Money,
     Decimal,
     Rate,
@@ -209,6 +211,7 @@ impl Expected<'_> {
         match self {
             Expected::Bool => "booléen (true ou false)".to_owned(),
             Expected::Int => "entier".to_owned(),
+            Expected::IntIn(lo, hi) => format!("entier de {lo} à {hi}"),
             Expected::Money => "montant (nombre ou texte comme \"1012.02\")".to_owned(),
             Expected::Decimal => "nombre décimal".to_owned(),
             Expected::Rate => "taux (nombre décimal, 0.25 pour 25 %)".to_owned(),
@@ -281,9 +284,13 @@ fn set_bit(bits: &mut Vec<u64>, slot: u32) {
 
 /// What a slot should hold, in French (`entier`, `date AAAA-MM-JJ`).
 pub(crate) fn expected_noun(p: &Program, slot: u32) -> String {
-    fn find(fields: &[InputField], slot: u32) -> Option<&Ty> {
+    fn find(fields: &[InputField], slot: u32) -> Option<(&Ty, Option<(i64, i64)>)> {
         fields.iter().find_map(|f| match &f.kind {
-            InputKind::Leaf { slot: s, ty } if *s == slot => Some(ty),
+            InputKind::Leaf {
+                slot: s,
+                ty,
+                bounds,
+            } if *s == slot => Some((ty, *bounds)),
             InputKind::Leaf { .. } => None,
             InputKind::Record(sub) => find(sub, slot),
         })
@@ -292,7 +299,11 @@ pub(crate) fn expected_noun(p: &Program, slot: u32) -> String {
         enums: &p.enums,
         strict: false,
     };
-    find(&p.inputs, slot).map_or_else(String::new, |ty| decoder.expected(ty).noun())
+    match find(&p.inputs, slot) {
+        Some((_, Some((lo, hi)))) => Expected::IntIn(lo, hi).noun(),
+        Some((ty, None)) => decoder.expected(ty).noun(),
+        None => String::new(),
+    }
 }
 
 pub(crate) fn decode_str(p: &Program, fast: bool, text: &str) -> Result<Dossier, DossierError> {
@@ -509,7 +520,18 @@ impl Decoder<'_> {
                 Some(v) => v,
             };
             match &field.kind {
-                InputKind::Leaf { slot, ty } => match self.leaf(ty, value, &path) {
+                InputKind::Leaf { slot, ty, bounds } => match self.leaf(ty, value, &path) {
+                    Ok(Value::Int(n)) if bounds.is_some_and(|(lo, hi)| !(lo..=hi).contains(&n)) => {
+                        let (lo, hi) = bounds.unwrap_or_default();
+                        let expected = Expected::IntIn(lo, hi);
+                        out.errors.push(DossierError::new(
+                            DossierErrorKind::InvalidValue,
+                            path.render(),
+                            expected.noun(),
+                            expected.feminine(),
+                            describe(value),
+                        ));
+                    }
                     Ok(decoded) => {
                         if let Some(target) = out.values.get_mut(*slot as usize) {
                             *target = decoded;

@@ -222,6 +222,10 @@ pub enum InputKind {
         slot: InputSlot,
         /// Its type.
         ty: Ty,
+        /// `entier dans MIN..MAX`: the values an integer field may take, both included; a
+        /// dossier giving another one is refused when read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bounds: Option<(i64, i64)>,
     },
     /// A JSON object, with its fields.
     Record(Vec<InputField>),

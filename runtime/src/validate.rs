@@ -229,7 +229,7 @@ impl Checker<'_> {
 
     fn leaf_ty<'a>(&self, fields: &'a [InputField], slot: u32) -> Option<&'a Ty> {
         fields.iter().find_map(|f| match &f.kind {
-            InputKind::Leaf { slot: s, ty } if *s == slot => Some(ty),
+            InputKind::Leaf { slot: s, ty, .. } if *s == slot => Some(ty),
             InputKind::Leaf { .. } => None,
             InputKind::Record(sub) => self.leaf_ty(sub, slot),
         })
@@ -238,7 +238,7 @@ impl Checker<'_> {
     fn fields(&self, fields: &[InputField], seen: &mut [bool]) -> Result<(), ProgramError> {
         for field in fields {
             match &field.kind {
-                InputKind::Leaf { slot, ty } => {
+                InputKind::Leaf { slot, ty, .. } => {
                     let context = || format!("le champ `{}`", field.name);
                     let i = self.index(*slot, seen.len(), "à l'emplacement d'entrée", context)?;
                     match seen.get_mut(i) {

@@ -80,11 +80,12 @@ fn fill(rng: &mut SplitMix64, fields: &[InputField], p: &Program, out: &mut [Val
     for field in fields {
         let absent = field.optional && rng.below(5) == 0;
         match &field.kind {
-            InputKind::Leaf { slot, ty } => {
-                out[*slot as usize] = if absent {
-                    Value::Absent
-                } else {
-                    value(rng, ty, &field.name, p)
+            InputKind::Leaf { slot, ty, bounds } => {
+                out[*slot as usize] = match (absent, value(rng, ty, &field.name, p), bounds) {
+                    (true, _, _) => Value::Absent,
+                    // A dossier outside `entier dans MIN..MAX` is refused when read.
+                    (false, Value::Int(n), Some((lo, hi))) => Value::Int(n.clamp(*lo, *hi)),
+                    (false, v, _) => v,
                 };
             }
             InputKind::Record(sub) if !absent => fill(rng, sub, p, out),

@@ -582,6 +582,26 @@ impl<'a> Lowerer<'a> {
         Ok(id)
     }
 
+    /// `entier dans MIN..MAX` on the field at the end of `path`: an `entrée`'s, or a field's of
+    /// the structure the previous segment holds.
+    fn input_bounds(&self, path: &[crate::typed::InputSegment]) -> Option<(i64, i64)> {
+        let last = path.last()?;
+        match path.len() {
+            1 => self
+                .all
+                .values()
+                .find_map(|c| c.input_bounds.get(&last.name).copied()),
+            n => {
+                let parent = path.get(n - 2)?;
+                let Type::Struct(q) = parent.ty.strip_optional() else {
+                    return None;
+                };
+                let item = self.all.get(&q.ruleset)?.structs.get(&q.name)?;
+                item.bounds.get(&last.name).copied()
+            }
+        }
+    }
+
     fn input_slot(&mut self, path: &[crate::typed::InputSegment]) -> Lowered<u32> {
         let key = path
             .iter()
@@ -601,6 +621,7 @@ impl<'a> Lowerer<'a> {
             return Ok(*slot);
         }
         let slot = index(self.input_paths.len())?;
+        let bounds = self.input_bounds(path);
         let mut fields = &mut self.inputs;
         let n = path.len();
         for (i, seg) in path.iter().enumerate() {
@@ -611,6 +632,7 @@ impl<'a> Lowerer<'a> {
                         InputKind::Leaf {
                             slot,
                             ty: leaf_ty.clone(),
+                            bounds,
                         }
                     } else {
                         InputKind::Record(Vec::new())

@@ -104,6 +104,16 @@ impl<'a> Ctx<'a> {
         match &t.kind {
             TypeExprKind::Booleen => Type::Bool,
             TypeExprKind::Entier => Type::Int,
+            TypeExprKind::EntierDans(lo, hi) => {
+                if lo > hi {
+                    let msg = format!(
+                        "bornes inversées : `entier dans {lo}..{hi}` ne laisse aucune valeur \
+                         (écrivez `entier dans {hi}..{lo}`)"
+                    );
+                    self.err(codes::BAD_BOUNDS, file, t.span, msg);
+                }
+                Type::Int
+            }
             TypeExprKind::Decimal => Type::Decimal,
             TypeExprKind::Montant(p) => Type::Money(*p),
             TypeExprKind::Taux => Type::Rate,

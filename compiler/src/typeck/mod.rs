@@ -353,12 +353,18 @@ impl<'a> Ctx<'a> {
                     .iter()
                     .filter_map(|f| Some((f.name.name.clone(), f.meta.doc.clone()?)))
                     .collect();
+                let bounds = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.name.name.clone(), bounds_of(&f.ty)?)))
+                    .collect();
                 self.out.structs.insert(
                     s.name.name.clone(),
                     StructItem {
                         name: s.name.clone(),
                         fields,
                         docs,
+                        bounds,
                     },
                 );
             }
@@ -372,6 +378,9 @@ impl<'a> Ctx<'a> {
                     if let Some(doc) = &decl.meta.doc {
                         self.out.input_docs.insert(i.name.name.clone(), doc.clone());
                     }
+                    if let Some(bounds) = bounds_of(&i.ty) {
+                        self.out.input_bounds.insert(i.name.name.clone(), bounds);
+                    }
                 }
                 DeclKind::Param(p) => self.declare_param(*file, p),
                 DeclKind::Bareme(b) => self.declare_bareme(*file, b),
@@ -379,6 +388,7 @@ impl<'a> Ctx<'a> {
                 _ => {}
             }
         }
+        self.bounded_list_elements(decls);
         self.type_values(decls);
         for (file, decl) in decls {
             if let DeclKind::Function(f) = &decl.kind {
@@ -393,7 +403,66 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// `entier dans MIN..MAX` (optional or not): its bounds.
+fn bounds_of(t: &socle_grammar::ast::TypeExpr) -> Option<(i64, i64)> {
+    use socle_grammar::ast::TypeExprKind;
+    match &t.kind {
+        TypeExprKind::EntierDans(lo, hi) => Some((*lo, *hi)),
+        TypeExprKind::Optional(inner) => bounds_of(inner),
+        _ => None,
+    }
+}
+
 impl Ctx<'_> {
+    /// A structure read as the element of a `liste de` is one value whose fields are not
+    /// checked one by one when the dossier is read: bounds there would be silently ignored.
+    fn bounded_list_elements(&mut self, decls: &[(FileId, &Decl)]) {
+        let mut typed: Vec<(FileId, Span, Type)> = Vec::new();
+        for (file, decl) in decls {
+            match &decl.kind {
+                DeclKind::Input(i) => {
+                    if let Some(t) = self.out.inputs.get(&i.name.name) {
+                        typed.push((*file, i.ty.span, t.clone()));
+                    }
+                }
+                DeclKind::Struct(s) => {
+                    let Some(item) = self.out.structs.get(&s.name.name) else {
+                        continue;
+                    };
+                    for f in &s.fields {
+                        if let Some((_, t)) = item.fields.iter().find(|(n, _)| *n == f.name.name) {
+                            typed.push((*file, f.ty.span, t.clone()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (file, span, ty) in typed {
+            let Type::List(element) = ty.strip_optional() else {
+                continue;
+            };
+            let Type::Struct(q) = element.strip_optional() else {
+                continue;
+            };
+            let item = if q.ruleset == self.ident {
+                self.out.structs.get(&q.name)
+            } else {
+                self.all
+                    .get(&q.ruleset)
+                    .and_then(|c| c.structs.get(&q.name))
+            };
+            if item.is_some_and(|s| !s.bounds.is_empty()) {
+                let msg = format!(
+                    "la structure `{}` a des champs bornés (`entier dans …`) : ses éléments dans \
+                     une liste ne seraient pas vérifiés ; retirez les bornes de ses champs",
+                    q.name
+                );
+                self.err(codes::BAD_BOUNDS, file, span, msg);
+            }
+        }
+    }
+
     /// A dossier has one field per name: an `entrée` declared with another type by an
     /// imported ruleset would be read with one of the two types and fail at run time.
     fn conflicting_input(&mut self, file: FileId, name: &socle_grammar::ast::Ident, ty: &Type) {

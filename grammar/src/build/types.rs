@@ -5,9 +5,13 @@ use pest::iterators::Pair;
 use super::{children, Builder, Res};
 use crate::ast::*;
 use crate::parser::Rule;
+use crate::ParseError;
 
 impl Builder<'_> {
     pub(super) fn type_expr(&self, pair: Pair<'_, Rule>) -> Res<TypeExpr> {
+        if pair.as_rule() == Rule::ty_bounded {
+            return self.bounded(pair);
+        }
         let span = self.span(&pair);
         let mut it = children(pair);
         let atom = self.next(&mut it, span, "type")?;
@@ -51,6 +55,46 @@ impl Builder<'_> {
         let inner = TypeExpr {
             kind,
             span: if optional { aspan } else { span },
+        };
+        Ok(if optional {
+            TypeExpr {
+                kind: TypeExprKind::Optional(Box::new(inner)),
+                span,
+            }
+        } else {
+            inner
+        })
+    }
+
+    /// `entier dans 1..6`, optionally `?`.
+    fn bounded(&self, pair: Pair<'_, Rule>) -> Res<TypeExpr> {
+        let span = self.span(&pair);
+        let mut bounds = Vec::new();
+        let mut optional = false;
+        let mut inner_end = span.end;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::int_bound => {
+                    let bound = p.as_str().parse::<i64>().map_err(|_| ParseError {
+                        message: format!("syntaxe : borne `{}` trop grande", p.as_str()),
+                        span: self.span(&p),
+                    })?;
+                    bounds.push(bound);
+                    inner_end = self.span(&p).end;
+                }
+                Rule::p_question => optional = true,
+                _ => {}
+            }
+        }
+        let (Some(&lo), Some(&hi)) = (bounds.first(), bounds.get(1)) else {
+            return Err(self.internal(span, "bornes"));
+        };
+        let inner = TypeExpr {
+            kind: TypeExprKind::EntierDans(lo, hi),
+            span: Span {
+                start: span.start,
+                end: inner_end,
+            },
         };
         Ok(if optional {
             TypeExpr {

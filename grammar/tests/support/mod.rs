@@ -358,6 +358,7 @@ pub fn ty(t: &TypeExpr) -> String {
         TypeExprKind::Duree => "durée".into(),
         TypeExprKind::DureeEn(unit) => format!("durée en {unit:?}"),
         TypeExprKind::Texte => "texte".into(),
+        TypeExprKind::EntierDans(lo, hi) => format!("entier dans {lo}..{hi}"),
         TypeExprKind::Named(n) => format!("<{}>", n.name),
         TypeExprKind::List(inner) => format!("liste de {}", ty(inner)),
         TypeExprKind::Optional(inner) => format!("({})?", ty(inner)),

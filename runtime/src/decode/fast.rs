@@ -223,8 +223,14 @@ impl<'t> Reader<'t, '_> {
             return Ok(());
         }
         match &field.kind {
-            InputKind::Leaf { slot, ty } => {
+            InputKind::Leaf { slot, ty, bounds } => {
                 let value = self.leaf(ty, depth)?;
+                // Out of bounds: the reference reader names the field and its bounds.
+                if let (Some(bounds), Value::Int(n)) = (bounds, &value) {
+                    if !within(*n, *bounds) {
+                        return Err(GiveUp);
+                    }
+                }
                 if let Some(target) = self.values.get_mut(*slot as usize) {
                     *target = value;
                 }
@@ -394,6 +400,10 @@ impl<'t> Reader<'t, '_> {
         }
         Ok(Value::List(Arc::from(values)))
     }
+}
+
+fn within(n: i64, (lo, hi): (i64, i64)) -> bool {
+    (lo..=hi).contains(&n)
 }
 
 /// An optional field may be left out or `null` without being unknown.

@@ -92,10 +92,15 @@ impl Schema<'_> {
                 InputKind::Leaf {
                     ty: Ty::Optional(inner),
                     slot,
-                } => (self.documented(*slot, ty_schema(inner, enums)), true),
-                InputKind::Leaf { ty, slot } => {
-                    (self.documented(*slot, ty_schema(ty, enums)), field.optional)
-                }
+                    bounds,
+                } => (
+                    self.documented(*slot, bounded(ty_schema(inner, enums), *bounds)),
+                    true,
+                ),
+                InputKind::Leaf { ty, slot, bounds } => (
+                    self.documented(*slot, bounded(ty_schema(ty, enums), *bounds)),
+                    field.optional,
+                ),
                 InputKind::Record(sub) => match self.object(sub) {
                     Some(schema) => (schema, field.optional),
                     None => continue,
@@ -119,6 +124,15 @@ impl Schema<'_> {
             "required": required,
         }))
     }
+}
+
+/// `entier dans MIN..MAX`: the schema says the bounds too.
+fn bounded(mut schema: Json, bounds: Option<(i64, i64)>) -> Json {
+    if let (Some((lo, hi)), Some(object)) = (bounds, schema.as_object_mut()) {
+        object.insert("minimum".to_owned(), Json::from(lo));
+        object.insert("maximum".to_owned(), Json::from(hi));
+    }
+    schema
 }
 
 fn nullable(schema: Json) -> Json {

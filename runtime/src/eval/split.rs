@@ -16,16 +16,30 @@ const MAX_CASES: usize = 64;
 
 /// Every value an input slot may take, if there are few.
 fn domain(p: &Program, slot: u32) -> Option<Vec<Value>> {
-    fn find(fields: &[InputField], slot: u32) -> Option<(&Ty, bool)> {
+    type Leaf<'a> = (&'a Ty, Option<(i64, i64)>, bool);
+    fn find(fields: &[InputField], slot: u32) -> Option<Leaf<'_>> {
         fields.iter().find_map(|f| match &f.kind {
-            InputKind::Leaf { slot: s, ty } if *s == slot => Some((ty, f.optional)),
+            InputKind::Leaf {
+                slot: s,
+                ty,
+                bounds,
+            } if *s == slot => Some((ty, *bounds, f.optional)),
             InputKind::Leaf { .. } => None,
             InputKind::Record(sub) => find(sub, slot),
         })
     }
-    fn values(p: &Program, ty: &Ty) -> Option<Vec<Value>> {
+    fn values(p: &Program, ty: &Ty, bounds: Option<(i64, i64)>) -> Option<Vec<Value>> {
         match ty {
             Ty::Bool => Some(vec![Value::Bool(false), Value::Bool(true)]),
+            // `entier dans 1..6`: few enough values to try each.
+            Ty::Int => {
+                let (lo, hi) = bounds?;
+                let count = hi.checked_sub(lo)?.checked_add(1)?;
+                if count <= 0 || count > i64::try_from(MAX_CASES).ok()? {
+                    return None;
+                }
+                Some((lo..=hi).map(Value::Int).collect())
+            }
             Ty::Enum(id) => {
                 let n = p.enums.get(*id as usize)?.variants.len();
                 let n = u32::try_from(n).ok()?;
@@ -36,15 +50,15 @@ fn domain(p: &Program, slot: u32) -> Option<Vec<Value>> {
                 )
             }
             Ty::Optional(inner) => {
-                let mut v = values(p, inner)?;
+                let mut v = values(p, inner, bounds)?;
                 v.push(Value::Absent);
                 Some(v)
             }
             _ => None,
         }
     }
-    let (ty, optional) = find(&p.inputs, slot)?;
-    let mut v = values(p, ty)?;
+    let (ty, bounds, optional) = find(&p.inputs, slot)?;
+    let mut v = values(p, ty, bounds)?;
     if optional && !v.contains(&Value::Absent) {
         v.push(Value::Absent);
     }

@@ -84,7 +84,11 @@ impl Builder {
         fields.push(InputField {
             name: segments[segments.len() - 1].to_owned(),
             optional,
-            kind: InputKind::Leaf { slot, ty },
+            kind: InputKind::Leaf {
+                slot,
+                ty,
+                bounds: None,
+            },
         });
         Expr::Input(slot)
     }
