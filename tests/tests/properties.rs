@@ -90,6 +90,13 @@ fn strategy(schema: &Json, name: &str) -> BoxedStrategy<Json> {
     match schema["type"].as_str() {
         Some("object") => object(schema),
         Some("boolean") => any::<bool>().prop_map(Json::Bool).boxed(),
+        // `entier dans MIN..MAX`: a valid dossier stays within the bounds the schema gives.
+        Some("integer") if schema["minimum"].is_i64() && schema["maximum"].is_i64() => {
+            let (lo, hi) = (schema["minimum"].as_i64(), schema["maximum"].as_i64());
+            (lo.unwrap_or(0)..=hi.unwrap_or(0))
+                .prop_map(Json::from)
+                .boxed()
+        }
         Some("integer") => prop_oneof![
             (0i64..=6).prop_map(Json::from),
             (0i64..=100).prop_map(Json::from)
