@@ -9,7 +9,7 @@ use std::mem;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::value::{back, binary, compare, equal, Text, V};
+use super::value::{back, binary, compare, equal, round, Text, V};
 use super::{Bail, Node, Plan, PlanDef, R};
 use crate::ir::{BinOp, Builtin, DurationFamily, Program};
 use crate::ops;
@@ -537,10 +537,7 @@ impl<'a> Exec<'a> {
             }
             Node::Round(x, mode) => match self.eval(x)? {
                 // `ops::round` on a decimal, without going through a `Value`.
-                V::Dec(d) => {
-                    let (dp, strategy) = ops::rounding(*mode);
-                    Ok(V::Dec(d.round_dp_with_strategy(dp, strategy)))
-                }
+                V::Dec(d) => Ok(V::Dec(round(d, *mode))),
                 x => back(ops::round(&plain(x)?, *mode)),
             },
             Node::AsOf(expr, date) => {
