@@ -6,12 +6,16 @@ use std::sync::Arc;
 
 use super::exec::Extreme;
 use super::value::{binary, Text, V};
-use super::{Node, Plan, PlanBranch, PlanDef, PlanParam, PlanParamValue};
+use super::{
+    Node, Part, Plan, PlanBranch, PlanCondition, PlanDef, PlanDispositif, PlanOutput, PlanParam,
+    PlanParamValue,
+};
 use crate::ir::{BinOp, Builtin, Expr, MessagePart, ParamValue, Program, UnOp};
+use crate::validate::Layout;
 use crate::value::Value;
 
-/// Compiles `p` (already validated: every index is in range).
-pub(crate) fn compile(p: &Program) -> Plan {
+/// Compiles `p` (already validated into `layout`: every index is in range).
+pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
     let mut c = Compiler {
         texts: Vec::new(),
         const_defs: Vec::new(),
@@ -64,33 +68,53 @@ pub(crate) fn compile(p: &Program) -> Plan {
                 .collect(),
         })
         .collect();
-    let messages = p
+    let dispositifs = p
         .dispositifs
         .iter()
-        .flat_map(|d| &d.conditions)
-        .map(|condition| {
-            condition
-                .message
-                .parts
+        .zip(&layout.names)
+        .zip(&layout.condition_offsets)
+        .map(|((d, names), &offset)| PlanDispositif {
+            offset,
+            has_payment: d.conditions.iter().any(|c| c.payment),
+            conditions: d
+                .conditions
                 .iter()
-                .filter_map(|part| match part {
-                    MessagePart::Value(Expr::Const(_), _) => None,
-                    MessagePart::Value(e, _) => Some(c.node(e)),
-                    _ => None,
+                .zip(&names.conditions)
+                .map(|(condition, template)| PlanCondition {
+                    def: condition.def,
+                    payment: condition.payment,
+                    template: Arc::clone(template),
+                    parts: condition
+                        .message
+                        .parts
+                        .iter()
+                        .filter_map(|part| match part {
+                            MessagePart::Value(Expr::Const(_), _) => None,
+                            MessagePart::Value(Expr::Input(slot), _) => Some(Part::Input(*slot)),
+                            MessagePart::Value(Expr::Def(id), _) => Some(Part::Def(*id)),
+                            MessagePart::Value(e, _) => Some(Part::Node(c.node(e))),
+                            _ => None,
+                        })
+                        .collect(),
                 })
-                .collect()
+                .collect(),
+            outputs: d
+                .outputs
+                .iter()
+                .zip(&names.outputs)
+                .map(|(output, name)| PlanOutput {
+                    def: output.def,
+                    paid: output.paid,
+                    name: Arc::clone(name),
+                    ty: output.ty.clone(),
+                })
+                .collect(),
         })
-        .collect();
-    let has_payment = p
-        .dispositifs
-        .iter()
-        .map(|d| d.conditions.iter().any(|c| c.payment))
         .collect();
     Plan {
         defs,
         params,
-        messages,
-        has_payment,
+        dispositifs,
         texts: c.texts,
     }
 }

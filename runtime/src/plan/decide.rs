@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::exec::{with_scratch, CondState, Eligibility, Exec};
-use super::{Bail, Node, Plan, R};
+use super::{Bail, Part, Plan, R};
 use crate::decision::reuse::SpareSlot;
 use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
 use crate::ir::{DispositifId, Program};
@@ -66,14 +66,8 @@ impl Exec<'_> {
         out: &mut DispositifDecision,
         spare: SpareSlot<'_>,
     ) -> R<()> {
-        let (p, layout, plan) = (self.p, self.layout, self.plan);
-        let (Some(disp), Some(names), Some(&offset)) = (
-            p.dispositifs.get(d as usize),
-            layout.names.get(d as usize),
-            layout.condition_offsets.get(d as usize),
-        ) else {
-            return Err(Bail);
-        };
+        let (layout, plan) = (self.layout, self.plan);
+        let disp = plan.dispositifs.get(d as usize).ok_or(Bail)?;
         let (eligible, excluded_by) = self.eligibility(d)?;
         let payment = if eligible {
             self.payment(d)?
@@ -81,38 +75,41 @@ impl Exec<'_> {
             Payment::NotApplicable
         };
 
-        reuse::room(&mut out.motifs, disp.conditions.len() + 1);
+        let conditions = &disp.conditions;
+        reuse::room(&mut out.motifs, conditions.len() + 1);
         let mut motifs = 0;
-        for (i, (condition, template)) in disp.conditions.iter().zip(&names.conditions).enumerate()
-        {
-            let held = match self.conditions.get(offset + i) {
+        for (i, condition) in conditions.iter().enumerate() {
+            let held = match self.conditions.get(disp.offset + i) {
                 Some(CondState::Held) => true,
                 Some(CondState::Failed) => false,
                 Some(CondState::Pending) if condition.payment => continue,
                 _ => return Err(Bail),
             };
+            let template = &condition.template;
             let motif =
                 reuse::slot(&mut out.motifs, motifs, || Motif::blank(template)).ok_or(Bail)?;
             motifs += 1;
-            if let Some(values) = motif.set_condition(template, Some(held), condition.payment, &[])
-            {
-                for part in plan.messages.get(offset + i).map_or(&[][..], Vec::as_slice) {
-                    let value = match part {
-                        Node::Input(slot) => self.input_value(*slot)?,
-                        Node::Def(id) => {
-                            let v = self.def(*id)?;
-                            self.value(v)?
-                        }
-                        _ => {
-                            let v = self.eval(part)?;
-                            self.value(v)?
-                        }
-                    };
-                    values.push(Some(value));
-                }
+            let Some(values) = motif.set_condition(template, Some(held), condition.payment, &[])
+            else {
+                continue;
+            };
+            for part in &condition.parts {
+                let value = match part {
+                    Part::Input(slot) => self.input_value(*slot)?,
+                    Part::Def(id) => {
+                        let v = self.def(*id)?;
+                        self.value(v)?
+                    }
+                    Part::Node(node) => {
+                        let v = self.eval(node)?;
+                        self.value(v)?
+                    }
+                };
+                values.push(Some(value));
             }
         }
         if let Some(w) = excluded_by {
+            let names = layout.names.get(d as usize).ok_or(Bail)?;
             let (Some(id), Some(message)) =
                 (names.cumul_motifs.get(w), names.cumul_messages.get(w))
             else {
@@ -130,14 +127,14 @@ impl Exec<'_> {
         out.park_values(spare, eligible);
         if eligible {
             reuse::room(&mut out.values, disp.outputs.len());
-            for (output, name) in disp.outputs.iter().zip(&names.outputs) {
+            for output in &disp.outputs {
                 let value = if payment == Payment::Withheld && output.paid {
                     Value::Dec(Decimal::ZERO)
                 } else {
                     let v = self.def(output.def)?;
                     self.value(v)?
                 };
-                out.put_value(values, name, value, &output.ty);
+                out.put_value(values, &output.name, value, &output.ty);
                 values += 1;
             }
         }
@@ -197,10 +194,9 @@ impl Exec<'_> {
     fn payment(&mut self, d: DispositifId) -> R<Payment> {
         if !self
             .plan
-            .has_payment
+            .dispositifs
             .get(d as usize)
-            .copied()
-            .unwrap_or(false)
+            .is_some_and(|disp| disp.has_payment)
         {
             return Ok(Payment::NotApplicable);
         }
@@ -214,12 +210,8 @@ impl Exec<'_> {
     /// Evaluates, in order, the conditions of `d` of one kind (payment or eligibility) and
     /// records their states; whether one failed.
     fn conditions_of(&mut self, d: DispositifId, payment: bool) -> R<bool> {
-        let (Some(disp), Some(offset)) = (
-            self.p.dispositifs.get(d as usize),
-            self.layout.condition_offsets.get(d as usize).copied(),
-        ) else {
-            return Err(Bail);
-        };
+        let plan = self.plan;
+        let disp = plan.dispositifs.get(d as usize).ok_or(Bail)?;
         let mut failed = false;
         for (i, condition) in disp.conditions.iter().enumerate() {
             if condition.payment != payment {
@@ -230,7 +222,7 @@ impl Exec<'_> {
                 _ => return Err(Bail),
             };
             failed |= !held;
-            if let Some(slot) = self.conditions.get_mut(offset + i) {
+            if let Some(slot) = self.conditions.get_mut(disp.offset + i) {
                 *slot = if held {
                     CondState::Held
                 } else {

@@ -238,7 +238,9 @@ impl<'a> Exec<'a> {
         Ok(value)
     }
 
-    /// `eval/exceptions.rs` on known values: a conflict between siblings bails.
+    /// `eval/exceptions.rs` on known values: a conflict between siblings bails. Kept out of
+    /// `compute_def`, whose every call would otherwise save and restore the registers it uses.
+    #[inline(never)]
     fn exceptions(&mut self, def: &PlanDef) -> R<V> {
         let branches = &def.exceptions;
         let n = branches.len();
