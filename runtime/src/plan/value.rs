@@ -121,29 +121,46 @@ const POW10: [i128; 29] = {
     table
 };
 
-/// `Decimal::cmp` without its general rescaling: operands of the same scale compare their
-/// mantissas, and one of a smaller scale is scaled up in an `i128` when it fits (money read
-/// with cents against a whole-euro constant); anything larger goes to `Decimal::cmp`. Both are
-/// comparisons of the numbers themselves, so the ordering is the same (negative zero included:
-/// its mantissa is zero).
+/// `Decimal::cmp` without its general rescaling: signs first, then the magnitudes (96-bit
+/// mantissas in a `u128`), the one of smaller scale scaled up by a power of ten; a magnitude
+/// below 2^64 times a power below 10^20 cannot overflow, so the frequent case (money read
+/// with cents against a whole-euro constant) needs no checked 128-bit multiplication, and a
+/// product that would overflow goes to `Decimal::cmp`. Both are comparisons of the numbers
+/// themselves, so the ordering is the same (zero of either sign included: two zeros are equal
+/// and a zero is compared by magnitude).
 #[inline]
 pub(crate) fn cmp_dec(x: Decimal, y: Decimal) -> Ordering {
+    let (ax, ay) = (x.mantissa().unsigned_abs(), y.mantissa().unsigned_abs());
+    let (nx, ny) = (x.is_sign_negative() && ax != 0, y.is_sign_negative() && ay != 0);
+    if nx != ny {
+        return if nx { Ordering::Less } else { Ordering::Greater };
+    }
     let (sx, sy) = (x.scale(), y.scale());
-    let (mx, my) = (x.mantissa(), y.mantissa());
-    let scaled = match sx.cmp(&sy) {
-        Ordering::Equal => return mx.cmp(&my),
-        Ordering::Less => POW10
-            .get((sy - sx) as usize)
-            .and_then(|p| mx.checked_mul(*p))
-            .map(|mx| (mx, my)),
-        Ordering::Greater => POW10
-            .get((sx - sy) as usize)
-            .and_then(|p| my.checked_mul(*p))
-            .map(|my| (mx, my)),
+    let magnitudes = match sx.cmp(&sy) {
+        Ordering::Equal => ax.cmp(&ay),
+        Ordering::Less => match scale_up(ax, sy - sx) {
+            Some(ax) => ax.cmp(&ay),
+            None => return x.cmp(&y),
+        },
+        Ordering::Greater => match scale_up(ay, sx - sy) {
+            Some(ay) => ax.cmp(&ay),
+            None => return x.cmp(&y),
+        },
     };
-    match scaled {
-        Some((mx, my)) => mx.cmp(&my),
-        None => x.cmp(&y),
+    if nx {
+        magnitudes.reverse()
+    } else {
+        magnitudes
+    }
+}
+
+/// `m × 10^d`, `None` when it overflows a `u128`.
+#[inline(always)]
+fn scale_up(m: u128, d: u32) -> Option<u128> {
+    let p = POW10.get(d as usize)?.unsigned_abs();
+    match (u64::try_from(m), u64::try_from(p)) {
+        (Ok(m), Ok(p)) => Some(u128::from(m) * u128::from(p)),
+        _ => m.checked_mul(p),
     }
 }
 
