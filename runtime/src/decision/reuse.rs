@@ -181,6 +181,14 @@ impl DispositifDecision {
         }
     }
 
+    /// The value of output `i` when it is already there with this very name and type, to be
+    /// overwritten in place.
+    #[inline]
+    pub(crate) fn value_slot(&mut self, i: usize, name: &Arc<str>, ty: &Ty) -> Option<&mut Value> {
+        let output = self.values.get_mut(i)?;
+        (Arc::ptr_eq(&output.name, name) && same_ty(&output.ty, ty)).then_some(&mut output.value)
+    }
+
     /// Keeps the first `values` outputs and `motifs` motifs.
     #[inline]
     pub(crate) fn truncate(&mut self, values: usize, motifs: usize) {

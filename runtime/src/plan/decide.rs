@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::exec::{with_scratch, CondState, Eligibility, Exec};
-use super::{Bail, Part, Plan, R};
+use super::{Bail, Part, Plan, R, V};
 use crate::decision::reuse::SpareSlot;
 use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
 use crate::ir::{DispositifId, Program};
@@ -36,6 +36,18 @@ pub(crate) fn decide_into(
         result
     })
     .unwrap_or(Err(Bail))
+}
+
+/// `*slot = Some(value.clone())`; a scalar of the kind already there is written in place, without
+/// the clone's and the drop's dispatch on kinds.
+#[inline]
+fn assign(slot: &mut Option<Value>, value: &Value) {
+    match (&mut *slot, value) {
+        (Some(Value::Int(old)), Value::Int(new)) => *old = *new,
+        (Some(Value::Dec(old)), Value::Dec(new)) => *old = *new,
+        (Some(Value::Bool(old)), Value::Bool(new)) => *old = *new,
+        _ => *slot = Some(value.clone()),
+    }
 }
 
 impl Exec<'_> {
@@ -94,18 +106,22 @@ impl Exec<'_> {
                 continue;
             };
             for part in &condition.parts {
-                let value = match part {
-                    Part::Input(slot) => self.input_value(*slot)?,
-                    Part::Def(id) => {
-                        let v = self.def(*id)?;
-                        self.value(v)?
+                let v = match part {
+                    Part::Input(slot) => {
+                        let value = self.input_ref(*slot)?;
+                        assign(values.next_slot().ok_or(Bail)?, value);
+                        continue;
                     }
-                    Part::Node(node) => {
-                        let v = self.eval(node)?;
-                        self.value(v)?
-                    }
+                    Part::Def(id) => self.def(*id)?,
+                    Part::Node(node) => self.eval(node)?,
                 };
-                values.push(Some(value));
+                let slot = values.next_slot().ok_or(Bail)?;
+                match (&mut *slot, v) {
+                    (Some(Value::Dec(old)), V::Dec(new)) => *old = new,
+                    (Some(Value::Int(old)), V::Int(new)) => *old = new,
+                    (Some(Value::Bool(old)), V::Bool(new)) => *old = new,
+                    _ => *slot = Some(self.value(v)?),
+                }
             }
         }
         if let Some(w) = excluded_by {
@@ -128,13 +144,20 @@ impl Exec<'_> {
         if eligible {
             reuse::room(&mut out.values, disp.outputs.len());
             for output in &disp.outputs {
-                let value = if payment == Payment::Withheld && output.paid {
-                    Value::Dec(Decimal::ZERO)
+                let v = if payment == Payment::Withheld && output.paid {
+                    V::Dec(Decimal::ZERO)
                 } else {
-                    let v = self.def(output.def)?;
-                    self.value(v)?
+                    self.def(output.def)?
                 };
-                out.put_value(values, &output.name, value, &output.ty);
+                match (out.value_slot(values, &output.name, &output.ty), v) {
+                    (Some(Value::Dec(old)), V::Dec(new)) => *old = new,
+                    (Some(Value::Int(old)), V::Int(new)) => *old = new,
+                    (Some(Value::Bool(old)), V::Bool(new)) => *old = new,
+                    _ => {
+                        let value = self.value(v)?;
+                        out.put_value(values, &output.name, value, &output.ty);
+                    }
+                }
                 values += 1;
             }
         }
@@ -218,7 +241,7 @@ impl Exec<'_> {
                 continue;
             }
             let held = match self.def(condition.def)? {
-                crate::plan::V::Bool(held) => held,
+                V::Bool(held) => held,
                 _ => return Err(Bail),
             };
             failed |= !held;

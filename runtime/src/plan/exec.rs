@@ -300,10 +300,11 @@ impl<'a> Exec<'a> {
     }
 
     /// A dossier field as the reference's value, read in place (a motif shows it as given).
-    pub(super) fn input_value(&self, slot: u32) -> R<Value> {
+    #[inline]
+    pub(super) fn input_ref(&self, slot: u32) -> R<&'a Value> {
         match self.inputs.get(slot as usize) {
             Some(Value::Absent) if self.is_unknown_input(slot) => Err(Bail),
-            Some(v) => Ok(v.clone()),
+            Some(v) => Ok(v),
             None => Err(Bail),
         }
     }

@@ -131,9 +131,16 @@ const POW10: [i128; 29] = {
 #[inline]
 pub(crate) fn cmp_dec(x: Decimal, y: Decimal) -> Ordering {
     let (ax, ay) = (x.mantissa().unsigned_abs(), y.mantissa().unsigned_abs());
-    let (nx, ny) = (x.is_sign_negative() && ax != 0, y.is_sign_negative() && ay != 0);
+    let (nx, ny) = (
+        x.is_sign_negative() && ax != 0,
+        y.is_sign_negative() && ay != 0,
+    );
     if nx != ny {
-        return if nx { Ordering::Less } else { Ordering::Greater };
+        return if nx {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
     }
     let (sx, sy) = (x.scale(), y.scale());
     let magnitudes = match sx.cmp(&sy) {
