@@ -19,6 +19,7 @@ pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
     let mut c = Compiler {
         texts: Vec::new(),
         const_defs: Vec::new(),
+        reads: Vec::new(),
     };
     // A first pass finds the rules that fold to a constant: a read of one then needs no
     // call into the memo's computing path (`Node::ConstDef`).
@@ -30,6 +31,7 @@ pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
             _ => None,
         })
         .collect();
+    c.reads = vec![0; p.defs.len()];
     let defs = p
         .defs
         .iter()
@@ -81,7 +83,8 @@ pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
                 .iter()
                 .zip(&names.conditions)
                 .map(|(condition, template)| PlanCondition {
-                    def: condition.def,
+                    def: c.read(condition.def),
+                    once: false,
                     payment: condition.payment,
                     template: Arc::clone(template),
                     parts: condition
@@ -91,7 +94,7 @@ pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
                         .filter_map(|part| match part {
                             MessagePart::Value(Expr::Const(_), _) => None,
                             MessagePart::Value(Expr::Input(slot), _) => Some(Part::Input(*slot)),
-                            MessagePart::Value(Expr::Def(id), _) => Some(Part::Def(*id)),
+                            MessagePart::Value(Expr::Def(id), _) => Some(Part::Def(c.read(*id))),
                             MessagePart::Value(e, _) => Some(Part::Node(c.node(e))),
                             _ => None,
                         })
@@ -103,7 +106,7 @@ pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
                 .iter()
                 .zip(&names.outputs)
                 .map(|(output, name)| PlanOutput {
-                    def: output.def,
+                    def: c.read(output.def),
                     paid: output.paid,
                     name: Arc::clone(name),
                     ty: output.ty.clone(),
@@ -111,6 +114,18 @@ pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
                 .collect(),
         })
         .collect();
+    // Every read is counted now: an eligibility condition is the only reader of its rule when
+    // no rule, message, output nor other condition reads it. Such a rule is in no cycle, and
+    // its condition is evaluated once per decision (eligibility is memoised): it is computed
+    // without a memo of its own.
+    let mut dispositifs: Vec<PlanDispositif> = dispositifs;
+    for condition in dispositifs.iter_mut().flat_map(|d| d.conditions.iter_mut()) {
+        condition.once = !condition.payment
+            && c.reads.get(condition.def as usize) == Some(&1)
+            && p.defs
+                .get(condition.def as usize)
+                .is_some_and(|def| def.exceptions.is_empty());
+    }
     Plan {
         defs,
         params,
@@ -124,9 +139,19 @@ struct Compiler {
     texts: Vec<Arc<str>>,
     /// The value of each rule that is a constant (no exception), by def.
     const_defs: Vec<Option<V>>,
+    /// How many places of the compiled plan read each rule.
+    reads: Vec<u32>,
 }
 
 impl Compiler {
+    /// Counts a read of rule `id`.
+    fn read(&mut self, id: u32) -> u32 {
+        if let Some(n) = self.reads.get_mut(id as usize) {
+            *n += 1;
+        }
+        id
+    }
+
     fn boxed(&mut self, e: &Expr) -> Box<Node> {
         Box::new(self.node(e))
     }
@@ -139,10 +164,13 @@ impl Compiler {
         match e {
             Expr::Const(v) => self.constant(v).map_or(Node::Bail, Node::Const),
             Expr::Input(slot) => Node::Input(*slot),
-            Expr::Def(id) => match self.const_defs.get(*id as usize).copied().flatten() {
-                Some(v) => Node::ConstDef(*id, v),
-                None => Node::Def(*id),
-            },
+            Expr::Def(id) => {
+                let id = self.read(*id);
+                match self.const_defs.get(id as usize).copied().flatten() {
+                    Some(v) => Node::ConstDef(id, v),
+                    None => Node::Def(id),
+                }
+            }
             Expr::Local(slot) => Node::Local(*slot),
             Expr::Let { slot, value, body } => {
                 Node::Let(*slot, self.boxed(value), self.boxed(body))
@@ -207,7 +235,9 @@ impl Compiler {
             }
             Expr::Round(x, mode) => Node::Round(self.boxed(x), *mode),
             Expr::Eligible(d) => Node::Eligible(*d),
-            Expr::DispositifOutput { dispositif, def } => Node::Output(*dispositif, *def),
+            Expr::DispositifOutput { dispositif, def } => {
+                Node::Output(*dispositif, self.read(*def))
+            }
             Expr::Contains { list, x } => match &**list {
                 Expr::Input(slot) => Node::ContainsInput(*slot, self.boxed(x)),
                 _ => Node::Bail,

@@ -240,7 +240,12 @@ impl Exec<'_> {
             if condition.payment != payment {
                 continue;
             }
-            let held = match self.def(condition.def)? {
+            let v = if condition.once {
+                self.compute_once(condition.def)?
+            } else {
+                self.def(condition.def)?
+            };
+            let held = match v {
                 V::Bool(held) => held,
                 _ => return Err(Bail),
             };

@@ -238,6 +238,17 @@ impl<'a> Exec<'a> {
         Ok(value)
     }
 
+    /// A rule without exceptions that only one place reads, once per decision: computed and
+    /// counted as `compute_def` would, without checking nor filling its memo.
+    #[inline]
+    pub(super) fn compute_once(&mut self, id: u32) -> R<V> {
+        let plan = self.plan;
+        let def = plan.defs.get(id as usize).ok_or(Bail)?;
+        let value = self.eval(&def.expr)?;
+        self.rules_computed += 1;
+        Ok(value)
+    }
+
     /// `eval/exceptions.rs` on known values: a conflict between siblings bails. Kept out of
     /// `compute_def`, whose every call would otherwise save and restore the registers it uses.
     #[inline(never)]

@@ -59,6 +59,8 @@ struct PlanDispositif {
 #[derive(Debug)]
 struct PlanCondition {
     def: u32,
+    /// Its rule is read by this condition only: computed without the memo.
+    once: bool,
     payment: bool,
     /// The motif's message (the very `Arc` of `DispositifNames::conditions`).
     template: Arc<MotifTemplate>,
