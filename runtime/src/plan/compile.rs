@@ -107,6 +107,7 @@ pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
                 .zip(&names.outputs)
                 .map(|(output, name)| PlanOutput {
                     def: c.read(output.def),
+                    once: false,
                     paid: output.paid,
                     name: Arc::clone(name),
                     ty: output.ty.clone(),
@@ -114,17 +115,24 @@ pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
                 .collect(),
         })
         .collect();
-    // Every read is counted now: an eligibility condition is the only reader of its rule when
-    // no rule, message, output nor other condition reads it. Such a rule is in no cycle, and
-    // its condition is evaluated once per decision (eligibility is memoised): it is computed
-    // without a memo of its own.
-    let mut dispositifs: Vec<PlanDispositif> = dispositifs;
-    for condition in dispositifs.iter_mut().flat_map(|d| d.conditions.iter_mut()) {
-        condition.once = !condition.payment
-            && c.reads.get(condition.def as usize) == Some(&1)
+    // Every read is counted now: an eligibility condition or an output is the only reader of
+    // its rule when no rule, message, output nor other condition reads it. Such a rule is in no
+    // cycle, and its reader reads it once per decision (eligibility is memoised, outputs are
+    // written once): it is computed without a memo of its own.
+    let once = |def: u32| {
+        c.reads.get(def as usize) == Some(&1)
             && p.defs
-                .get(condition.def as usize)
-                .is_some_and(|def| def.exceptions.is_empty());
+                .get(def as usize)
+                .is_some_and(|def| def.exceptions.is_empty())
+    };
+    let mut dispositifs: Vec<PlanDispositif> = dispositifs;
+    for d in &mut dispositifs {
+        for condition in d.conditions.iter_mut() {
+            condition.once = !condition.payment && once(condition.def);
+        }
+        for output in d.outputs.iter_mut() {
+            output.once = once(output.def);
+        }
     }
     Plan {
         defs,

@@ -146,6 +146,8 @@ impl Exec<'_> {
             for output in &disp.outputs {
                 let v = if payment == Payment::Withheld && output.paid {
                     V::Dec(Decimal::ZERO)
+                } else if output.once {
+                    self.compute_once(output.def)?
                 } else {
                     self.def(output.def)?
                 };

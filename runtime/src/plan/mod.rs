@@ -81,6 +81,8 @@ enum Part {
 #[derive(Debug)]
 struct PlanOutput {
     def: u32,
+    /// Its rule is read by this output only: computed without the memo.
+    once: bool,
     /// `valeur versée`: zero when the payment is withheld.
     paid: bool,
     /// The output's name (the very `Arc` of `DispositifNames::outputs`).
