@@ -311,6 +311,31 @@ mod tests {
                 assert_eq!(cmp_dec(*x, *y), x.cmp(y), "{x:?} {y:?}");
             }
         }
+        // Random pairs of every width, scale and sign, neighbours of each other too.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let random = |next: &mut dyn FnMut() -> u64| {
+            let bits = next() % 97;
+            let m = (u128::from(next()) << 64 | u128::from(next())) & ((1u128 << bits) - 1);
+            let m = m.min((1u128 << 96) - 1);
+            let (lo, mid, hi) = (m as u32, (m >> 32) as u32, (m >> 64) as u32);
+            Decimal::from_parts(lo, mid, hi, next() & 1 == 0, (next() % 29) as u32)
+        };
+        for _ in 0..20_000 {
+            let x = random(&mut next);
+            let y = random(&mut next);
+            assert_eq!(cmp_dec(x, y), x.cmp(&y), "{x:?} {y:?}");
+            // The same number, or a close one, at the other's scale.
+            let mut z = x;
+            z.rescale(y.scale());
+            assert_eq!(cmp_dec(x, z), x.cmp(&z), "{x:?} {z:?}");
+            assert_eq!(cmp_dec(z, y), z.cmp(&y), "{z:?} {y:?}");
+        }
     }
 
     /// The fast rounding gives the reference's `Decimal` (bits compared: scale and sign of zero
