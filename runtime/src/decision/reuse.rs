@@ -181,12 +181,21 @@ impl DispositifDecision {
         }
     }
 
-    /// The value of output `i` when it is already there with this very name and type, to be
-    /// overwritten in place.
+    /// The value of output `i` when it is already there with this very name and the same scalar
+    /// type, to be overwritten in place.
     #[inline]
     pub(crate) fn value_slot(&mut self, i: usize, name: &Arc<str>, ty: &Ty) -> Option<&mut Value> {
         let output = self.values.get_mut(i)?;
-        (Arc::ptr_eq(&output.name, name) && same_ty(&output.ty, ty)).then_some(&mut output.value)
+        let same = match (&output.ty, ty) {
+            (Ty::Money(x), Ty::Money(y)) => x == y,
+            (Ty::Decimal, Ty::Decimal)
+            | (Ty::Rate, Ty::Rate)
+            | (Ty::Int, Ty::Int)
+            | (Ty::Bool, Ty::Bool) => true,
+            // Any other type: written by `put_value`.
+            _ => false,
+        };
+        (same && Arc::ptr_eq(&output.name, name)).then_some(&mut output.value)
     }
 
     /// Keeps the first `values` outputs and `motifs` motifs.
