@@ -252,6 +252,38 @@ impl Motif {
         }
     }
 
+    /// [`Motif::set_condition`] for a settled condition (no missing fact): its values, emptied
+    /// (always `Some`).
+    #[inline]
+    pub(crate) fn set_settled(
+        &mut self,
+        template: &Arc<MotifTemplate>,
+        held: bool,
+        payment: bool,
+    ) -> Option<&mut Shown> {
+        self.satisfied = Some(held);
+        self.payment = payment;
+        if !self.missing.is_empty() {
+            self.missing.clear();
+        }
+        match &mut self.text {
+            MotifText::Condition {
+                template: current,
+                values,
+            } if Arc::ptr_eq(current, template) => values.clear(),
+            text => {
+                *text = MotifText::Condition {
+                    template: Arc::clone(template),
+                    values: Shown::default(),
+                }
+            }
+        }
+        match &mut self.text {
+            MotifText::Condition { values, .. } => Some(values),
+            MotifText::Cumul { .. } => None,
+        }
+    }
+
     /// Overwrites this motif with a cumul rule whose winner is undetermined: unknown, waiting
     /// for the winner's `missing` facts.
     pub(crate) fn set_cumul_pending(

@@ -101,8 +101,7 @@ impl Exec<'_> {
             let motif =
                 reuse::slot(&mut out.motifs, motifs, || Motif::blank(template)).ok_or(Bail)?;
             motifs += 1;
-            let Some(values) = motif.set_condition(template, Some(held), condition.payment, &[])
-            else {
+            let Some(values) = motif.set_settled(template, held, condition.payment) else {
                 continue;
             };
             for part in &condition.parts {
