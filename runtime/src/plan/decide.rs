@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::exec::{with_scratch, CondState, Eligibility, Exec};
-use super::{Bail, Part, Plan, R, V};
+use super::{Bail, Part, Plan, PlanDispositif, R, V};
 use crate::decision::reuse::SpareSlot;
 use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
 use crate::ir::{DispositifId, Program};
-use crate::validate::Layout;
+use crate::validate::{DispositifNames, Layout};
 use crate::value::Value;
 
 /// Decides `inputs` into `out` (already restarted), or bails, leaving `out` half written:
@@ -52,10 +52,10 @@ fn assign(slot: &mut Option<Value>, value: &Value) {
 
 impl Exec<'_> {
     fn decide(&mut self, only: Option<&[DispositifId]>, out: &mut Decision) -> R<()> {
-        let (p, layout) = (self.p, self.layout);
+        let (plan, layout) = (self.plan, self.layout);
         let mut decided = 0;
-        for (index, names) in layout.names.iter().enumerate().take(p.dispositifs.len()) {
-            let d = u32::try_from(index).map_err(|_| Bail)?;
+        // `plan.dispositifs` and `layout.names` both follow the program's dispositifs.
+        for (d, (disp, names)) in (0..).zip(plan.dispositifs.iter().zip(&layout.names)) {
             if only.is_some_and(|only| !only.contains(&d)) {
                 continue;
             }
@@ -66,7 +66,7 @@ impl Exec<'_> {
             };
             decided += 1;
             target.reset(&names.id, names.title.as_ref());
-            self.dispositif(d, target, spare)?;
+            self.dispositif(d, disp, names, target, spare)?;
         }
         out.finish(decided, self.rules_computed);
         Ok(())
@@ -75,11 +75,11 @@ impl Exec<'_> {
     fn dispositif(
         &mut self,
         d: DispositifId,
+        disp: &PlanDispositif,
+        names: &DispositifNames,
         out: &mut DispositifDecision,
         spare: SpareSlot<'_>,
     ) -> R<()> {
-        let (layout, plan) = (self.layout, self.plan);
-        let disp = plan.dispositifs.get(d as usize).ok_or(Bail)?;
         let (eligible, excluded_by) = self.eligibility(d)?;
         let payment = if eligible {
             self.payment(d)?
@@ -124,7 +124,6 @@ impl Exec<'_> {
             }
         }
         if let Some(w) = excluded_by {
-            let names = layout.names.get(d as usize).ok_or(Bail)?;
             let (Some(id), Some(message)) =
                 (names.cumul_motifs.get(w), names.cumul_messages.get(w))
             else {
