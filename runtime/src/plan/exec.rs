@@ -9,7 +9,7 @@ use std::mem;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::value::{back, binary, compare, equal, round, Text, V};
+use super::value::{back, binary, cmp_dec, compare, equal, round, Text, V};
 use super::{Bail, Node, Plan, PlanDef, R};
 use crate::ir::{BinOp, Builtin, DurationFamily, Program};
 use crate::ops;
@@ -602,6 +602,17 @@ impl<'a> Exec<'a> {
         match builtin {
             Builtin::Min | Builtin::Max | Builtin::Ceiling | Builtin::Floor => {
                 let mut extreme = Extreme::new(builtin);
+                // Two decimals (`min(plan_demande, plafond)`): `Extreme` without its state,
+                // the second kept when it compares as the extreme wanted, as `add` keeps it.
+                if let [a, b] = args {
+                    let (x, y) = (self.eval(a)?, self.eval(b)?);
+                    if let (V::Dec(x), V::Dec(y)) = (x, y) {
+                        return Ok(V::Dec(if cmp_dec(y, x) == extreme.keep { y } else { x }));
+                    }
+                    extreme.add(x)?;
+                    extreme.add(y)?;
+                    return extreme.finish();
+                }
                 for arg in args {
                     let v = self.eval(arg)?;
                     extreme.add(v)?;
