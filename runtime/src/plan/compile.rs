@@ -270,6 +270,16 @@ impl Compiler {
     /// the node.
     fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Node {
         let (a, b) = (self.node(a), self.node(b));
+        // Constant rules (`seuil_haut - seuil_bas`): the value is folded, and the rules are
+        // still counted as computed when the operation is read.
+        if let (Some((mut rules, x)), Some((more, y))) = (constant_reads(&a), constant_reads(&b)) {
+            if !rules.is_empty() || !more.is_empty() {
+                if let (false, false, Ok(v)) = (is_text(x), is_text(y), binary(op, x, y)) {
+                    rules.extend(more);
+                    return Node::ConstRules(rules.into_boxed_slice(), v);
+                }
+            }
+        }
         match (a, b) {
             (Node::Const(x), Node::Const(y)) if !is_text(x) && !is_text(y) => {
                 match binary(op, x, y) {
@@ -300,6 +310,16 @@ impl Compiler {
             }
         };
         u32::try_from(index).ok().map(|i| V::Text(Text::Const(i)))
+    }
+}
+
+/// The constant rules a constant node reads (each with its value) and its value.
+fn constant_reads(n: &Node) -> Option<(Vec<(u32, V)>, V)> {
+    match n {
+        Node::Const(v) => Some((Vec::new(), *v)),
+        Node::ConstDef(id, v) => Some((vec![(*id, *v)], *v)),
+        Node::ConstRules(rules, v) => Some((rules.to_vec(), *v)),
+        _ => None,
     }
 }
 

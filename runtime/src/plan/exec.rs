@@ -463,6 +463,12 @@ impl<'a> Exec<'a> {
                 }
                 result
             }
+            Node::ConstRules(rules, v) => {
+                for (id, value) in rules.iter() {
+                    self.const_def(*id, *value)?;
+                }
+                Ok(*v)
+            }
             Node::DecisionDate => Ok(V::Date(self.date)),
             Node::Param(id, at) => {
                 let date = self.at(at)?;

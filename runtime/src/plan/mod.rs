@@ -125,6 +125,9 @@ enum Node {
     Def(u32),
     /// A rule whose value is a constant: read, it is only counted as computed.
     ConstDef(u32, V),
+    /// An operation on constant rules, folded: read, its rules (each with its value) are
+    /// counted as computed, as `ConstDef` counts one.
+    ConstRules(Box<[(u32, V)]>, V),
     Local(u32),
     Let(u32, Box<Node>, Box<Node>),
     DecisionDate,
