@@ -152,6 +152,20 @@ impl Shown {
         self.len += 1;
     }
 
+    /// The place of the next value, counted: whatever it held stays until the caller overwrites
+    /// it (`None` for a place never used), so that a value of the same kind can be written over
+    /// the previous one in place.
+    #[inline]
+    pub(crate) fn next_slot(&mut self) -> Option<&mut Option<Value>> {
+        let i = self.len;
+        self.len += 1;
+        if i >= self.head.len() {
+            self.more.push(None);
+            return self.more.last_mut();
+        }
+        self.head.get_mut(i)
+    }
+
     /// Empties the values. Those kept in place stay until the next `push` overwrites them
     /// (never read past `len`): dropping them here would drop each twice per decision.
     #[inline]

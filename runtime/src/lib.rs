@@ -162,7 +162,7 @@ impl Engine {
     pub fn from_arc(program: Arc<Program>) -> Result<Engine, ProgramError> {
         let layout = validate::validate(&program)?;
         let fast_decode = decode::fast_supported(&program);
-        let plan = plan::compile(&program);
+        let plan = plan::compile(&program, &layout);
         Ok(Engine {
             program,
             layout: Arc::new(layout),

@@ -181,6 +181,23 @@ impl DispositifDecision {
         }
     }
 
+    /// The value of output `i` when it is already there with this very name and the same scalar
+    /// type, to be overwritten in place.
+    #[inline]
+    pub(crate) fn value_slot(&mut self, i: usize, name: &Arc<str>, ty: &Ty) -> Option<&mut Value> {
+        let output = self.values.get_mut(i)?;
+        let same = match (&output.ty, ty) {
+            (Ty::Money(x), Ty::Money(y)) => x == y,
+            (Ty::Decimal, Ty::Decimal)
+            | (Ty::Rate, Ty::Rate)
+            | (Ty::Int, Ty::Int)
+            | (Ty::Bool, Ty::Bool) => true,
+            // Any other type: written by `put_value`.
+            _ => false,
+        };
+        (same && Arc::ptr_eq(&output.name, name)).then_some(&mut output.value)
+    }
+
     /// Keeps the first `values` outputs and `motifs` motifs.
     #[inline]
     pub(crate) fn truncate(&mut self, values: usize, motifs: usize) {
@@ -231,6 +248,38 @@ impl Motif {
                 values.clear();
                 Some(values)
             }
+            MotifText::Cumul { .. } => None,
+        }
+    }
+
+    /// [`Motif::set_condition`] for a settled condition (no missing fact): its values, emptied
+    /// (always `Some`).
+    #[inline]
+    pub(crate) fn set_settled(
+        &mut self,
+        template: &Arc<MotifTemplate>,
+        held: bool,
+        payment: bool,
+    ) -> Option<&mut Shown> {
+        self.satisfied = Some(held);
+        self.payment = payment;
+        if !self.missing.is_empty() {
+            self.missing.clear();
+        }
+        match &mut self.text {
+            MotifText::Condition {
+                template: current,
+                values,
+            } if Arc::ptr_eq(current, template) => values.clear(),
+            text => {
+                *text = MotifText::Condition {
+                    template: Arc::clone(template),
+                    values: Shown::default(),
+                }
+            }
+        }
+        match &mut self.text {
+            MotifText::Condition { values, .. } => Some(values),
             MotifText::Cumul { .. } => None,
         }
     }

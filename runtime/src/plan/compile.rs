@@ -6,15 +6,20 @@ use std::sync::Arc;
 
 use super::exec::Extreme;
 use super::value::{binary, Text, V};
-use super::{Node, Plan, PlanBranch, PlanDef, PlanParam, PlanParamValue};
+use super::{
+    Node, Part, Plan, PlanBranch, PlanCondition, PlanDef, PlanDispositif, PlanOutput, PlanParam,
+    PlanParamValue,
+};
 use crate::ir::{BinOp, Builtin, Expr, MessagePart, ParamValue, Program, UnOp};
+use crate::validate::Layout;
 use crate::value::Value;
 
-/// Compiles `p` (already validated: every index is in range).
-pub(crate) fn compile(p: &Program) -> Plan {
+/// Compiles `p` (already validated into `layout`: every index is in range).
+pub(crate) fn compile(p: &Program, layout: &Layout) -> Plan {
     let mut c = Compiler {
         texts: Vec::new(),
         const_defs: Vec::new(),
+        reads: Vec::new(),
     };
     // A first pass finds the rules that fold to a constant: a read of one then needs no
     // call into the memo's computing path (`Node::ConstDef`).
@@ -26,6 +31,7 @@ pub(crate) fn compile(p: &Program) -> Plan {
             _ => None,
         })
         .collect();
+    c.reads = vec![0; p.defs.len()];
     let defs = p
         .defs
         .iter()
@@ -64,33 +70,74 @@ pub(crate) fn compile(p: &Program) -> Plan {
                 .collect(),
         })
         .collect();
-    let messages = p
+    let dispositifs = p
         .dispositifs
         .iter()
-        .flat_map(|d| &d.conditions)
-        .map(|condition| {
-            condition
-                .message
-                .parts
+        .zip(&layout.names)
+        .zip(&layout.condition_offsets)
+        .map(|((d, names), &offset)| PlanDispositif {
+            offset,
+            has_payment: d.conditions.iter().any(|c| c.payment),
+            conditions: d
+                .conditions
                 .iter()
-                .filter_map(|part| match part {
-                    MessagePart::Value(Expr::Const(_), _) => None,
-                    MessagePart::Value(e, _) => Some(c.node(e)),
-                    _ => None,
+                .zip(&names.conditions)
+                .map(|(condition, template)| PlanCondition {
+                    def: c.read(condition.def),
+                    once: false,
+                    payment: condition.payment,
+                    template: Arc::clone(template),
+                    parts: condition
+                        .message
+                        .parts
+                        .iter()
+                        .filter_map(|part| match part {
+                            MessagePart::Value(Expr::Const(_), _) => None,
+                            MessagePart::Value(Expr::Input(slot), _) => Some(Part::Input(*slot)),
+                            MessagePart::Value(Expr::Def(id), _) => Some(Part::Def(c.read(*id))),
+                            MessagePart::Value(e, _) => Some(Part::Node(c.node(e))),
+                            _ => None,
+                        })
+                        .collect(),
                 })
-                .collect()
+                .collect(),
+            outputs: d
+                .outputs
+                .iter()
+                .zip(&names.outputs)
+                .map(|(output, name)| PlanOutput {
+                    def: c.read(output.def),
+                    once: false,
+                    paid: output.paid,
+                    name: Arc::clone(name),
+                    ty: output.ty.clone(),
+                })
+                .collect(),
         })
         .collect();
-    let has_payment = p
-        .dispositifs
-        .iter()
-        .map(|d| d.conditions.iter().any(|c| c.payment))
-        .collect();
+    // Every read is counted now: an eligibility condition or an output is the only reader of
+    // its rule when no rule, message, output nor other condition reads it. Such a rule is in no
+    // cycle, and its reader reads it once per decision (eligibility is memoised, outputs are
+    // written once): it is computed without a memo of its own.
+    let once = |def: u32| {
+        c.reads.get(def as usize) == Some(&1)
+            && p.defs
+                .get(def as usize)
+                .is_some_and(|def| def.exceptions.is_empty())
+    };
+    let mut dispositifs: Vec<PlanDispositif> = dispositifs;
+    for d in &mut dispositifs {
+        for condition in d.conditions.iter_mut() {
+            condition.once = !condition.payment && once(condition.def);
+        }
+        for output in d.outputs.iter_mut() {
+            output.once = once(output.def);
+        }
+    }
     Plan {
         defs,
         params,
-        messages,
-        has_payment,
+        dispositifs,
         texts: c.texts,
     }
 }
@@ -100,9 +147,19 @@ struct Compiler {
     texts: Vec<Arc<str>>,
     /// The value of each rule that is a constant (no exception), by def.
     const_defs: Vec<Option<V>>,
+    /// How many places of the compiled plan read each rule.
+    reads: Vec<u32>,
 }
 
 impl Compiler {
+    /// Counts a read of rule `id`.
+    fn read(&mut self, id: u32) -> u32 {
+        if let Some(n) = self.reads.get_mut(id as usize) {
+            *n += 1;
+        }
+        id
+    }
+
     fn boxed(&mut self, e: &Expr) -> Box<Node> {
         Box::new(self.node(e))
     }
@@ -115,10 +172,13 @@ impl Compiler {
         match e {
             Expr::Const(v) => self.constant(v).map_or(Node::Bail, Node::Const),
             Expr::Input(slot) => Node::Input(*slot),
-            Expr::Def(id) => match self.const_defs.get(*id as usize).copied().flatten() {
-                Some(v) => Node::ConstDef(*id, v),
-                None => Node::Def(*id),
-            },
+            Expr::Def(id) => {
+                let id = self.read(*id);
+                match self.const_defs.get(id as usize).copied().flatten() {
+                    Some(v) => Node::ConstDef(id, v),
+                    None => Node::Def(id),
+                }
+            }
             Expr::Local(slot) => Node::Local(*slot),
             Expr::Let { slot, value, body } => {
                 Node::Let(*slot, self.boxed(value), self.boxed(body))
@@ -183,7 +243,9 @@ impl Compiler {
             }
             Expr::Round(x, mode) => Node::Round(self.boxed(x), *mode),
             Expr::Eligible(d) => Node::Eligible(*d),
-            Expr::DispositifOutput { dispositif, def } => Node::Output(*dispositif, *def),
+            Expr::DispositifOutput { dispositif, def } => {
+                Node::Output(*dispositif, self.read(*def))
+            }
             Expr::Contains { list, x } => match &**list {
                 Expr::Input(slot) => Node::ContainsInput(*slot, self.boxed(x)),
                 _ => Node::Bail,
@@ -208,6 +270,16 @@ impl Compiler {
     /// the node.
     fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Node {
         let (a, b) = (self.node(a), self.node(b));
+        // Constant rules (`seuil_haut - seuil_bas`): the value is folded, and the rules are
+        // still counted as computed when the operation is read.
+        if let (Some((mut rules, x)), Some((more, y))) = (constant_reads(&a), constant_reads(&b)) {
+            if !rules.is_empty() || !more.is_empty() {
+                if let (false, false, Ok(v)) = (is_text(x), is_text(y), binary(op, x, y)) {
+                    rules.extend(more);
+                    return Node::ConstRules(rules.into_boxed_slice(), v);
+                }
+            }
+        }
         match (a, b) {
             (Node::Const(x), Node::Const(y)) if !is_text(x) && !is_text(y) => {
                 match binary(op, x, y) {
@@ -238,6 +310,16 @@ impl Compiler {
             }
         };
         u32::try_from(index).ok().map(|i| V::Text(Text::Const(i)))
+    }
+}
+
+/// The constant rules a constant node reads (each with its value) and its value.
+fn constant_reads(n: &Node) -> Option<(Vec<(u32, V)>, V)> {
+    match n {
+        Node::Const(v) => Some((Vec::new(), *v)),
+        Node::ConstDef(id, v) => Some((vec![(*id, *v)], *v)),
+        Node::ConstRules(rules, v) => Some((rules.to_vec(), *v)),
+        _ => None,
     }
 }
 

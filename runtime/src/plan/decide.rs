@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::exec::{with_scratch, CondState, Eligibility, Exec};
-use super::{Bail, Node, Plan, R};
+use super::{Bail, Part, Plan, PlanDispositif, R, V};
 use crate::decision::reuse::SpareSlot;
 use crate::decision::{reuse, Decision, DispositifDecision, Motif, Payment};
 use crate::ir::{DispositifId, Program};
-use crate::validate::Layout;
+use crate::validate::{DispositifNames, Layout};
 use crate::value::Value;
 
 /// Decides `inputs` into `out` (already restarted), or bails, leaving `out` half written:
@@ -38,12 +38,24 @@ pub(crate) fn decide_into(
     .unwrap_or(Err(Bail))
 }
 
+/// `*slot = Some(value.clone())`; a scalar of the kind already there is written in place, without
+/// the clone's and the drop's dispatch on kinds.
+#[inline]
+fn assign(slot: &mut Option<Value>, value: &Value) {
+    match (&mut *slot, value) {
+        (Some(Value::Int(old)), Value::Int(new)) => *old = *new,
+        (Some(Value::Dec(old)), Value::Dec(new)) => *old = *new,
+        (Some(Value::Bool(old)), Value::Bool(new)) => *old = *new,
+        _ => *slot = Some(value.clone()),
+    }
+}
+
 impl Exec<'_> {
     fn decide(&mut self, only: Option<&[DispositifId]>, out: &mut Decision) -> R<()> {
-        let (p, layout) = (self.p, self.layout);
+        let (plan, layout) = (self.plan, self.layout);
         let mut decided = 0;
-        for (index, names) in layout.names.iter().enumerate().take(p.dispositifs.len()) {
-            let d = u32::try_from(index).map_err(|_| Bail)?;
+        // `plan.dispositifs` and `layout.names` both follow the program's dispositifs.
+        for (d, (disp, names)) in (0..).zip(plan.dispositifs.iter().zip(&layout.names)) {
             if only.is_some_and(|only| !only.contains(&d)) {
                 continue;
             }
@@ -54,7 +66,7 @@ impl Exec<'_> {
             };
             decided += 1;
             target.reset(&names.id, names.title.as_ref());
-            self.dispositif(d, target, spare)?;
+            self.dispositif(d, disp, names, target, spare)?;
         }
         out.finish(decided, self.rules_computed);
         Ok(())
@@ -63,17 +75,11 @@ impl Exec<'_> {
     fn dispositif(
         &mut self,
         d: DispositifId,
+        disp: &PlanDispositif,
+        names: &DispositifNames,
         out: &mut DispositifDecision,
         spare: SpareSlot<'_>,
     ) -> R<()> {
-        let (p, layout, plan) = (self.p, self.layout, self.plan);
-        let (Some(disp), Some(names), Some(&offset)) = (
-            p.dispositifs.get(d as usize),
-            layout.names.get(d as usize),
-            layout.condition_offsets.get(d as usize),
-        ) else {
-            return Err(Bail);
-        };
         let (eligible, excluded_by) = self.eligibility(d)?;
         let payment = if eligible {
             self.payment(d)?
@@ -81,34 +87,39 @@ impl Exec<'_> {
             Payment::NotApplicable
         };
 
-        reuse::room(&mut out.motifs, disp.conditions.len() + 1);
+        let conditions = &disp.conditions;
+        reuse::room(&mut out.motifs, conditions.len() + 1);
         let mut motifs = 0;
-        for (i, (condition, template)) in disp.conditions.iter().zip(&names.conditions).enumerate()
-        {
-            let held = match self.conditions.get(offset + i) {
+        for (i, condition) in conditions.iter().enumerate() {
+            let held = match self.conditions.get(disp.offset + i) {
                 Some(CondState::Held) => true,
                 Some(CondState::Failed) => false,
                 Some(CondState::Pending) if condition.payment => continue,
                 _ => return Err(Bail),
             };
+            let template = &condition.template;
             let motif =
                 reuse::slot(&mut out.motifs, motifs, || Motif::blank(template)).ok_or(Bail)?;
             motifs += 1;
-            if let Some(values) = motif.set_condition(template, Some(held), condition.payment, &[])
-            {
-                for part in plan.messages.get(offset + i).map_or(&[][..], Vec::as_slice) {
-                    let value = match part {
-                        Node::Input(slot) => self.input_value(*slot)?,
-                        Node::Def(id) => {
-                            let v = self.def(*id)?;
-                            self.value(v)?
-                        }
-                        _ => {
-                            let v = self.eval(part)?;
-                            self.value(v)?
-                        }
-                    };
-                    values.push(Some(value));
+            let Some(values) = motif.set_settled(template, held, condition.payment) else {
+                continue;
+            };
+            for part in &condition.parts {
+                let v = match part {
+                    Part::Input(slot) => {
+                        let value = self.input_ref(*slot)?;
+                        assign(values.next_slot().ok_or(Bail)?, value);
+                        continue;
+                    }
+                    Part::Def(id) => self.def(*id)?,
+                    Part::Node(node) => self.eval(node)?,
+                };
+                let slot = values.next_slot().ok_or(Bail)?;
+                match (&mut *slot, v) {
+                    (Some(Value::Dec(old)), V::Dec(new)) => *old = new,
+                    (Some(Value::Int(old)), V::Int(new)) => *old = new,
+                    (Some(Value::Bool(old)), V::Bool(new)) => *old = new,
+                    _ => *slot = Some(self.value(v)?),
                 }
             }
         }
@@ -130,14 +141,23 @@ impl Exec<'_> {
         out.park_values(spare, eligible);
         if eligible {
             reuse::room(&mut out.values, disp.outputs.len());
-            for (output, name) in disp.outputs.iter().zip(&names.outputs) {
-                let value = if payment == Payment::Withheld && output.paid {
-                    Value::Dec(Decimal::ZERO)
+            for output in &disp.outputs {
+                let v = if payment == Payment::Withheld && output.paid {
+                    V::Dec(Decimal::ZERO)
+                } else if output.once {
+                    self.compute_once(output.def)?
                 } else {
-                    let v = self.def(output.def)?;
-                    self.value(v)?
+                    self.def(output.def)?
                 };
-                out.put_value(values, name, value, &output.ty);
+                match (out.value_slot(values, &output.name, &output.ty), v) {
+                    (Some(Value::Dec(old)), V::Dec(new)) => *old = new,
+                    (Some(Value::Int(old)), V::Int(new)) => *old = new,
+                    (Some(Value::Bool(old)), V::Bool(new)) => *old = new,
+                    _ => {
+                        let value = self.value(v)?;
+                        out.put_value(values, &output.name, value, &output.ty);
+                    }
+                }
                 values += 1;
             }
         }
@@ -197,10 +217,9 @@ impl Exec<'_> {
     fn payment(&mut self, d: DispositifId) -> R<Payment> {
         if !self
             .plan
-            .has_payment
+            .dispositifs
             .get(d as usize)
-            .copied()
-            .unwrap_or(false)
+            .is_some_and(|disp| disp.has_payment)
         {
             return Ok(Payment::NotApplicable);
         }
@@ -214,23 +233,24 @@ impl Exec<'_> {
     /// Evaluates, in order, the conditions of `d` of one kind (payment or eligibility) and
     /// records their states; whether one failed.
     fn conditions_of(&mut self, d: DispositifId, payment: bool) -> R<bool> {
-        let (Some(disp), Some(offset)) = (
-            self.p.dispositifs.get(d as usize),
-            self.layout.condition_offsets.get(d as usize).copied(),
-        ) else {
-            return Err(Bail);
-        };
+        let plan = self.plan;
+        let disp = plan.dispositifs.get(d as usize).ok_or(Bail)?;
         let mut failed = false;
         for (i, condition) in disp.conditions.iter().enumerate() {
             if condition.payment != payment {
                 continue;
             }
-            let held = match self.def(condition.def)? {
-                crate::plan::V::Bool(held) => held,
+            let v = if condition.once {
+                self.compute_once(condition.def)?
+            } else {
+                self.def(condition.def)?
+            };
+            let held = match v {
+                V::Bool(held) => held,
                 _ => return Err(Bail),
             };
             failed |= !held;
-            if let Some(slot) = self.conditions.get_mut(offset + i) {
+            if let Some(slot) = self.conditions.get_mut(disp.offset + i) {
                 *slot = if held {
                     CondState::Held
                 } else {

@@ -9,7 +9,7 @@ use std::mem;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::value::{back, binary, compare, equal, Text, V};
+use super::value::{back, binary, cmp_dec, compare, equal, round, Text, V};
 use super::{Bail, Node, Plan, PlanDef, R};
 use crate::ir::{BinOp, Builtin, DurationFamily, Program};
 use crate::ops;
@@ -238,7 +238,20 @@ impl<'a> Exec<'a> {
         Ok(value)
     }
 
-    /// `eval/exceptions.rs` on known values: a conflict between siblings bails.
+    /// A rule without exceptions that only one place reads, once per decision: computed and
+    /// counted as `compute_def` would, without checking nor filling its memo.
+    #[inline]
+    pub(super) fn compute_once(&mut self, id: u32) -> R<V> {
+        let plan = self.plan;
+        let def = plan.defs.get(id as usize).ok_or(Bail)?;
+        let value = self.eval(&def.expr)?;
+        self.rules_computed += 1;
+        Ok(value)
+    }
+
+    /// `eval/exceptions.rs` on known values: a conflict between siblings bails. Kept out of
+    /// `compute_def`, whose every call would otherwise save and restore the registers it uses.
+    #[inline(never)]
     fn exceptions(&mut self, def: &PlanDef) -> R<V> {
         let branches = &def.exceptions;
         let n = branches.len();
@@ -298,10 +311,11 @@ impl<'a> Exec<'a> {
     }
 
     /// A dossier field as the reference's value, read in place (a motif shows it as given).
-    pub(super) fn input_value(&self, slot: u32) -> R<Value> {
+    #[inline]
+    pub(super) fn input_ref(&self, slot: u32) -> R<&'a Value> {
         match self.inputs.get(slot as usize) {
             Some(Value::Absent) if self.is_unknown_input(slot) => Err(Bail),
-            Some(v) => Ok(v.clone()),
+            Some(v) => Ok(v),
             None => Err(Bail),
         }
     }
@@ -449,6 +463,12 @@ impl<'a> Exec<'a> {
                 }
                 result
             }
+            Node::ConstRules(rules, v) => {
+                for (id, value) in rules.iter() {
+                    self.const_def(*id, *value)?;
+                }
+                Ok(*v)
+            }
             Node::DecisionDate => Ok(V::Date(self.date)),
             Node::Param(id, at) => {
                 let date = self.at(at)?;
@@ -537,10 +557,7 @@ impl<'a> Exec<'a> {
             }
             Node::Round(x, mode) => match self.eval(x)? {
                 // `ops::round` on a decimal, without going through a `Value`.
-                V::Dec(d) => {
-                    let (dp, strategy) = ops::rounding(*mode);
-                    Ok(V::Dec(d.round_dp_with_strategy(dp, strategy)))
-                }
+                V::Dec(d) => Ok(V::Dec(round(d, *mode))),
                 x => back(ops::round(&plain(x)?, *mode)),
             },
             Node::AsOf(expr, date) => {
@@ -591,6 +608,17 @@ impl<'a> Exec<'a> {
         match builtin {
             Builtin::Min | Builtin::Max | Builtin::Ceiling | Builtin::Floor => {
                 let mut extreme = Extreme::new(builtin);
+                // Two decimals (`min(plan_demande, plafond)`): `Extreme` without its state,
+                // the second kept when it compares as the extreme wanted, as `add` keeps it.
+                if let [a, b] = args {
+                    let (x, y) = (self.eval(a)?, self.eval(b)?);
+                    if let (V::Dec(x), V::Dec(y)) = (x, y) {
+                        return Ok(V::Dec(if cmp_dec(y, x) == extreme.keep { y } else { x }));
+                    }
+                    extreme.add(x)?;
+                    extreme.add(y)?;
+                    return extreme.finish();
+                }
                 for arg in args {
                     let v = self.eval(arg)?;
                     extreme.add(v)?;

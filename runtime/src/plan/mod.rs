@@ -15,9 +15,12 @@ mod exec;
 mod lookup;
 mod value;
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
-use crate::ir::{BaremeWant, BinOp, Builtin, RoundMode};
+use crate::decision::MotifTemplate;
+use crate::ir::{BaremeWant, BinOp, Builtin, RoundMode, Ty};
 
 pub(crate) use compile::compile;
 pub(crate) use decide::decide_into;
@@ -35,13 +38,56 @@ type R<T> = Result<T, Bail>;
 pub(crate) struct Plan {
     defs: Vec<PlanDef>,
     params: Vec<PlanParam>,
-    /// The non-constant values of each condition's message, in message order, indexed like
-    /// the flat condition array of `Layout::condition_offsets`.
-    messages: Vec<Vec<Node>>,
-    /// Whether each dispositif has a payment condition (`condition de versement`).
-    has_payment: Vec<bool>,
+    /// Each dispositif as the plan decides and writes it.
+    dispositifs: Vec<PlanDispositif>,
     /// The text constants `V::Text(Text::Const(i))` refers to.
-    texts: Vec<std::sync::Arc<str>>,
+    texts: Vec<Arc<str>>,
+}
+
+/// What deciding and writing one dispositif reads, gathered in one place when compiling: the
+/// loops then walk one slice each instead of zipping the IR's and the layout's vectors.
+#[derive(Debug)]
+struct PlanDispositif {
+    /// Its first index in the flat condition array (`Layout::condition_offsets`).
+    offset: usize,
+    /// Whether it has a payment condition (`condition de versement`).
+    has_payment: bool,
+    conditions: Box<[PlanCondition]>,
+    outputs: Box<[PlanOutput]>,
+}
+
+#[derive(Debug)]
+struct PlanCondition {
+    def: u32,
+    /// Its rule is read by this condition only: computed without the memo.
+    once: bool,
+    payment: bool,
+    /// The motif's message (the very `Arc` of `DispositifNames::conditions`).
+    template: Arc<MotifTemplate>,
+    /// The non-constant values of its message, in message order.
+    parts: Box<[Part]>,
+}
+
+/// A value shown in a motif message.
+#[derive(Debug)]
+enum Part {
+    /// A dossier field, shown as given.
+    Input(u32),
+    /// A rule, read from the memo.
+    Def(u32),
+    Node(Node),
+}
+
+#[derive(Debug)]
+struct PlanOutput {
+    def: u32,
+    /// Its rule is read by this output only: computed without the memo.
+    once: bool,
+    /// `valeur versée`: zero when the payment is withheld.
+    paid: bool,
+    /// The output's name (the very `Arc` of `DispositifNames::outputs`).
+    name: Arc<str>,
+    ty: Ty,
 }
 
 #[derive(Debug)]
@@ -79,6 +125,9 @@ enum Node {
     Def(u32),
     /// A rule whose value is a constant: read, it is only counted as computed.
     ConstDef(u32, V),
+    /// An operation on constant rules, folded: read, its rules (each with its value) are
+    /// counted as computed, as `ConstDef` counts one.
+    ConstRules(Box<[(u32, V)]>, V),
     Local(u32),
     Let(u32, Box<Node>, Box<Node>),
     DecisionDate,

@@ -5,10 +5,10 @@
 use std::cmp::Ordering;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{Bail, R};
-use crate::ir::{BinOp, DurationFamily};
+use crate::ir::{BinOp, DurationFamily, RoundMode};
 use crate::ops::{self, Outcome};
 use crate::value::Value;
 
@@ -121,30 +121,96 @@ const POW10: [i128; 29] = {
     table
 };
 
-/// `Decimal::cmp` without its general rescaling: operands of the same scale compare their
-/// mantissas, and one of a smaller scale is scaled up in an `i128` when it fits (money read
-/// with cents against a whole-euro constant); anything larger goes to `Decimal::cmp`. Both are
-/// comparisons of the numbers themselves, so the ordering is the same (negative zero included:
-/// its mantissa is zero).
+/// `Decimal::cmp` without its general rescaling: signs first, then the magnitudes (96-bit
+/// mantissas in a `u128`), the one of smaller scale scaled up by a power of ten; a magnitude
+/// below 2^64 times a power below 10^20 cannot overflow, so the frequent case (money read
+/// with cents against a whole-euro constant) needs no checked 128-bit multiplication, and a
+/// product that would overflow goes to `Decimal::cmp`. Both are comparisons of the numbers
+/// themselves, so the ordering is the same (zero of either sign included: two zeros are equal
+/// and a zero is compared by magnitude).
 #[inline]
 pub(crate) fn cmp_dec(x: Decimal, y: Decimal) -> Ordering {
-    let (sx, sy) = (x.scale(), y.scale());
-    let (mx, my) = (x.mantissa(), y.mantissa());
-    let scaled = match sx.cmp(&sy) {
-        Ordering::Equal => return mx.cmp(&my),
-        Ordering::Less => POW10
-            .get((sy - sx) as usize)
-            .and_then(|p| mx.checked_mul(*p))
-            .map(|mx| (mx, my)),
-        Ordering::Greater => POW10
-            .get((sx - sy) as usize)
-            .and_then(|p| my.checked_mul(*p))
-            .map(|my| (mx, my)),
-    };
-    match scaled {
-        Some((mx, my)) => mx.cmp(&my),
-        None => x.cmp(&y),
+    let (ax, ay) = (x.mantissa().unsigned_abs(), y.mantissa().unsigned_abs());
+    let (nx, ny) = (
+        x.is_sign_negative() && ax != 0,
+        y.is_sign_negative() && ay != 0,
+    );
+    if nx != ny {
+        return if nx {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
     }
+    let (sx, sy) = (x.scale(), y.scale());
+    let magnitudes = match sx.cmp(&sy) {
+        Ordering::Equal => ax.cmp(&ay),
+        Ordering::Less => match scale_up(ax, sy - sx) {
+            Some(ax) => ax.cmp(&ay),
+            None => return x.cmp(&y),
+        },
+        Ordering::Greater => match scale_up(ay, sx - sy) {
+            Some(ay) => ax.cmp(&ay),
+            None => return x.cmp(&y),
+        },
+    };
+    if nx {
+        magnitudes.reverse()
+    } else {
+        magnitudes
+    }
+}
+
+/// `m × 10^d`, `None` when it overflows a `u128`.
+#[inline(always)]
+fn scale_up(m: u128, d: u32) -> Option<u128> {
+    let p = POW10.get(d as usize)?.unsigned_abs();
+    match (u64::try_from(m), u64::try_from(p)) {
+        (Ok(m), Ok(p)) => Some(u128::from(m) * u128::from(p)),
+        _ => m.checked_mul(p),
+    }
+}
+
+/// `ops::round` on a decimal: `round_dp_with_strategy` computed on the 96-bit mantissa held in
+/// a `u128`, with one division by a power of ten instead of its loops of 32-bit divisions,
+/// multiplications and comparisons. The same `Decimal` comes out: a value of scale `dp` or less
+/// unchanged (scale included), otherwise the quotient at scale `dp`, plus one when the strategy
+/// says so, with the sign dropped on a result of zero as `Decimal::from_parts` drops it. A zero
+/// operand (whose sign the reference keeps) goes to the reference.
+#[inline]
+pub(crate) fn round(d: Decimal, mode: RoundMode) -> Decimal {
+    let (dp, strategy) = crate::ops::rounding(mode);
+    let scale = d.scale();
+    if scale <= dp {
+        return d;
+    }
+    let negative = d.is_sign_negative();
+    let m = d.mantissa().unsigned_abs();
+    let Some(&p) = POW10.get((scale - dp) as usize) else {
+        return d.round_dp_with_strategy(dp, strategy);
+    };
+    if m == 0 {
+        return d.round_dp_with_strategy(dp, strategy);
+    }
+    // `scale - dp` is at least one: `p` is even and `p / 2` is the midpoint exactly.
+    let p = p.unsigned_abs();
+    let (q, r) = if let (Ok(m), Ok(p)) = (u64::try_from(m), u64::try_from(p)) {
+        (u128::from(m / p), u128::from(m % p))
+    } else {
+        (m / p, m % p)
+    };
+    let up = match strategy {
+        RoundingStrategy::MidpointAwayFromZero => r >= p / 2,
+        RoundingStrategy::ToNegativeInfinity => negative && r != 0,
+        RoundingStrategy::ToPositiveInfinity => !negative && r != 0,
+        _ => return d.round_dp_with_strategy(dp, strategy),
+    };
+    // `q < 2^96 / 10`: one more still fits the mantissa's 96 bits.
+    let q = q + u128::from(up);
+    let lo = (q & 0xFFFF_FFFF) as u32;
+    let mid = ((q >> 32) & 0xFFFF_FFFF) as u32;
+    let hi = ((q >> 64) & 0xFFFF_FFFF) as u32;
+    Decimal::from_parts(lo, mid, hi, negative, dp)
 }
 
 /// A binary operation, as `Eval::binary` computes it.
@@ -193,7 +259,8 @@ mod tests {
 
     use rust_decimal::Decimal;
 
-    use super::cmp_dec;
+    use super::{cmp_dec, round};
+    use crate::ir::RoundMode;
 
     /// The fast comparison agrees with `Decimal::cmp` on every pair of a grid of scales,
     /// signs, zeros (negative zero too) and mantissas up to the largest.
@@ -242,6 +309,100 @@ mod tests {
         for x in &values {
             for y in &values {
                 assert_eq!(cmp_dec(*x, *y), x.cmp(y), "{x:?} {y:?}");
+            }
+        }
+        // Random pairs of every width, scale and sign, neighbours of each other too.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let random = |next: &mut dyn FnMut() -> u64| {
+            let bits = next() % 97;
+            let m = (u128::from(next()) << 64 | u128::from(next())) & ((1u128 << bits) - 1);
+            let m = m.min((1u128 << 96) - 1);
+            let (lo, mid, hi) = (m as u32, (m >> 32) as u32, (m >> 64) as u32);
+            Decimal::from_parts(lo, mid, hi, next() & 1 == 0, (next() % 29) as u32)
+        };
+        for _ in 0..20_000 {
+            let x = random(&mut next);
+            let y = random(&mut next);
+            assert_eq!(cmp_dec(x, y), x.cmp(&y), "{x:?} {y:?}");
+            // The same number, or a close one, at the other's scale.
+            let mut z = x;
+            z.rescale(y.scale());
+            assert_eq!(cmp_dec(x, z), x.cmp(&z), "{x:?} {z:?}");
+            assert_eq!(cmp_dec(z, y), z.cmp(&y), "{z:?} {y:?}");
+        }
+    }
+
+    /// The fast rounding gives the reference's `Decimal` (bits compared: scale and sign of zero
+    /// included) for every mode, on random mantissas of every width, scale and sign, on the
+    /// ties of each scale and their neighbours, and on zeros.
+    #[test]
+    fn round_is_round_dp_with_strategy() {
+        let modes = [
+            RoundMode::CentimeNearest,
+            RoundMode::CentimeDown,
+            RoundMode::CentimeUp,
+            RoundMode::EuroNearest,
+            RoundMode::EuroDown,
+            RoundMode::EuroUp,
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let max = (1u128 << 96) - 1;
+        let mut values = Vec::new();
+        for scale in 0..=28u32 {
+            for negative in [false, true] {
+                let mut push = |m: u128| {
+                    let m = m.min(max);
+                    let lo = (m & 0xFFFF_FFFF) as u32;
+                    let mid = ((m >> 32) & 0xFFFF_FFFF) as u32;
+                    let hi = ((m >> 64) & 0xFFFF_FFFF) as u32;
+                    values.push(Decimal::from_parts(lo, mid, hi, negative, scale));
+                };
+                push(0);
+                push(1);
+                push(max);
+                for _ in 0..300 {
+                    let bits = next() % 97;
+                    let m = (u128::from(next()) << 64 | u128::from(next())) & ((1u128 << bits) - 1);
+                    push(m);
+                }
+                // The midpoints of rounding to 0 and 2 places, and one unit either side.
+                for dp in [0u32, 2] {
+                    if scale > dp {
+                        let half = 5 * 10u128.pow(scale - dp - 1);
+                        let unit = 10u128.pow(scale - dp);
+                        for k in [0u128, 1, 7, 12_345, u128::from(next())] {
+                            for m in [half - 1, half, half + 1] {
+                                if let Some(m) = k.checked_mul(unit).and_then(|b| b.checked_add(m))
+                                {
+                                    push(m);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut negative_zero = Decimal::new(0, 5);
+        negative_zero.set_sign_negative(true);
+        values.push(negative_zero);
+        for d in values {
+            for mode in modes {
+                let (dp, strategy) = crate::ops::rounding(mode);
+                let expected = d.round_dp_with_strategy(dp, strategy);
+                let ours = round(d, mode);
+                assert_eq!(ours.serialize(), expected.serialize(), "{d:?} {mode:?}");
             }
         }
     }
