@@ -5,6 +5,10 @@
 //! rare parts (questions, described missing fields, errors, traces, lists) still go through
 //! the published form, per dispositif.
 
+mod message;
+
+pub(super) use message::CompiledMotif;
+
 use rust_decimal::Decimal;
 
 use super::keys::{write_start, JsonKeys, DISPOSITIF_TAIL, VALUES};
@@ -13,7 +17,7 @@ use crate::ir::{EnumDef, Ty};
 use crate::json_text::{date, escaped, flag, serde, signed, string, unsigned, Escaped, Raw};
 use crate::render::{
     enum_variant_name, strip_optional_ty, value_to_json, write_decimal, write_duration,
-    write_money_json,
+    write_money_json, write_small_money,
 };
 use crate::value::Value;
 
@@ -127,7 +131,10 @@ impl Decision {
             if i > 0 {
                 out.push(b',');
             }
-            self.write_motif(m, out);
+            match keys.as_mut() {
+                Some((keys, d)) => self.write_motif_compiled(m, out, keys, *d, i),
+                None => self.write_motif(m, out),
+            }
         }
         out.push(b']');
         if !missing.is_empty() {
@@ -145,6 +152,31 @@ impl Decision {
             serde(out, &steps);
         }
         out.push(b'}');
+    }
+
+    /// [`Decision::write_motif`] through the motif's template compiled once and kept in
+    /// `keys` (the same bytes), for the conditions of eligibility.
+    fn write_motif_compiled(
+        &self,
+        m: &Motif,
+        out: &mut Vec<u8>,
+        keys: &mut JsonKeys,
+        d: usize,
+        i: usize,
+    ) {
+        let MotifText::Condition { template, values } = &m.text else {
+            return self.write_motif(m, out);
+        };
+        if m.payment {
+            return self.write_motif(m, out);
+        }
+        let Some(compiled) = keys.motif(d, i, template) else {
+            return self.write_motif(m, out);
+        };
+        compiled.write(m.satisfied, values, m.missing.is_empty(), out);
+        if !m.missing.is_empty() {
+            self.write_missing(m, out);
+        }
     }
 
     fn write_motif(&self, m: &Motif, out: &mut Vec<u8>) {
@@ -188,6 +220,11 @@ impl Decision {
             out.extend_from_slice(b"\"}");
             return;
         }
+        self.write_missing(m, out);
+    }
+
+    /// From the message's closing quote on, for a motif that misses facts.
+    fn write_missing(&self, m: &Motif, out: &mut Vec<u8>) {
         out.extend_from_slice(b"\",\"manquants\":[");
         for (i, slot) in m.missing.iter().enumerate() {
             if i > 0 {
@@ -244,6 +281,8 @@ fn write_value(value: &Value, ty: &Ty, enums: &[EnumDef], out: &mut Vec<u8>) {
 
 fn money(out: &mut Vec<u8>, amount: Decimal) {
     out.push(b'"');
-    write_money_json(&mut Raw(out), amount);
+    if !write_small_money(out, amount, false, b'.') {
+        write_money_json(&mut Raw(out), amount);
+    }
     out.push(b'"');
 }

@@ -217,6 +217,75 @@ pub(super) fn write_money<W: HumanWrite + ?Sized>(
     out.ascii(bytes.get(at..).unwrap_or_default());
 }
 
+/// An amount's sign, units (grouped by three with a plain space when `grouped`), `mark` and
+/// two digits of cents, as [`write_money`] writes them for units that fit 64 bits: right to
+/// left into a stack buffer three digits at a time, then copied in one piece.
+pub(super) fn write_small_money(
+    out: &mut Vec<u8>,
+    negative: bool,
+    units: u64,
+    cents: u8,
+    grouped: bool,
+    mark: u8,
+) {
+    // 20 digits, 6 separators, the sign, the mark and two cents; a group is written as four
+    // bytes whose first is overwritten when not grouped.
+    let mut bytes = [0u8; 36];
+    let mut at = bytes.len() - 3;
+    put(
+        &mut bytes,
+        at,
+        [mark, b'0' + cents / 10 % 10, b'0' + cents % 10],
+    );
+    let mut rest = units;
+    while rest >= 1000 {
+        let group = (rest % 1000) as u32;
+        rest /= 1000;
+        at -= 4;
+        put(
+            &mut bytes,
+            at,
+            [
+                b' ',
+                b'0' + (group / 100) as u8,
+                b'0' + (group / 10 % 10) as u8,
+                b'0' + (group % 10) as u8,
+            ],
+        );
+        at += usize::from(!grouped);
+    }
+    let lead = rest as u32;
+    put(
+        &mut bytes,
+        at - 3,
+        [
+            b'0' + (lead / 100) as u8,
+            b'0' + (lead / 10 % 10) as u8,
+            b'0' + (lead % 10) as u8,
+        ],
+    );
+    at -= if lead >= 100 {
+        3
+    } else if lead >= 10 {
+        2
+    } else {
+        1
+    };
+    if negative {
+        at -= 1;
+        put(&mut bytes, at, [b'-']);
+    }
+    out.extend_from_slice(bytes.get(at..).unwrap_or_default());
+}
+
+/// `part` into `bytes` at `at` (always in bounds: the callers' buffers have room).
+#[inline(always)]
+fn put<const N: usize>(bytes: &mut [u8], at: usize, part: [u8; N]) {
+    if let Some(slot) = bytes.get_mut(at..at + N) {
+        slot.copy_from_slice(&part);
+    }
+}
+
 /// [`Digits::int`] written right to left into a stack buffer, as [`write_money`].
 pub(super) fn write_int<W: HumanWrite + ?Sized>(out: &mut W, n: i64) {
     // 19 digits and the sign.
