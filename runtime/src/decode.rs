@@ -102,6 +102,11 @@ impl DossierErrors {
 }
 
 impl Dossier {
+    /// Its values, to be read over by the next dossier ([`read_str_reusing`]).
+    pub(crate) fn into_values(self) -> Vec<Value> {
+        self.values
+    }
+
     /// A dossier built directly from slot values (tests, embedding applications). Slots the
     /// program reads but `values` lacks make `decide` fail rather than panic.
     pub fn from_values(values: Vec<Value>) -> Self {
@@ -315,7 +320,20 @@ pub(crate) fn read_str(
     text: &str,
     options: &DecodeOptions,
 ) -> Result<Decoded, DossierErrors> {
-    match fast.then(|| fast::read(p, text, options)).flatten() {
+    read_str_reusing(p, fast, text, options, Vec::new())
+}
+
+/// [`read_str`], the one-pass reader writing into `spare` (the values of a dossier read
+/// before, [`Dossier::into_values`]) rather than into a fresh vector: a batch reads a stream of
+/// dossiers without allocating for each.
+pub(crate) fn read_str_reusing(
+    p: &Program,
+    fast: bool,
+    text: &str,
+    options: &DecodeOptions,
+    spare: Vec<Value>,
+) -> Result<Decoded, DossierErrors> {
+    match fast.then(|| fast::read(p, text, options, spare)).flatten() {
         Some(decoded) => Ok(decoded),
         None => read_str_reference(p, text, options),
     }
@@ -323,7 +341,7 @@ pub(crate) fn read_str(
 
 /// The one-pass reader alone: `None` where it gives up (the reference reader would then run).
 pub(crate) fn read_str_fast(p: &Program, text: &str, options: &DecodeOptions) -> Option<Decoded> {
-    fast::read(p, text, options)
+    fast::read(p, text, options, Vec::new())
 }
 
 /// The reference reader: the text parsed into a `serde_json::Value` (strictly), then read.

@@ -60,17 +60,35 @@ pub(crate) fn supports(p: &Program) -> bool {
     fields_ok(&p.inputs)
 }
 
-/// Reads `text` as [`super::read_str_reference`] would, or `None` where it gives up.
-pub(crate) fn read(p: &Program, text: &str, options: &DecodeOptions) -> Option<Decoded> {
+/// Reads `text` as [`super::read_str_reference`] would, or `None` where it gives up; the
+/// values are written over `spare`'s (emptied first), keeping its room.
+pub(crate) fn read(
+    p: &Program,
+    text: &str,
+    options: &DecodeOptions,
+    mut spare: Vec<Value>,
+) -> Option<Decoded> {
     if text.len() > MAX_TEXT_BYTES {
         return None;
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let slots = p.input_paths.len();
+    if spare.len() == slots {
+        // Mostly numbers and flags: each is overwritten where it lies, nothing moved.
+        for value in &mut spare {
+            if !matches!(value, Value::Absent) {
+                *value = Value::Absent;
+            }
+        }
+    } else {
+        spare.clear();
+        spare.resize(slots, Value::Absent);
+    }
     let mut reader = Reader {
         scan: Scanner::new(text),
         enums: &p.enums,
         strict: options.strict,
-        values: vec![Value::Absent; p.input_paths.len()],
+        values: spare,
         unknown: Vec::new(),
     };
     reader.scan.ws();
@@ -151,12 +169,20 @@ impl<'t> Reader<'t, '_> {
         if !self.scan.eat_if(b'}') {
             loop {
                 self.scan.ws();
-                let (key, found) = match known_key(&mut self.scan, fields, |f| &f.name, hint) {
-                    Some(i) => (fields.get(i).map_or("", |f| f.name.as_str()), Some(i)),
-                    None => (self.scan.key()?, None),
+                let (key, found) = match fields.get(hint) {
+                    // The key expected, compact: one comparison reads it with its colon.
+                    Some(f) if self.scan.key_colon_is(&f.name) => (f.name.as_str(), Some(hint)),
+                    _ => {
+                        let known = known_key(&mut self.scan, fields, |f| &f.name, hint);
+                        let read = match known {
+                            Some(i) => (fields.get(i).map_or("", |f| f.name.as_str()), Some(i)),
+                            None => (self.scan.key()?, None),
+                        };
+                        self.scan.ws();
+                        self.scan.eat(b':')?;
+                        read
+                    }
                 };
-                self.scan.ws();
-                self.scan.eat(b':')?;
                 self.scan.ws();
                 let field_path = Path::Field(path, key);
                 match found {
