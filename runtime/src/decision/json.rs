@@ -164,8 +164,22 @@ impl Decision {
         d: usize,
         i: usize,
     ) {
-        let MotifText::Condition { template, values } = &m.text else {
-            return self.write_motif(m, out);
+        let (template, values) = match &m.text {
+            MotifText::Condition { template, values } => (template, values),
+            MotifText::Cumul { id, message } if !m.payment && m.satisfied == Some(false) => {
+                let Some(json) = keys.cumul(d, id, message) else {
+                    return self.write_motif(m, out);
+                };
+                if m.missing.is_empty() {
+                    out.extend_from_slice(json);
+                } else {
+                    // Up to the message's closing quote.
+                    out.extend_from_slice(json.get(..json.len() - 2).unwrap_or_default());
+                    self.write_missing(m, out);
+                }
+                return;
+            }
+            MotifText::Cumul { .. } => return self.write_motif(m, out),
         };
         if m.payment {
             return self.write_motif(m, out);

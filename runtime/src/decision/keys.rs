@@ -35,6 +35,15 @@ struct DispositifKeys {
     values: Vec<Key>,
     /// The JSON of its motifs' templates, in the order last met.
     motifs: Vec<CompiledMotif>,
+    /// The JSON of its cumul motif: `{"id":…,"satisfaite":false,"message":"…"}`.
+    cumul: Option<Cumul>,
+}
+
+#[derive(Clone)]
+struct Cumul {
+    id: Arc<str>,
+    message: Arc<str>,
+    json: Box<[u8]>,
 }
 
 impl DispositifKeys {
@@ -51,6 +60,7 @@ impl DispositifKeys {
             id,
             values: Vec::new(),
             motifs: Vec::new(),
+            cumul: None,
         }
     }
 }
@@ -204,6 +214,28 @@ impl JsonKeys {
             },
         };
         motifs.get(at)
+    }
+
+    /// `{"id":…,"satisfaite":false,"message":"…"}` for the cumul motif of the dispositif `i`
+    /// (after [`JsonKeys::dispositif`] for `i`), made the first time it is met.
+    pub(super) fn cumul(&mut self, i: usize, id: &Arc<str>, message: &Arc<str>) -> Option<&[u8]> {
+        let cumul = &mut self.dispositifs.get_mut(i)?.cumul;
+        let kept = cumul
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(&c.id, id) && Arc::ptr_eq(&c.message, message));
+        if !kept {
+            let mut json = b"{\"id\":".to_vec();
+            string(&mut json, id);
+            json.extend_from_slice(b",\"satisfaite\":false,\"message\":");
+            string(&mut json, message);
+            json.push(b'}');
+            *cumul = Some(Cumul {
+                id: Arc::clone(id),
+                message: Arc::clone(message),
+                json: json.into_boxed_slice(),
+            });
+        }
+        cumul.as_ref().map(|c| &*c.json)
     }
 }
 
