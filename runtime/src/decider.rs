@@ -9,17 +9,17 @@ use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 use crate::batch_line::{write_decision, write_decision_reusing};
-use crate::decode::read_str_reusing;
-use crate::value::Value;
+use crate::decode::{read_str_reusing, Spare};
 use crate::{
     warning_json, DecideOptions, Decision, DecodeOptions, Decoded, DossierWarning, Engine, Refusal,
     Selection, UnknownDispositif,
 };
 
 thread_local! {
-    /// The values of the dossier this thread read last, read over by the next one
-    /// ([`Decider::decide_text_into`]): a batch reads its lines without allocating for each.
-    static SPARE: Cell<Vec<Value>> = const { Cell::new(Vec::new()) };
+    /// The values of the dossier this thread read last, read over by the next one, and the
+    /// order of its keys ([`Decider::decide_text_into`]): a batch reads its lines without
+    /// allocating for each.
+    static SPARE: Cell<Spare> = Cell::new(Spare::default());
 }
 
 /// A refusal's line object; never fully decided.
@@ -153,14 +153,14 @@ impl Decider {
     /// but `decision` is decided over in place: a worker keeps one (from
     /// [`Engine::empty_decision`]) for all its dossiers, so its buffers are reused.
     pub fn decide_text_into(&self, text: &str, decision: &mut Decision, out: &mut Vec<u8>) -> bool {
-        let spare = SPARE.with(Cell::take);
+        let mut spare = SPARE.with(Cell::take);
         let engine = &self.engine;
         let read = match read_str_reusing(
             &engine.program,
             engine.fast_decode,
             text,
             &self.decode,
-            spare,
+            &mut spare,
         ) {
             Ok(read) => read,
             Err(errors) => return refused(&Refusal::Invalid(errors), out),
@@ -183,7 +183,8 @@ impl Decider {
             }
             Err(error) => refused(&Refusal::Evaluation(error), out),
         };
-        SPARE.with(|spare| spare.set(dossier.into_values()));
+        spare.values = dossier.into_values();
+        SPARE.with(|kept| kept.set(spare));
         decided
     }
 

@@ -320,18 +320,26 @@ pub(crate) fn read_str(
     text: &str,
     options: &DecodeOptions,
 ) -> Result<Decoded, DossierErrors> {
-    read_str_reusing(p, fast, text, options, Vec::new())
+    read_str_reusing(p, fast, text, options, &mut Spare::default())
 }
 
-/// [`read_str`], the one-pass reader writing into `spare` (the values of a dossier read
-/// before, [`Dossier::into_values`]) rather than into a fresh vector: a batch reads a stream of
-/// dossiers without allocating for each.
+/// What a read leaves for the next one on the same thread ([`read_str_reusing`]): the vector
+/// of values to read over, and the order the keys came in.
+#[derive(Default)]
+pub(crate) struct Spare {
+    pub(crate) values: Vec<Value>,
+    pub(crate) trail: Vec<u32>,
+}
+
+/// [`read_str`], the one-pass reader writing into `spare`'s values (those of a dossier read
+/// before, [`Dossier::into_values`]) rather than into a fresh vector, and trying the keys in
+/// the order of that dossier: a batch reads a stream of dossiers without allocating for each.
 pub(crate) fn read_str_reusing(
     p: &Program,
     fast: bool,
     text: &str,
     options: &DecodeOptions,
-    spare: Vec<Value>,
+    spare: &mut Spare,
 ) -> Result<Decoded, DossierErrors> {
     match fast.then(|| fast::read(p, text, options, spare)).flatten() {
         Some(decoded) => Ok(decoded),
@@ -341,7 +349,7 @@ pub(crate) fn read_str_reusing(
 
 /// The one-pass reader alone: `None` where it gives up (the reference reader would then run).
 pub(crate) fn read_str_fast(p: &Program, text: &str, options: &DecodeOptions) -> Option<Decoded> {
-    fast::read(p, text, options, Vec::new())
+    fast::read(p, text, options, &mut Spare::default())
 }
 
 /// The reference reader: the text parsed into a `serde_json::Value` (strictly), then read.
