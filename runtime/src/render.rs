@@ -312,6 +312,11 @@ pub(crate) fn write_decimal<W: HumanWrite + ?Sized>(out: &mut W, d: Decimal, mar
     digits.write_to(out);
 }
 
+/// [`write_decimal`] into a byte buffer (its text needs no escaping).
+pub(crate) fn write_decimal_bytes(out: &mut Vec<u8>, d: Decimal, mark: u8) {
+    digits::write_decimal_bytes(out, d, mark);
+}
+
 /// `86 ans`, `86 ans et 3 mois`, `3 mois`, `12 jours`.
 pub(crate) fn write_duration<W: HumanWrite + ?Sized>(out: &mut W, n: i64, family: DurationFamily) {
     if n < 0 {

@@ -278,6 +278,81 @@ pub(super) fn write_small_money(
     out.extend_from_slice(bytes.get(at..).unwrap_or_default());
 }
 
+/// [`Digits::decimal`] straight into a byte buffer: the digits right to left four at a time
+/// into a stack buffer (a 96-bit mantissa split once in two 64-bit halves), then copied in at
+/// most two pieces around the mark. The tests compare the two.
+pub(super) fn write_decimal_bytes(out: &mut Vec<u8>, d: Decimal, mark: u8) {
+    const TEN_19: u128 = 10_000_000_000_000_000_000;
+    let scale = d.scale() as usize;
+    let mantissa = d.mantissa().unsigned_abs();
+    let mut bytes = [b'0'; 48];
+    let end = bytes.len();
+    let at = match u64::try_from(mantissa) {
+        Ok(small) => fours(&mut bytes, end, small, false),
+        Err(_) => {
+            let high = u64::try_from(mantissa / TEN_19).unwrap_or(u64::MAX);
+            let low = u64::try_from(mantissa % TEN_19).unwrap_or_default();
+            // The low half has exactly 19 digits, its leading zeros included.
+            fours(&mut bytes, end, low, true);
+            fours(&mut bytes, end - 19, high, false)
+        }
+    };
+    let len = end - at;
+    if d.is_sign_negative() {
+        out.push(b'-');
+    }
+    if len == 0 && scale == 0 {
+        out.push(b'0');
+        return;
+    }
+    let digits = bytes.get(at..).unwrap_or_default();
+    if scale >= len {
+        out.push(b'0');
+        out.push(mark);
+        out.resize(out.len() + (scale - len), b'0');
+        out.extend_from_slice(digits);
+        return;
+    }
+    let (whole, fraction) = digits.split_at(len - scale);
+    out.extend_from_slice(whole);
+    if scale > 0 {
+        out.push(mark);
+        out.extend_from_slice(fraction);
+    }
+}
+
+/// `n` right-aligned to end at `end`, four digits at a time: where its digits start (none for
+/// zero), or exactly 19 digits with their leading zeros when `padded`.
+fn fours(bytes: &mut [u8], end: usize, n: u64, padded: bool) -> usize {
+    let mut at = end;
+    let mut rest = n;
+    loop {
+        let four = (rest % 10_000) as u16;
+        rest /= 10_000;
+        at = at.saturating_sub(4);
+        put(
+            bytes,
+            at,
+            [
+                b'0' + (four / 1000) as u8,
+                b'0' + (four / 100 % 10) as u8,
+                b'0' + (four / 10 % 10) as u8,
+                b'0' + (four % 10) as u8,
+            ],
+        );
+        if rest == 0 && (!padded || end - at >= 19) {
+            break;
+        }
+    }
+    if padded {
+        return end.saturating_sub(19);
+    }
+    while at < end && bytes.get(at) == Some(&b'0') {
+        at += 1;
+    }
+    at
+}
+
 /// `part` into `bytes` at `at` (always in bounds: the callers' buffers have room).
 #[inline(always)]
 fn put<const N: usize>(bytes: &mut [u8], at: usize, part: [u8; N]) {
@@ -385,6 +460,15 @@ mod tests {
         ]);
         for d in cases {
             assert_eq!(decimal(d), d.to_string(), "{d:?}");
+            for mark in [b'.', b','] {
+                let mut reference = String::new();
+                let mut digits = Digits::new();
+                digits.decimal(d, mark);
+                digits.write_to(&mut reference);
+                let mut bytes = b"x".to_vec();
+                write_decimal_bytes(&mut bytes, d, mark);
+                assert_eq!(bytes, format!("x{reference}").into_bytes(), "{d:?}");
+            }
         }
     }
 
