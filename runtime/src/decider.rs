@@ -2,7 +2,7 @@
 //! the one place every door goes through (`socle decide` and `socle batch`, the HTTP service,
 //! the columnar formats and the Python package), so that each decides a dossier the same way.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -19,7 +19,7 @@ thread_local! {
     /// The values of the dossier this thread read last, read over by the next one, and the
     /// order of its keys ([`Decider::decide_text_into`]): a batch reads its lines without
     /// allocating for each.
-    static SPARE: Cell<Spare> = Cell::new(Spare::default());
+    static SPARE: RefCell<Spare> = RefCell::new(Spare::default());
 }
 
 /// A refusal's line object; never fully decided.
@@ -153,14 +153,27 @@ impl Decider {
     /// but `decision` is decided over in place: a worker keeps one (from
     /// [`Engine::empty_decision`]) for all its dossiers, so its buffers are reused.
     pub fn decide_text_into(&self, text: &str, decision: &mut Decision, out: &mut Vec<u8>) -> bool {
-        let mut spare = SPARE.with(Cell::take);
+        SPARE.with(|kept| match kept.try_borrow_mut() {
+            Ok(mut spare) => self.decide_text_with(text, decision, out, &mut spare),
+            // A decision made while this thread's spare is in use (none is): without it.
+            Err(_) => self.decide_text_with(text, decision, out, &mut Spare::default()),
+        })
+    }
+
+    fn decide_text_with(
+        &self,
+        text: &str,
+        decision: &mut Decision,
+        out: &mut Vec<u8>,
+        spare: &mut Spare,
+    ) -> bool {
         let engine = &self.engine;
         let read = match read_str_reusing(
             &engine.program,
             engine.fast_decode,
             text,
             &self.decode,
-            &mut spare,
+            spare,
         ) {
             Ok(read) => read,
             Err(errors) => return refused(&Refusal::Invalid(errors), out),
@@ -184,7 +197,6 @@ impl Decider {
             Err(error) => refused(&Refusal::Evaluation(error), out),
         };
         spare.values = dossier.into_values();
-        SPARE.with(|kept| kept.set(spare));
         decided
     }
 
