@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::scan::{Digits, GiveUp, Scan, Scanner};
+use super::scan::{same, Digits, GiveUp, Scan, Scanner};
 use super::{
     is_plain_decimal, mark_unknown, parse_date, parse_int, suggestion, DecodeOptions, Decoded,
     Dossier, DossierWarning, Path, Spare, MAX_DEPTH, MAX_LIST_LEN, MAX_TEXT_BYTES,
@@ -337,7 +337,7 @@ impl<'t> Reader<'t, '_> {
                 let i = variants
                     .variants
                     .iter()
-                    .position(|v| *v == *s)
+                    .position(|v| same(v.as_bytes(), s.as_bytes()))
                     .ok_or(GiveUp)?;
                 Ok(Value::Enum {
                     ty: *id,

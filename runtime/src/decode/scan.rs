@@ -52,9 +52,10 @@ fn digit_run(bytes: &[u8], mut i: usize, mut value: u64) -> (usize, usize, u64) 
     (i, i - start, value)
 }
 
-/// `a == b`, eight bytes at a time for the short texts of keys (no call to `memcmp`).
+/// `a == b`, eight bytes at a time for the short texts of keys and enumeration variants (no
+/// call to `memcmp`).
 #[inline(always)]
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

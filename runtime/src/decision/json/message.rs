@@ -88,15 +88,11 @@ impl CompiledMotif {
             None => unknown,
         };
         let bytes = &*outcome.bytes;
-        let mut values = values.iter();
-        let mut next = 0;
         let mut from = 0;
         for hole in outcome.holes.iter() {
             out.extend_from_slice(bytes.get(from..hole.at).unwrap_or_default());
             from = hole.at;
-            // Holes come in the order of their values; a hidden value is stepped over.
-            let value = values.nth(hole.value.saturating_sub(next));
-            next = hole.value + 1;
+            let value = shown(values, hole.value);
             match (value, &hole.kind) {
                 (Some(Some(Value::Dec(amount))), Kind::Money(unit, _)) => {
                     write_money_human_bytes(out, *amount, unit)
@@ -120,6 +116,16 @@ impl CompiledMotif {
             bytes.len().saturating_sub(CLOSE.len())
         };
         out.extend_from_slice(bytes.get(from..end).unwrap_or_default());
+    }
+}
+
+/// The `i`-th of the values, as `values.iter().nth(i)` finds it (the tests of
+/// `tests/tests/write_json.rs` compare the motifs written with those rendered through it).
+fn shown(values: &Shown, i: usize) -> Option<&Option<Value>> {
+    let kept = values.len.min(values.head.len());
+    match i.checked_sub(kept) {
+        None => values.head.get(i),
+        Some(j) => values.more.get(j),
     }
 }
 
@@ -193,5 +199,34 @@ fn unit(period: Option<Period>) -> &'static [u8] {
         Some(Period::Jour) => " €/jour".as_bytes(),
         Some(Period::Mois) => " €/mois".as_bytes(),
         Some(Period::An) => " €/an".as_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `shown` finds each value where the iterator of the values does, whatever their number,
+    /// and also after the values were cleared and fewer pushed (stale ones stay in place).
+    #[test]
+    fn shown_is_the_iterators_nth() {
+        let mut values = Shown::default();
+        for round in 0..3 {
+            values.clear();
+            for n in 0..6 {
+                for i in 0..n + 3 {
+                    let nth = values.iter().nth(i);
+                    assert_eq!(
+                        format!("{:?}", shown(&values, i)),
+                        format!("{nth:?}"),
+                        "{round} {n} {i}"
+                    );
+                }
+                let value = (n % 2 == 0).then_some(Value::Int(n as i64 + 10 * round));
+                values.push(value);
+            }
+            values.clear();
+            values.push(Some(Value::Bool(true)));
+        }
     }
 }
