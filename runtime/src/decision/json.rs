@@ -80,16 +80,23 @@ impl Decision {
     }
 
     fn has_duplicate_names(&self) -> bool {
-        let all = &self.dispositifs;
-        all.iter().enumerate().any(|(i, d)| {
-            all.iter().skip(i + 1).any(|other| other.id == d.id)
-                || d.values.iter().enumerate().any(|(j, v)| {
-                    d.values
-                        .iter()
-                        .skip(j + 1)
-                        .any(|other| other.name == v.name)
-                })
-        })
+        // Each name against those after it; slices rather than skipping iterators, as this
+        // runs for every decision written.
+        let mut rest = self.dispositifs.as_slice();
+        while let Some((d, later)) = rest.split_first() {
+            if later.iter().any(|other| other.id == d.id) {
+                return true;
+            }
+            let mut values = d.values.as_slice();
+            while let Some((v, others)) = values.split_first() {
+                if others.iter().any(|other| other.name == v.name) {
+                    return true;
+                }
+                values = others;
+            }
+            rest = later;
+        }
+        false
     }
 
     /// The dispositif's object from its values on (after `,"valeurs":{`).
