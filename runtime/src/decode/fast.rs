@@ -229,6 +229,13 @@ impl<'t> Reader<'t, '_> {
                         self.scan.skip_value(depth + 1)?;
                     }
                 }
+                // Compact text first: the comma or the brace right after the value.
+                if self.scan.eat_if(b',') {
+                    continue;
+                }
+                if self.scan.eat_if(b'}') {
+                    break;
+                }
                 self.scan.ws();
                 if !self.scan.eat_if(b',') {
                     self.scan.eat(b'}')?;
