@@ -228,6 +228,30 @@ pub(super) fn write_small_money(
     grouped: bool,
     mark: u8,
 ) {
+    // Below a million (most amounts): pushed in place, in at most four fixed-size pieces.
+    if units < 1_000_000 {
+        if negative {
+            out.push(b'-');
+        }
+        let units = units as u32;
+        if units < 1000 {
+            lead(out, units);
+        } else {
+            lead(out, units / 1000);
+            let group = units % 1000;
+            let digits = [
+                b'0' + (group / 100) as u8,
+                b'0' + (group / 10 % 10) as u8,
+                b'0' + (group % 10) as u8,
+            ];
+            if grouped {
+                out.push(b' ');
+            }
+            out.extend_from_slice(&digits);
+        }
+        out.extend_from_slice(&[mark, b'0' + cents / 10 % 10, b'0' + cents % 10]);
+        return;
+    }
     // 20 digits, 6 separators, the sign, the mark and two cents; a group is written as four
     // bytes whose first is overwritten when not grouped.
     let mut bytes = [0u8; 36];
@@ -351,6 +375,21 @@ fn fours(bytes: &mut [u8], end: usize, n: u64, padded: bool) -> usize {
         at += 1;
     }
     at
+}
+
+/// `n` (below a thousand) without leading zeros.
+fn lead(out: &mut Vec<u8>, n: u32) {
+    if n >= 100 {
+        out.extend_from_slice(&[
+            b'0' + (n / 100) as u8,
+            b'0' + (n / 10 % 10) as u8,
+            b'0' + (n % 10) as u8,
+        ]);
+    } else if n >= 10 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+    } else {
+        out.push(b'0' + n as u8);
+    }
 }
 
 /// `part` into `bytes` at `at` (always in bounds: the callers' buffers have room).
