@@ -317,6 +317,11 @@ pub(crate) fn write_decimal_bytes(out: &mut Vec<u8>, d: Decimal, mark: u8) {
     digits::write_decimal_bytes(out, d, mark);
 }
 
+/// `d.normalize()`, cheaper when there is nothing to strip.
+pub(crate) fn normalized(d: Decimal) -> Decimal {
+    digits::normalized(d)
+}
+
 /// `86 ans`, `86 ans et 3 mois`, `3 mois`, `12 jours`.
 pub(crate) fn write_duration<W: HumanWrite + ?Sized>(out: &mut W, n: i64, family: DurationFamily) {
     if n < 0 {

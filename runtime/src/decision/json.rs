@@ -16,8 +16,8 @@ use super::{Decision, DispositifDecision, Motif, MotifText, OutputValue};
 use crate::ir::{EnumDef, Ty};
 use crate::json_text::{date, escaped, flag, serde, signed, string, unsigned, Escaped, Raw};
 use crate::render::{
-    enum_variant_name, strip_optional_ty, value_to_json, write_decimal_bytes, write_duration,
-    write_money_json, write_small_money,
+    enum_variant_name, normalized, strip_optional_ty, value_to_json, write_decimal_bytes,
+    write_duration, write_money_json, write_small_money,
 };
 use crate::value::Value;
 
@@ -280,7 +280,7 @@ fn write_value(value: &Value, ty: &Ty, enums: &[EnumDef], out: &mut Vec<u8>) {
             Ty::Money(_) => money(out, *d),
             _ => {
                 out.push(b'"');
-                write_decimal_bytes(out, d.normalize(), b'.');
+                write_decimal_bytes(out, normalized(*d), b'.');
                 out.push(b'"');
             }
         },

@@ -377,6 +377,26 @@ fn fours(bytes: &mut [u8], end: usize, n: u64, padded: bool) -> usize {
     at
 }
 
+/// `d.normalize()`, without its division by ten when the mantissa ends in another digit
+/// (a computed rate mostly does: nothing to strip). The mantissa modulo 10 from its three
+/// 32-bit words: odd, or not a multiple of five (2^32 is 1 modulo 5).
+pub(super) fn normalized(d: Decimal) -> Decimal {
+    let bytes = d.serialize();
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|w| <[u8; 4]>::try_from(w).ok())
+            .map_or(0, u32::from_le_bytes)
+    };
+    let (lo, mid, hi) = (word(4), word(8), word(12));
+    let ends_in_other_digit =
+        lo & 1 == 1 || (u64::from(lo) + u64::from(mid) + u64::from(hi)) % 5 != 0;
+    if ends_in_other_digit {
+        return d;
+    }
+    d.normalize()
+}
+
 /// `n` (below a thousand) without leading zeros.
 fn lead(out: &mut Vec<u8>, n: u32) {
     if n >= 100 {
@@ -499,6 +519,11 @@ mod tests {
         ]);
         for d in cases {
             assert_eq!(decimal(d), d.to_string(), "{d:?}");
+            assert_eq!(
+                normalized(d).serialize(),
+                d.normalize().serialize(),
+                "{d:?}"
+            );
             for mark in [b'.', b','] {
                 let mut reference = String::new();
                 let mut digits = Digits::new();
