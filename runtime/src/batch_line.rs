@@ -73,7 +73,9 @@ pub fn answer_bytes(
             return false;
         }
     };
-    if text.trim().is_empty() {
+    // A dossier starts with `{`: the blank test (Unicode whitespace) is rarely needed.
+    let starts_plainly = text.bytes().next().is_some_and(|b| b.is_ascii_graphic());
+    if !starts_plainly && text.trim().is_empty() {
         let message = "ligne vide : un dossier JSON est attendu sur chaque ligne".to_owned();
         line_error(out, number, "ligne_vide", message);
         return false;

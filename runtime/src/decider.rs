@@ -2,16 +2,25 @@
 //! the one place every door goes through (`socle decide` and `socle batch`, the HTTP service,
 //! the columnar formats and the Python package), so that each decides a dossier the same way.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 use crate::batch_line::{write_decision, write_decision_reusing};
+use crate::decode::{read_str_reusing, Spare};
 use crate::{
     warning_json, DecideOptions, Decision, DecodeOptions, Decoded, DossierWarning, Engine, Refusal,
     Selection, UnknownDispositif,
 };
+
+thread_local! {
+    /// The values of the dossier this thread read last, read over by the next one, and the
+    /// order of its keys ([`Decider::decide_text_into`]): a batch reads its lines without
+    /// allocating for each.
+    static SPARE: RefCell<Spare> = RefCell::new(Spare::default());
+}
 
 /// A refusal's line object; never fully decided.
 fn refused(refusal: &Refusal, out: &mut Vec<u8>) -> bool {
@@ -144,7 +153,28 @@ impl Decider {
     /// but `decision` is decided over in place: a worker keeps one (from
     /// [`Engine::empty_decision`]) for all its dossiers, so its buffers are reused.
     pub fn decide_text_into(&self, text: &str, decision: &mut Decision, out: &mut Vec<u8>) -> bool {
-        let read = match self.engine.read_str(text, &self.decode) {
+        SPARE.with(|kept| match kept.try_borrow_mut() {
+            Ok(mut spare) => self.decide_text_with(text, decision, out, &mut spare),
+            // A decision made while this thread's spare is in use (none is): without it.
+            Err(_) => self.decide_text_with(text, decision, out, &mut Spare::default()),
+        })
+    }
+
+    fn decide_text_with(
+        &self,
+        text: &str,
+        decision: &mut Decision,
+        out: &mut Vec<u8>,
+        spare: &mut Spare,
+    ) -> bool {
+        let engine = &self.engine;
+        let read = match read_str_reusing(
+            &engine.program,
+            engine.fast_decode,
+            text,
+            &self.decode,
+            spare,
+        ) {
             Ok(read) => read,
             Err(errors) => return refused(&Refusal::Invalid(errors), out),
         };
@@ -158,16 +188,16 @@ impl Decider {
                 Err(refusal) => refused(&refusal, out),
             };
         }
-        match self
-            .engine
-            .decide_into(&read.dossier, &self.options, decision)
-        {
+        let Decoded { dossier, warnings } = read;
+        let decided = match self.engine.decide_into(&dossier, &self.options, decision) {
             Ok(()) => {
-                write_decision_reusing(decision, &read.warnings, out);
+                write_decision_reusing(decision, &warnings, out);
                 decision.is_decided()
             }
             Err(error) => refused(&Refusal::Evaluation(error), out),
-        }
+        };
+        spare.values = dossier.into_values();
+        decided
     }
 
     fn decide_read(&self, read: Decoded) -> Outcome {

@@ -102,6 +102,11 @@ impl DossierErrors {
 }
 
 impl Dossier {
+    /// Its values, to be read over by the next dossier ([`read_str_reusing`]).
+    pub(crate) fn into_values(self) -> Vec<Value> {
+        self.values
+    }
+
     /// A dossier built directly from slot values (tests, embedding applications). Slots the
     /// program reads but `values` lacks make `decide` fail rather than panic.
     pub fn from_values(values: Vec<Value>) -> Self {
@@ -326,7 +331,28 @@ pub(crate) fn read_str(
     text: &str,
     options: &DecodeOptions,
 ) -> Result<Decoded, DossierErrors> {
-    match fast.then(|| fast::read(p, text, options)).flatten() {
+    read_str_reusing(p, fast, text, options, &mut Spare::default())
+}
+
+/// What a read leaves for the next one on the same thread ([`read_str_reusing`]): the vector
+/// of values to read over, and the order the keys came in.
+#[derive(Default)]
+pub(crate) struct Spare {
+    pub(crate) values: Vec<Value>,
+    pub(crate) trail: Vec<u32>,
+}
+
+/// [`read_str`], the one-pass reader writing into `spare`'s values (those of a dossier read
+/// before, [`Dossier::into_values`]) rather than into a fresh vector, and trying the keys in
+/// the order of that dossier: a batch reads a stream of dossiers without allocating for each.
+pub(crate) fn read_str_reusing(
+    p: &Program,
+    fast: bool,
+    text: &str,
+    options: &DecodeOptions,
+    spare: &mut Spare,
+) -> Result<Decoded, DossierErrors> {
+    match fast.then(|| fast::read(p, text, options, spare)).flatten() {
         Some(decoded) => Ok(decoded),
         None => read_str_reference(p, text, options),
     }
@@ -334,7 +360,7 @@ pub(crate) fn read_str(
 
 /// The one-pass reader alone: `None` where it gives up (the reference reader would then run).
 pub(crate) fn read_str_fast(p: &Program, text: &str, options: &DecodeOptions) -> Option<Decoded> {
-    fast::read(p, text, options)
+    fast::read(p, text, options, &mut Spare::default())
 }
 
 /// The reference reader: the text parsed into a `serde_json::Value` (strictly), then read.

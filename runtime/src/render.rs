@@ -236,6 +236,54 @@ fn cents(amount: Decimal) -> (bool, u128, u128) {
     )
 }
 
+/// An amount of two decimals or fewer whose mantissa fits 64 bits (almost every amount) as
+/// [`digits::write_money`] writes it after [`cents`], straight into a byte buffer: the sign,
+/// the units (grouped by three with a plain space when `grouped`), `mark`, two digits of
+/// cents. `false`, having written nothing, for any other amount: the caller takes the
+/// reference path. The tests compare the two on every scale, sign and size.
+pub(crate) fn write_small_money(
+    out: &mut Vec<u8>,
+    amount: Decimal,
+    grouped: bool,
+    mark: u8,
+) -> bool {
+    let scale = amount.scale();
+    if scale > 2 {
+        return false;
+    }
+    let Ok(mantissa) = u64::try_from(amount.mantissa().unsigned_abs()) else {
+        return false;
+    };
+    let (units, cents) = match scale {
+        0 => (mantissa, 0),
+        1 => (mantissa / 10, (mantissa % 10) * 10),
+        _ => (mantissa / 100, mantissa % 100),
+    };
+    let negative = amount.is_sign_negative() && mantissa != 0;
+    // Below 100.
+    digits::write_small_money(out, negative, units, cents as u8, grouped, mark);
+    true
+}
+
+/// [`write_money_human`] into a JSON string's buffer (it needs no escaping), `unit` being
+/// what follows the digits (` €/mois`).
+pub(crate) fn write_money_human_bytes(out: &mut Vec<u8>, amount: Decimal, unit: &[u8]) {
+    if !write_small_money(out, amount, true, b',') {
+        digits::write_money(&mut crate::json_text::Raw(out), cents(amount), true, b',');
+    }
+    out.extend_from_slice(unit);
+}
+
+/// An integer as [`write_human`] writes it outside amounts and rates, into a byte buffer.
+pub(crate) fn write_count(out: &mut Vec<u8>, n: i64) {
+    // Ages, levels, counts: mostly below a thousand.
+    match u16::try_from(n) {
+        Ok(n) if n < 10 => out.push(b'0' + n as u8),
+        Ok(n) if n < 100 => out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]),
+        _ => digits::write_int(&mut crate::json_text::Raw(out), n),
+    }
+}
+
 /// `1 143,09 €/mois`: French grouping with a plain space, decimal comma.
 fn write_money_human<W: HumanWrite + ?Sized>(out: &mut W, amount: Decimal, period: Option<Period>) {
     digits::write_money(out, cents(amount), true, b',');
@@ -262,6 +310,16 @@ pub(crate) fn write_decimal<W: HumanWrite + ?Sized>(out: &mut W, d: Decimal, mar
     let mut digits = Digits::new();
     digits.decimal(d, mark);
     digits.write_to(out);
+}
+
+/// [`write_decimal`] into a byte buffer (its text needs no escaping).
+pub(crate) fn write_decimal_bytes(out: &mut Vec<u8>, d: Decimal, mark: u8) {
+    digits::write_decimal_bytes(out, d, mark);
+}
+
+/// `d.normalize()`, cheaper when there is nothing to strip.
+pub(crate) fn normalized(d: Decimal) -> Decimal {
+    digits::normalized(d)
 }
 
 /// `86 ans`, `86 ans et 3 mois`, `3 mois`, `12 jours`.
@@ -444,6 +502,100 @@ mod tests {
         for (value, ty, expected) in cases {
             assert_eq!(value_to_json(&value, &ty, &[]), expected, "{value:?}");
         }
+    }
+
+    #[test]
+    fn counts_are_the_human_integers() {
+        let mut cases: Vec<i64> = (-1_100..1_100).collect();
+        cases.extend([i64::MIN, i64::MAX, 65_535, 65_536, -65_536, 1_000_000]);
+        for n in cases {
+            let mut bytes = Vec::new();
+            write_count(&mut bytes, n);
+            assert_eq!(
+                bytes,
+                render_human(&Value::Int(n), &Ty::Int, &[]).into_bytes(),
+                "{n}"
+            );
+        }
+    }
+
+    /// Every amount the fast path takes is written as the reference writes it, and it takes
+    /// every amount of two decimals or fewer that fits 64 bits.
+    #[test]
+    fn small_money_is_the_reference() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut cases: Vec<Decimal> = [
+            "0",
+            "0.0",
+            "0.00",
+            "-0.00",
+            "0.01",
+            "-0.01",
+            "0.1",
+            "-0.5",
+            "1",
+            "9.99",
+            "999.99",
+            "1000",
+            "1571.16",
+            "-2655.91",
+            "12345678.9",
+            "18446744073709551615",
+            "184467440737095516.15",
+            "-18446744073709551615",
+            "18446744073709551616",
+            "0.004",
+            "0.005",
+            "-1143.085",
+            "79228162514264337593543950335",
+        ]
+        .iter()
+        .map(|s| Decimal::from_str(s).unwrap())
+        .collect();
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        cases.push(negative_zero);
+        for _ in 0..20_000 {
+            let mantissa = i64::try_from(next() >> (next() % 64)).unwrap_or(7);
+            let m = if next() % 2 == 0 { -mantissa } else { mantissa };
+            let scale = (next() % 6) as u32;
+            cases.push(Decimal::new(m, scale));
+            let wide = i128::from(m) << (next() % 33);
+            cases.push(Decimal::from_i128_with_scale(wide, (next() % 4) as u32));
+        }
+        let mut taken = 0;
+        for amount in cases {
+            for (grouped, mark) in [(false, b'.'), (true, b',')] {
+                let mut reference = String::new();
+                digits::write_money(&mut reference, cents(amount), grouped, mark);
+                let mut fast = b"x".to_vec();
+                let small =
+                    amount.scale() <= 2 && amount.mantissa().unsigned_abs() <= u128::from(u64::MAX);
+                assert_eq!(
+                    write_small_money(&mut fast, amount, grouped, mark),
+                    small,
+                    "{amount:?}"
+                );
+                if small {
+                    taken += 1;
+                    assert_eq!(fast, format!("x{reference}").into_bytes(), "{amount:?}");
+                } else {
+                    assert_eq!(fast, b"x", "{amount:?}");
+                }
+            }
+            let mut human = String::new();
+            write_money_human(&mut human, amount, Some(Period::Mois));
+            let mut bytes = Vec::new();
+            write_money_human_bytes(&mut bytes, amount, " €/mois".as_bytes());
+            assert_eq!(String::from_utf8(bytes).unwrap(), human, "{amount:?}");
+        }
+        assert!(taken > 20_000);
     }
 
     #[test]

@@ -17,7 +17,11 @@ const READ: usize = 16 * 1024;
 /// Consecutive lines of the input, and their bytes.
 #[derive(Default)]
 pub(super) struct Chunk {
+    /// The chunk's bytes are `bytes[..filled]`; the rest is room already zeroed, so that a
+    /// read into it does not zero its 16 Kio again each time (a chunk is refilled over and
+    /// over).
     bytes: Vec<u8>,
+    filled: usize,
     /// Each line's bytes in `bytes`, or `None` for a line over the limit (its bytes dropped).
     lines: Vec<Option<(usize, usize)>>,
 }
@@ -35,8 +39,38 @@ impl Chunk {
     }
 
     fn clear(&mut self) {
-        self.bytes.clear();
+        self.filled = 0;
         self.lines.clear();
+    }
+
+    fn filled(&self) -> &[u8] {
+        self.bytes.get(..self.filled).unwrap_or_default()
+    }
+
+    /// Keeps the first `len` bytes.
+    fn truncate(&mut self, len: usize) {
+        self.filled = self.filled.min(len);
+    }
+
+    /// Appends `bytes`.
+    fn extend(&mut self, bytes: &[u8]) {
+        let end = self.filled + bytes.len();
+        if self.bytes.len() < end {
+            self.bytes.resize(end, 0);
+        }
+        if let Some(room) = self.bytes.get_mut(self.filled..end) {
+            room.copy_from_slice(bytes);
+        }
+        self.filled = end;
+    }
+
+    /// `len` bytes of room after the filled ones, zeroed only the first time.
+    fn room(&mut self, len: usize) -> &mut [u8] {
+        let end = self.filled + len;
+        if self.bytes.len() < end {
+            self.bytes.resize(end, 0);
+        }
+        self.bytes.get_mut(self.filled..end).unwrap_or_default()
     }
 }
 
@@ -64,16 +98,16 @@ pub(super) fn read_chunks(
     let mut skipping = false;
     loop {
         while chunk.lines.len() < CHUNK {
-            let rest = chunk.bytes.get(scanned..).unwrap_or_default();
+            let rest = chunk.filled().get(scanned..).unwrap_or_default();
             let Some(newline) = memchr::memchr(b'\n', rest).map(|i| scanned + i) else {
-                scanned = chunk.bytes.len();
+                scanned = chunk.filled;
                 break;
             };
             let line = if std::mem::take(&mut skipping) {
                 None
             } else {
                 let mut end = newline;
-                if end > start && chunk.bytes.get(end - 1) == Some(&b'\r') {
+                if end > start && chunk.filled().get(end - 1) == Some(&b'\r') {
                     end -= 1;
                 }
                 (end - start <= max).then_some((start, end))
@@ -83,19 +117,18 @@ pub(super) fn read_chunks(
             scanned = start;
         }
         // Every line cut, the one begun is over the limit once `room` bytes hold no `\n`.
-        let cut = scanned == chunk.bytes.len();
-        if cut && (skipping || chunk.bytes.len() - start >= room) {
+        let cut = scanned == chunk.filled;
+        if cut && (skipping || chunk.filled - start >= room) {
             skipping = true;
-            chunk.bytes.truncate(start);
+            chunk.truncate(start);
             scanned = start;
         }
         if !chunk.lines.is_empty() {
             // Full, or nothing more to cut before reading: handed over now, the line begun
             // moves to the next chunk.
             let mut next = fresh();
-            next.bytes
-                .extend_from_slice(chunk.bytes.get(start..).unwrap_or_default());
-            chunk.bytes.truncate(start);
+            next.extend(chunk.filled().get(start..).unwrap_or_default());
+            chunk.truncate(start);
             scanned -= start;
             start = 0;
             if chunks.send(std::mem::replace(&mut chunk, next)).is_err() {
@@ -103,10 +136,8 @@ pub(super) fn read_chunks(
             }
             continue;
         }
-        let len = chunk.bytes.len();
-        chunk.bytes.resize(len + READ, 0);
-        let read = input.read(chunk.bytes.get_mut(len..).unwrap_or_default());
-        chunk.bytes.truncate(len + *read.as_ref().unwrap_or(&0));
+        let read = input.read(chunk.room(READ));
+        chunk.filled += *read.as_ref().unwrap_or(&0);
         match read {
             Ok(0) => break,
             Ok(_) => {}
@@ -115,9 +146,9 @@ pub(super) fn read_chunks(
         }
     }
     // The last line, without `\n`: kept as it is, `\r` included.
-    let last = chunk.bytes.len() - start;
+    let last = chunk.filled - start;
     if skipping || last > 0 {
-        let line = (!skipping && last <= max).then_some((start, chunk.bytes.len()));
+        let line = (!skipping && last <= max).then_some((start, chunk.filled));
         chunk.lines.push(line);
         let _ = chunks.send(chunk);
     }

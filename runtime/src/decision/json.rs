@@ -5,6 +5,10 @@
 //! rare parts (questions, described missing fields, errors, traces, lists) still go through
 //! the published form, per dispositif.
 
+mod message;
+
+pub(super) use message::CompiledMotif;
+
 use rust_decimal::Decimal;
 
 use super::keys::{write_start, JsonKeys, DISPOSITIF_TAIL, VALUES};
@@ -12,8 +16,8 @@ use super::{Decision, DispositifDecision, Motif, MotifText, OutputValue};
 use crate::ir::{EnumDef, Ty};
 use crate::json_text::{date, escaped, flag, serde, signed, string, unsigned, Escaped, Raw};
 use crate::render::{
-    enum_variant_name, strip_optional_ty, value_to_json, write_decimal, write_duration,
-    write_money_json,
+    enum_variant_name, normalized, strip_optional_ty, value_to_json, write_decimal_bytes,
+    write_duration, write_money_json, write_small_money,
 };
 use crate::value::Value;
 
@@ -76,16 +80,23 @@ impl Decision {
     }
 
     fn has_duplicate_names(&self) -> bool {
-        let all = &self.dispositifs;
-        all.iter().enumerate().any(|(i, d)| {
-            all.iter().skip(i + 1).any(|other| other.id == d.id)
-                || d.values.iter().enumerate().any(|(j, v)| {
-                    d.values
-                        .iter()
-                        .skip(j + 1)
-                        .any(|other| other.name == v.name)
-                })
-        })
+        // Each name against those after it; slices rather than skipping iterators, as this
+        // runs for every decision written.
+        let mut rest = self.dispositifs.as_slice();
+        while let Some((d, later)) = rest.split_first() {
+            if later.iter().any(|other| other.id == d.id) {
+                return true;
+            }
+            let mut values = d.values.as_slice();
+            while let Some((v, others)) = values.split_first() {
+                if others.iter().any(|other| other.name == v.name) {
+                    return true;
+                }
+                values = others;
+            }
+            rest = later;
+        }
+        false
     }
 
     /// The dispositif's object from its values on (after `,"valeurs":{`).
@@ -127,7 +138,10 @@ impl Decision {
             if i > 0 {
                 out.push(b',');
             }
-            self.write_motif(m, out);
+            match keys.as_mut() {
+                Some((keys, d)) => self.write_motif_compiled(m, out, keys, *d, i),
+                None => self.write_motif(m, out),
+            }
         }
         out.push(b']');
         if !missing.is_empty() {
@@ -145,6 +159,45 @@ impl Decision {
             serde(out, &steps);
         }
         out.push(b'}');
+    }
+
+    /// [`Decision::write_motif`] through the motif's template compiled once and kept in
+    /// `keys` (the same bytes), for the conditions of eligibility.
+    fn write_motif_compiled(
+        &self,
+        m: &Motif,
+        out: &mut Vec<u8>,
+        keys: &mut JsonKeys,
+        d: usize,
+        i: usize,
+    ) {
+        let (template, values) = match &m.text {
+            MotifText::Condition { template, values } => (template, values),
+            MotifText::Cumul { id, message } if !m.payment && m.satisfied == Some(false) => {
+                let Some(json) = keys.cumul(d, id, message) else {
+                    return self.write_motif(m, out);
+                };
+                if m.missing.is_empty() {
+                    out.extend_from_slice(json);
+                } else {
+                    // Up to the message's closing quote.
+                    out.extend_from_slice(json.get(..json.len() - 2).unwrap_or_default());
+                    self.write_missing(m, out);
+                }
+                return;
+            }
+            MotifText::Cumul { .. } => return self.write_motif(m, out),
+        };
+        if m.payment {
+            return self.write_motif(m, out);
+        }
+        let Some(compiled) = keys.motif(d, i, template) else {
+            return self.write_motif(m, out);
+        };
+        compiled.write(m.satisfied, values, m.missing.is_empty(), out);
+        if !m.missing.is_empty() {
+            self.write_missing(m, out);
+        }
     }
 
     fn write_motif(&self, m: &Motif, out: &mut Vec<u8>) {
@@ -188,6 +241,11 @@ impl Decision {
             out.extend_from_slice(b"\"}");
             return;
         }
+        self.write_missing(m, out);
+    }
+
+    /// From the message's closing quote on, for a motif that misses facts.
+    fn write_missing(&self, m: &Motif, out: &mut Vec<u8>) {
         out.extend_from_slice(b"\",\"manquants\":[");
         for (i, slot) in m.missing.iter().enumerate() {
             if i > 0 {
@@ -222,7 +280,7 @@ fn write_value(value: &Value, ty: &Ty, enums: &[EnumDef], out: &mut Vec<u8>) {
             Ty::Money(_) => money(out, *d),
             _ => {
                 out.push(b'"');
-                write_decimal(&mut Raw(out), d.normalize(), b'.');
+                write_decimal_bytes(out, normalized(*d), b'.');
                 out.push(b'"');
             }
         },
@@ -244,6 +302,8 @@ fn write_value(value: &Value, ty: &Ty, enums: &[EnumDef], out: &mut Vec<u8>) {
 
 fn money(out: &mut Vec<u8>, amount: Decimal) {
     out.push(b'"');
-    write_money_json(&mut Raw(out), amount);
+    if !write_small_money(out, amount, false, b'.') {
+        write_money_json(&mut Raw(out), amount);
+    }
     out.push(b'"');
 }

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::json::CompiledMotif;
+use super::MotifTemplate;
 use crate::json_text::{date, string};
 
 #[derive(Clone, Default)]
@@ -31,6 +33,17 @@ struct DispositifKeys {
     /// undetermined.
     heads: [Box<[u8]>; 3],
     values: Vec<Key>,
+    /// The JSON of its motifs' templates, in the order last met.
+    motifs: Vec<CompiledMotif>,
+    /// The JSON of its cumul motif: `{"id":…,"satisfaite":false,"message":"…"}`.
+    cumul: Option<Cumul>,
+}
+
+#[derive(Clone)]
+struct Cumul {
+    id: Arc<str>,
+    message: Arc<str>,
+    json: Box<[u8]>,
 }
 
 impl DispositifKeys {
@@ -46,6 +59,8 @@ impl DispositifKeys {
             heads: [head(b"true"), head(b"false"), head(b"null")],
             id,
             values: Vec::new(),
+            motifs: Vec::new(),
+            cumul: None,
         }
     }
 }
@@ -167,6 +182,60 @@ impl JsonKeys {
             None => return out.extend_from_slice(&Key::new(name, b":").json),
         };
         out.extend_from_slice(json);
+    }
+}
+
+/// Templates kept per dispositif at most: a dispositif's conditions and what a program
+/// swapped under a reused decision might add.
+const MOTIFS: usize = 64;
+
+impl JsonKeys {
+    /// The compiled JSON of `template`, the motif `j` of the dispositif `i`, after
+    /// [`JsonKeys::dispositif`] for `i`: compiled the first time it is met.
+    pub(super) fn motif(
+        &mut self,
+        i: usize,
+        j: usize,
+        template: &Arc<MotifTemplate>,
+    ) -> Option<&CompiledMotif> {
+        let motifs = &mut self.dispositifs.get_mut(i)?.motifs;
+        // A dispositif's motifs mostly come in the same order from one dossier to the next.
+        let at = match motifs.get(j) {
+            Some(compiled) if compiled.is(template) => j,
+            _ => match motifs.iter().position(|c| c.is(template)) {
+                Some(at) => at,
+                None => {
+                    if motifs.len() >= MOTIFS {
+                        motifs.clear();
+                    }
+                    motifs.push(CompiledMotif::new(template));
+                    motifs.len() - 1
+                }
+            },
+        };
+        motifs.get(at)
+    }
+
+    /// `{"id":…,"satisfaite":false,"message":"…"}` for the cumul motif of the dispositif `i`
+    /// (after [`JsonKeys::dispositif`] for `i`), made the first time it is met.
+    pub(super) fn cumul(&mut self, i: usize, id: &Arc<str>, message: &Arc<str>) -> Option<&[u8]> {
+        let cumul = &mut self.dispositifs.get_mut(i)?.cumul;
+        let kept = cumul
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(&c.id, id) && Arc::ptr_eq(&c.message, message));
+        if !kept {
+            let mut json = b"{\"id\":".to_vec();
+            string(&mut json, id);
+            json.extend_from_slice(b",\"satisfaite\":false,\"message\":");
+            string(&mut json, message);
+            json.push(b'}');
+            *cumul = Some(Cumul {
+                id: Arc::clone(id),
+                message: Arc::clone(message),
+                json: json.into_boxed_slice(),
+            });
+        }
+        cumul.as_ref().map(|c| &*c.json)
     }
 }
 

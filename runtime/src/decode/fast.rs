@@ -12,16 +12,19 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::scan::{Digits, GiveUp, Scan, Scanner};
+use super::scan::{same, Digits, GiveUp, Scan, Scanner};
 use super::{
     is_plain_decimal, mark_unknown, parse_date, parse_int, suggestion, DecodeOptions, Decoded,
-    Dossier, DossierWarning, Path, MAX_DEPTH, MAX_LIST_LEN, MAX_TEXT_BYTES,
+    Dossier, DossierWarning, Path, Spare, MAX_DEPTH, MAX_LIST_LEN, MAX_TEXT_BYTES,
 };
 use crate::ir::{EnumDef, InputField, InputKind, Program, Ty};
 use crate::value::Value;
 
 /// The widest object the reader reads (its seen keys are one `u64`).
 const MAX_FIELDS: usize = 64;
+
+/// Keys whose order is kept from one dossier to the next (a hint, see `Reader::trail`).
+const MAX_TRAIL: usize = 1024;
 
 /// Whether the reader can read dossiers of `p`: every object has at most [`MAX_FIELDS`]
 /// fields, with distinct names (the reference would read one key into two same-named fields),
@@ -60,18 +63,40 @@ pub(crate) fn supports(p: &Program) -> bool {
     fields_ok(&p.inputs)
 }
 
-/// Reads `text` as [`super::read_str_reference`] would, or `None` where it gives up.
-pub(crate) fn read(p: &Program, text: &str, options: &DecodeOptions) -> Option<Decoded> {
+/// Reads `text` as [`super::read_str_reference`] would, or `None` where it gives up; the
+/// values are written over `spare`'s (emptied first), keeping its room, and the order of the
+/// keys met is left in it for the next dossier.
+pub(crate) fn read(
+    p: &Program,
+    text: &str,
+    options: &DecodeOptions,
+    reuse: &mut Spare,
+) -> Option<Decoded> {
     if text.len() > MAX_TEXT_BYTES {
         return None;
     }
+    let mut spare = std::mem::take(&mut reuse.values);
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let slots = p.input_paths.len();
+    if spare.len() == slots {
+        // Mostly numbers and flags: each is overwritten where it lies, nothing moved.
+        for value in &mut spare {
+            if !matches!(value, Value::Absent) {
+                *value = Value::Absent;
+            }
+        }
+    } else {
+        spare.clear();
+        spare.resize(slots, Value::Absent);
+    }
     let mut reader = Reader {
         scan: Scanner::new(text),
         enums: &p.enums,
         strict: options.strict,
-        values: vec![Value::Absent; p.input_paths.len()],
+        values: spare,
         unknown: Vec::new(),
+        trail: &mut reuse.trail,
+        step: 0,
     };
     reader.scan.ws();
     let warnings = reader.object(&p.inputs, &Path::Root, 0).ok()?;
@@ -94,6 +119,12 @@ struct Reader<'t, 'p> {
     strict: bool,
     values: Vec<Value>,
     unknown: Vec<u64>,
+    /// The field read at each key of the previous dossier, in text order across its objects:
+    /// the one tried first at the same key of this one (dossiers of a batch mostly share an
+    /// order, rarely the program's). A hint only: a key is always compared with its name.
+    trail: &'p mut Vec<u32>,
+    /// Keys met so far.
+    step: usize,
 }
 
 /// Which of the names of `fields` is the key at the cursor (read when found), trying first
@@ -151,12 +182,32 @@ impl<'t> Reader<'t, '_> {
         if !self.scan.eat_if(b'}') {
             loop {
                 self.scan.ws();
-                let (key, found) = match known_key(&mut self.scan, fields, |f| &f.name, hint) {
-                    Some(i) => (fields.get(i).map_or("", |f| f.name.as_str()), Some(i)),
-                    None => (self.scan.key()?, None),
+                let step = self.step;
+                self.step += 1;
+                let tried = self.trail.get(step).map_or(hint, |&h| h as usize);
+                let (key, found) = match fields.get(tried) {
+                    // The key expected, compact: one comparison reads it with its colon.
+                    Some(f) if self.scan.key_colon_is(&f.name) => (f.name.as_str(), Some(tried)),
+                    _ => {
+                        let known = known_key(&mut self.scan, fields, |f| &f.name, hint);
+                        let read = match known {
+                            Some(i) => (fields.get(i).map_or("", |f| f.name.as_str()), Some(i)),
+                            None => (self.scan.key()?, None),
+                        };
+                        self.scan.ws();
+                        self.scan.eat(b':')?;
+                        let met = read
+                            .1
+                            .and_then(|i| u32::try_from(i).ok())
+                            .unwrap_or(u32::MAX);
+                        if let Some(slot) = self.trail.get_mut(step) {
+                            *slot = met;
+                        } else if self.trail.len() < MAX_TRAIL {
+                            self.trail.push(met);
+                        }
+                        read
+                    }
                 };
-                self.scan.ws();
-                self.scan.eat(b':')?;
                 self.scan.ws();
                 let field_path = Path::Field(path, key);
                 match found {
@@ -177,6 +228,13 @@ impl<'t> Reader<'t, '_> {
                         });
                         self.scan.skip_value(depth + 1)?;
                     }
+                }
+                // Compact text first: the comma or the brace right after the value.
+                if self.scan.eat_if(b',') {
+                    continue;
+                }
+                if self.scan.eat_if(b'}') {
+                    break;
                 }
                 self.scan.ws();
                 if !self.scan.eat_if(b',') {
@@ -245,14 +303,23 @@ impl<'t> Reader<'t, '_> {
         Ok(())
     }
 
-    /// A value of type `ty` at `depth`, as the reference's `Decoder::leaf` reads it.
+    /// [`Reader::leaf`] called, not inlined: for the values inside other values.
+    #[inline(never)]
+    fn inner_leaf(&mut self, ty: &Ty, depth: usize) -> Scan<Value> {
+        self.leaf(ty, depth)
+    }
+
+    /// A value of type `ty` at `depth`, as the reference's `Decoder::leaf` reads it. Inlined
+    /// into the field's reading: a call per field, returning a value, cost as much as reading
+    /// a number.
+    #[inline(always)]
     fn leaf(&mut self, ty: &Ty, depth: usize) -> Scan<Value> {
         match ty {
             Ty::Optional(inner) => {
                 if self.scan.null()? {
                     Ok(Value::Absent)
                 } else {
-                    self.leaf(inner, depth)
+                    self.inner_leaf(inner, depth)
                 }
             }
             Ty::Bool => self.scan.bool().map(Value::Bool),
@@ -283,7 +350,7 @@ impl<'t> Reader<'t, '_> {
                 let i = variants
                     .variants
                     .iter()
-                    .position(|v| *v == *s)
+                    .position(|v| same(v.as_bytes(), s.as_bytes()))
                     .ok_or(GiveUp)?;
                 Ok(Value::Enum {
                     ty: *id,
@@ -352,7 +419,7 @@ impl<'t> Reader<'t, '_> {
         if !self.scan.eat_if(b']') {
             loop {
                 self.scan.ws();
-                items.push(self.leaf(inner, depth + 1)?);
+                items.push(self.inner_leaf(inner, depth + 1)?);
                 if items.len() > MAX_LIST_LEN {
                     return Err(GiveUp);
                 }
@@ -387,7 +454,7 @@ impl<'t> Reader<'t, '_> {
                 see(&mut seen, i)?;
                 hint = i + 1;
                 let (_, ty) = fields.get(i).ok_or(GiveUp)?;
-                let value = self.leaf(ty, depth + 1)?;
+                let value = self.inner_leaf(ty, depth + 1)?;
                 if let Some(target) = values.get_mut(i) {
                     *target = value;
                 }

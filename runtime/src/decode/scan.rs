@@ -52,6 +52,40 @@ fn digit_run(bytes: &[u8], mut i: usize, mut value: u64) -> (usize, usize, u64) 
     (i, i - start, value)
 }
 
+/// `a == b`, eight bytes at a time for the short texts of keys and enumeration variants (no
+/// call to `memcmp`).
+#[inline(always)]
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 4 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    if n < 8 {
+        let half = |s: &[u8], at: usize| {
+            s.get(at..at + 4)
+                .and_then(|w| <[u8; 4]>::try_from(w).ok())
+                .map(u32::from_ne_bytes)
+        };
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_ne_bytes)
+    };
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
 impl Digits {
     /// `-?[0-9]+(.[0-9]+)?` exactly, as `is_plain_decimal` accepts it; `None` for any other
     /// text or too many digits (the reference functions then read it).
@@ -197,11 +231,28 @@ impl<'t> Scanner<'t> {
         let found = bytes.get(start) == name.as_bytes().first()
             && bytes.get(end) == Some(&b'"')
             && bytes.get(self.pos) == Some(&b'"')
-            && bytes.get(start..end) == Some(name.as_bytes());
+            && bytes
+                .get(start..end)
+                .is_some_and(|key| same(key, name.as_bytes()));
         if found {
             self.pos = end + 1;
         }
         found
+    }
+
+    /// [`Scanner::key_is`] with the colon right after the key (`"name":`, the compact form
+    /// of most dossiers), read with it; `false`, nothing read, for any other text (which
+    /// `key_is` and the colon's own reading then take).
+    pub fn key_colon_is(&mut self, name: &str) -> bool {
+        let name = name.as_bytes();
+        let end = self.pos + name.len() + 3;
+        match self.text.as_bytes().get(self.pos..end) {
+            Some([b'"', key @ .., b'"', b':']) if same(key, name) => {
+                self.pos = end;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// An object key without escapes. A key starting with `$` is left to the reference: serde_json
@@ -433,6 +484,33 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    /// The word-wise comparison of keys is `==` on every pair of short texts.
+    #[test]
+    fn same_is_equality() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..100_000 {
+            let len = (next() % 30) as usize;
+            let a: Vec<u8> = (0..len).map(|_| b'a' + (next() % 3) as u8).collect();
+            let mut b = a.clone();
+            match next() % 3 {
+                0 => {}
+                1 => {
+                    if let Some(byte) = b.get_mut((next() % 30) as usize) {
+                        *byte ^= 1 << (next() % 8);
+                    }
+                }
+                _ => b.truncate((next() % 30) as usize),
+            }
+            assert_eq!(same(&a, &b), a == b, "{a:?} {b:?}");
+        }
+    }
 
     fn skip(text: &str) -> bool {
         let mut s = Scanner::new(text);

@@ -217,6 +217,209 @@ pub(super) fn write_money<W: HumanWrite + ?Sized>(
     out.ascii(bytes.get(at..).unwrap_or_default());
 }
 
+/// An amount's sign, units (grouped by three with a plain space when `grouped`), `mark` and
+/// two digits of cents, as [`write_money`] writes them for units that fit 64 bits: right to
+/// left into a stack buffer three digits at a time, then copied in one piece.
+pub(super) fn write_small_money(
+    out: &mut Vec<u8>,
+    negative: bool,
+    units: u64,
+    cents: u8,
+    grouped: bool,
+    mark: u8,
+) {
+    // Below a million (most amounts): pushed in place, in at most four fixed-size pieces.
+    if units < 1_000_000 {
+        if negative {
+            out.push(b'-');
+        }
+        let units = units as u32;
+        if units < 1000 {
+            lead(out, units);
+        } else {
+            lead(out, units / 1000);
+            let group = units % 1000;
+            let digits = [
+                b'0' + (group / 100) as u8,
+                b'0' + (group / 10 % 10) as u8,
+                b'0' + (group % 10) as u8,
+            ];
+            if grouped {
+                out.push(b' ');
+            }
+            out.extend_from_slice(&digits);
+        }
+        out.extend_from_slice(&[mark, b'0' + cents / 10 % 10, b'0' + cents % 10]);
+        return;
+    }
+    // 20 digits, 6 separators, the sign, the mark and two cents; a group is written as four
+    // bytes whose first is overwritten when not grouped.
+    let mut bytes = [0u8; 36];
+    let mut at = bytes.len() - 3;
+    put(
+        &mut bytes,
+        at,
+        [mark, b'0' + cents / 10 % 10, b'0' + cents % 10],
+    );
+    let mut rest = units;
+    while rest >= 1000 {
+        let group = (rest % 1000) as u32;
+        rest /= 1000;
+        at -= 4;
+        put(
+            &mut bytes,
+            at,
+            [
+                b' ',
+                b'0' + (group / 100) as u8,
+                b'0' + (group / 10 % 10) as u8,
+                b'0' + (group % 10) as u8,
+            ],
+        );
+        at += usize::from(!grouped);
+    }
+    let lead = rest as u32;
+    put(
+        &mut bytes,
+        at - 3,
+        [
+            b'0' + (lead / 100) as u8,
+            b'0' + (lead / 10 % 10) as u8,
+            b'0' + (lead % 10) as u8,
+        ],
+    );
+    at -= if lead >= 100 {
+        3
+    } else if lead >= 10 {
+        2
+    } else {
+        1
+    };
+    if negative {
+        at -= 1;
+        put(&mut bytes, at, [b'-']);
+    }
+    out.extend_from_slice(bytes.get(at..).unwrap_or_default());
+}
+
+/// [`Digits::decimal`] straight into a byte buffer: the digits right to left four at a time
+/// into a stack buffer (a 96-bit mantissa split once in two 64-bit halves), then copied in at
+/// most two pieces around the mark. The tests compare the two.
+pub(super) fn write_decimal_bytes(out: &mut Vec<u8>, d: Decimal, mark: u8) {
+    const TEN_19: u128 = 10_000_000_000_000_000_000;
+    let scale = d.scale() as usize;
+    let mantissa = d.mantissa().unsigned_abs();
+    let mut bytes = [b'0'; 48];
+    let end = bytes.len();
+    let at = match u64::try_from(mantissa) {
+        Ok(small) => fours(&mut bytes, end, small, false),
+        Err(_) => {
+            let high = u64::try_from(mantissa / TEN_19).unwrap_or(u64::MAX);
+            let low = u64::try_from(mantissa % TEN_19).unwrap_or_default();
+            // The low half has exactly 19 digits, its leading zeros included.
+            fours(&mut bytes, end, low, true);
+            fours(&mut bytes, end - 19, high, false)
+        }
+    };
+    let len = end - at;
+    if d.is_sign_negative() {
+        out.push(b'-');
+    }
+    if len == 0 && scale == 0 {
+        out.push(b'0');
+        return;
+    }
+    let digits = bytes.get(at..).unwrap_or_default();
+    if scale >= len {
+        out.push(b'0');
+        out.push(mark);
+        out.resize(out.len() + (scale - len), b'0');
+        out.extend_from_slice(digits);
+        return;
+    }
+    let (whole, fraction) = digits.split_at(len - scale);
+    out.extend_from_slice(whole);
+    if scale > 0 {
+        out.push(mark);
+        out.extend_from_slice(fraction);
+    }
+}
+
+/// `n` right-aligned to end at `end`, four digits at a time: where its digits start (none for
+/// zero), or exactly 19 digits with their leading zeros when `padded`.
+fn fours(bytes: &mut [u8], end: usize, n: u64, padded: bool) -> usize {
+    let mut at = end;
+    let mut rest = n;
+    loop {
+        let four = (rest % 10_000) as u16;
+        rest /= 10_000;
+        at = at.saturating_sub(4);
+        put(
+            bytes,
+            at,
+            [
+                b'0' + (four / 1000) as u8,
+                b'0' + (four / 100 % 10) as u8,
+                b'0' + (four / 10 % 10) as u8,
+                b'0' + (four % 10) as u8,
+            ],
+        );
+        if rest == 0 && (!padded || end - at >= 19) {
+            break;
+        }
+    }
+    if padded {
+        return end.saturating_sub(19);
+    }
+    while at < end && bytes.get(at) == Some(&b'0') {
+        at += 1;
+    }
+    at
+}
+
+/// `d.normalize()`, without its division by ten when the mantissa ends in another digit
+/// (a computed rate mostly does: nothing to strip). The mantissa modulo 10 from its three
+/// 32-bit words: odd, or not a multiple of five (2^32 is 1 modulo 5).
+pub(super) fn normalized(d: Decimal) -> Decimal {
+    let bytes = d.serialize();
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|w| <[u8; 4]>::try_from(w).ok())
+            .map_or(0, u32::from_le_bytes)
+    };
+    let (lo, mid, hi) = (word(4), word(8), word(12));
+    let ends_in_other_digit =
+        lo & 1 == 1 || (u64::from(lo) + u64::from(mid) + u64::from(hi)) % 5 != 0;
+    if ends_in_other_digit {
+        return d;
+    }
+    d.normalize()
+}
+
+/// `n` (below a thousand) without leading zeros.
+fn lead(out: &mut Vec<u8>, n: u32) {
+    if n >= 100 {
+        out.extend_from_slice(&[
+            b'0' + (n / 100) as u8,
+            b'0' + (n / 10 % 10) as u8,
+            b'0' + (n % 10) as u8,
+        ]);
+    } else if n >= 10 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+    } else {
+        out.push(b'0' + n as u8);
+    }
+}
+
+/// `part` into `bytes` at `at` (always in bounds: the callers' buffers have room).
+#[inline(always)]
+fn put<const N: usize>(bytes: &mut [u8], at: usize, part: [u8; N]) {
+    if let Some(slot) = bytes.get_mut(at..at + N) {
+        slot.copy_from_slice(&part);
+    }
+}
+
 /// [`Digits::int`] written right to left into a stack buffer, as [`write_money`].
 pub(super) fn write_int<W: HumanWrite + ?Sized>(out: &mut W, n: i64) {
     // 19 digits and the sign.
@@ -316,6 +519,20 @@ mod tests {
         ]);
         for d in cases {
             assert_eq!(decimal(d), d.to_string(), "{d:?}");
+            assert_eq!(
+                normalized(d).serialize(),
+                d.normalize().serialize(),
+                "{d:?}"
+            );
+            for mark in [b'.', b','] {
+                let mut reference = String::new();
+                let mut digits = Digits::new();
+                digits.decimal(d, mark);
+                digits.write_to(&mut reference);
+                let mut bytes = b"x".to_vec();
+                write_decimal_bytes(&mut bytes, d, mark);
+                assert_eq!(bytes, format!("x{reference}").into_bytes(), "{d:?}");
+            }
         }
     }
 
