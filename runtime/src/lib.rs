@@ -93,6 +93,8 @@ pub mod render;
 mod trace;
 mod validate;
 pub mod value;
+#[cfg(test)]
+mod xorshift;
 
 use std::sync::Arc;
 

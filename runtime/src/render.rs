@@ -523,13 +523,7 @@ mod tests {
     /// every amount of two decimals or fewer that fits 64 bits.
     #[test]
     fn small_money_is_the_reference() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift::xorshift(0x9E37_79B9_7F4A_7C15u64);
         let mut cases: Vec<Decimal> = [
             "0",
             "0.0",
@@ -563,7 +557,11 @@ mod tests {
         cases.push(negative_zero);
         for _ in 0..20_000 {
             let mantissa = i64::try_from(next() >> (next() % 64)).unwrap_or(7);
-            let m = if next() % 2 == 0 { -mantissa } else { mantissa };
+            let m = if next().is_multiple_of(2) {
+                -mantissa
+            } else {
+                mantissa
+            };
             let scale = (next() % 6) as u32;
             cases.push(Decimal::new(m, scale));
             let wide = i128::from(m) << (next() % 33);

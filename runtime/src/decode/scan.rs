@@ -52,6 +52,16 @@ fn digit_run(bytes: &[u8], mut i: usize, mut value: u64) -> (usize, usize, u64) 
     (i, i - start, value)
 }
 
+/// The optional `.digits` after a whole part ending at `i`: where it ends, the mantissa with its
+/// digits, and their count (the scale); `None` for a point without digits.
+fn fraction(bytes: &[u8], i: usize, mantissa: u64) -> Option<(usize, u64, usize)> {
+    if bytes.get(i) != Some(&b'.') {
+        return Some((i, mantissa, 0));
+    }
+    let (end, count, value) = digit_run(bytes, i + 1, mantissa);
+    (count > 0).then_some((end, value, count))
+}
+
 /// `a == b`, eight bytes at a time for the short texts of keys and enumeration variants (no
 /// call to `memcmp`).
 #[inline(always)]
@@ -92,17 +102,9 @@ impl Digits {
     pub fn of_plain(s: &str) -> Option<Digits> {
         let bytes = s.as_bytes();
         let negative = bytes.first() == Some(&b'-');
-        let (mut i, whole, mut mantissa) = digit_run(bytes, usize::from(negative), 0);
-        let mut count = whole;
-        let mut scale = 0;
-        if bytes.get(i) == Some(&b'.') {
-            let (end, fraction, value) = digit_run(bytes, i + 1, mantissa);
-            if fraction == 0 {
-                return None;
-            }
-            (i, mantissa, scale) = (end, value, fraction);
-            count += fraction;
-        }
+        let (i, whole, mantissa) = digit_run(bytes, usize::from(negative), 0);
+        let (i, mantissa, scale) = fraction(bytes, i, mantissa)?;
+        let count = whole + scale;
         (whole > 0 && i == bytes.len() && count <= MAX_DIGITS).then_some(Digits {
             negative,
             mantissa,
@@ -336,20 +338,12 @@ impl<'t> Scanner<'t> {
     pub fn short_number(&mut self) -> Option<Digits> {
         let bytes = self.text.as_bytes();
         let start = self.pos;
-        let (mut i, whole, mut mantissa) = digit_run(bytes, start, 0);
+        let (i, whole, mantissa) = digit_run(bytes, start, 0);
         if whole == 0 || (whole > 1 && bytes.get(start) == Some(&b'0')) {
             return None;
         }
-        let mut count = whole;
-        let mut scale = 0;
-        if bytes.get(i) == Some(&b'.') {
-            let (end, fraction, value) = digit_run(bytes, i + 1, mantissa);
-            if fraction == 0 {
-                return None;
-            }
-            (i, mantissa, scale) = (end, value, fraction);
-            count += fraction;
-        }
+        let (i, mantissa, scale) = fraction(bytes, i, mantissa)?;
+        let count = whole + scale;
         if count > MAX_DIGITS || matches!(bytes.get(i), Some(b'e' | b'E')) {
             return None;
         }
@@ -369,7 +363,7 @@ impl<'t> Scanner<'t> {
         let negative = bytes.get(start) == Some(&b'-');
         let first = start + usize::from(negative);
         let zero = bytes.get(first) == Some(&b'0');
-        let (mut i, mut mantissa) = if zero {
+        let (i, mantissa) = if zero {
             (first + 1, 0)
         } else {
             let (end, _, value) = digit_run(bytes, first, 0);
@@ -378,14 +372,7 @@ impl<'t> Scanner<'t> {
             }
             (end, value)
         };
-        let mut scale = 0;
-        if bytes.get(i) == Some(&b'.') {
-            let (end, fraction, value) = digit_run(bytes, i + 1, mantissa);
-            if fraction == 0 {
-                return Err(GiveUp);
-            }
-            (i, mantissa, scale) = (end, value, fraction);
-        }
+        let (mut i, mantissa, scale) = fraction(bytes, i, mantissa).ok_or(GiveUp)?;
         let exponent = matches!(bytes.get(i), Some(b'e' | b'E'));
         if exponent {
             i += 1;
@@ -488,13 +475,7 @@ mod tests {
     /// The word-wise comparison of keys is `==` on every pair of short texts.
     #[test]
     fn same_is_equality() {
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift::xorshift(0x2545_F491_4F6C_DD1Du64);
         for _ in 0..100_000 {
             let len = (next() % 30) as usize;
             let a: Vec<u8> = (0..len).map(|_| b'a' + (next() % 3) as u8).collect();

@@ -463,13 +463,7 @@ mod tests {
 
     #[test]
     fn decimals_read_as_their_display() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift::xorshift(0x9E37_79B9_7F4A_7C15u64);
         let mut cases: Vec<Decimal> = [
             "1",
             "30",
@@ -490,7 +484,7 @@ mod tests {
         .collect();
         for _ in 0..5_000 {
             let mantissa = i64::try_from(next() >> (next() % 64)).unwrap_or(7);
-            let negative = next() % 2 == 0;
+            let negative = next().is_multiple_of(2);
             let scale = (next() % 29) as u32;
             let m = if negative { -mantissa } else { mantissa };
             cases.push(Decimal::new(m, scale.min(28)));
@@ -572,13 +566,7 @@ mod tests {
 
     #[test]
     fn money_written_right_to_left_is_the_digits_money() {
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift::xorshift(0x2545_F491_4F6C_DD1Du64);
         let mut cases: Vec<(bool, u128, u128)> = vec![
             (false, 0, 0),
             (true, 0, 5),
@@ -593,8 +581,8 @@ mod tests {
         for _ in 0..5_000 {
             let units = u128::from(next() >> (next() % 64));
             let wide = units << (next() % 40);
-            cases.push((next() % 2 == 0, units, u128::from(next() % 100)));
-            cases.push((next() % 2 == 0, wide, u128::from(next() % 100)));
+            cases.push((next().is_multiple_of(2), units, u128::from(next() % 100)));
+            cases.push((next().is_multiple_of(2), wide, u128::from(next() % 100)));
         }
         for (negative, units, cents) in cases {
             for (grouped, mark) in [(false, b'.'), (true, b',')] {
