@@ -52,18 +52,7 @@ impl Builder<'_> {
             _ => TypeExprKind::Named(self.ident(&atom)),
         };
         let optional = it.next().is_some();
-        let inner = TypeExpr {
-            kind,
-            span: if optional { aspan } else { span },
-        };
-        Ok(if optional {
-            TypeExpr {
-                kind: TypeExprKind::Optional(Box::new(inner)),
-                span,
-            }
-        } else {
-            inner
-        })
+        Ok(maybe_optional(kind, aspan, span, optional))
     }
 
     /// `entier dans 1..6`, optionally `?`.
@@ -89,21 +78,16 @@ impl Builder<'_> {
         let (Some(&lo), Some(&hi)) = (bounds.first(), bounds.get(1)) else {
             return Err(self.internal(span, "bornes"));
         };
-        let inner = TypeExpr {
-            kind: TypeExprKind::EntierDans(lo, hi),
-            span: Span {
-                start: span.start,
-                end: inner_end,
-            },
+        let inner = Span {
+            start: span.start,
+            end: inner_end,
         };
-        Ok(if optional {
-            TypeExpr {
-                kind: TypeExprKind::Optional(Box::new(inner)),
-                span,
-            }
-        } else {
-            inner
-        })
+        Ok(maybe_optional(
+            TypeExprKind::EntierDans(lo, hi),
+            inner,
+            span,
+            optional,
+        ))
     }
 
     pub(super) fn period_of(&self, unit: Pair<'_, Rule>) -> Option<Period> {
@@ -115,5 +99,18 @@ impl Builder<'_> {
                 "mois" => Period::Mois,
                 _ => Period::An,
             })
+    }
+}
+
+/// `kind` (written over `inner`), wrapped in `Optional` over the whole `span` when a `?`
+/// follows it.
+fn maybe_optional(kind: TypeExprKind, inner: Span, span: Span, optional: bool) -> TypeExpr {
+    if optional {
+        TypeExpr {
+            kind: TypeExprKind::Optional(Box::new(TypeExpr { kind, span: inner })),
+            span,
+        }
+    } else {
+        TypeExpr { kind, span }
     }
 }
