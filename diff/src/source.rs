@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use socle_compiler::Session;
+use socle_compiler::{EngineError, Session};
 use socle_runtime::Engine;
 
 use crate::DiffError;
@@ -74,21 +74,23 @@ pub fn compile_dir(dir: &Path, label: &str) -> Result<Engine, DiffError> {
     if !dir.is_dir() {
         return Err(DiffError::NotADirectory(label.to_owned()));
     }
-    let mut session = Session::new();
-    let ruleset = session.load_ruleset_dir(dir).map_err(|e| DiffError::Load {
-        label: label.to_owned(),
-        message: e.to_string(),
-    })?;
-    let program = session
-        .program(ruleset)
-        .map_err(|errors| DiffError::Compile {
-            label: label.to_owned(),
-            count: errors.len(),
-            rendered: session.render(&errors, false),
-        })?;
-    Engine::new(program).map_err(|e| DiffError::Load {
-        label: label.to_owned(),
-        message: format!("programme compilé invalide : {e}"),
+    let label = label.to_owned();
+    Session::new().engine(dir).map_err(|e| match e {
+        EngineError::Load(e) => DiffError::Load {
+            label,
+            message: e.to_string(),
+        },
+        EngineError::Compile {
+            count, rendered, ..
+        } => DiffError::Compile {
+            label,
+            count,
+            rendered,
+        },
+        EngineError::Invalid { detail, .. } => DiffError::Load {
+            label,
+            message: format!("programme compilé invalide : {detail}"),
+        },
     })
 }
 
